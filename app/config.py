@@ -1,0 +1,157 @@
+"""One settings class for the whole service (contract §3).
+
+Values come from environment variables and a `.env` file. Sandbox mode is simply "no WhatsApp
+access token": nothing goes to Meta and replies land in the simulator. Live mode refuses to start
+while any of the four WhatsApp values is missing, so a half-configured deployment fails at boot
+instead of silently dropping messages.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/loket.db"
+DEFAULT_API_VERSION = "v25.0"
+_LIVE_REQUIRED = (
+    "WHATSAPP_PHONE_NUMBER_ID",
+    "WHATSAPP_APP_SECRET",
+    "WHATSAPP_VERIFY_TOKEN",
+)
+
+
+class ConfigError(ValueError):
+    """The configuration cannot run; the message says what to set."""
+
+
+class Settings(BaseSettings):
+    """Every knob of Loket. Build one with `Settings()` (environment) or pass values in tests."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    database_url: str = Field(DEFAULT_DATABASE_URL, alias="DATABASE_URL")
+    locker_url: str = Field("file:./var/locker", alias="LOCKER_URL")
+    s3_endpoint_url: str | None = Field(None, alias="S3_ENDPOINT_URL")
+    secret_key: SecretStr | None = Field(None, alias="LOKET_SECRET_KEY")
+    encryption_key: SecretStr | None = Field(None, alias="LOKET_ENCRYPTION_KEY")
+    timezone: str = Field("Asia/Jakarta", alias="LOKET_TIMEZONE")
+    catalog_dir: Path | None = Field(None, alias="LOKET_CATALOG_DIR")
+    var_dir: Path = Field(Path("./var"), alias="LOKET_VAR_DIR")
+
+    whatsapp_access_token: SecretStr | None = Field(None, alias="WHATSAPP_ACCESS_TOKEN")
+    whatsapp_phone_number_id: str | None = Field(None, alias="WHATSAPP_PHONE_NUMBER_ID")
+    whatsapp_app_secret: SecretStr | None = Field(None, alias="WHATSAPP_APP_SECRET")
+    whatsapp_verify_token: SecretStr | None = Field(None, alias="WHATSAPP_VERIFY_TOKEN")
+    whatsapp_api_base_url: str = Field("https://graph.facebook.com", alias="WHATSAPP_API_BASE_URL")
+    whatsapp_api_version: str = Field(DEFAULT_API_VERSION, alias="WHATSAPP_API_VERSION")
+
+    service_window_hours: int = Field(24, ge=0, alias="LOKET_SERVICE_WINDOW_HOURS")
+    retry_base_seconds: float = Field(4.0, gt=0, alias="LOKET_RETRY_BASE_SECONDS")
+    max_send_attempts: int = Field(8, ge=1, alias="LOKET_MAX_SEND_ATTEMPTS")
+    webhook_max_body_bytes: int = Field(4 * 1024 * 1024, ge=1024, alias="LOKET_WEBHOOK_MAX_BYTES")
+    # Group commit: the webhook waits at most this long for other deliveries to share one fsync.
+    ingest_batch_wait_ms: float = Field(2.0, ge=0, alias="LOKET_INGEST_BATCH_WAIT_MS")
+    ingest_batch_max: int = Field(256, ge=1, alias="LOKET_INGEST_BATCH_MAX")
+    worker_poll_seconds: float = Field(0.5, gt=0, alias="LOKET_WORKER_POLL_SECONDS")
+    worker_lease_seconds: float = Field(60.0, gt=0, alias="LOKET_WORKER_LEASE_SECONDS")
+    log_level: str = Field("INFO", alias="LOKET_LOG_LEVEL")
+    log_json: bool = Field(True, alias="LOKET_LOG_JSON")
+
+    @field_validator("whatsapp_api_base_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"LOKET_TIMEZONE: unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        allowed = ("sqlite+aiosqlite://", "postgresql+asyncpg://", "postgresql+psycopg://")
+        if not value.startswith(allowed):
+            raise ValueError(
+                "DATABASE_URL must use an async driver: sqlite+aiosqlite://, "
+                "postgresql+asyncpg:// or postgresql+psycopg://"
+            )
+        return value
+
+    @field_validator("locker_url")
+    @classmethod
+    def _locker_scheme(cls, value: str) -> str:
+        if not value.startswith(("file:", "s3://")):
+            raise ValueError("LOCKER_URL must start with file: or s3://")
+        return value
+
+    @model_validator(mode="after")
+    def _live_mode_complete(self) -> Settings:
+        if self.whatsapp_access_token is None:
+            return self
+        missing = [name for name in _LIVE_REQUIRED if not self._raw(name)]
+        if missing:
+            raise ValueError(
+                "live mode (WHATSAPP_ACCESS_TOKEN is set) also needs " + ", ".join(missing)
+            )
+        if self.secret_key is None:
+            raise ValueError("live mode needs LOKET_SECRET_KEY to sign dashboard sessions")
+        return self
+
+    def _raw(self, env_name: str) -> Any:
+        value = getattr(self, env_name.lower())
+        return value.get_secret_value() if isinstance(value, SecretStr) else value
+
+    @property
+    def sandbox(self) -> bool:
+        """True when no WhatsApp token is configured: nothing is sent to Meta."""
+        return self.whatsapp_access_token is None
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def phone_number_id(self) -> str:
+        """The business number's id; a fixed stand-in in sandbox mode."""
+        return self.whatsapp_phone_number_id or "sandbox"
+
+    def session_secret(self) -> str:
+        """The dashboard's signing key; in sandbox mode one is generated once and kept in var/."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        path = self.var_dir / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings, turning validation errors into one readable `ConfigError`."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        reasons = "; ".join(
+            str(err["msg"]).removeprefix("Value error, ") for err in exc.errors(include_url=False)
+        )
+        raise ConfigError(f"invalid configuration: {reasons}") from None

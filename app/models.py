@@ -1,0 +1,23 @@
+"""Every ORM model, imported in one place so Alembic and the tests see the whole schema."""
+
+from app.conversations.models import Conversation
+from app.inbox.models import InboundEvent
+from app.offices.models import Office
+from app.outbox.models import OutboundMessage, SendHalt
+from app.requests.models import Request, RequestDocument, RequestEvent, TicketCounter
+from app.residents.models import Resident
+from app.storage.db import Base
+
+__all__ = [
+    "Base",
+    "Conversation",
+    "InboundEvent",
+    "Office",
+    "OutboundMessage",
+    "Request",
+    "RequestDocument",
+    "RequestEvent",
+    "Resident",
+    "SendHalt",
+    "TicketCounter",
+]

@@ -1,0 +1,35 @@
+"""Working days: service times are promised in working days (Monday–Friday, not public holidays)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+
+
+@lru_cache(maxsize=16)
+def _national_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("ID", years=year).keys())
+
+
+def is_working_day(day: date, extra_holidays: Iterable[date] = ()) -> bool:
+    """Monday to Friday, and neither an Indonesian public holiday nor an office's extra day off."""
+    return (
+        day.weekday() < 5
+        and day not in _national_holidays(day.year)
+        and day not in set(extra_holidays)
+    )
+
+
+def add_working_days(start: date, days: int, extra_holidays: Iterable[date] = ()) -> date:
+    """The date `days` working days after `start` (the day of submission itself does not count)."""
+    extra = frozenset(extra_holidays)
+    current = start
+    remaining = max(0, days)
+    while remaining:
+        current += timedelta(days=1)
+        if is_working_day(current, extra):
+            remaining -= 1
+    return current

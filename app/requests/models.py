@@ -1,0 +1,78 @@
+"""Requests (permohonan): what a resident asked for, its file, and its history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.storage.db import Base, BigIntPK, JSONType, UTCDateTime, utcnow
+
+
+class Request(Base):
+    """One application for one service. `fields` holds the answers; documents are linked rows."""
+
+    __tablename__ = "request"
+    __table_args__ = (Index("ix_request_status_created", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    ticket: Mapped[str] = mapped_column(String(40), unique=True)
+    service_code: Mapped[str] = mapped_column(String(64), index=True)
+    variant: Mapped[str | None] = mapped_column(String(64))
+    resident_id: Mapped[int] = mapped_column(
+        ForeignKey("resident.id", ondelete="RESTRICT"), index=True
+    )
+    office_id: Mapped[int | None] = mapped_column(
+        ForeignKey("office.id", ondelete="RESTRICT"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(24))
+    fields: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # Field-level notes from intake, such as an NIK whose date part disagrees with the birth date.
+    warnings: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    language: Mapped[str] = mapped_column(String(8), default="id")
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    due_date: Mapped[date | None] = mapped_column(Date)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class RequestDocument(Base):
+    """A document of the locker attached to a request for one requirement (reuse links one file twice)."""
+
+    __tablename__ = "request_document"
+    __table_args__ = (UniqueConstraint("request_id", "document_id"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("request.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(Integer, index=True)
+    requirement: Mapped[str] = mapped_column(String(64))
+    reused: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RequestEvent(Base):
+    """The history: every status change (and note) with who, when and why."""
+
+    __tablename__ = "request_event"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("request.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))  # "resident", "system", "operator:<username>"
+    from_status: Mapped[str | None] = mapped_column(String(24))
+    to_status: Mapped[str | None] = mapped_column(String(24))
+    note: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+
+
+class TicketCounter(Base):
+    """Per prefix and day, the last ticket serial handed out (KTP-261122-0042)."""
+
+    __tablename__ = "ticket_counter"
+
+    prefix: Mapped[str] = mapped_column(String(16), primary_key=True)
+    day: Mapped[str] = mapped_column(String(6), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)

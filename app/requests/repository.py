@@ -1,0 +1,70 @@
+"""SQL for requests, their history, documents and ticket numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.offices.models import Office
+from app.requests.models import Request, RequestDocument, RequestEvent, TicketCounter
+from app.requests.status import OPEN, RequestStatus
+from app.storage.db import is_postgres
+
+
+async def next_serial(session: AsyncSession, *, prefix: str, day: str) -> int:
+    """Atomically take the next serial for `prefix` on `day` (an upsert that returns the new value)."""
+    dialect = postgresql if is_postgres(session) else sqlite
+    stmt = dialect.insert(TicketCounter).values(prefix=prefix, day=day, last=1)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["prefix", "day"], set_={"last": TicketCounter.last + 1}
+    ).returning(TicketCounter.last)
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def get_by_ticket(session: AsyncSession, ticket: str) -> Request | None:
+    return (
+        await session.execute(select(Request).where(Request.ticket == ticket))
+    ).scalar_one_or_none()
+
+
+async def open_of_resident(session: AsyncSession, resident_id: int) -> Sequence[Request]:
+    """The resident's requests that are not finished yet, newest first."""
+    stmt = (
+        select(Request)
+        .where(
+            Request.resident_id == resident_id,
+            Request.status.in_([s.value for s in OPEN if s is not RequestStatus.COLLECTING]),
+        )
+        .order_by(Request.id.desc())
+    )
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def documents_of(session: AsyncSession, request_id: int) -> Sequence[RequestDocument]:
+    stmt = (
+        select(RequestDocument)
+        .where(RequestDocument.request_id == request_id)
+        .order_by(RequestDocument.id)
+    )
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def history_of(session: AsyncSession, request_id: int) -> Sequence[RequestEvent]:
+    stmt = select(RequestEvent).where(RequestEvent.request_id == request_id).order_by(RequestEvent.id)
+    return (await session.execute(stmt)).scalars().all()
+
+
+async def office_for_level(session: AsyncSession, level: str) -> Office | None:
+    """The office that handles a service of `level`: the only office of that level, else the root."""
+    at_level = (
+        (await session.execute(select(Office).where(Office.level == level).limit(2)))
+        .scalars()
+        .all()
+    )
+    if len(at_level) == 1:
+        return at_level[0]
+    stmt = select(Office).where(Office.parent_id.is_(None)).order_by(Office.id).limit(1)
+    return (await session.execute(stmt)).scalar_one_or_none()

@@ -1,0 +1,163 @@
+"""Rules for requests: submitting, re-submitting after a correction, moving through the statuses."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.requests import repository
+from app.requests.models import Request, RequestDocument, RequestEvent
+from app.requests.status import RequestStatus, transition_error
+from app.storage.db import utcnow
+
+
+class TransitionNotAllowed(Exception):
+    """The status machine does not allow this move; the message says why."""
+
+
+@dataclass(frozen=True)
+class AttachedDocument:
+    """A locker document to attach to a request for one requirement."""
+
+    requirement: str
+    document_id: int
+    reused: bool = False
+
+
+def ticket_prefix(service_code: str, explicit: str | None = None) -> str:
+    """Capital letters and digits only, e.g. `ktp` → `KTP`, `akta_kelahiran` → `AKTAKE`."""
+    raw = explicit or service_code
+    cleaned = re.sub(r"[^A-Z0-9]", "", raw.upper())
+    return (cleaned or "REQ")[:6]
+
+
+async def allocate_ticket(session: AsyncSession, *, prefix: str, today: date) -> str:
+    """A new ticket such as `KTP-261122-0042`: prefix, day (YYMMDD) and the day's serial."""
+    day = today.strftime("%y%m%d")
+    serial = await repository.next_serial(session, prefix=prefix, day=day)
+    return f"{prefix}-{day}-{serial:04d}"
+
+
+async def submit(
+    session: AsyncSession,
+    *,
+    resident_id: int,
+    service_code: str,
+    variant: str | None,
+    fields: Mapping[str, Any],
+    documents: Sequence[AttachedDocument],
+    language: str,
+    office_level: str,
+    ticket_prefix_override: str | None,
+    due_date: date,
+    now: datetime,
+    local_today: date,
+    warnings: Sequence[str] = (),
+) -> Request:
+    """Create a submitted request with its documents and a first history entry."""
+    office = await repository.office_for_level(session, office_level)
+    request = Request(
+        ticket=await allocate_ticket(
+            session,
+            prefix=ticket_prefix(service_code, ticket_prefix_override),
+            today=local_today,
+        ),
+        service_code=service_code,
+        variant=variant,
+        resident_id=resident_id,
+        office_id=office.id if office else None,
+        status=RequestStatus.SUBMITTED.value,
+        fields=dict(fields),
+        warnings=list(warnings),
+        language=language,
+        submitted_at=now,
+        due_date=due_date,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(request)
+    await session.flush()
+    _attach(session, request, documents, now)
+    session.add(
+        RequestEvent(
+            request_id=request.id,
+            at=now,
+            actor="resident",
+            from_status=None,
+            to_status=RequestStatus.SUBMITTED.value,
+            note="submitted by WhatsApp",
+        )
+    )
+    await session.flush()
+    return request
+
+
+async def resubmit(
+    session: AsyncSession,
+    request: Request,
+    *,
+    fields: Mapping[str, Any],
+    documents: Sequence[AttachedDocument],
+    now: datetime,
+) -> Request:
+    """The resident answered a correction: update the file and send it back to review."""
+    request.fields = {**request.fields, **fields}
+    _attach(session, request, documents, now)
+    await transition(
+        session, request, RequestStatus.IN_REVIEW, actor="resident", note="corrected", now=now
+    )
+    return request
+
+
+async def transition(
+    session: AsyncSession,
+    request: Request,
+    target: RequestStatus,
+    *,
+    actor: str,
+    note: str | None = None,
+    data: Mapping[str, Any] | None = None,
+    now: datetime | None = None,
+) -> RequestEvent:
+    """Move `request` to `target` if the status machine allows it, recording who, when and why."""
+    now = now or utcnow()
+    current = RequestStatus(request.status)
+    error = transition_error(current, target)
+    if error is not None:
+        raise TransitionNotAllowed(error)
+    request.status = target.value
+    request.updated_at = now
+    if target is RequestStatus.COMPLETED:
+        request.completed_at = now
+    event = RequestEvent(
+        request_id=request.id,
+        at=now,
+        actor=actor,
+        from_status=current.value,
+        to_status=target.value,
+        note=note,
+        data=dict(data or {}),
+    )
+    session.add(event)
+    await session.flush()
+    return event
+
+
+def _attach(
+    session: AsyncSession, request: Request, documents: Sequence[AttachedDocument], now: datetime
+) -> None:
+    for doc in documents:
+        session.add(
+            RequestDocument(
+                request_id=request.id,
+                document_id=doc.document_id,
+                requirement=doc.requirement,
+                reused=doc.reused,
+                created_at=now,
+            )
+        )

@@ -1,0 +1,145 @@
+"""Shared fixtures: a migrated database per run (SQLite or PostgreSQL), sessions, settings.
+
+The backend comes from `LOKET_TEST_DATABASE`: `sqlite` (default) or a PostgreSQL server URL such
+as `postgresql+asyncpg://postgres@127.0.0.1:5432`; a fresh database is created on that server for
+the run and dropped after it. Alembic builds the schema, as in production.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from app.config import Settings
+from app.models import Base
+from app.storage import migrate
+from app.storage.db import create_engine, create_sessionmaker
+
+FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
+# Recorded Meta webhook payloads (copied from the shared research folder; see SOURCES.md there).
+PAYLOADS_DIR = FIXTURES_DIR / "payloads"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _backend() -> str:
+    return os.environ.get("LOKET_TEST_DATABASE", "sqlite")
+
+
+def pytest_report_header() -> str:
+    return f"loket test database: {_backend().split('@')[-1]}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if _backend().startswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set LOKET_TEST_DATABASE to a server URL")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh, migrated database for this test run."""
+    backend = _backend()
+    if backend == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'loket.db'}"
+        migrate.upgrade(url)
+        yield url
+        return
+    server = backend.rstrip("/")
+    name = f"loket_test_{uuid.uuid4().hex[:10]}"
+    _pg_admin(server, f'CREATE DATABASE "{name}"')
+    url = f"{server}/{name}"
+    try:
+        migrate.upgrade(url)
+        yield url
+    finally:
+        _pg_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _pg_admin(server: str, statement: str) -> None:
+    import asyncio
+
+    async def run() -> None:
+        engine = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text(statement))
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(run())
+    except OSError as exc:  # server not answering
+        if IN_CI:
+            raise
+        pytest.skip(f"PostgreSQL at {server} is not answering: {exc}")
+
+
+@pytest.fixture(scope="session")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def db_session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    """A session inside a transaction that is rolled back after the test."""
+    async with engine.connect() as conn:
+        await conn.begin()
+        session = AsyncSession(bind=conn, join_transaction_mode="create_savepoint")
+        try:
+            yield session
+        finally:
+            await session.close()
+            await conn.rollback()
+
+
+@pytest.fixture
+async def sessionmaker(engine: AsyncEngine) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Real commits, for workers and the webhook; every table is emptied after the test."""
+    yield create_sessionmaker(engine)
+    async with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            await conn.execute(table.delete())
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """Sandbox settings on the test database, with short retry steps."""
+    return Settings(
+        DATABASE_URL=database_url,
+        LOCKER_URL=f"file:{tmp_path / 'locker'}",
+        LOKET_VAR_DIR=tmp_path / "var",
+        LOKET_RETRY_BASE_SECONDS=0.01,
+        LOKET_LOG_JSON=False,
+    )
+
+
+@pytest.fixture
+def live_settings(settings: Settings) -> Settings:
+    """Live-mode settings pointing the Graph API at the fake (see tests/fakes/graph.py)."""
+    return settings.model_copy(
+        update={
+            "whatsapp_access_token": _secret("test-access-token"),
+            "whatsapp_phone_number_id": "106540352242922",
+            "whatsapp_app_secret": _secret("test-app-secret"),
+            "whatsapp_verify_token": _secret("test-verify-token"),
+            "whatsapp_api_base_url": "http://graph.test",
+            "secret_key": _secret("test-secret-key"),
+        }
+    )
+
+
+def _secret(value: str):  # type: ignore[no-untyped-def]
+    from pydantic import SecretStr
+
+    return SecretStr(value)
