@@ -12,6 +12,9 @@ from app.storage.db import Base, BigIntPK, JSONType, UTCDateTime, utcnow
 
 KIND_MESSAGE = "message"
 KIND_STATUS = "status"
+# Produced by Loket itself for a resident (a document checked, a timeout, an operator action), so
+# that every input of a resident's conversation goes through the same ordered, exactly-once queue.
+KIND_INTERNAL = "internal"
 
 
 class InboundEvent(Base):

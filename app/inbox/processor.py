@@ -1,0 +1,165 @@
+"""The processing worker: takes inbox events in order per resident and runs the conversation step.
+
+Exclusivity without long-lived leases: a worker locks the *oldest* pending event of a resident
+(PostgreSQL: `FOR UPDATE SKIP LOCKED`). Any other worker looking at that resident sees the same
+oldest event locked and skips the resident, so one resident is never handled by two workers at
+once, and the resident's events run in arrival order. Everything an event causes (session state,
+outbox rows, `processed_at`) commits in one transaction: a crash before the commit leaves the
+event pending for the next worker, and one after it leaves nothing to redo.
+On SQLite every transaction is `BEGIN IMMEDIATE`, which serialises workers by itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+import structlog
+from sqlalchemy import and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
+
+from app.inbox.models import InboundEvent
+from app.observability import INBOX_LAG, INBOX_PENDING
+from app.storage.db import is_postgres, unit_of_work, utcnow
+
+log = structlog.get_logger(__name__)
+
+# Handles one event inside the worker's transaction; raising rolls back just that event.
+EventHandler = Callable[[AsyncSession, InboundEvent], Awaitable[None]]
+
+BATCH_PER_RESIDENT = 20
+# An event that keeps failing is set aside after this many tries so it cannot block the resident.
+MAX_ATTEMPTS = 3
+
+
+async def _claim_oldest(session: AsyncSession) -> InboundEvent | None:
+    """Lock the oldest pending event of some resident no other worker is handling."""
+    older = aliased(InboundEvent)
+    oldest_of_resident = ~(
+        select(older.id)
+        .where(
+            and_(
+                older.resident_id == InboundEvent.resident_id,
+                older.processed_at.is_(None),
+                older.id < InboundEvent.id,
+            )
+        )
+        .exists()
+    )
+    stmt = (
+        select(InboundEvent)
+        .where(InboundEvent.processed_at.is_(None), oldest_of_resident)
+        .order_by(InboundEvent.id)
+        .limit(1)
+    )
+    if is_postgres(session):
+        stmt = stmt.with_for_update(skip_locked=True)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def _pending_of(session: AsyncSession, resident_id: int) -> list[InboundEvent]:
+    stmt = (
+        select(InboundEvent)
+        .where(InboundEvent.resident_id == resident_id, InboundEvent.processed_at.is_(None))
+        .order_by(InboundEvent.id)
+        .limit(BATCH_PER_RESIDENT)
+    )
+    if is_postgres(session):
+        stmt = stmt.with_for_update()
+    return list((await session.execute(stmt)).scalars())
+
+
+class InboundProcessor:
+    """Drains the inbox. `run_once()` for tests and scripts, `run(stop)` for the worker loop."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        handler: EventHandler,
+        *,
+        poll_seconds: float = 0.5,
+        clock: Callable[[], datetime] = utcnow,
+        on_processed: Callable[[], None] | None = None,
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._handler = handler
+        self._poll_seconds = poll_seconds
+        self._clock = clock
+        self._on_processed = on_processed
+        self._wake = asyncio.Event()
+
+    def notify(self) -> None:
+        """Wake the loop early: new events were stored in this process."""
+        self._wake.set()
+
+    async def run_once(self) -> int:
+        """Process everything pending now; return how many events were handled."""
+        total = 0
+        while True:
+            handled = await self._process_one_resident()
+            if handled == 0:
+                break
+            total += handled
+        if total and self._on_processed is not None:
+            self._on_processed()
+        return total
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                await self.run_once()
+                await self._update_gauge()
+            except Exception:  # keep the worker alive; the event stays pending and is retried
+                log.exception("inbound processing failed")
+            self._wake.clear()
+            waiter = asyncio.create_task(self._wake.wait())
+            stopper = asyncio.create_task(stop.wait())
+            await asyncio.wait(
+                {waiter, stopper}, timeout=self._poll_seconds, return_when=asyncio.FIRST_COMPLETED
+            )
+            waiter.cancel()
+            stopper.cancel()
+
+    async def _process_one_resident(self) -> int:
+        async with unit_of_work(self._sessionmaker) as session:
+            first = await _claim_oldest(session)
+            if first is None:
+                return 0
+            handled = 0
+            for event in await _pending_of(session, first.resident_id):
+                if not await self._handle(session, event):
+                    break  # keep the resident's order: later events wait for this one
+                handled += 1
+            return handled
+
+    async def _handle(self, session: AsyncSession, event: InboundEvent) -> bool:
+        """Run the handler in a savepoint; False when the event must be retried later."""
+        structlog.contextvars.bind_contextvars(
+            resident_id=event.resident_id, inbound_id=event.id, external_id=event.external_id
+        )
+        try:
+            try:
+                async with session.begin_nested():
+                    await self._handler(session, event)
+            except Exception as exc:
+                event.attempts += 1
+                event.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                if event.attempts < MAX_ATTEMPTS:
+                    log.warning("event failed; will retry", attempts=event.attempts)
+                    return False
+                log.error("event set aside after repeated failures", error=event.last_error)
+            now = self._clock()
+            event.processed_at = now
+            INBOX_LAG.observe(max(0.0, (now - event.received_at).total_seconds()))
+            return True
+        finally:
+            structlog.contextvars.unbind_contextvars("resident_id", "inbound_id", "external_id")
+
+    async def _update_gauge(self) -> None:
+        async with self._sessionmaker() as session:
+            count = await session.scalar(
+                select(func.count()).where(InboundEvent.processed_at.is_(None))
+            )
+        INBOX_PENDING.set(count or 0)

@@ -1,0 +1,72 @@
+"""Structured logs and Prometheus metrics, defined once so every module records the same names."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import structlog
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+REGISTRY = CollectorRegistry(auto_describe=True)
+
+WEBHOOK_REQUESTS = Counter(
+    "loket_webhook_requests",
+    "Webhook POSTs by outcome (stored, bad_signature, no_signature, too_large, bad_json, error).",
+    ["outcome"],
+    registry=REGISTRY,
+)
+WEBHOOK_UPDATES = Counter(
+    "loket_webhook_updates",
+    "Updates in webhook bodies by kind (message, status, other) and result (stored, duplicate, ignored).",
+    ["kind", "result"],
+    registry=REGISTRY,
+)
+INGEST_BATCH_SIZE = Histogram(
+    "loket_ingest_batch_updates",
+    "Updates written per group-commit transaction.",
+    buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
+    registry=REGISTRY,
+)
+INBOX_LAG = Histogram(
+    "loket_inbox_lag_seconds",
+    "Time from storing an inbound event to processing it.",
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300),
+    registry=REGISTRY,
+)
+INBOX_PENDING = Gauge(
+    "loket_inbox_pending", "Inbound events not yet processed.", registry=REGISTRY
+)
+OUTBOX_DEPTH = Gauge(
+    "loket_outbox_depth", "Outbound messages waiting to be sent.", ["state"], registry=REGISTRY
+)
+SEND_OUTCOMES = Counter(
+    "loket_send_outcomes",
+    "Graph API send attempts by outcome (sent, retry, throttled, given_up, halted) and Meta code.",
+    ["outcome", "code"],
+    registry=REGISTRY,
+)
+
+
+def configure_logging(*, level: str = "INFO", json: bool = True) -> None:
+    """JSON lines on stderr (or readable lines for a developer), with context variables merged in.
+
+    Modules bind `resident_id`, `message_id` and `wamid` with `structlog.contextvars` so every line
+    about one message carries them.
+    """
+    renderer: structlog.types.Processor = (
+        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    logging.basicConfig(stream=sys.stderr, level=level.upper(), format="%(message)s", force=True)
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.format_exc_info,
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        cache_logger_on_first_use=False,
+    )
