@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -139,7 +140,5 @@ def live_settings(settings: Settings) -> Settings:
     )
 
 
-def _secret(value: str):  # type: ignore[no-untyped-def]
-    from pydantic import SecretStr
-
+def _secret(value: str) -> SecretStr:
     return SecretStr(value)

@@ -1,0 +1,183 @@
+"""The outbox's SQL: adding rows, claiming residents, recording send results, halts.
+
+Every time comparison uses the caller's `now` (bound as a parameter) rather than the database's
+clock, so the worker's injected clock decides what is due, in tests and in production alike.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.outbox.models import OutboundMessage, OutboxState, SendHalt
+from app.residents.models import Resident
+from app.storage.db import is_postgres
+
+
+async def get_message(
+    session: AsyncSession, message_id: int, *, for_update: bool = False
+) -> OutboundMessage | None:
+    stmt = select(OutboundMessage).where(OutboundMessage.id == message_id)
+    if for_update and is_postgres(session):
+        stmt = stmt.with_for_update()
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def find_by_wamid(
+    session: AsyncSession, wamid: str, *, for_update: bool = False
+) -> OutboundMessage | None:
+    stmt = select(OutboundMessage).where(OutboundMessage.wamid == wamid)
+    if for_update and is_postgres(session):
+        stmt = stmt.with_for_update()
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def list_by_state(session: AsyncSession, state: str, limit: int) -> list[OutboundMessage]:
+    """Messages in `state`, newest first."""
+    stmt = (
+        select(OutboundMessage)
+        .where(OutboundMessage.state == state)
+        .order_by(OutboundMessage.id.desc())
+        .limit(limit)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def count_by_state(session: AsyncSession, states: tuple[str, ...]) -> dict[str, int]:
+    stmt = (
+        select(OutboundMessage.state, func.count())
+        .where(OutboundMessage.state.in_(states))
+        .group_by(OutboundMessage.state)
+    )
+    counts = {state: 0 for state in states}
+    for state, count in (await session.execute(stmt)).all():
+        counts[state] = int(count)
+    return counts
+
+
+def _first_pending_id() -> Any:
+    """Correlated subquery: the id of the resident's oldest pending message."""
+    return (
+        select(func.min(OutboundMessage.id))
+        .where(
+            OutboundMessage.resident_id == Resident.id,
+            OutboundMessage.state == OutboxState.PENDING,
+        )
+        .correlate(Resident)
+        .scalar_subquery()
+    )
+
+
+async def claim_residents(
+    session: AsyncSession, *, worker_id: str, now: datetime, lease_until: datetime, limit: int
+) -> list[int]:
+    """Lease up to `limit` residents whose oldest pending message is due, oldest work first.
+
+    Only residents without a live lease and outside a pair throttle qualify. On PostgreSQL the
+    candidate rows are locked `FOR UPDATE SKIP LOCKED`, so two workers claiming at once get
+    disjoint residents; on SQLite `BEGIN IMMEDIATE` serialises the claims instead.
+    """
+    first_pending = _first_pending_id()
+    oldest_is_due = (
+        select(OutboundMessage.id)
+        .where(OutboundMessage.id == first_pending, OutboundMessage.next_attempt_at <= now)
+        .exists()
+    )
+    stmt = (
+        select(Resident.id)
+        .where(
+            or_(Resident.outbox_lease_until.is_(None), Resident.outbox_lease_until <= now),
+            or_(Resident.outbox_not_before.is_(None), Resident.outbox_not_before <= now),
+            oldest_is_due,
+        )
+        .order_by(first_pending)
+        .limit(limit)
+    )
+    if is_postgres(session):
+        stmt = stmt.with_for_update(of=Resident, skip_locked=True)
+    ids = list((await session.execute(stmt)).scalars())
+    if ids:
+        await session.execute(
+            update(Resident)
+            .where(Resident.id.in_(ids))
+            .values(outbox_lease_owner=worker_id, outbox_lease_until=lease_until)
+        )
+    return ids
+
+
+async def renew_lease(
+    session: AsyncSession, *, resident_id: int, worker_id: str, lease_until: datetime
+) -> Resident | None:
+    """Extend this worker's lease on a resident; None when another worker holds it now."""
+    stmt = select(Resident).where(Resident.id == resident_id)
+    if is_postgres(session):
+        stmt = stmt.with_for_update()
+    resident = (await session.execute(stmt)).scalar_one_or_none()
+    if resident is None or resident.outbox_lease_owner != worker_id:
+        return None
+    resident.outbox_lease_until = lease_until
+    return resident
+
+
+async def release_lease(session: AsyncSession, *, resident_id: int, worker_id: str) -> None:
+    await session.execute(
+        update(Resident)
+        .where(Resident.id == resident_id, Resident.outbox_lease_owner == worker_id)
+        .values(outbox_lease_owner=None, outbox_lease_until=None)
+    )
+
+
+async def release_all(session: AsyncSession, *, worker_id: str) -> int:
+    """Drop every lease `worker_id` holds; how many there were."""
+    result = await session.execute(
+        update(Resident)
+        .where(Resident.outbox_lease_owner == worker_id)
+        .values(outbox_lease_owner=None, outbox_lease_until=None)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def set_not_before(session: AsyncSession, resident_id: int, until: datetime) -> None:
+    """Meta's pair rate limit: send nothing to this resident before `until`."""
+    await session.execute(
+        update(Resident).where(Resident.id == resident_id).values(outbox_not_before=until)
+    )
+
+
+async def first_pending(session: AsyncSession, resident_id: int) -> OutboundMessage | None:
+    """The resident's oldest pending message: the only one that may be sent next."""
+    stmt = (
+        select(OutboundMessage)
+        .where(
+            OutboundMessage.resident_id == resident_id,
+            OutboundMessage.state == OutboxState.PENDING,
+        )
+        .order_by(OutboundMessage.id)
+        .limit(1)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def active_halt(session: AsyncSession, now: datetime) -> SendHalt | None:
+    """The number-wide pause in force at `now`, the one lasting longest, if any."""
+    stmt = select(SendHalt).where(SendHalt.until > now).order_by(SendHalt.until.desc()).limit(1)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def set_halt(
+    session: AsyncSession, *, scope: str, until: datetime, reason: str, now: datetime
+) -> None:
+    """Create or replace the pause of `scope` (insert-or-update: two workers may race here)."""
+    values = {"scope": scope, "until": until, "reason": reason, "updated_at": now}
+    insert = pg_insert if is_postgres(session) else sqlite_insert
+    stmt = insert(SendHalt).values(**values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[SendHalt.scope],
+        set_={"until": until, "reason": reason, "updated_at": now},
+    )
+    await session.execute(stmt)
