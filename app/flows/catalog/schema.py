@@ -1,0 +1,148 @@
+"""The shape of one service definition (one YAML file per service), validated with pydantic.
+
+Structural rules live here (types, required and unknown keys). Rules that relate one part of a
+definition to another (conditions, `next`, title lengths) live in `rules.py`, so that each
+problem can be reported with the line it comes from.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
+Validator = Literal["nik", "kk", "date", "phone", "name", "text", "choice", "number"]
+DocumentKind = Literal["image", "pdf"]
+OfficeLevel = Literal["village", "district", "regency"]
+VALIDATORS: tuple[str, ...] = ("nik", "kk", "date", "phone", "name", "text", "choice", "number")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LocalText(_Strict):
+    """A text in Indonesian (`id`) and English (`en`)."""
+
+    id: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, language: str) -> str:
+        """The text in `language`, Indonesian for anything but English."""
+        return self.en if language == "en" else self.id
+
+
+class Choice(_Strict):
+    """One answer of a choice question; `keywords` are extra words a resident may type."""
+
+    id: Key
+    title: LocalText
+    keywords: list[str] = []
+
+
+class Variant(_Strict):
+    """A kind of request within a service, such as a lost or a damaged KTP-el."""
+
+    code: Key
+    title: LocalText
+    description: LocalText | None = None
+    keywords: list[str] = []
+
+
+Condition = dict[str, list[str]]
+
+
+class FieldSpec(_Strict):
+    """A question asked in the chat.
+
+    `when` limits it to some earlier answers ({"variant": ["hilang"]}); `next` jumps to a later
+    item after this one; `nik_field` names the NIK this answer is compared with (a birth date or
+    sex that differs from the NIK is kept as a warning; a KK number may not equal the NIK).
+    """
+
+    key: Key
+    label: LocalText
+    prompt: LocalText
+    validator: Validator
+    required: bool = True
+    choices: list[Choice] = []
+    when: Condition | None = None
+    next: str | None = None
+    nik_field: str | None = None
+    example: LocalText | None = None
+    dates: Literal["past", "future", "any"] = "past"
+    min_value: float | None = None
+    max_value: float | None = None
+    max_length: int = Field(200, ge=1, le=1000)
+
+
+class DocumentSpec(_Strict):
+    """A document the resident sends as photos or a PDF.
+
+    `kind` is the locker's name for it (defaults to `key`): a stored document of the same kind
+    may be offered for reuse when `reusable` and younger than `validity_days`. `min: 0` makes
+    the document optional.
+    """
+
+    key: Key
+    kind: str | None = None
+    label: LocalText
+    prompt: LocalText | None = None
+    note: LocalText | None = None
+    kinds: list[DocumentKind] = Field(min_length=1)
+    min: int = Field(1, ge=0, le=10)
+    max: int = Field(1, ge=1, le=10)
+    reusable: bool = False
+    validity_days: int | None = Field(None, ge=1)
+    when: Condition | None = None
+    next: str | None = None
+
+    @property
+    def locker_kind(self) -> str:
+        """The kind a reusable stored document must have."""
+        return self.kind or self.key
+
+
+class Fee(_Strict):
+    """What the service costs; civil-registry services are free by law."""
+
+    free: bool
+    note: LocalText
+
+
+class Service(_Strict):
+    """One service of the catalog."""
+
+    code: Key
+    order: int = 100
+    names: LocalText
+    summary: LocalText
+    keywords: list[str] = []
+    ticket_prefix: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{2,6}$")]
+    office_level: OfficeLevel
+    service_days: int = Field(ge=0, le=365)
+    fee: Fee
+    pickup: LocalText
+    in_person: LocalText | None = None
+    legal_basis: list[str] = Field(min_length=1)
+    variants: list[Variant] = []
+    fields: list[FieldSpec] = []
+    documents: list[DocumentSpec] = []
+
+    def field(self, key: str) -> FieldSpec | None:
+        """The field with this key, if any."""
+        return next((item for item in self.fields if item.key == key), None)
+
+    def document(self, key: str) -> DocumentSpec | None:
+        """The document with this key, if any."""
+        return next((item for item in self.documents if item.key == key), None)
+
+    def variant(self, code: str | None) -> Variant | None:
+        """The variant with this code, if any."""
+        return next((item for item in self.variants if item.code == code), None)
+
+    @property
+    def items(self) -> list[FieldSpec | DocumentSpec]:
+        """Questions then documents, in the order the chat goes through them."""
+        return [*self.fields, *self.documents]

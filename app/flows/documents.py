@@ -1,0 +1,190 @@
+"""Collecting documents: photos and PDFs, albums, the locker's verdicts, and reuse.
+
+Every accepted media item becomes a `StoreMedia`; the resident hears back once the locker has
+answered for all items in flight, so an album of 2 photos gets one "Kami terima 2 foto ..."
+instead of two messages. A document is complete at its maximum count, or when the resident
+says "selesai" / taps "Sudah semua" after the minimum.
+"""
+
+from __future__ import annotations
+
+from app.flows.answers import fail, text_of, unsupported
+from app.flows.catalog import DocumentSpec
+from app.flows.events import ReuseDocument, StoreMedia
+from app.flows.inputs import ChoiceInput, DocumentChecked, MediaInput, ResidentInput
+from app.flows.progress import advance
+from app.flows.prompts import ask, raise_missing, reusable_document
+from app.flows.session import DocProgress
+from app.flows.textmatch import is_done, is_no, is_skip, is_yes
+from app.flows.turn import Option, Turn
+
+PDF_TYPES = frozenset({"application/pdf", "application/x-pdf"})
+
+
+def _current(turn: Turn) -> tuple[DocumentSpec, DocProgress]:
+    draft = turn.draft()
+    awaiting = turn.session.awaiting
+    spec = turn.service().document(awaiting.key or "") if awaiting else None
+    if spec is None:
+        raise_missing(turn)
+    if draft.doc is None or draft.doc.key != spec.key:
+        draft.doc = DocProgress(key=spec.key)
+    return spec, draft.doc
+
+
+def on_document(turn: Turn, item: ResidentInput) -> None:
+    """A message while the engine waits for a document."""
+    spec, progress = _current(turn)
+    if isinstance(item, MediaInput) and item.kind != "sticker":
+        receive(turn, spec, progress, item)
+        return
+    text = text_of(item)
+    if (isinstance(item, ChoiceInput) and item.id == "done") or (text and is_done(text)):
+        _finish(turn, spec, progress)
+    elif spec.min == 0 and text is not None and is_skip(text):
+        _complete(turn, spec, progress)
+    elif text is not None:
+        label = spec.label.get(turn.lang)
+        fail(turn, turn.t("document.expected", label=label))
+    else:
+        unsupported(turn, item)
+
+
+def media_kind(item: MediaInput) -> str | None:
+    """ "image" or "pdf" when the item can be a document, None otherwise."""
+    mime = item.mime_type.lower()
+    if mime.startswith("image/") and item.kind in {"image", "document"}:
+        return "image"
+    if mime in PDF_TYPES or (item.filename or "").lower().endswith(".pdf"):
+        return "pdf" if item.kind == "document" else None
+    return None
+
+
+def receive(turn: Turn, spec: DocumentSpec, progress: DocProgress, item: MediaInput) -> None:
+    """Ask the locker to store a fitting media item; explain when it does not fit."""
+    draft = turn.draft()
+    label = spec.label.get(turn.lang)
+    kind = media_kind(item)
+    if kind is None or kind not in spec.kinds:
+        accepted = "image_pdf" if len(spec.kinds) > 1 else spec.kinds[0]
+        fail(turn, turn.t("document.wrong_kind", label=label, kinds=turn.t(f"kinds.{accepted}")))
+        return
+    if draft.pages.get(spec.key, 0) + progress.pending >= spec.max:
+        if not progress.extras_noted:
+            progress.extras_noted = True
+            turn.say("document.enough", label=label, max=spec.max)
+        return
+    turn.emit(StoreMedia(spec.key, item.media_id, item.mime_type, item.sha256, item.filename))
+    progress.pending += 1
+    progress.pending_kinds.append(kind)
+    progress.group = item.group_hint or progress.group
+
+
+def straggler(turn: Turn, item: MediaInput) -> bool:
+    """True (and handled) when `item` belongs to the album of the document just completed."""
+    draft = turn.session.draft
+    if draft is None or not item.group_hint or item.group_hint != draft.last_group:
+        return False
+    if not draft.last_group_noted:
+        draft.last_group_noted = True
+        spec = turn.service().document(draft.last_group_key or "")
+        label = spec.label.get(turn.lang) if spec else ""
+        turn.say("document.enough", label=label, max=spec.max if spec else 1)
+    return True
+
+
+def on_checked(turn: Turn, checked: DocumentChecked) -> None:
+    """The locker's verdict on one item; silent for verdicts about an earlier question."""
+    draft = turn.session.draft
+    awaiting = turn.session.awaiting
+    if draft is None or draft.doc is None or draft.doc.key != checked.requirement:
+        return
+    progress = draft.doc
+    spec = turn.service().document(progress.key)
+    if spec is None:
+        raise_missing(turn)
+    progress.pending = max(0, progress.pending - 1)
+    # Verdicts come back in the order the items were sent; that tells photo from PDF.
+    kind = progress.pending_kinds.pop(0) if progress.pending_kinds else "image"
+    label = spec.label.get(turn.lang)
+    if not checked.accepted:
+        reason = checked.reason or "unknown"
+        key = (
+            f"reject.{reason}" if turn.setup.messages.has(f"reject.{reason}") else "reject.unknown"
+        )
+        if awaiting is not None and awaiting.kind == "document":
+            fail(turn, turn.t(key, label=label))
+        else:  # the resident is answering something else meanwhile: tell, do not count a try
+            turn.say(key, label=label)
+        return
+    draft.documents.setdefault(spec.key, []).append(checked.document_id)
+    draft.pages[spec.key] = draft.pages.get(spec.key, 0) + max(1, checked.pages)
+    draft.images_only[spec.key] = draft.images_only.get(spec.key, True) and kind == "image"
+    if progress.pending > 0 or awaiting is None or awaiting.kind != "document":
+        return
+    count = draft.pages[spec.key]
+    unit = turn.t("document.photos" if draft.images_only.get(spec.key, True) else "document.pages")
+    received = turn.t("document.received", count=count, unit=unit, label=label)
+    if count >= spec.max or (progress.done_requested and count >= spec.min):
+        turn.send_text(received)
+        _complete(turn, spec, progress)
+    elif count >= spec.min:
+        body = f"{received}\n{turn.t('document.more', label=label)}"
+        turn.offer(body, [Option("done", turn.t("document.done_button"))])
+    else:
+        turn.send_text(f"{received}\n{turn.t('document.need_more', count=spec.min - count)}")
+
+
+def _finish(turn: Turn, spec: DocumentSpec, progress: DocProgress) -> None:
+    count = turn.draft().pages.get(spec.key, 0)
+    if progress.pending > 0:
+        progress.done_requested = True
+        turn.say("document.checking")
+    elif count >= max(spec.min, 1) or spec.min == 0:
+        _complete(turn, spec, progress)
+    else:
+        needed = spec.min - count if spec.min > count else 1
+        turn.say("document.need_more", count=needed)
+
+
+def _complete(turn: Turn, spec: DocumentSpec, progress: DocProgress) -> None:
+    draft = turn.draft()
+    if spec.key not in draft.done_documents:
+        draft.done_documents.append(spec.key)
+    draft.last_group, draft.last_group_key = progress.group, spec.key
+    draft.last_group_noted = False
+    draft.doc = None
+    advance(turn)
+
+
+def on_reuse(turn: Turn, item: ResidentInput) -> None:
+    """Yes: reuse the stored document. No (or a new photo): collect a new one."""
+    draft = turn.draft()
+    awaiting = turn.session.awaiting
+    spec = turn.service().document(awaiting.key or "") if awaiting else None
+    if spec is None:
+        raise_missing(turn)
+    stored = reusable_document(turn, spec)
+    text = text_of(item) or ""
+    choice = item.id if isinstance(item, ChoiceInput) else None
+    if stored is not None and (choice == "yes" or (choice is None and is_yes(text))):
+        turn.emit(ReuseDocument(spec.key, stored.document_id))
+        draft.documents[spec.key] = [stored.document_id]
+        draft.reused.append(spec.key)
+        draft.done_documents.append(spec.key)
+        turn.say("document.reused", label=spec.label.get(turn.lang))
+        advance(turn)
+        return
+    if stored is None or choice == "no" or is_no(text) or isinstance(item, MediaInput):
+        draft.declined_reuse.append(spec.key)
+        if isinstance(item, MediaInput) and item.kind != "sticker":
+            draft.doc = DocProgress(key=spec.key)
+            turn.wait_for("document", spec.key)
+            receive(turn, spec, draft.doc, item)
+            return
+        advance(turn)
+    elif text:
+        if not fail(turn, turn.t("confirm.unclear")):
+            ask(turn)
+    else:
+        unsupported(turn, item)

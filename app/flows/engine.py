@@ -1,0 +1,230 @@
+"""The conversation engine: snapshot + input + resident context in, new snapshot + events out.
+
+Pure and deterministic: the clock and the id generator are injected, nothing is read or written
+outside the returned `Step`. The caller stores `Step.snapshot` and carries out `Step.events`
+(send messages, store media, submit the request...) and reports results back as inputs
+(`DocumentChecked`, `SubmissionAccepted`, `TimeoutInput`, `OperatorEvent`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from pydantic import ValidationError
+
+from app.flows import answers, commands, documents, information, system
+from app.flows.catalog import Catalog
+from app.flows.context import ResidentContext
+from app.flows.events import Event, Failure, SendButtons, SendList, SendText, WaitUntil
+from app.flows.inputs import (
+    ChoiceInput,
+    DocumentChecked,
+    Input,
+    MediaInput,
+    OperatorEvent,
+    ResidentInput,
+    SubmissionAccepted,
+    TimeoutInput,
+)
+from app.flows.intents import IntentClassifier
+from app.flows.messages import Messages, shipped_messages
+from app.flows.progress import advance, start_service
+from app.flows.prompts import ask, menu
+from app.flows.session import Session
+from app.flows.turn import DefinitionError, Setup, StepLimitExceeded, Turn
+
+DEFAULT_OFFICE = "Pemerintah Kabupaten Contoh"
+Handler = Callable[[Turn, ResidentInput], None]
+HANDLERS: dict[str, Handler] = {
+    "variant": answers.on_variant,
+    "field": answers.on_field,
+    "confirm": answers.on_confirm,
+    "edit": answers.on_edit,
+    "document": documents.on_document,
+    "reuse": documents.on_reuse,
+    "cancel": commands.on_cancel,
+    "cancel_pick": commands.on_cancel_pick,
+    "operator_offer": commands.on_operator_offer,
+    "resume": commands.on_resume,
+    "language": commands.on_language,
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """The result of one `Engine.handle` call; `snapshot` is plain JSON-able data."""
+
+    snapshot: dict[str, Any]
+    events: list[Event]
+
+
+class Engine:
+    """Runs conversations over one catalog."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        *,
+        clock: Callable[[], datetime],
+        new_id: Callable[[], str],
+        max_steps: int = 100,
+        messages: Messages | None = None,
+        office_name: str = DEFAULT_OFFICE,
+        reminder_after: timedelta = timedelta(hours=2),
+        expire_after: timedelta = timedelta(hours=20),
+        timezone: tzinfo | None = None,
+    ) -> None:
+        self.clock = clock
+        self.reminder_after = reminder_after
+        self.expire_after = expire_after
+        self.setup = Setup(
+            catalog=catalog,
+            messages=messages or shipped_messages(),
+            classifier=IntentClassifier(catalog),
+            office_name=office_name,
+            max_steps=max_steps,
+            new_id=new_id,
+            timezone=timezone,
+        )
+
+    def handle(
+        self, snapshot: dict[str, Any] | None, input: Input, context: ResidentContext
+    ) -> Step:
+        """Process one input and return the new snapshot and the events to carry out."""
+        unreadable = None
+        try:
+            session = Session.load(snapshot, context.language)
+        except ValidationError as exc:
+            # A snapshot this release cannot read must not block the resident forever.
+            session, unreadable = Session.load(None, context.language), exc.error_count()
+        if session.handoff and not isinstance(input, _SYSTEM_INPUTS):
+            # An operator has the conversation: the bot says nothing and changes nothing.
+            return Step(session.dump(), [])
+        handed_off = session.handoff
+        turn = Turn(self.setup, session, context, self.clock())
+        if unreadable is not None:
+            turn.emit(Failure(f"unreadable snapshot ({unreadable} problems); started afresh"))
+        try:
+            _dispatch(turn, input)
+        except (StepLimitExceeded, DefinitionError) as exc:
+            _fail(turn, str(exc))
+        if handed_off and session.handoff:
+            _hold_messages(turn)
+        self._schedule(turn)
+        return Step(session.dump(), turn.events)
+
+    def _schedule(self, turn: Turn) -> None:
+        """After any output, tell the caller when to send a TimeoutInput (or never)."""
+        if not turn.events:
+            return
+        session = turn.session
+        waiting = (
+            not session.handoff
+            and session.draft is not None
+            and session.awaiting is not None
+            and session.awaiting.kind != "submitting"
+        )
+        delay = self.expire_after if session.reminded else self.reminder_after
+        session.deadline = turn.now + delay if waiting else None
+        turn.emit(WaitUntil(session.deadline))
+
+
+_SYSTEM_INPUTS = (TimeoutInput, DocumentChecked, SubmissionAccepted, OperatorEvent)
+
+
+def _dispatch(turn: Turn, item: Input) -> None:
+    turn.step()
+    match item:
+        case TimeoutInput():
+            system.on_timeout(turn)
+        case DocumentChecked():
+            documents.on_checked(turn, item)
+        case SubmissionAccepted():
+            system.on_submission_accepted(turn, item)
+        case OperatorEvent():
+            system.on_operator(turn, item)
+        case _:
+            _resident(turn, item)
+
+
+def _resident(turn: Turn, item: ResidentInput) -> None:
+    session = turn.session
+    session.reminded = False
+    if isinstance(item, ChoiceInput):
+        if item.id.startswith("page:") and session.awaiting is not None:
+            session.awaiting.page = int(item.id[5:]) if item.id[5:].isdigit() else 0
+            ask(turn)
+            return
+        if item.id.startswith(("svc:", "req:")):
+            _idle(turn, item)
+            return
+    command = commands.command_in(item)
+    if command is not None:
+        commands.run(turn, command, answers.text_of(item) or "")
+        return
+    if session.draft is not None and session.awaiting is None:
+        turn.wait_for("resume")  # the conversation expired earlier; the draft was kept
+        ask(turn)
+        return
+    if isinstance(item, MediaInput) and documents.straggler(turn, item):
+        return
+    handler = HANDLERS.get(session.awaiting.kind) if session.awaiting else None
+    if handler is None:
+        _idle(turn, item)
+    else:
+        handler(turn, item)
+
+
+def _idle(turn: Turn, item: ResidentInput) -> None:
+    """No question open (or the menu): start a service, run a command, or show the menu."""
+    text = answers.text_of(item)
+    if isinstance(item, ChoiceInput):
+        code = item.id[4:]
+        if item.id.startswith("svc:") and code in turn.catalog.services:
+            start_service(turn, code)
+            return
+        if item.id.startswith("req:") and code in turn.catalog.services:
+            information.requirements(turn, "", code=code)
+            return
+        if item.id == "resume" and turn.session.draft is not None:
+            advance(turn)
+            return
+    if text is None:
+        answers.unsupported(turn, item)
+        turn.wait_for("menu")
+        menu(turn)
+        return
+    label = turn.setup.classifier.classify(text)
+    if label is not None and label in turn.catalog.services:
+        start_service(turn, label, text)
+    elif label == "menu":
+        commands.greet(turn)
+    elif label is not None:
+        commands.run(turn, label, text)
+    else:
+        turn.say("menu.not_understood")
+        turn.wait_for("menu")
+        menu(turn)
+
+
+def _fail(turn: Turn, reason: str) -> None:
+    session = turn.session
+    session.draft = None
+    session.awaiting = None
+    session.resume_to = None
+    turn.say("failure.apology")
+    turn.emit(Failure(reason))
+
+
+def _hold_messages(turn: Turn) -> None:
+    """During a hand-off, keep messages for later instead of sending them now."""
+    kept: list[Event] = []
+    for event in turn.events:
+        if isinstance(event, SendText | SendButtons | SendList):
+            turn.session.held.append(event.to_dict())
+        else:
+            kept.append(event)
+    turn.events = kept

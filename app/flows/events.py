@@ -1,0 +1,222 @@
+"""What the engine asks the caller to do, as typed, JSON-serialisable events.
+
+Message events enforce Meta's interactive limits when they are built, so an event that exists is
+one the Cloud API accepts: at most 3 reply buttons with titles of 20 characters, at most 10 list
+rows with titles of 24 and descriptions of 72 characters, bodies of at most 1024 characters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+MAX_BUTTONS = 3
+MAX_BUTTON_TITLE = 20
+MAX_ROWS = 10
+MAX_ROW_TITLE = 24
+MAX_ROW_DESCRIPTION = 72
+MAX_INTERACTIVE_BODY = 1024
+MAX_TEXT = 4096
+MAX_LIST_BUTTON = 20
+MAX_ID = 200
+
+
+def _limit(what: str, value: str, most: int) -> None:
+    if not value or len(value) > most:
+        raise ValueError(f"{what} must have 1 to {most} characters, got {len(value)}: {value!r}")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+class _Serialisable:
+    """Gives every event `to_dict()`: JSON-able data with datetimes as ISO strings."""
+
+    def to_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = _plain(asdict(self))  # type: ignore[call-overload]
+        return result
+
+
+@dataclass(frozen=True)
+class Button:
+    """A reply button."""
+
+    id: str
+    title: str
+
+    def __post_init__(self) -> None:
+        _limit("button id", self.id, MAX_ID)
+        _limit("button title", self.title, MAX_BUTTON_TITLE)
+
+
+@dataclass(frozen=True)
+class Row:
+    """A row of an interactive list."""
+
+    id: str
+    title: str
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        _limit("row id", self.id, MAX_ID)
+        _limit("row title", self.title, MAX_ROW_TITLE)
+        if len(self.description) > MAX_ROW_DESCRIPTION:
+            raise ValueError(f"row description over {MAX_ROW_DESCRIPTION}: {self.description!r}")
+
+
+@dataclass(frozen=True)
+class SendText(_Serialisable):
+    """Send a plain text message."""
+
+    text: str
+    type: Literal["send_text"] = field(default="send_text", init=False)
+
+    def __post_init__(self) -> None:
+        _limit("text", self.text, MAX_TEXT)
+
+
+@dataclass(frozen=True)
+class SendButtons(_Serialisable):
+    """Send a message with up to 3 reply buttons."""
+
+    body: str
+    buttons: list[Button]
+    type: Literal["send_buttons"] = field(default="send_buttons", init=False)
+
+    def __post_init__(self) -> None:
+        _limit("buttons body", self.body, MAX_INTERACTIVE_BODY)
+        if not 1 <= len(self.buttons) <= MAX_BUTTONS:
+            raise ValueError(f"1 to {MAX_BUTTONS} buttons allowed, got {len(self.buttons)}")
+        if len({b.id for b in self.buttons}) != len(self.buttons):
+            raise ValueError("button ids must be unique")
+
+
+@dataclass(frozen=True)
+class SendList(_Serialisable):
+    """Send an interactive list with up to 10 rows behind one button."""
+
+    body: str
+    button_label: str
+    rows: list[Row]
+    type: Literal["send_list"] = field(default="send_list", init=False)
+
+    def __post_init__(self) -> None:
+        _limit("list body", self.body, MAX_INTERACTIVE_BODY)
+        _limit("list button label", self.button_label, MAX_LIST_BUTTON)
+        if not 1 <= len(self.rows) <= MAX_ROWS:
+            raise ValueError(f"1 to {MAX_ROWS} rows allowed, got {len(self.rows)}")
+        if len({r.id for r in self.rows}) != len(self.rows):
+            raise ValueError("row ids must be unique")
+
+
+@dataclass(frozen=True)
+class StoreMedia(_Serialisable):
+    """Fetch this media item into the locker and check it; answer with `DocumentChecked`."""
+
+    requirement: str
+    media_id: str
+    mime_type: str
+    sha256: str | None = None
+    filename: str | None = None
+    type: Literal["store_media"] = field(default="store_media", init=False)
+
+
+@dataclass(frozen=True)
+class ReuseDocument(_Serialisable):
+    """The resident agreed to reuse a document already in the locker for this requirement."""
+
+    requirement: str
+    document_id: str
+    type: Literal["reuse_document"] = field(default="reuse_document", init=False)
+
+
+@dataclass(frozen=True)
+class SubmitRequest(_Serialisable):
+    """Persist this request (ticket None = a new one) and answer with `SubmissionAccepted`.
+
+    `warnings` holds, per NIK field, codes such as "nik_birth_date_mismatch" for staff to
+    review. `draft_id` is the same for every submission of one draft, so a replayed submission
+    can be recognised.
+    """
+
+    service: str
+    variant: str | None
+    fields: dict[str, Any]
+    documents: dict[str, list[str]]
+    language: str
+    ticket: str | None = None
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+    draft_id: str = ""
+    type: Literal["submit_request"] = field(default="submit_request", init=False)
+
+
+@dataclass(frozen=True)
+class CancelRequest(_Serialisable):
+    """Cancel the resident's unsubmitted draft (ticket None) or a submitted request."""
+
+    ticket: str | None = None
+    type: Literal["cancel_request"] = field(default="cancel_request", init=False)
+
+
+@dataclass(frozen=True)
+class HandOff(_Serialisable):
+    """Put the conversation in an operator's queue; the bot stays quiet until it ends."""
+
+    reason: str
+    type: Literal["hand_off"] = field(default="hand_off", init=False)
+
+
+@dataclass(frozen=True)
+class LanguageChanged(_Serialisable):
+    """The resident switched language ("id" or "en"); remember it on the resident."""
+
+    language: str
+    type: Literal["language_changed"] = field(default="language_changed", init=False)
+
+
+@dataclass(frozen=True)
+class WaitUntil(_Serialisable):
+    """Send `TimeoutInput` at this moment if the resident has not answered; None = never."""
+
+    deadline: datetime | None
+    type: Literal["wait_until"] = field(default="wait_until", init=False)
+
+
+@dataclass(frozen=True)
+class ConversationExpired(_Serialisable):
+    """The resident went quiet; the draft is kept and offered again on their next message."""
+
+    type: Literal["conversation_expired"] = field(default="conversation_expired", init=False)
+
+
+@dataclass(frozen=True)
+class Failure(_Serialisable):
+    """The engine could not go on (step limit, broken definition); the draft was dropped."""
+
+    reason: str
+    type: Literal["failure"] = field(default="failure", init=False)
+
+
+Event = (
+    SendText
+    | SendButtons
+    | SendList
+    | StoreMedia
+    | ReuseDocument
+    | SubmitRequest
+    | CancelRequest
+    | HandOff
+    | LanguageChanged
+    | WaitUntil
+    | ConversationExpired
+    | Failure
+)
+MessageEvent = SendText | SendButtons | SendList

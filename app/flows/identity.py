@@ -1,0 +1,89 @@
+"""Indonesian identity numbers: the NIK and the KK number.
+
+NIK layout `PP KK CC DD MM YY SSSS` (province, regency, district, day of birth + 40 for women,
+month, year, serial). There is no check digit, and a wrong-but-permanent NIK exists, so a NIK
+that disagrees with a stated birth date or sex is only a warning. Region codes are checked only
+at province level, against the Kemendagri list (python-stdnum's table is outdated and lacks 65
+and 92-96, so it is not used).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+# Kemendagri province codes (Kepmendagri 300.2.2-2138/2025: 38 provinces).
+PROVINCES = frozenset(
+    {11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 31, 32, 33, 34, 35, 36, 51, 52, 53}
+    | {61, 62, 63, 64, 65, 71, 72, 73, 74, 75, 76, 81, 82, 91, 92, 93, 94, 95, 96}
+)
+LENGTH = 16
+_SEPARATORS = re.compile(r"[\s.\-]")
+
+
+@dataclass(frozen=True)
+class NikInfo:
+    """What a NIK says about its holder."""
+
+    number: str
+    birth_date: date
+    female: bool
+
+
+class IdentityError(ValueError):
+    """Why a number is not a valid NIK or KK number: `code` and message parameters."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def clean(text: str) -> str:
+    """The number without spaces, dots or dashes."""
+    return _SEPARATORS.sub("", text.strip())
+
+
+def parse_nik(text: str, *, today: date) -> NikInfo:
+    """The NIK in `text`, or IdentityError("length" | "digits" | "province" | "date" | "serial")."""
+    number = _sixteen_digits(text)
+    day = int(number[6:8])
+    female = day > 40
+    birth = _date_either_century(day - 40 if female else day, number[8:10], number[10:12], today)
+    if birth is None:
+        raise IdentityError("date")
+    if number[12:] == "0000":
+        raise IdentityError("serial")
+    return NikInfo(number=number, birth_date=birth, female=female)
+
+
+def parse_kk(text: str, *, today: date) -> str:
+    """The KK number in `text`, or IdentityError: its digits 7-12 are an issue date (no +40)."""
+    number = _sixteen_digits(text)
+    if _date_either_century(int(number[6:8]), number[8:10], number[10:12], today) is None:
+        raise IdentityError("date")
+    return number
+
+
+def _sixteen_digits(text: str) -> str:
+    number = clean(text)
+    if not number.isdigit():
+        raise IdentityError("digits")
+    if len(number) != LENGTH:
+        raise IdentityError("length", count=len(number))
+    if int(number[:2]) not in PROVINCES:
+        raise IdentityError("province", province=number[:2])
+    return number
+
+
+def _date_either_century(day: int, month: str, year: str, today: date) -> date | None:
+    """The date in 20yy if that is not in the future, otherwise in 19yy."""
+    for century in (2000, 1900):
+        try:
+            found = date(century + int(year), int(month), day)
+        except ValueError:
+            continue
+        if found <= today:
+            return found
+    return None

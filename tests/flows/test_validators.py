@@ -1,0 +1,111 @@
+"""One answer checked against its field's validator."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from app.flows.catalog import FieldSpec, shipped_catalog
+from app.flows.validators import Verdict, nik_warnings, validate
+
+TODAY = date(2026, 11, 22)
+KTP = shipped_catalog().get("ktp")
+
+
+def field_of(service: str, key: str) -> FieldSpec:
+    found = shipped_catalog().get(service).field(key)
+    assert found is not None
+    return found
+
+
+def spec(validator: str, **extra) -> FieldSpec:
+    data = {
+        "key": "x",
+        "label": {"id": "X", "en": "X"},
+        "prompt": {"id": "X?", "en": "X?"},
+        "validator": validator,
+        **extra,
+    }
+    return FieldSpec.model_validate(data)
+
+
+def check(field: FieldSpec, text: str, answers=None) -> Verdict:
+    return validate(field, text, today=TODAY, answers=answers or {}, service=KTP)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("081234567890", "+6281234567890"),
+        ("+62 812-3456-7890", "+6281234567890"),
+        ("6281234567890", "+6281234567890"),
+        ("021 1234 5678", "+622112345678"),
+    ],
+)
+def test_phone_numbers(text, value):
+    assert check(spec("phone"), text) == Verdict(value=value)
+
+
+def test_bad_phone_number():
+    assert check(spec("phone"), "6285212345678901").error == "phone"
+    assert check(spec("phone"), "nomor saya").error == "phone"
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        ("  Siti   Aminah ", Verdict(value="Siti Aminah")),
+        ("Muh. Ilham, S.Pd.", Verdict(value="Muh. Ilham, S.Pd.")),
+        ("Siti@Aminah", Verdict(error="name_chars")),
+        ("Andi 'Baso' Tang", Verdict(value="Andi 'Baso' Tang")),
+        ("Siti2", Verdict(error="name_digits")),
+        ("A", Verdict(error="name_short")),
+    ],
+)
+def test_names(text, verdict):
+    assert check(spec("name"), text) == verdict
+
+
+def test_numbers_with_units_and_ranges():
+    gt = spec("number", min_value=1, max_value=30)
+    assert check(gt, "12 GT") == Verdict(value=12)
+    assert check(gt, "7,5") == Verdict(value=7.5)
+    assert check(gt, "45") == Verdict(error="number_range", params={"min": "1", "max": "30"})
+    assert check(gt, "dua belas") == Verdict(error="number_format")
+
+
+def test_dates_past_and_future():
+    assert check(spec("date"), "17 agt 1990") == Verdict(value="1990-08-17")
+    assert check(spec("date"), "01-01-2027").error == "date_future"
+    assert check(spec("date", dates="future"), "01-01-2020").error == "date_past"
+    assert check(spec("date", dates="any"), "01-01-2027") == Verdict(value="2027-01-01")
+    assert check(spec("date"), "besok").error == "date_format"
+
+
+def test_text_length_and_empty_answer():
+    assert check(spec("text", max_length=5), "panjang sekali").error == "text_long"
+    assert check(spec("text"), "   ").error == "empty"
+
+
+def test_yes_no_choices_accept_chat_words():
+    yes_no = field_of("ktp", "jenis_kelamin")
+    assert check(yes_no, "P") == Verdict(value="perempuan")
+    assert check(yes_no, "cowok") == Verdict(value="laki_laki")
+    assert check(yes_no, "perempuann") == Verdict(value="perempuan")
+    akl = field_of("akta_kelahiran", "ada_surat_lahir")
+    assert validate(akl, "iya", today=TODAY, answers={}, service=KTP) == Verdict(value="ya")
+    assert validate(akl, "gak", today=TODAY, answers={}, service=KTP) == Verdict(value="tidak")
+
+
+def test_nik_warnings_compare_birth_date_and_sex():
+    answers = {
+        "nik": "1303015708900001",
+        "tanggal_lahir": "1990-08-17",
+        "jenis_kelamin": "perempuan",
+    }
+    assert nik_warnings(KTP, answers, today=TODAY) == {}
+    answers |= {"tanggal_lahir": "1990-08-18", "jenis_kelamin": "laki_laki"}
+    assert nik_warnings(KTP, answers, today=TODAY) == {
+        "nik": ["nik_birth_date_mismatch", "nik_sex_mismatch"]
+    }
