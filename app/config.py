@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     timezone: str = Field("Asia/Jakarta", alias="LOKET_TIMEZONE")
     catalog_dir: Path | None = Field(None, alias="LOKET_CATALOG_DIR")
     var_dir: Path = Field(Path("./var"), alias="LOKET_VAR_DIR")
+    # How the bot names the office in its greeting ("layanan WhatsApp resmi …").
+    office_name: str = Field("Disdukcapil", min_length=1, alias="LOKET_OFFICE_NAME")
 
     whatsapp_access_token: SecretStr | None = Field(None, alias="WHATSAPP_ACCESS_TOKEN")
     whatsapp_phone_number_id: str | None = Field(None, alias="WHATSAPP_PHONE_NUMBER_ID")

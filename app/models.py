@@ -2,16 +2,22 @@
 
 from app.conversations.models import Conversation
 from app.inbox.models import InboundEvent
+from app.intake.models import MediaJob
 from app.offices.models import Office
 from app.outbox.models import OutboundMessage, SendHalt
 from app.requests.models import Request, RequestDocument, RequestEvent, TicketCounter
 from app.residents.models import Resident
 from app.storage.db import Base
+from app.storage.locker.models import Blob, Document, DocumentAccess
 
 __all__ = [
     "Base",
+    "Blob",
     "Conversation",
+    "Document",
+    "DocumentAccess",
     "InboundEvent",
+    "MediaJob",
     "Office",
     "OutboundMessage",
     "Request",

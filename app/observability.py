@@ -18,7 +18,8 @@ WEBHOOK_REQUESTS = Counter(
 )
 WEBHOOK_UPDATES = Counter(
     "loket_webhook_updates",
-    "Updates in webhook bodies by kind (message, status, other) and result (stored, duplicate, ignored).",
+    "Updates in webhook bodies by kind (message, status, other) and result "
+    "(stored, duplicate, ignored).",
     ["kind", "result"],
     registry=REGISTRY,
 )
@@ -34,9 +35,7 @@ INBOX_LAG = Histogram(
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300),
     registry=REGISTRY,
 )
-INBOX_PENDING = Gauge(
-    "loket_inbox_pending", "Inbound events not yet processed.", registry=REGISTRY
-)
+INBOX_PENDING = Gauge("loket_inbox_pending", "Inbound events not yet processed.", registry=REGISTRY)
 OUTBOX_DEPTH = Gauge(
     "loket_outbox_depth", "Outbound messages waiting to be sent.", ["state"], registry=REGISTRY
 )

@@ -1,4 +1,4 @@
-"""Alembic builds the whole schema: upgrade from empty, no drift from the models, downgrade to base."""
+"""Alembic builds the schema: upgrade from empty, no drift from the models, downgrade."""
 
 from __future__ import annotations
 

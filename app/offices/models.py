@@ -1,4 +1,4 @@
-"""Offices: the regency (kabupaten/kota), district (kecamatan) and village (desa/kelurahan/nagari) tree."""
+"""Offices: regency (kabupaten/kota), district (kecamatan) and village (desa/kelurahan/nagari)."""
 
 from __future__ import annotations
 

@@ -40,13 +40,15 @@ class Request(Base):
 
 
 class RequestDocument(Base):
-    """A document of the locker attached to a request for one requirement (reuse links one file twice)."""
+    """A locker document attached to a request for one requirement (reuse links a file twice)."""
 
     __tablename__ = "request_document"
     __table_args__ = (UniqueConstraint("request_id", "document_id"),)
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
-    request_id: Mapped[int] = mapped_column(ForeignKey("request.id", ondelete="CASCADE"), index=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("request.id", ondelete="CASCADE"), index=True
+    )
     document_id: Mapped[int] = mapped_column(Integer, index=True)
     requirement: Mapped[str] = mapped_column(String(64))
     reused: Mapped[bool] = mapped_column(default=False)
@@ -59,7 +61,9 @@ class RequestEvent(Base):
     __tablename__ = "request_event"
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
-    request_id: Mapped[int] = mapped_column(ForeignKey("request.id", ondelete="CASCADE"), index=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("request.id", ondelete="CASCADE"), index=True
+    )
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor: Mapped[str] = mapped_column(String(64))  # "resident", "system", "operator:<username>"
     from_status: Mapped[str | None] = mapped_column(String(24))

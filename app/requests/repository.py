@@ -15,7 +15,7 @@ from app.storage.db import is_postgres
 
 
 async def next_serial(session: AsyncSession, *, prefix: str, day: str) -> int:
-    """Atomically take the next serial for `prefix` on `day` (an upsert that returns the new value)."""
+    """Atomically take the next serial for `prefix` on `day` (an upsert returning it)."""
     dialect = postgresql if is_postgres(session) else sqlite
     stmt = dialect.insert(TicketCounter).values(prefix=prefix, day=day, last=1)
     stmt = stmt.on_conflict_do_update(
@@ -53,12 +53,14 @@ async def documents_of(session: AsyncSession, request_id: int) -> Sequence[Reque
 
 
 async def history_of(session: AsyncSession, request_id: int) -> Sequence[RequestEvent]:
-    stmt = select(RequestEvent).where(RequestEvent.request_id == request_id).order_by(RequestEvent.id)
+    stmt = (
+        select(RequestEvent).where(RequestEvent.request_id == request_id).order_by(RequestEvent.id)
+    )
     return (await session.execute(stmt)).scalars().all()
 
 
 async def office_for_level(session: AsyncSession, level: str) -> Office | None:
-    """The office that handles a service of `level`: the only office of that level, else the root."""
+    """The office for a service of `level`: the only office of that level, else the root."""
     at_level = (
         (await session.execute(select(Office).where(Office.level == level).limit(2)))
         .scalars()

@@ -27,7 +27,7 @@ _FORWARD: dict[RequestStatus, frozenset[RequestStatus]] = {
     S.COLLECTING: frozenset({S.SUBMITTED}),
     S.SUBMITTED: frozenset({S.IN_REVIEW}),
     S.IN_REVIEW: frozenset({S.NEEDS_CORRECTION, S.PROCESSING}),
-    # The resident's corrected file goes back to review (re-submission lands in `submitted`'s place).
+    # The resident's corrected file goes back to review.
     S.NEEDS_CORRECTION: frozenset({S.IN_REVIEW}),
     S.PROCESSING: frozenset({S.READY_FOR_PICKUP, S.OUT_FOR_DELIVERY}),
     S.READY_FOR_PICKUP: frozenset({S.COMPLETED}),
@@ -48,7 +48,7 @@ def allowed_moves(current: RequestStatus) -> frozenset[RequestStatus]:
 
 
 def transition_error(current: RequestStatus, target: RequestStatus) -> str | None:
-    """None when the move is allowed, else the reason it is not (shown to operators and API clients)."""
+    """None when the move is allowed, else why not (shown to operators and API clients)."""
     if target in allowed_moves(current):
         return None
     if current in FINAL:

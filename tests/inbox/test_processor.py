@@ -17,7 +17,9 @@ from app.storage.db import unit_of_work
 from tests.conftest import _backend
 
 
-async def _seed(sm: async_sessionmaker[AsyncSession], residents: int, per_resident: int) -> list[int]:
+async def _seed(
+    sm: async_sessionmaker[AsyncSession], residents: int, per_resident: int
+) -> list[int]:
     """Interleave events of several residents, as concurrent webhooks would store them."""
     async with unit_of_work(sm) as session:
         people = [Resident(wa_id=f"6281200000{i:03d}") for i in range(residents)]
@@ -109,7 +111,7 @@ async def test_failing_event_is_retried_then_set_aside(sessionmaker) -> None:
 
 
 async def test_worker_killed_mid_event_loses_nothing(sessionmaker) -> None:
-    """A worker killed while handling an event leaves it pending; the next worker handles it once."""
+    """A worker killed mid-event leaves it pending; the next worker handles it once."""
     await _seed(sessionmaker, residents=1, per_resident=2)
     started = asyncio.Event()
 
@@ -138,7 +140,7 @@ async def test_worker_killed_mid_event_loses_nothing(sessionmaker) -> None:
 
 
 async def test_two_workers_never_share_a_resident(sessionmaker, monkeypatch) -> None:
-    """Two workers drain the inbox together: per-resident order holds and no resident runs twice at once."""
+    """Two workers together: per-resident order holds, no resident runs twice at once."""
     monkeypatch.setattr(processor_module, "BATCH_PER_RESIDENT", 2)
     await _seed(sessionmaker, residents=6, per_resident=6)
     seen: dict[int, list[int]] = defaultdict(list)

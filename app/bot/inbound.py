@@ -1,0 +1,84 @@
+"""Translate a stored Meta message object into the engine's channel-agnostic input.
+
+Nothing past `app/bot` sees Meta's JSON shapes: the conversation layer reads the inbox payload
+through `to_engine_input` only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.flows.inputs import (
+    ChoiceInput,
+    LocationInput,
+    MediaInput,
+    ResidentInput,
+    TextInput,
+    UnsupportedInput,
+)
+
+_MEDIA_KINDS = {"image", "document", "video", "audio", "sticker"}
+
+
+def to_engine_input(message: dict[str, Any]) -> ResidentInput:
+    """The engine input for one message object of a webhook (`value.messages[]`)."""
+    kind = str(message.get("type") or "unknown")
+    if kind == "text":
+        return TextInput(text=str(_obj(message, "text").get("body") or ""))
+    if kind == "interactive":
+        return _interactive(_obj(message, "interactive"))
+    if kind == "button":  # a quick-reply button of a template message
+        button = _obj(message, "button")
+        return ChoiceInput(
+            id=str(button.get("payload") or button.get("text") or ""),
+            title=str(button.get("text") or ""),
+        )
+    if kind in _MEDIA_KINDS:
+        media = _obj(message, kind)
+        if not media.get("id"):
+            return UnsupportedInput(kind=kind)
+        if kind == "audio" and media.get("voice"):
+            return UnsupportedInput(kind="voice")
+        return MediaInput(
+            kind=kind,  # type: ignore[arg-type]
+            media_id=str(media["id"]),
+            mime_type=str(media.get("mime_type") or "application/octet-stream"),
+            sha256=_optional(media.get("sha256")),
+            caption=_optional(media.get("caption")),
+            filename=_optional(media.get("filename")),
+        )
+    if kind == "location":
+        location = _obj(message, "location")
+        try:
+            return LocationInput(
+                latitude=float(location["latitude"]),
+                longitude=float(location["longitude"]),
+                name=_optional(location.get("name")),
+                address=_optional(location.get("address")),
+            )
+        except (KeyError, TypeError, ValueError):
+            return UnsupportedInput(kind="location")
+    return UnsupportedInput(kind=kind)
+
+
+def is_reaction(message: dict[str, Any]) -> bool:
+    """Reactions and un-reactions: the resident did not write anything new."""
+    return message.get("type") == "reaction"
+
+
+def _interactive(interactive: dict[str, Any]) -> ResidentInput:
+    sub = str(interactive.get("type") or "")
+    if sub in ("button_reply", "list_reply"):
+        reply = interactive.get(sub)
+        if isinstance(reply, dict) and reply.get("id"):
+            return ChoiceInput(id=str(reply["id"]), title=str(reply.get("title") or ""))
+    return UnsupportedInput(kind=f"interactive:{sub or 'unknown'}")
+
+
+def _obj(message: dict[str, Any], key: str) -> dict[str, Any]:
+    value = message.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _optional(value: Any) -> str | None:
+    return str(value) if value not in (None, "") else None

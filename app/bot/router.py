@@ -1,0 +1,193 @@
+"""Meta's webhook endpoint (contract §4): the GET handshake and the durable POST.
+
+The POST does as little as possible, in this order: refuse an oversized body before reading it,
+check the signature over the raw bytes, decode JSON, translate the body into inbound updates,
+and store them (group-committed with concurrent deliveries). Only a successful commit earns the
+200 that stops Meta from re-delivering; any failure answers 500 so Meta tries again later.
+No conversation work happens here: the processing worker reads the inbox.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import math
+from typing import Any
+
+import structlog
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse, PlainTextResponse
+
+from app.bot.payloads import ParsedWebhook, parse_webhook
+from app.bot.signature import SIGNATURE_HEADER, SignatureResult, verify_signature
+from app.config import Settings
+from app.inbox.repository import StoreOutcome
+from app.observability import WEBHOOK_REQUESTS, WEBHOOK_UPDATES
+from app.runtime import Runtime
+
+log = structlog.get_logger(__name__)
+
+WEBHOOK_PATH = "/webhooks/whatsapp"
+
+router = APIRouter(tags=["webhook"])
+
+
+@router.get(WEBHOOK_PATH, response_class=PlainTextResponse)
+async def verify_subscription(request: Request) -> Response:
+    """Meta's handshake: echo `hub.challenge` when `hub.verify_token` is ours, else 403.
+
+    The parameters are read by hand so that a missing one is a 403 (what Meta expects from a
+    refusal), not FastAPI's 422.
+    """
+    settings = _runtime(request).settings
+    params = request.query_params
+    expected = settings.whatsapp_verify_token
+    token = params.get("hub.verify_token")
+    challenge = params.get("hub.challenge")
+    if (
+        expected is None
+        or params.get("hub.mode") != "subscribe"
+        or token is None
+        or challenge is None
+        or not hmac.compare_digest(token.encode(), expected.get_secret_value().encode())
+    ):
+        log.warning("webhook verification refused")
+        return PlainTextResponse("Forbidden", status_code=403)
+    log.info("webhook verified")
+    return PlainTextResponse(challenge, headers={"X-Content-Type-Options": "nosniff"})
+
+
+@router.post(WEBHOOK_PATH)
+async def receive_updates(request: Request) -> Response:
+    """Store every update of a signed delivery, then acknowledge it."""
+    runtime = _runtime(request)
+    settings = runtime.settings
+    body = await _read_body(request, settings.webhook_max_body_bytes)
+    if isinstance(body, Response):
+        return body
+    if not settings.sandbox:  # the simulator posts unsigned bodies in sandbox mode
+        refusal = _check_signature(settings, body, request.headers.get(SIGNATURE_HEADER))
+        if refusal is not None:
+            return refusal
+    doc = decode_json_object(body)
+    if doc is None:
+        return _refuse(400, "bad_json", "body is not a JSON object")
+    number = None if settings.sandbox else settings.whatsapp_phone_number_id
+    parsed = parse_webhook(doc, phone_number_id=number)
+    with structlog.contextvars.bound_contextvars(**_context(parsed)):
+        try:
+            outcome = await runtime.ingest.submit(parsed.updates)
+        except Exception as exc:
+            # Meta re-delivers anything not answered 200, so nothing is lost by refusing now.
+            log.error("webhook not stored", updates=len(parsed.updates), exc_info=exc)
+            return _refuse(500, "error", "temporarily unable to store updates; please retry")
+        _count(parsed, outcome)
+        log.info(
+            "webhook stored",
+            stored=outcome.stored,
+            duplicates=outcome.duplicates,
+            ignored=sum(parsed.ignored.values()),
+        )
+    WEBHOOK_REQUESTS.labels(outcome="stored").inc()
+    return JSONResponse(
+        {
+            "status": "ok",
+            "stored": outcome.stored,
+            "duplicates": outcome.duplicates,
+            "ignored": sum(parsed.ignored.values()),
+        }
+    )
+
+
+def decode_json_object(body: bytes) -> dict[str, Any] | None:
+    """The body as a JSON object, or None when it is not strict JSON or not an object.
+
+    NaN, Infinity and numbers too large for a float are refused: no database stores them as JSON.
+    """
+    try:
+        doc = json.loads(body, parse_constant=_reject_constant, parse_float=_finite_float)
+    except (ValueError, RecursionError):
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
+async def _read_body(request: Request, limit: int) -> bytes | Response:
+    """The raw body, or a refusal: 413 as soon as more than `limit` bytes are announced or have
+    arrived (the rest is never read), 400 for a Content-Length that is not a number."""
+    declared = (request.headers.get("content-length") or "").strip()
+    if declared and not (declared.isascii() and declared.isdigit()):
+        return _refuse(400, "bad_json", "invalid Content-Length")
+    if declared and (len(declared) > 18 or int(declared) > limit):
+        return _refuse(413, "too_large", f"body larger than {limit} bytes")
+    received = bytearray()
+    async for chunk in request.stream():
+        received += chunk
+        if len(received) > limit:
+            return _refuse(413, "too_large", f"body larger than {limit} bytes")
+    return bytes(received)
+
+
+def _check_signature(settings: Settings, body: bytes, header: str | None) -> Response | None:
+    """None when the body is signed with our app secret; else 401 (no signature) or 403."""
+    secret = settings.whatsapp_app_secret
+    if secret is None:  # Settings refuses live mode without one; never fall back to a default
+        return _refuse(403, "bad_signature", "no app secret configured")
+    checked = verify_signature(secret.get_secret_value().encode(), body, header)
+    if checked is SignatureResult.MISSING:
+        return _refuse(401, "no_signature", f"missing {SIGNATURE_HEADER}")
+    if checked is SignatureResult.INVALID:
+        return _refuse(403, "bad_signature", "signature does not match")
+    return None
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("number out of range")
+    return value
+
+
+def _refuse(status: int, outcome: str, reason: str) -> JSONResponse:
+    WEBHOOK_REQUESTS.labels(outcome=outcome).inc()
+    if status != 500:
+        log.warning("webhook refused", status=status, reason=reason)
+    return JSONResponse({"status": "error", "reason": reason}, status_code=status)
+
+
+def _count(parsed: ParsedWebhook, outcome: StoreOutcome) -> None:
+    seen: set[str] = set()
+    for update in parsed.updates:
+        stored = update.dedup_key in outcome.stored_keys and update.dedup_key not in seen
+        seen.add(update.dedup_key)
+        WEBHOOK_UPDATES.labels(kind=update.kind, result="stored" if stored else "duplicate").inc()
+        log.debug(
+            "webhook update",
+            kind=update.kind,
+            wamid=update.external_id,
+            resident=_resident_label(update.user_id, update.wa_id),
+            stored=stored,
+        )
+
+
+def _context(parsed: ParsedWebhook) -> dict[str, Any]:
+    """Log context for the request: the message id and resident when the body holds one update."""
+    if len(parsed.updates) != 1:
+        return {"updates": len(parsed.updates)}
+    update = parsed.updates[0]
+    return {"wamid": update.external_id, "resident": _resident_label(update.user_id, update.wa_id)}
+
+
+def _resident_label(user_id: str | None, wa_id: str | None) -> str:
+    # Logs are kept longer than conversations: show the BSUID, or only the end of a phone number.
+    if user_id:
+        return user_id
+    return f"…{wa_id[-4:]}" if wa_id else "?"
+
+
+def _runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime

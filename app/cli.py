@@ -1,0 +1,160 @@
+"""The `loket` command (contract §2).
+
+Each sub-command is a small function; errors end as one line on stderr and a non-zero exit status,
+never a traceback. Sub-commands that belong to other parts of the system register themselves in
+`COMMANDS` below.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from collections.abc import Callable, Sequence
+
+from app.config import ConfigError, Settings, load_settings
+from app.flows.catalog import CatalogInvalid
+from app.observability import configure_logging
+
+
+class CommandError(Exception):
+    """A failure to report as one line on stderr (exit status 1)."""
+
+
+def _settings() -> Settings:
+    settings = load_settings()
+    configure_logging(level=settings.log_level, json=settings.log_json)
+    return settings
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from app.main import create_app
+
+    settings = _settings()
+    app = create_app(settings, run_workers=not args.no_workers)
+    base = (
+        f"http://{'localhost' if args.host in ('0.0.0.0', '127.0.0.1') else args.host}:{args.port}"
+    )
+    print(f"Loket is serving on {base}", flush=True)
+    print(f"  dashboard: {base}/dashboard/", flush=True)
+    if settings.sandbox:
+        print(f"  simulator: {base}/simulator  (sandbox mode: nothing goes to Meta)", flush=True)
+    print(f"  webhook:   {base}/webhooks/whatsapp", flush=True)
+    config = uvicorn.Config(
+        app,
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+        timeout_graceful_shutdown=2,
+    )
+    uvicorn.Server(config).run()
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    from app.runtime import build_runtime
+    from app.workers.runner import WorkerSet
+
+    settings = _settings()
+
+    async def main() -> None:
+        runtime = build_runtime(settings)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        try:
+            await WorkerSet(runtime).run_until(stop)
+        finally:
+            await runtime.aclose()
+
+    asyncio.run(main())
+
+
+def cmd_catalog_check(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from app.flows.catalog import SHIPPED_DIR, check_catalog
+
+    directory = Path(args.directory) if args.directory else SHIPPED_DIR
+    if not directory.is_dir():
+        raise CommandError(f"{directory}: not a folder")
+    errors = check_catalog(directory)
+    if errors:
+        raise CommandError(str(errors[0]))
+    count = len(list(directory.glob("*.yaml"))) + len(list(directory.glob("*.yml")))
+    print(f"{directory}: {count} service files, no errors")
+
+
+def cmd_migrate(args: argparse.Namespace) -> None:
+    from app.storage import migrate
+
+    settings = _settings()
+    try:
+        migrate.upgrade(settings.database_url, args.revision)
+    except Exception as exc:
+        raise CommandError(f"migration failed: {type(exc).__name__}: {exc}") from exc
+    print(f"database is at {args.revision}")
+
+
+Register = Callable[[argparse._SubParsersAction], None]  # type: ignore[type-arg]
+
+
+def _register_core(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    serve = sub.add_parser("serve", help="run the webhook, API, dashboard and workers")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--no-workers", action="store_true", help="serve HTTP only")
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run only the background workers")
+    worker.set_defaults(func=cmd_worker)
+
+    migrate = sub.add_parser("migrate", help="upgrade the database to the newest schema")
+    migrate.add_argument("--revision", default="head", help=argparse.SUPPRESS)
+    migrate.set_defaults(func=cmd_migrate)
+
+    catalog = sub.add_parser("catalog", help="work with the service catalog")
+    catalog_sub = catalog.add_subparsers(dest="catalog_command", required=True, metavar="ACTION")
+    check = catalog_sub.add_parser(
+        "check", help="validate service files; exit 1 on the first error"
+    )
+    check.add_argument("directory", nargs="?", help="folder of service files (default: shipped)")
+    check.set_defaults(func=cmd_catalog_check)
+
+
+COMMANDS: list[Register] = [_register_core]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="loket", description="Loket: a WhatsApp service counter for local government."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for register in COMMANDS:
+        register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        args.func(args)
+    except CatalogInvalid as exc:
+        print(f"loket: invalid service catalog: {exc}", file=sys.stderr)
+        return 1
+    except (ConfigError, CommandError) as exc:
+        print(f"loket: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, ConfigError) else 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

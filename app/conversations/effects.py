@@ -1,0 +1,167 @@
+"""Apply the engine's events in the caller's transaction: replies, requests, media jobs, state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.bot import messages
+from app.conversations.models import Conversation
+from app.flows import events as ev
+from app.flows.catalog import Catalog
+from app.flows.inputs import Input, SubmissionAccepted
+from app.intake import service as intake
+from app.outbox import service as outbox
+from app.requests import repository as requests_repo
+from app.requests import service as requests
+from app.requests.calendar import add_working_days
+from app.requests.status import RequestStatus
+from app.residents.models import Resident
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass
+class TurnScope:
+    """Who and what a turn is about."""
+
+    resident: Resident
+    conversation: Conversation
+    catalog: Catalog
+    timezone: ZoneInfo
+    now: datetime
+    event_id: int | None
+
+
+@dataclass
+class Outcome:
+    """Inputs the engine must hear next in the same turn (for example the new ticket)."""
+
+    follow_ups: list[Input] = field(default_factory=list)
+
+
+async def apply(session: AsyncSession, scope: TurnScope, events: list[ev.Event]) -> Outcome:
+    """Carry out `events` in order; nothing here talks to the network."""
+    outcome = Outcome()
+    for event in events:
+        if isinstance(event, ev.SendText | ev.SendButtons | ev.SendList):
+            await _send(session, scope, event)
+        elif isinstance(event, ev.StoreMedia):
+            await intake.request_media(
+                session,
+                resident_id=scope.resident.id,
+                requirement=event.requirement,
+                media_id=event.media_id,
+                mime_type=event.mime_type,
+                sha256=event.sha256,
+                filename=event.filename,
+                now=scope.now,
+            )
+        elif isinstance(event, ev.ReuseDocument):
+            await intake.record_reuse_consent(
+                session, resident_id=scope.resident.id, document_id=event.document_id, now=scope.now
+            )
+        elif isinstance(event, ev.SubmitRequest):
+            outcome.follow_ups.append(await _submit(session, scope, event))
+        elif isinstance(event, ev.CancelRequest):
+            await _cancel(session, scope, event)
+        elif isinstance(event, ev.HandOff):
+            scope.conversation.status = "handoff"
+            log.info("conversation handed to an operator", reason=event.reason)
+        elif isinstance(event, ev.LanguageChanged):
+            scope.resident.language = event.language
+        elif isinstance(event, ev.WaitUntil):
+            scope.conversation.wait_expires_at = event.deadline
+            if scope.conversation.status != "handoff":
+                scope.conversation.status = "waiting" if event.deadline else "idle"
+        elif isinstance(event, ev.ConversationExpired):
+            scope.conversation.status = "expired"
+            scope.conversation.wait_expires_at = None
+        elif isinstance(event, ev.Failure):
+            log.error("conversation engine failure", reason=event.reason)
+    return outcome
+
+
+async def _send(
+    session: AsyncSession, scope: TurnScope, event: ev.SendText | ev.SendButtons | ev.SendList
+) -> None:
+    bodies: list[dict[str, Any]]
+    if isinstance(event, ev.SendText):
+        bodies, kind = messages.text(event.text), "text"
+    elif isinstance(event, ev.SendButtons):
+        choices = [messages.Button(id=b.id, title=b.title) for b in event.buttons]
+        bodies, kind = [messages.buttons(event.body, choices)], "buttons"
+    else:
+        rows = [
+            messages.Row(id=r.id, title=r.title, description=r.description or None)
+            for r in event.rows
+        ]
+        bodies, kind = [messages.list_message(event.body, event.button_label, rows)], "list"
+    await outbox.enqueue(
+        session,
+        resident=scope.resident,
+        bodies=bodies,
+        kind=kind,
+        origin="conversation",
+        caused_by_event_id=scope.event_id,
+    )
+
+
+async def _submit(
+    session: AsyncSession, scope: TurnScope, event: ev.SubmitRequest
+) -> SubmissionAccepted:
+    service = scope.catalog.get(event.service)
+    documents = await intake.attachments(
+        session, resident_id=scope.resident.id, documents=event.documents
+    )
+    warnings = [f"{key}: {code}" for key, codes in event.warnings.items() for code in codes]
+    if event.ticket:
+        existing = await requests_repo.get_by_ticket(session, event.ticket)
+        if existing is not None and existing.resident_id == scope.resident.id:
+            await requests.resubmit(
+                session, existing, fields=event.fields, documents=documents, now=scope.now
+            )
+            return SubmissionAccepted(
+                ticket=existing.ticket,
+                due_date=existing.due_date or scope.now.astimezone(scope.timezone).date(),
+            )
+        log.warning("correction for an unknown ticket; submitting anew", ticket=event.ticket)
+    today = scope.now.astimezone(scope.timezone).date()
+    due = add_working_days(today, service.service_days)
+    request = await requests.submit(
+        session,
+        resident_id=scope.resident.id,
+        service_code=service.code,
+        variant=event.variant,
+        fields=event.fields,
+        documents=documents,
+        language=event.language,
+        office_level=service.office_level,
+        ticket_prefix_override=service.ticket_prefix,
+        due_date=due,
+        now=scope.now,
+        local_today=today,
+        warnings=warnings,
+    )
+    await intake.bind_to_request(session, documents=documents, ticket=request.ticket)
+    return SubmissionAccepted(ticket=request.ticket, due_date=due)
+
+
+async def _cancel(session: AsyncSession, scope: TurnScope, event: ev.CancelRequest) -> None:
+    if event.ticket is None:
+        return  # an unsubmitted draft lives only in the snapshot, which the engine already cleared
+    request = await requests_repo.get_by_ticket(session, event.ticket)
+    if request is None or request.resident_id != scope.resident.id:
+        log.warning("cancel for an unknown ticket", ticket=event.ticket)
+        return
+    try:
+        await requests.transition(
+            session, request, RequestStatus.CANCELLED, actor="resident", now=scope.now
+        )
+    except requests.TransitionNotAllowed as exc:
+        log.info("cancel refused", ticket=event.ticket, reason=str(exc))

@@ -1,0 +1,53 @@
+"""Idle conversations: when a wait deadline passes, queue a `TimeoutInput` for the engine.
+
+The engine decides what a timeout means (one reminder, then expiry keeping the draft). Queueing
+goes through the inbox so the timeout is ordered with the resident's own messages; the conversation
+row is locked while its deadline is cleared, so two workers scanning at once queue it once (the
+dedup key, naming the deadline, guards the rest).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.conversations.models import Conversation
+from app.flows.inputs import TimeoutInput, input_to_dict
+from app.inbox.models import KIND_INTERNAL, InboundEvent
+from app.storage.db import is_postgres, unit_of_work
+
+BATCH = 200
+
+
+async def queue_timeouts(sessionmaker: async_sessionmaker[AsyncSession], now: datetime) -> int:
+    """Queue a timeout for every conversation whose deadline has passed; return how many."""
+    async with unit_of_work(sessionmaker) as session:
+        stmt = (
+            select(Conversation)
+            .where(Conversation.wait_expires_at.is_not(None), Conversation.wait_expires_at <= now)
+            .order_by(Conversation.wait_expires_at)
+            .limit(BATCH)
+        )
+        if is_postgres(session):
+            stmt = stmt.with_for_update(skip_locked=True)
+        due = list((await session.execute(stmt)).scalars())
+        events = []
+        for conversation in due:
+            deadline = conversation.wait_expires_at
+            assert deadline is not None
+            events.append(
+                InboundEvent(
+                    dedup_key=f"t:{conversation.id}:{deadline.isoformat()}",
+                    kind=KIND_INTERNAL,
+                    resident_id=conversation.resident_id,
+                    external_id=f"timeout:{conversation.id}",
+                    payload={"input": input_to_dict(TimeoutInput())},
+                    occurred_at=deadline,
+                    received_at=now,
+                )
+            )
+            conversation.wait_expires_at = None
+        session.add_all(events)
+        return len(due)

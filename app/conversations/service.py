@@ -1,0 +1,144 @@
+"""Orchestration (the mailroom's role): one inbox event → one engine turn → committed effects.
+
+The processing worker calls the handler built here inside its transaction. The handler loads the
+resident's session snapshot, runs the pure engine, applies the events it returns (outbox rows,
+requests, media jobs) and saves the new snapshot. Everything commits together with the event's
+`processed_at`, so a reply is never sent for a turn that was not saved, and a turn is never run
+twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.bot import messages
+from app.bot.inbound import to_engine_input
+from app.conversations import effects
+from app.conversations.context import build_context
+from app.conversations.models import Conversation
+from app.flows.catalog import Catalog
+from app.flows.engine import Engine
+from app.flows.inputs import Input, parse_input
+from app.inbox.models import KIND_INTERNAL, KIND_MESSAGE, KIND_STATUS, InboundEvent
+from app.inbox.processor import EventHandler
+from app.outbox import service as outbox
+from app.outbox.statuses import apply_status
+from app.residents.models import Resident
+from app.storage.db import utcnow
+
+if TYPE_CHECKING:
+    from app.runtime import Runtime
+
+log = structlog.get_logger(__name__)
+
+# Follow-up inputs a turn may produce (SubmissionAccepted after SubmitRequest): a small bound.
+MAX_FOLLOW_UPS = 4
+
+
+class ConversationService:
+    """Runs engine turns for residents and applies their effects in the caller's transaction."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        *,
+        timezone: ZoneInfo,
+        office_name: str,
+        clock: Callable[[], datetime] = utcnow,
+        new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+    ) -> None:
+        self.catalog = catalog
+        self.timezone = timezone
+        self.clock = clock
+        self.engine = Engine(
+            catalog, clock=clock, new_id=new_id, timezone=timezone, office_name=office_name
+        )
+
+    async def handle_event(self, session: AsyncSession, event: InboundEvent) -> None:
+        """The processing worker's handler: statuses update deliveries, the rest are turns."""
+        if event.kind == KIND_STATUS:
+            status = event.payload.get("status") or {}
+            await apply_status(
+                session,
+                wamid=event.external_id,
+                status=str(status.get("status") or ""),
+                timestamp=event.occurred_at,
+                errors=status.get("errors") or [],
+            )
+            return
+        resident = await session.get(Resident, event.resident_id)
+        if resident is None:
+            return
+        if event.kind == KIND_MESSAGE:
+            message = event.payload.get("message") or {}
+            # Mark it read first: the blue ticks tell the resident we got it, even before a reply.
+            await outbox.enqueue(
+                session,
+                resident=resident,
+                bodies=[messages.read_receipt(event.external_id)],
+                kind="read",
+                origin="read_receipt",
+                caused_by_event_id=event.id,
+            )
+            await self.run_turn(session, resident, to_engine_input(message), event_id=event.id)
+        elif event.kind == KIND_INTERNAL:
+            await self.run_turn(
+                session, resident, parse_input(event.payload["input"]), event_id=event.id
+            )
+
+    async def run_turn(
+        self, session: AsyncSession, resident: Resident, item: Input, *, event_id: int | None
+    ) -> None:
+        """Run the engine on one input (and its follow-ups) and apply what it asks for."""
+        conversation = await _conversation_of(session, resident.id)
+        now = self.clock()
+        pending: list[Input] = [item]
+        rounds = 0
+        while pending and rounds <= MAX_FOLLOW_UPS:
+            rounds += 1
+            context = await build_context(session, resident, now=now)
+            step = self.engine.handle(conversation.snapshot or None, pending.pop(0), context)
+            conversation.snapshot = step.snapshot
+            outcome = await effects.apply(
+                session,
+                effects.TurnScope(
+                    resident=resident,
+                    conversation=conversation,
+                    catalog=self.catalog,
+                    timezone=self.timezone,
+                    now=now,
+                    event_id=event_id,
+                ),
+                step.events,
+            )
+            pending.extend(outcome.follow_ups)
+        if pending:
+            log.error("turn produced too many follow-ups", left=len(pending))
+        conversation.updated_at = now
+
+
+async def _conversation_of(session: AsyncSession, resident_id: int) -> Conversation:
+    stmt = select(Conversation).where(Conversation.resident_id == resident_id)
+    conversation = (await session.execute(stmt)).scalar_one_or_none()
+    if conversation is None:
+        conversation = Conversation(resident_id=resident_id, snapshot={}, status="idle")
+        session.add(conversation)
+        await session.flush()
+    return conversation
+
+
+def build_event_handler(runtime: Runtime) -> EventHandler:
+    """The processing worker's handler for this process's settings and catalog."""
+    settings = runtime.settings
+    service = ConversationService(
+        runtime.catalog, timezone=settings.tz, office_name=settings.office_name
+    )
+    return service.handle_event

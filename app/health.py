@@ -1,0 +1,38 @@
+"""Liveness, readiness and metrics endpoints (contract §4)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import PlainTextResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from app.observability import REGISTRY
+from app.storage.migrate import is_at_head
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz", response_class=PlainTextResponse)
+async def healthz() -> str:
+    """200 while the process lives."""
+    return "ok"
+
+
+@router.get("/readyz", response_class=PlainTextResponse)
+async def readyz(request: Request, response: Response) -> str:
+    """200 when the database answers and is migrated to head; 503 otherwise."""
+    try:
+        ready = await is_at_head(request.app.state.runtime.engine)
+    except Exception as exc:  # any database failure means "not ready", never a 500
+        response.status_code = 503
+        return f"database unavailable: {type(exc).__name__}"
+    if not ready:
+        response.status_code = 503
+        return "database is not migrated to the newest schema: run `loket migrate`"
+    return "ready"
+
+
+@router.get("/metrics")
+async def metrics() -> Response:
+    """Prometheus text format."""
+    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,207 @@
+"""The media worker: fetches queued media into the locker and tells the conversation the verdict.
+
+Claiming takes a short transaction (PostgreSQL: `FOR UPDATE SKIP LOCKED`), the download and checks
+run with no transaction open, and completing the job and queueing the engine's `DocumentChecked`
+input commit together. A worker that dies mid-download leaves a lease that expires; the next
+worker re-runs the job and the locker's idempotent ingest returns the same document.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import structlog
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
+
+from app.flows.catalog import Catalog
+from app.flows.inputs import DocumentChecked, input_to_dict
+from app.inbox.models import KIND_INTERNAL, InboundEvent
+from app.intake.models import MediaJob
+from app.intake.service import requirement_for
+from app.storage.db import is_postgres, unit_of_work, utcnow
+from app.storage.locker import service as locker
+from app.storage.locker.fetch import MediaSource
+from app.storage.locker.models import DocumentStatus
+from app.storage.locker.policy import LockerPolicy
+from app.storage.locker.store import BlobStore
+
+log = structlog.get_logger(__name__)
+
+# A job whose ingest keeps failing (a bug, not a bad file: bad files are verdicts) ends as
+# "unavailable" after this many tries, so the resident is asked to send the file again.
+MAX_JOB_ATTEMPTS = 5
+
+
+class MediaWorker:
+    """Runs media jobs; `run_once()` for tests, `run(stop)` as a worker loop."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        store: BlobStore,
+        source: MediaSource,
+        catalog: Catalog,
+        *,
+        worker_id: str,
+        policy: LockerPolicy | None = None,
+        lease_seconds: float = 300.0,
+        poll_seconds: float = 0.5,
+        clock: Callable[[], datetime] = utcnow,
+        on_done: Callable[[], None] | None = None,
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._store = store
+        self._source = source
+        self._catalog = catalog
+        self._worker_id = worker_id
+        self._policy = policy or LockerPolicy()
+        self._lease = timedelta(seconds=lease_seconds)
+        self._poll_seconds = poll_seconds
+        self._clock = clock
+        self._on_done = on_done
+        self._wake = asyncio.Event()
+
+    def notify(self) -> None:
+        self._wake.set()
+
+    async def run_once(self) -> int:
+        """Run every job that is due now; return how many were completed."""
+        done = 0
+        while (job_id := await self._claim()) is not None:
+            await self._run(job_id)
+            done += 1
+        if done and self._on_done is not None:
+            self._on_done()
+        return done
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                await self.run_once()
+            except Exception:
+                log.exception("media worker failed; retrying")
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self._poll_seconds)
+
+    async def release(self) -> None:
+        """Give up this worker's leases (graceful shutdown) so another worker starts at once."""
+        async with unit_of_work(self._sessionmaker) as session:
+            jobs = await session.execute(
+                select(MediaJob).where(
+                    MediaJob.lease_owner == self._worker_id, MediaJob.state == "pending"
+                )
+            )
+            for job in jobs.scalars():
+                job.lease_owner = None
+                job.lease_until = None
+
+    async def _claim(self) -> int | None:
+        now = self._clock()
+        async with unit_of_work(self._sessionmaker) as session:
+            earlier = aliased(MediaJob)
+            # A resident's jobs run one at a time, in order: the engine reads the verdicts of an
+            # album in the order it asked for them.
+            first_of_resident = ~(
+                select(earlier.id)
+                .where(
+                    earlier.resident_id == MediaJob.resident_id,
+                    earlier.state == "pending",
+                    earlier.id < MediaJob.id,
+                )
+                .exists()
+            )
+            stmt = (
+                select(MediaJob)
+                .where(
+                    MediaJob.state == "pending",
+                    or_(MediaJob.lease_until.is_(None), MediaJob.lease_until < now),
+                    first_of_resident,
+                )
+                .order_by(MediaJob.id)
+                .limit(1)
+            )
+            if is_postgres(session):
+                stmt = stmt.with_for_update(skip_locked=True)
+            job = (await session.execute(stmt)).scalar_one_or_none()
+            if job is None:
+                return None
+            job.lease_owner = self._worker_id
+            job.lease_until = now + self._lease
+            job.attempts += 1
+            return job.id
+
+    async def _run(self, job_id: int) -> None:
+        async with self._sessionmaker() as session:
+            job = await session.get(MediaJob, job_id)
+            assert job is not None
+            requirement, attempts = job.requirement, job.attempts
+            structlog.contextvars.bind_contextvars(
+                resident_id=job.resident_id, media_id=job.media_id
+            )
+            try:
+                document = await locker.ingest_media(
+                    session,
+                    self._store,
+                    self._source,
+                    resident_id=job.resident_id,
+                    requirement=requirement_for(self._catalog, job.service_code, requirement),
+                    media_id=job.media_id,
+                    declared_mime=job.mime_type,
+                    declared_sha256=job.sha256,
+                    policy=self._policy,
+                    media_kind=job.media_kind,
+                )
+            except Exception as exc:
+                log.exception("media job failed", attempts=attempts)
+                if attempts < MAX_JOB_ATTEMPTS:
+                    return  # the lease expires and the job is tried again
+                verdict = DocumentChecked(requirement, "", accepted=False, reason="unavailable")
+                await self._complete(job_id, None, verdict, error=f"{type(exc).__name__}: {exc}")
+                return
+            finally:
+                structlog.contextvars.unbind_contextvars("resident_id", "media_id")
+            accepted = document.status == DocumentStatus.ACCEPTED
+            verdict = DocumentChecked(
+                requirement=requirement,
+                document_id=str(document.id),
+                accepted=accepted,
+                reason=None if accepted else (document.reason or "unavailable"),
+                pages=document.pages or 1,
+            )
+            document_id = document.id
+        await self._complete(job_id, document_id, verdict)
+
+    async def _complete(
+        self,
+        job_id: int,
+        document_id: int | None,
+        verdict: DocumentChecked,
+        *,
+        error: str | None = None,
+    ) -> None:
+        """Finish the job and queue the verdict for the conversation, in one transaction."""
+        async with unit_of_work(self._sessionmaker) as session:
+            job = await session.get(MediaJob, job_id)
+            if job is None or job.state != "pending":
+                return  # another worker finished it after our lease expired
+            job.state = "done"
+            job.document_id = document_id
+            job.last_error = error
+            job.done_at = self._clock()
+            job.lease_owner = None
+            session.add(
+                InboundEvent(
+                    dedup_key=f"d:{job.id}",
+                    kind=KIND_INTERNAL,
+                    resident_id=job.resident_id,
+                    external_id=f"media_job:{job.id}",
+                    payload={"input": input_to_dict(verdict)},
+                    occurred_at=job.done_at,
+                )
+            )

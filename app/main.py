@@ -1,0 +1,65 @@
+"""The FastAPI application: webhook, health, API, dashboard and simulator in one process."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+import structlog
+from fastapi import FastAPI
+
+from app import health
+from app.bot import router as webhook
+from app.config import Settings, load_settings
+from app.runtime import build_runtime
+from app.simulator import router as simulator
+from app.workers.runner import WorkerSet
+
+log = structlog.get_logger(__name__)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    run_workers: bool = True,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    """Build the application.
+
+    Args:
+        settings: configuration; read from the environment when omitted.
+        run_workers: also run the background workers in this process (`serve` without
+            `--no-workers`).
+        transport: an httpx transport for Graph API calls; tests pass a fake.
+    """
+    settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = build_runtime(settings, transport=transport)
+        app.state.runtime = runtime
+        workers = WorkerSet(runtime) if run_workers else None
+        if workers is not None:
+            await workers.start()
+        log.info("loket started", sandbox=settings.sandbox, workers=run_workers)
+        try:
+            yield
+        finally:
+            if workers is not None:
+                await workers.stop()
+            await runtime.aclose()
+            log.info("loket stopped")
+
+    app = FastAPI(
+        title="Loket",
+        summary="WhatsApp service counter for Indonesian local government",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.include_router(health.router)
+    app.include_router(webhook.router)
+    if settings.sandbox:
+        app.include_router(simulator.router)
+    return app

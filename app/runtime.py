@@ -1,0 +1,100 @@
+"""The process's long-lived parts, built once from settings, shared by routes and workers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from app.bot.client import GraphClient
+from app.bot.sandbox import SandboxSink
+from app.bot.sandbox_media import SandboxMedia
+from app.bot.sender import MessageSender
+from app.config import Settings
+from app.flows.catalog import Catalog, load_catalog
+from app.flows.intents import use_catalog
+from app.inbox.ingest import IngestBatcher
+from app.storage.db import create_engine, create_sessionmaker
+from app.storage.locker.factory import store_from_settings
+from app.storage.locker.fetch import MediaSource
+from app.storage.locker.store import BlobStore
+
+
+@dataclass
+class Runtime:
+    """Everything a request handler or worker needs; tests build one with their own transport."""
+
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    http: httpx.AsyncClient
+    sender: MessageSender
+    graph: GraphClient | None
+    sandbox: SandboxSink | None
+    sandbox_media: SandboxMedia | None
+    media_source: MediaSource
+    store: BlobStore
+    catalog: Catalog
+    ingest: IngestBatcher
+    worker_id: str = field(default="")
+
+    async def aclose(self) -> None:
+        await self.ingest.aclose()
+        await self.store.aclose()
+        await self.http.aclose()
+        await self.engine.dispose()
+
+
+def build_runtime(
+    settings: Settings,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    engine: AsyncEngine | None = None,
+    worker_id: str = "",
+) -> Runtime:
+    """Wire the parts: database, catalog, locker, and the Graph client (live) or the sandbox."""
+    import os
+    import socket
+
+    engine = engine or create_engine(settings.database_url)
+    catalog = load_catalog(settings.catalog_dir)
+    # `classify` (contract §7) answers from the catalog this process serves.
+    use_catalog(catalog)
+    sessionmaker = create_sessionmaker(engine)
+    http = httpx.AsyncClient(
+        transport=transport,
+        timeout=httpx.Timeout(30.0, connect=10.0),
+        follow_redirects=True,
+    )
+    graph: GraphClient | None = None
+    sandbox: SandboxSink | None = None
+    sandbox_media: SandboxMedia | None = None
+    sender: MessageSender
+    media_source: MediaSource
+    if settings.sandbox:
+        sandbox = SandboxSink()
+        sandbox_media = SandboxMedia()
+        sender, media_source = sandbox, sandbox_media
+    else:
+        graph = GraphClient(settings, http)
+        sender, media_source = graph, graph
+    return Runtime(
+        settings=settings,
+        engine=engine,
+        sessionmaker=sessionmaker,
+        http=http,
+        sender=sender,
+        graph=graph,
+        sandbox=sandbox,
+        sandbox_media=sandbox_media,
+        media_source=media_source,
+        store=store_from_settings(settings),
+        catalog=catalog,
+        ingest=IngestBatcher(
+            sessionmaker,
+            max_wait_ms=settings.ingest_batch_wait_ms,
+            max_batch=settings.ingest_batch_max,
+        ),
+        worker_id=worker_id or f"{socket.gethostname()}:{os.getpid()}",
+    )

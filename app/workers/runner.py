@@ -1,0 +1,105 @@
+"""The background workers of one process, started and stopped together.
+
+`loket serve` runs them beside the HTTP server unless `--no-workers`; `loket worker` runs only them.
+Stopping is graceful: the loops are told to stop, get a few seconds to finish the unit of work
+they are in, and then the outbox leases this process holds are released so another process can
+take over at once instead of waiting for the leases to expire.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import structlog
+
+from app.conversations.reminders import queue_timeouts
+from app.conversations.service import build_event_handler
+from app.inbox.processor import InboundProcessor
+from app.intake.worker import MediaWorker
+from app.outbox.sender import OutboxSender
+from app.runtime import Runtime
+from app.storage.db import utcnow
+
+log = structlog.get_logger(__name__)
+
+STOP_GRACE_SECONDS = 7.0
+REMINDER_SCAN_SECONDS = 30.0
+
+
+class WorkerSet:
+    """Inbound processing, media fetching, reminders and outbound sending for one process."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        settings = runtime.settings
+        self.runtime = runtime
+        self.outbox = OutboxSender(
+            runtime.sessionmaker,
+            runtime.sender,
+            settings,
+            worker_id=runtime.worker_id,
+        )
+        self.inbound = InboundProcessor(
+            runtime.sessionmaker,
+            build_event_handler(runtime),
+            poll_seconds=settings.worker_poll_seconds,
+            on_processed=self._after_turns,
+        )
+        self.media = MediaWorker(
+            runtime.sessionmaker,
+            runtime.store,
+            runtime.media_source,
+            runtime.catalog,
+            worker_id=runtime.worker_id,
+            poll_seconds=settings.worker_poll_seconds,
+            on_done=self.inbound.notify,
+        )
+        runtime.ingest.add_listener(self.inbound.notify)
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        self._stop.clear()
+        self._tasks = [
+            asyncio.create_task(self.inbound.run(self._stop), name="inbound"),
+            asyncio.create_task(self.outbox.run(self._stop), name="outbox"),
+            asyncio.create_task(self.media.run(self._stop), name="media"),
+            asyncio.create_task(self._reminders(), name="reminders"),
+        ]
+        log.info("workers started", worker_id=self.runtime.worker_id)
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._tasks:
+            _done, pending = await asyncio.wait(self._tasks, timeout=STOP_GRACE_SECONDS)
+            for task in pending:
+                task.cancel()
+            for task in pending:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        for worker in (self.outbox, self.media):
+            with contextlib.suppress(Exception):
+                await worker.release()
+        self._tasks = []
+        log.info("workers stopped", worker_id=self.runtime.worker_id)
+
+    def _after_turns(self) -> None:
+        # Turns write replies and media jobs: wake the workers that handle them.
+        self.outbox.notify()
+        self.media.notify()
+
+    async def _reminders(self) -> None:
+        while not self._stop.is_set():
+            try:
+                if await queue_timeouts(self.runtime.sessionmaker, utcnow()):
+                    self.inbound.notify()
+            except Exception:
+                log.exception("reminder scan failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=REMINDER_SCAN_SECONDS)
+
+    async def run_until(self, stop: asyncio.Event) -> None:
+        """Run until `stop` is set (the `loket worker` command)."""
+        await self.start()
+        await stop.wait()
+        await self.stop()

@@ -1,0 +1,113 @@
+"""Browser tests: a real uvicorn server on 127.0.0.1 and Debian's headless Chromium via Playwright.
+
+Chromium comes from the system (`apt-get install chromium`), never from a Playwright download.
+Without it these tests skip with a reason on a laptop and fail under CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from app.config import Settings
+from app.main import create_app
+from tests.conftest import IN_CI
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _chromium() -> str | None:
+    explicit = os.environ.get("LOKET_CHROMIUM")
+    if explicit:
+        return explicit if Path(explicit).exists() else None
+    return shutil.which("chromium") or (
+        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+    )
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = _chromium()
+    if path is None:
+        message = "Chromium is not installed (apt-get install chromium); browser tests need it"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def live_server(settings: Settings, sessionmaker) -> Iterator[str]:
+    """Loket (sandbox mode, workers on) served by uvicorn in a thread; yields its base URL."""
+    fast = settings.model_copy(update={"worker_poll_seconds": 0.05})
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(fast), host="127.0.0.1", port=port, log_config=None)
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=15)
+
+
+@pytest.fixture
+async def page(chromium_path: str) -> AsyncIterator[object]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=chromium_path, args=CHROMIUM_FLAGS
+        )
+        context = await browser.new_context(viewport={"width": 480, "height": 860})
+        page = await context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        # Script errors and server errors fail the test; a 4xx the page handles is behaviour.
+        page.on(
+            "response",
+            lambda response: (
+                errors.append(f"{response.status} {response.url}")
+                if response.status >= 500
+                else None
+            ),
+        )
+        try:
+            yield page
+            assert errors == [], f"the page reported errors: {errors}"
+        finally:
+            await browser.close()
+
+
+def screenshot_path(name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS / f"{name}.png"

@@ -1,0 +1,88 @@
+"""The `loket` command: help everywhere, one-line errors, migrate, catalog check (contract §2)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import _backend
+
+BROKEN = Path(__file__).parent / "flows" / "data" / "broken"
+
+
+def loket(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "LOKET_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        env={**clean, "LOKET_LOG_JSON": "false", **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [[], ["serve"], ["worker"], ["migrate"], ["catalog"], ["catalog", "check"]],
+)
+def test_every_command_has_help(command: list[str]) -> None:
+    """`--help` works on every command and exits 0."""
+    result = loket(*command, "--help")
+    assert result.returncode == 0
+    assert "usage: loket" in result.stdout
+
+
+def test_live_mode_without_all_whatsapp_values_refuses_to_start(tmp_path: Path) -> None:
+    """A token without the other values is one clear line on stderr and a non-zero exit."""
+    result = loket("serve", env={"WHATSAPP_ACCESS_TOKEN": "x"}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "loket: invalid configuration: live mode (WHATSAPP_ACCESS_TOKEN is set) also needs "
+        "WHATSAPP_PHONE_NUMBER_ID, WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN"
+    ]
+
+
+def test_a_bad_database_url_is_one_line(tmp_path: Path) -> None:
+    result = loket("migrate", env={"DATABASE_URL": "mysql://x"}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "DATABASE_URL must use an async driver" in result.stderr
+
+
+@pytest.mark.skipif(_backend() != "sqlite", reason="one embedded database is enough here")
+def test_migrate_builds_a_fresh_sqlite_database(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
+    result = loket("migrate", env={"DATABASE_URL": url}, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "database is at head" in result.stdout
+    again = loket("migrate", env={"DATABASE_URL": url}, cwd=tmp_path)
+    assert again.returncode == 0
+
+
+def test_catalog_check_passes_the_shipped_catalog() -> None:
+    result = loket("catalog", "check")
+    assert result.returncode == 0
+    assert "7 service files, no errors" in result.stdout
+
+
+def test_catalog_check_names_file_line_and_reason() -> None:
+    """The first error, as `file:line: reason`, and exit 1."""
+    result = loket("catalog", "check", str(BROKEN / "unknown_validator"))
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("loket: ")
+    file, number, reason = line.removeprefix("loket: ").split(":", 2)
+    assert file.endswith(".yaml")
+    assert int(number) > 1
+    assert "validator" in reason
+
+
+def test_catalog_check_of_a_missing_folder_is_an_error(tmp_path: Path) -> None:
+    result = loket("catalog", "check", str(tmp_path / "nope"))
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"loket: {tmp_path / 'nope'}: not a folder"
