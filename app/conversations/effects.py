@@ -11,11 +11,13 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.bot import messages
+from app.config import Settings
 from app.conversations.models import Conversation
 from app.flows import events as ev
 from app.flows.catalog import Catalog
 from app.flows.inputs import Input, SubmissionAccepted
 from app.intake import service as intake
+from app.notifications import service as notifications
 from app.outbox import service as outbox
 from app.requests import repository as requests_repo
 from app.requests import service as requests
@@ -34,6 +36,7 @@ class TurnScope:
     conversation: Conversation
     catalog: Catalog
     timezone: ZoneInfo
+    settings: Settings
     now: datetime
     event_id: int | None
 
@@ -102,6 +105,19 @@ async def _send(
             for r in event.rows
         ]
         bodies, kind = [messages.list_message(event.body, event.button_label, rows)], "list"
+    if not notifications.window_open(scope.resident, scope.now, scope.settings):
+        # A turn the resident did not start (a correction request, a document verdict after a
+        # long download) may fall outside Meta's window: hold it behind the waiting template.
+        ticket = _ticket_in_progress(scope)
+        await notifications.hold(
+            session,
+            resident=scope.resident,
+            bodies=bodies,
+            ticket=ticket,
+            now=scope.now,
+            origin="conversation",
+        )
+        return
     await outbox.enqueue(
         session,
         resident=scope.resident,
@@ -110,6 +126,12 @@ async def _send(
         origin="conversation",
         caused_by_event_id=scope.event_id,
     )
+
+
+def _ticket_in_progress(scope: TurnScope) -> str:
+    draft = scope.conversation.snapshot.get("draft") if scope.conversation.snapshot else None
+    ticket = draft.get("ticket") if isinstance(draft, dict) else None
+    return str(ticket) if ticket else "-"
 
 
 async def _submit(

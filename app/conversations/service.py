@@ -21,14 +21,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.bot import messages
 from app.bot.inbound import to_engine_input
+from app.config import Settings
 from app.conversations import effects
 from app.conversations.context import build_context
 from app.conversations.models import Conversation
 from app.flows.catalog import Catalog
 from app.flows.engine import Engine
-from app.flows.inputs import Input, parse_input
+from app.flows.inputs import ChoiceInput, Input, parse_input
 from app.inbox.models import KIND_INTERNAL, KIND_MESSAGE, KIND_STATUS, InboundEvent
 from app.inbox.processor import EventHandler
+from app.notifications import service as notifications
 from app.outbox import service as outbox
 from app.outbox.statuses import apply_status
 from app.residents.models import Resident
@@ -52,10 +54,12 @@ class ConversationService:
         *,
         timezone: ZoneInfo,
         office_name: str,
+        settings: Settings,
         clock: Callable[[], datetime] = utcnow,
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
     ) -> None:
         self.catalog = catalog
+        self.settings = settings
         self.timezone = timezone
         self.clock = clock
         self.engine = Engine(
@@ -79,6 +83,8 @@ class ConversationService:
             return
         if event.kind == KIND_MESSAGE:
             message = event.payload.get("message") or {}
+            # Whatever they wrote, the resident is back in the window: send what was held.
+            await notifications.release_held(session, resident_id=resident.id, now=self.clock())
             # Mark it read first: the blue ticks tell the resident we got it, even before a reply.
             await outbox.enqueue(
                 session,
@@ -88,7 +94,10 @@ class ConversationService:
                 origin="read_receipt",
                 caused_by_event_id=event.id,
             )
-            await self.run_turn(session, resident, to_engine_input(message), event_id=event.id)
+            item = to_engine_input(message)
+            if isinstance(item, ChoiceInput) and item.id == notifications.READ_HELD_PAYLOAD:
+                return  # "Read message" on the waiting template: releasing was the answer
+            await self.run_turn(session, resident, item, event_id=event.id)
         elif event.kind == KIND_INTERNAL:
             await self.run_turn(
                 session, resident, parse_input(event.payload["input"]), event_id=event.id
@@ -114,6 +123,7 @@ class ConversationService:
                     conversation=conversation,
                     catalog=self.catalog,
                     timezone=self.timezone,
+                    settings=self.settings,
                     now=now,
                     event_id=event_id,
                 ),
@@ -139,6 +149,6 @@ def build_event_handler(runtime: Runtime) -> EventHandler:
     """The processing worker's handler for this process's settings and catalog."""
     settings = runtime.settings
     service = ConversationService(
-        runtime.catalog, timezone=settings.tz, office_name=settings.office_name
+        runtime.catalog, timezone=settings.tz, office_name=settings.office_name, settings=settings
     )
     return service.handle_event

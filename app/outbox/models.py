@@ -19,6 +19,8 @@ class OutboxState(enum.StrEnum):
     SENT = "sent"  # Meta accepted it and gave a wamid
     GIVEN_UP = "given_up"  # a permanent error or too many attempts; can be re-sent by hand
     CANCELLED = "cancelled"  # replaced by something else (for example a template fallback)
+    # Outside Meta's 24-hour window: kept until the resident writes again, then sent.
+    HELD = "held"
 
 
 class DeliveryStatus(enum.StrEnum):
@@ -70,6 +72,10 @@ class OutboundMessage(Base):
     caused_by_event_id: Mapped[int | None] = mapped_column(
         ForeignKey("inbound_event.id", ondelete="SET NULL")
     )
+    # The approved template to send instead if Meta answers 131047 (the 24-hour window closed);
+    # `hold_on_fallback` keeps this message to release when the resident answers the template.
+    fallback: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    hold_on_fallback: Mapped[bool] = mapped_column(default=False)
     # Free text for humans: which operator action or flow step produced it.
     origin: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

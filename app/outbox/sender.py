@@ -36,6 +36,8 @@ from app.storage.db import unit_of_work, utcnow
 log = structlog.get_logger(__name__)
 
 MAX_ERROR_TEXT = 2000
+# Meta: "more than 24 hours have passed since the recipient last replied" (re-engagement).
+WINDOW_CLOSED = 131047
 
 
 @dataclass(frozen=True)
@@ -231,6 +233,25 @@ class OutboxSender:
         message.last_error_code = error.code
         message.last_error = f"{decision.reason}: {error.describe()}"[:MAX_ERROR_TEXT]
         code = _code_label(error)
+        if isinstance(decision, retry.GiveUp) and error.code == WINDOW_CLOSED and message.fallback:
+            # Meta says the 24-hour window closed: send the approved template instead, and keep
+            # the message itself if it should follow once the resident answers.
+            message.state = OutboxState.HELD if message.hold_on_fallback else OutboxState.CANCELLED
+            message.attempts = attempts
+            session.add(
+                OutboundMessage(
+                    resident_id=message.resident_id,
+                    kind="template",
+                    body=message.fallback,
+                    origin="template:fallback",
+                    caused_by_event_id=message.caused_by_event_id,
+                    created_at=now,
+                    next_attempt_at=now,
+                )
+            )
+            self._count("template_fallback", code)
+            log.info("window closed; template fallback queued", message_id=message.id)
+            return True
         if isinstance(decision, retry.GiveUp):
             message.state = OutboxState.GIVEN_UP
             message.attempts = attempts

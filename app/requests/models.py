@@ -35,6 +35,10 @@ class Request(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     due_date: Mapped[date | None] = mapped_column(Date)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set on `ready_for_pickup`: where and when to collect, and the one-time code (hashed).
+    pickup_place: Mapped[str | None] = mapped_column(Text)
+    pickup_hours: Mapped[str | None] = mapped_column(String(200))
+    pickup_code_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -114,6 +114,11 @@ async def resubmit(
     return request
 
 
+def transition_error_for(request: Request, target: RequestStatus) -> str | None:
+    """Why `request` cannot move to `target` now, or None when it can."""
+    return transition_error(RequestStatus(request.status), target)
+
+
 async def transition(
     session: AsyncSession,
     request: Request,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import itertools
 import random
+import time
 from typing import Any
 
 from PIL import Image, ImageDraw
@@ -42,7 +43,12 @@ def _envelope(message: dict[str, Any]) -> dict[str, Any]:
         "metadata": {"display_phone_number": "15550783881", "phone_number_id": NUMBER},
         "contacts": [{"profile": {"name": "Siti"}, "wa_id": WA_ID}],
         "messages": [
-            {"from": WA_ID, "id": f"wamid.KTP{next(_ids)}", "timestamp": "1795000000", **message}
+            {
+                "from": WA_ID,
+                "id": f"wamid.KTP{next(_ids)}",
+                "timestamp": str(int(time.time())),
+                **message,
+            }
         ],
     }
     return {

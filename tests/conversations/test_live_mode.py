@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from sqlalchemy import select
@@ -33,7 +34,7 @@ def text_message(wamid: str, body: str, wa_id: str = "6281234567890") -> dict[st
                                 {
                                     "from": wa_id,
                                     "id": wamid,
-                                    "timestamp": "1795000000",
+                                    "timestamp": str(int(time.time())),
                                     "type": "text",
                                     "text": {"body": body},
                                 }

@@ -1,0 +1,93 @@
+"""The office's words to residents: free-form texts and Meta-approved templates, as data files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from app.bot import messages
+
+HERE = Path(__file__).parent
+LANGUAGES = ("id", "en")
+
+
+@dataclass(frozen=True)
+class Template:
+    """An approved template: its name, parameters in order, and text per language."""
+
+    name: str
+    purpose: str
+    params: tuple[str, ...]
+    languages: dict[str, dict[str, Any]]
+    quick_reply: str | None = None
+
+    def body(self, language: str, values: dict[str, str]) -> dict[str, Any]:
+        """The Graph API body (without recipient) for this template with `values` filled in."""
+        code = language if language in self.languages else "id"
+        missing = [p for p in self.params if not values.get(p)]
+        if missing:
+            raise ValueError(f"template {self.name}: missing {', '.join(missing)}")
+        return messages.template(
+            self.name,
+            code,
+            body_params=[values[p] for p in self.params],
+            quick_reply_payloads=[self.quick_reply] if self.quick_reply else [],
+        )
+
+    def for_meta(self, language: str) -> dict[str, Any]:
+        """The template in the shape Meta's template-creation API takes."""
+        text = self.languages[language]
+        components: list[dict[str, Any]] = [
+            {"type": "BODY", "text": text["body"], "example": {"body_text": [text["example"]]}}
+        ]
+        if self.quick_reply:
+            components.append(
+                {"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": text["button"]}]}
+            )
+        return {
+            "name": self.name,
+            "language": language,
+            "category": "UTILITY",
+            "components": components,
+        }
+
+
+@cache
+def texts() -> dict[str, dict[str, str]]:
+    loaded: dict[str, dict[str, str]] = yaml.safe_load((HERE / "texts.yaml").read_text("utf-8"))
+    return loaded
+
+
+@cache
+def templates() -> dict[str, Template]:
+    raw = yaml.safe_load((HERE / "templates.yaml").read_text("utf-8"))
+    return {
+        item["name"]: Template(
+            name=item["name"],
+            purpose=item["purpose"],
+            params=tuple(item["params"]),
+            languages=item["languages"],
+            quick_reply=item.get("quick_reply"),
+        )
+        for item in raw
+    }
+
+
+def text(key: str, language: str, **values: str) -> str:
+    """A free-form text in the resident's language (Indonesian unless English was chosen)."""
+    table = texts()["en" if language == "en" else "id"]
+    return table[key].format(**values)
+
+
+def export_for_meta() -> list[dict[str, Any]]:
+    """Every template in every language, ready to submit to Meta for approval."""
+    return [
+        template.for_meta(language)
+        for template in templates().values()
+        for language in LANGUAGES
+        if language in template.languages
+    ]

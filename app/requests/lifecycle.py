@@ -1,0 +1,268 @@
+"""Operator actions on a request, and the message each one sends the resident (contract §6).
+
+`apply_transition` validates what the move needs (the documents or fields to correct, a rejection
+reason, the pickup code), moves the request through the status machine, and queues the resident's
+message in the same transaction: free-form inside Meta's 24-hour window, an approved template
+outside it (or when Meta answers 131047). A correction goes through the conversation engine, which
+then asks for exactly the named documents and fields and re-submits the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.flows.inputs import OperatorEvent, input_to_dict
+from app.inbox.models import KIND_INTERNAL, InboundEvent
+from app.notifications import service as notifications
+from app.notifications.catalog import text
+from app.offices.models import Office
+from app.requests import repository
+from app.requests import service as requests
+from app.requests.models import Request, RequestEvent
+from app.requests.status import FINAL, RequestStatus
+from app.residents.models import Resident
+from app.storage.locker import service as locker
+
+if TYPE_CHECKING:
+    from app.runtime import Runtime
+
+S = RequestStatus
+DEFAULT_HOURS = "Senin–Jumat 08.00–15.00"
+
+
+class InvalidTransitionInput(ValueError):
+    """The move is allowed but the operator did not give what it needs (→ 422)."""
+
+
+class PickupCodeMismatch(Exception):
+    """The code the resident showed is not the one we sent (→ 409)."""
+
+
+class WindowClosed(Exception):
+    """A free-form message cannot be sent outside the 24-hour window; a template is needed."""
+
+
+def _code_hash(ticket: str, code: str) -> str:
+    return hashlib.sha256(f"{ticket}:{code}".encode()).hexdigest()
+
+
+async def apply_transition(
+    session: AsyncSession,
+    *,
+    runtime: Runtime,
+    request: Request,
+    to: RequestStatus,
+    actor: str,
+    note: str | None,
+    documents: Sequence[int] = (),
+    fields: Sequence[str] = (),
+    pickup_place: str | None = None,
+    pickup_hours: str | None = None,
+    code: str | None = None,
+    now: datetime,
+    override_code: bool = False,
+) -> RequestEvent:
+    """Move `request` to `to` for an operator and tell the resident."""
+    error = requests.transition_error_for(request, to)
+    if error is not None:
+        raise requests.TransitionNotAllowed(error)
+    data: dict[str, object] = {}
+    pickup_code: str | None = None
+    if to is S.NEEDS_CORRECTION:
+        data = await _correction(session, runtime, request, documents, fields)
+    elif to is S.REJECTED and not (note and note.strip()):
+        raise InvalidTransitionInput("a rejection needs the reason in `note`")
+    elif to is S.READY_FOR_PICKUP:
+        office = await session.get(Office, request.office_id) if request.office_id else None
+        request.pickup_place = pickup_place or (office.address or office.name if office else None)
+        request.pickup_hours = pickup_hours or (office.hours if office else None) or DEFAULT_HOURS
+        if not request.pickup_place:
+            raise InvalidTransitionInput("say where to collect: `pickup.place`")
+        pickup_code = f"{secrets.randbelow(1_000_000):06d}"
+        request.pickup_code_hash = _code_hash(request.ticket, pickup_code)
+        data = {"place": request.pickup_place, "hours": request.pickup_hours}
+    elif to is S.COMPLETED and request.status == S.READY_FOR_PICKUP:
+        data = {"pickup_code": _check_code(request, code, override_code)}
+    event = await requests.transition(
+        session, request, to, actor=actor, note=note, data=data, now=now
+    )
+    await _tell_resident(session, runtime, request, to, note, pickup_code, data, now)
+    if to in FINAL:
+        await locker.release_request(session, request.ticket, now)
+    return event
+
+
+def _check_code(request: Request, code: str | None, override: bool) -> str:
+    if override:
+        return "overridden"  # the history records who completed without the code
+    if not code or not code.strip():
+        raise InvalidTransitionInput("completing a pickup needs the resident's pickup `code`")
+    expected = request.pickup_code_hash or ""
+    if not hmac.compare_digest(expected, _code_hash(request.ticket, code.strip())):
+        raise PickupCodeMismatch("wrong pickup code")
+    return "verified"
+
+
+async def _correction(
+    session: AsyncSession,
+    runtime: Runtime,
+    request: Request,
+    documents: Sequence[int],
+    fields: Sequence[str],
+) -> dict[str, object]:
+    if not documents and not fields:
+        raise InvalidTransitionInput("name the `documents` or `fields` the resident must correct")
+    attached = {
+        link.document_id: link.requirement
+        for link in await repository.documents_of(session, request.id)
+    }
+    unknown_docs = [d for d in documents if d not in attached]
+    if unknown_docs:
+        raise InvalidTransitionInput(f"documents not in this request: {unknown_docs}")
+    service = runtime.catalog.services.get(request.service_code)
+    known_fields = {f.key for f in service.fields} if service else set()
+    unknown_fields = [f for f in fields if f not in known_fields]
+    if unknown_fields:
+        raise InvalidTransitionInput(f"fields not in this service: {unknown_fields}")
+    return {
+        "documents": list(documents),
+        "requirements": sorted({attached[d] for d in documents}),
+        "fields": list(fields),
+    }
+
+
+async def _tell_resident(
+    session: AsyncSession,
+    runtime: Runtime,
+    request: Request,
+    to: RequestStatus,
+    note: str | None,
+    pickup_code: str | None,
+    data: dict[str, object],
+    now: datetime,
+) -> None:
+    resident = await session.get(Resident, request.resident_id)
+    if resident is None:
+        return
+    if to is S.NEEDS_CORRECTION:
+        _queue_engine_input(session, request, resident, data, note, now)
+        return
+    service = runtime.catalog.services.get(request.service_code)
+    language = resident.language
+    name = service.names.get(language) if service else request.service_code
+    values = {"ticket": request.ticket, "service": name}
+    template: tuple[str, dict[str, str]] | None = None
+    if to is S.READY_FOR_PICKUP:
+        assert pickup_code is not None
+        bring = service.pickup.get(language) if service else ""
+        values |= {
+            "place": request.pickup_place or "",
+            "hours": request.pickup_hours or "",
+            "code": pickup_code,
+            "bring": text("bring", language, items=bring) if bring else "",
+        }
+        template = ("loket_siap_diambil", values)
+    elif to is S.OUT_FOR_DELIVERY:
+        template = ("loket_diantar", values)
+    elif to is S.COMPLETED:
+        template = ("loket_selesai", values)
+    elif to is S.REJECTED:
+        values["reason"] = note or ""
+        template = ("loket_ditolak", values)
+    elif to is S.CANCELLED:
+        values["reason_line"] = text("reason_line", language, reason=note) if note else ""
+    elif to not in (S.IN_REVIEW, S.PROCESSING):
+        return
+    await notifications.notify(
+        session,
+        settings=runtime.settings,
+        resident=resident,
+        text=text(to.value, language, **values),
+        ticket=request.ticket,
+        template=template,
+        now=now,
+        origin=f"status:{to.value}",
+    )
+
+
+def _queue_engine_input(
+    session: AsyncSession,
+    request: Request,
+    resident: Resident,
+    data: dict[str, object],
+    note: str | None,
+    now: datetime,
+) -> None:
+    """The engine asks for exactly what the operator named; it runs in the resident's queue."""
+    operator_event = OperatorEvent(
+        kind="correction_needed",
+        documents=[str(r) for r in _strings(data.get("requirements"))],
+        fields=[str(f) for f in _strings(data.get("fields"))],
+        note=note,
+        ticket=request.ticket,
+        service=request.service_code,
+    )
+    session.add(
+        InboundEvent(
+            dedup_key=f"o:{request.ticket}:{now.isoformat()}",
+            kind=KIND_INTERNAL,
+            resident_id=resident.id,
+            external_id=f"operator:{request.ticket}",
+            payload={"input": input_to_dict(operator_event)},
+            occurred_at=now,
+            received_at=now,
+        )
+    )
+
+
+def _strings(value: object) -> list[str]:
+    return [str(item) for item in value] if isinstance(value, list) else []
+
+
+async def send_operator_reply(
+    session: AsyncSession,
+    *,
+    runtime: Runtime,
+    request: Request,
+    actor: str,
+    text_body: str,
+    now: datetime,
+    hold_if_closed: bool = False,
+) -> str:
+    """An operator's free-text reply: "sent" inside the window, "held" (with a template) outside.
+
+    Outside the window it raises `WindowClosed` unless `hold_if_closed` says to hold it.
+    """
+    resident = await session.get(Resident, request.resident_id)
+    assert resident is not None
+    body = text("operator_reply", resident.language, ticket=request.ticket, text=text_body)
+    if not notifications.window_open(resident, now, runtime.settings) and not hold_if_closed:
+        raise WindowClosed("outside the 24-hour window: a template is needed")
+    outcome = await notifications.notify(
+        session,
+        settings=runtime.settings,
+        resident=resident,
+        text=body,
+        ticket=request.ticket,
+        template=None,
+        now=now,
+        origin="operator_reply",
+    )
+    session.add(
+        RequestEvent(
+            request_id=request.id,
+            at=now,
+            actor=actor,
+            note=text_body,
+            data={"message": outcome},
+        )
+    )
+    await session.flush()
+    return outcome
