@@ -20,11 +20,13 @@ from app.intake.worker import MediaWorker
 from app.outbox.sender import OutboxSender
 from app.runtime import Runtime
 from app.storage.db import utcnow
+from app.storage.migrate import is_at_head
 
 log = structlog.get_logger(__name__)
 
 STOP_GRACE_SECONDS = 7.0
 REMINDER_SCAN_SECONDS = 30.0
+MIGRATION_POLL_SECONDS = 2.0
 
 
 class WorkerSet:
@@ -60,13 +62,37 @@ class WorkerSet:
 
     async def start(self) -> None:
         self._stop.clear()
-        self._tasks = [
+        self._tasks = [asyncio.create_task(self._run_when_migrated(), name="workers")]
+
+    async def _run_when_migrated(self) -> None:
+        """Wait for `loket migrate` (serve never migrates), then run every loop until stopped."""
+        warned = False
+        while not self._stop.is_set():
+            try:
+                if await is_at_head(self.runtime.engine):
+                    break
+            except Exception:  # the database is not answering yet
+                pass
+            if not warned:
+                log.warning("workers wait for the database to be migrated (`loket migrate`)")
+                warned = True
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=MIGRATION_POLL_SECONDS)
+        if self._stop.is_set():
+            return
+        loops = [
             asyncio.create_task(self.inbound.run(self._stop), name="inbound"),
             asyncio.create_task(self.outbox.run(self._stop), name="outbox"),
             asyncio.create_task(self.media.run(self._stop), name="media"),
             asyncio.create_task(self._reminders(), name="reminders"),
         ]
         log.info("workers started", worker_id=self.runtime.worker_id)
+        try:
+            await asyncio.gather(*loops)
+        finally:
+            for loop in loops:
+                loop.cancel()
+            await asyncio.gather(*loops, return_exceptions=True)
 
     async def stop(self) -> None:
         self._stop.set()

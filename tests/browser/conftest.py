@@ -65,9 +65,12 @@ def live_server(settings: Settings, sessionmaker) -> Iterator[str]:
     """Loket (sandbox mode, workers on) served by uvicorn in a thread; yields its base URL."""
     fast = settings.model_copy(update={"worker_poll_seconds": 0.05})
     port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(fast), host="127.0.0.1", port=port, log_config=None)
+    # A page's long poll keeps a connection open: cap the graceful wait so the server (and its
+    # workers, which share the test database) is gone before the next test starts.
+    config = uvicorn.Config(
+        create_app(fast), host="127.0.0.1", port=port, log_config=None, timeout_graceful_shutdown=1
     )
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -77,11 +80,13 @@ def live_server(settings: Settings, sessionmaker) -> Iterator[str]:
         time.sleep(0.02)
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
-    thread.join(timeout=15)
+    thread.join(timeout=30)
+    assert not thread.is_alive(), "the test server did not stop"
 
 
 @pytest.fixture
-async def page(chromium_path: str) -> AsyncIterator[object]:
+async def page(chromium_path: str, live_server: str) -> AsyncIterator[object]:
+    """A fresh Chromium page; it closes before `live_server` stops (no cut-off long polls)."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:

@@ -1,0 +1,42 @@
+"""Idle conversations: the deadline passes, the engine gets a timeout, the resident a reminder."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from app.conversations.models import Conversation
+from app.conversations.reminders import queue_timeouts
+from app.storage.db import unit_of_work
+from tests.conversations.conftest import Loket
+from tests.conversations.test_live_mode import text_message
+
+
+async def test_a_passed_deadline_queues_one_timeout_and_a_reminder(
+    loket: Loket, sessionmaker
+) -> None:
+    await loket.post_webhook(text_message("wamid.R1", "ktp sy ilang min"))
+    await loket.drain()
+    asked = len(loket.graph.message_requests)
+    now = datetime.now(UTC)
+    assert await queue_timeouts(sessionmaker, now) == 0  # not yet due
+
+    # Two hours pass: move the deadline (row and snapshot) into the past instead of waiting.
+    deadline = now - timedelta(seconds=1)
+    async with unit_of_work(sessionmaker) as session:
+        conversation = (await session.execute(select(Conversation))).scalar_one()
+        assert conversation.wait_expires_at is not None
+        conversation.wait_expires_at = deadline
+        conversation.snapshot = {**conversation.snapshot, "deadline": deadline.isoformat()}
+    assert await queue_timeouts(sessionmaker, now) == 1
+    assert await queue_timeouts(sessionmaker, now) == 0  # queued once
+    await loket.drain()
+    reminders = [r.json for r in loket.graph.message_requests[asked:]]
+    bodies = [r["text"]["body"] for r in reminders]
+    assert len(bodies) == 2, bodies  # a nudge, then the open question again
+    assert bodies[1] == "Silakan ketik NIK Anda (16 angka, ada di KK)."
+    async with sessionmaker() as session:
+        conversation = (await session.execute(select(Conversation))).scalar_one()
+        assert conversation.wait_expires_at is not None
+        assert conversation.wait_expires_at > now  # a new, later deadline: expiry

@@ -1,0 +1,90 @@
+"""`loket serve` as a process: health, readiness before and after migration, graceful SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import _backend
+
+pytestmark = pytest.mark.skipif(
+    _backend() != "sqlite", reason="runs its own SQLite database; the backend does not matter"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "LOKET_"))}
+    return {
+        **clean,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}",
+        "LOCKER_URL": f"file:{tmp_path / 'locker'}",
+        "LOKET_VAR_DIR": str(tmp_path / "var"),
+        "LOKET_LOG_JSON": "true",
+    }
+
+
+def _wait_until_up(base: str, process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.stderr.read() if process.stderr else ""
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise AssertionError("loket serve did not come up")
+
+
+def test_serve_is_not_ready_until_migrated_and_stops_on_sigterm(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_until_up(base, process)
+        assert httpx.get(f"{base}/readyz").status_code == 503  # serve does not migrate
+        migrated = subprocess.run(
+            [sys.executable, "-m", "app.cli", "migrate"], env=env, capture_output=True, timeout=60
+        )
+        assert migrated.returncode == 0
+        assert httpx.get(f"{base}/readyz").status_code == 200
+        metrics = httpx.get(f"{base}/metrics")
+        assert metrics.status_code == 200
+        assert "loket_webhook_requests" in metrics.text
+        simulator = httpx.get(f"{base}/simulator")
+        assert simulator.status_code == 200 and "Simulator" in simulator.text
+
+        started = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=10)
+        assert time.monotonic() - started < 10
+        # uvicorn shuts down gracefully, then re-raises the signal for the parent to see.
+        assert process.returncode in (0, -signal.SIGTERM)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        stdout, stderr = process.communicate(timeout=10)
+    assert f"simulator: http://localhost:{port}/simulator" in stdout
+    assert f"dashboard: http://localhost:{port}/dashboard/" in stdout
+    assert '"event": "workers stopped"' in stderr
+    assert '"event": "loket stopped"' in stderr
