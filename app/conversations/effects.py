@@ -64,6 +64,7 @@ async def apply(session: AsyncSession, scope: TurnScope, events: list[ev.Event])
                 sha256=event.sha256,
                 filename=event.filename,
                 now=scope.now,
+                service_code=event.service,
             )
         elif isinstance(event, ev.ReuseDocument):
             await intake.record_reuse_consent(

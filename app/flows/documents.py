@@ -74,7 +74,11 @@ def receive(turn: Turn, spec: DocumentSpec, progress: DocProgress, item: MediaIn
             progress.extras_noted = True
             turn.say("document.enough", label=label, max=spec.max)
         return
-    turn.emit(StoreMedia(spec.key, item.media_id, item.mime_type, item.sha256, item.filename))
+    turn.emit(
+        StoreMedia(
+            spec.key, item.media_id, item.mime_type, item.sha256, item.filename, draft.service
+        )
+    )
     progress.pending += 1
     progress.pending_kinds.append(kind)
     progress.group = item.group_hint or progress.group

@@ -126,6 +126,7 @@ class StoreMedia(_Serialisable):
     mime_type: str
     sha256: str | None = None
     filename: str | None = None
+    service: str | None = None  # the service the requirement belongs to (limits, reuse kind)
     type: Literal["store_media"] = field(default="store_media", init=False)
 
 

@@ -21,7 +21,7 @@ def test_rejected_photo_is_asked_again_with_the_reason(make_engine):
     chat = Chat(make_engine())
     ktp_until_documents(chat)
     chat.photo("m1")
-    assert chat.of_type(StoreMedia) == [StoreMedia("kk", "m1", "image/jpeg", None, None)]
+    assert chat.of_type(StoreMedia) == [StoreMedia("kk", "m1", "image/jpeg", None, None, "ktp")]
     chat.send(DocumentChecked("kk", "doc-1", accepted=False, reason="blurred"))
     assert chat.texts() == [
         "Foto Kartu Keluarga kurang jelas (buram). Mohon foto ulang di tempat terang, "
@@ -165,7 +165,7 @@ def test_sending_a_photo_instead_of_answering_the_reuse_question_stores_it(make_
     chat = Chat(make_engine(), ResidentContext(locker=[STORED_KK]))
     ktp_until_documents(chat)
     chat.photo("m1")
-    assert chat.of_type(StoreMedia) == [StoreMedia("kk", "m1", "image/jpeg", None, None)]
+    assert chat.of_type(StoreMedia) == [StoreMedia("kk", "m1", "image/jpeg", None, None, "ktp")]
 
 
 def test_expired_or_other_kinds_of_stored_documents_are_not_offered(make_engine, clock):
