@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from app.config import ConfigError, Settings, load_settings
 from app.flows.catalog import CatalogInvalid
 from app.observability import configure_logging
+from app.storage.locker.cli import register as register_locker_commands
 
 
 class CommandError(Exception):
@@ -127,7 +128,7 @@ def _register_core(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
     check.set_defaults(func=cmd_catalog_check)
 
 
-COMMANDS: list[Register] = [_register_core]
+COMMANDS: list[Register] = [_register_core, register_locker_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -157,4 +158,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m app.cli`: run the imported module's main, so that commands registered from other
+    # modules raise the same `CommandError` class that main() catches.
+    from app.cli import main as _main
+
+    sys.exit(_main())

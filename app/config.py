@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     ingest_batch_max: int = Field(256, ge=1, alias="LOKET_INGEST_BATCH_MAX")
     worker_poll_seconds: float = Field(0.5, gt=0, alias="LOKET_WORKER_POLL_SECONDS")
     worker_lease_seconds: float = Field(60.0, gt=0, alias="LOKET_WORKER_LEASE_SECONDS")
+    # UU PDP: files of finished requests are deleted this many days after the request ended,
+    # unless the resident agreed to keep them for reuse.
+    retention_days: int = Field(90, ge=1, alias="LOKET_RETENTION_DAYS")
     log_level: str = Field("INFO", alias="LOKET_LOG_LEVEL")
     log_json: bool = Field(True, alias="LOKET_LOG_JSON")
 

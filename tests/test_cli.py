@@ -86,3 +86,31 @@ def test_catalog_check_of_a_missing_folder_is_an_error(tmp_path: Path) -> None:
     result = loket("catalog", "check", str(tmp_path / "nope"))
     assert result.returncode == 1
     assert result.stderr.strip() == f"loket: {tmp_path / 'nope'}: not a folder"
+
+
+@pytest.mark.skipif(_backend() != "sqlite", reason="one embedded database is enough here")
+def test_purge_and_reencrypt_report_what_they_did(tmp_path: Path) -> None:
+    import base64
+
+    env = {
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'p.db'}",
+        "LOCKER_URL": f"file:{tmp_path / 'locker'}",
+    }
+    assert loket("migrate", env=env, cwd=tmp_path).returncode == 0
+    purged = loket("purge", env=env, cwd=tmp_path)
+    assert purged.returncode == 0, purged.stderr
+    assert purged.stdout.startswith("purged 0 documents (0 of ended requests")
+
+    no_key = loket("locker", "reencrypt", env=env, cwd=tmp_path)
+    assert no_key.returncode == 1
+    assert no_key.stderr.strip().splitlines()[-1] == (
+        "loket: LOKET_ENCRYPTION_KEY is not set: nothing to encrypt with"
+    )
+    key = base64.b64encode(bytes(range(32))).decode()
+    with_key = loket(
+        "locker", "reencrypt", env={**env, "LOKET_ENCRYPTION_KEY": f"k1:{key}"}, cwd=tmp_path
+    )
+    assert with_key.returncode == 0, with_key.stderr
+    assert (
+        with_key.stdout.strip() == "re-encrypted 0 files under key k1; 0 already current; 0 failed"
+    )

@@ -20,6 +20,7 @@ from app.intake.worker import MediaWorker
 from app.outbox.sender import OutboxSender
 from app.runtime import Runtime
 from app.storage.db import utcnow
+from app.storage.locker.purge import purge
 from app.storage.migrate import is_at_head
 
 log = structlog.get_logger(__name__)
@@ -27,10 +28,11 @@ log = structlog.get_logger(__name__)
 STOP_GRACE_SECONDS = 7.0
 REMINDER_SCAN_SECONDS = 30.0
 MIGRATION_POLL_SECONDS = 2.0
+RETENTION_EVERY_SECONDS = 24 * 3600.0
 
 
 class WorkerSet:
-    """Inbound processing, media fetching, reminders and outbound sending for one process."""
+    """Inbound processing, media, reminders, retention and outbound sending for one process."""
 
     def __init__(self, runtime: Runtime) -> None:
         settings = runtime.settings
@@ -85,6 +87,7 @@ class WorkerSet:
             asyncio.create_task(self.outbox.run(self._stop), name="outbox"),
             asyncio.create_task(self.media.run(self._stop), name="media"),
             asyncio.create_task(self._reminders(), name="reminders"),
+            asyncio.create_task(self._retention(), name="retention"),
         ]
         log.info("workers started", worker_id=self.runtime.worker_id)
         try:
@@ -123,6 +126,19 @@ class WorkerSet:
                 log.exception("reminder scan failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), timeout=REMINDER_SCAN_SECONDS)
+
+    async def _retention(self) -> None:
+        """Apply the retention policy once a day (safe to run in several processes at once)."""
+        while not self._stop.is_set():
+            try:
+                async with self.runtime.sessionmaker() as session:
+                    await purge(
+                        session, self.runtime.store, utcnow(), self.runtime.settings.retention_days
+                    )
+            except Exception:
+                log.exception("retention purge failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=RETENTION_EVERY_SECONDS)
 
     async def run_until(self, stop: asyncio.Event) -> None:
         """Run until `stop` is set (the `loket worker` command)."""
