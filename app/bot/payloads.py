@@ -4,8 +4,8 @@ Reference: https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/comp
 https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples .
 
 Meta treats any answer but HTTP 200 as a failure and re-delivers for up to 7 days, so a body we
-cannot fully use must still be acknowledged: the models below never reject a scalar they do not
-understand (it becomes `None`), lists are validated one item at a time, and anything malformed is
+cannot fully use must still be acknowledged: the models (`webhook_models`) never reject a scalar
+they do not understand, lists are validated one item at a time here, and anything malformed is
 logged and skipped rather than raised.
 """
 

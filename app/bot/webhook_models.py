@@ -2,7 +2,6 @@
 
 Reference: https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/components and the
 message/status references under https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples
-(see also docs of the Cloud API in the project's research notes, §2).
 
 Meta acknowledges nothing we answer except HTTP 200 and re-delivers for up to 7 days, so a body we
 cannot fully use must still be acknowledged: the models never reject a scalar they do not
