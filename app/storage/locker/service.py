@@ -6,6 +6,7 @@ PostgreSQL connection), then records the outcome and commits again. Those commit
 the session's objects (see `intake.commit`), so the returned `Document` stays readable whatever
 the session's `expire_on_commit`.
 
+`purge` (retention, in purge.py) is re-exported here with the other operations.
 `ingest_media` and `read_document` commit their own short writes. The request-lifecycle helpers
 (`attach_documents`, `release_request`, `set_keep_for_reuse`) only execute: they belong to the
 caller's unit of work (a request changing status, say) and are committed with it.
@@ -29,7 +30,20 @@ from app.storage.locker.fetch import FetchFailed, MediaSource, Sleep, download_m
 from app.storage.locker.intake import check_and_store, commit, record_failure
 from app.storage.locker.models import AccessAction, Document, DocumentStatus
 from app.storage.locker.policy import DocumentRequirement, LockerPolicy
+from app.storage.locker.purge import PurgeReport, purge
 from app.storage.locker.store import BlobStore
+
+__all__ = [
+    "PurgeReport",
+    "attach_documents",
+    "ingest_media",
+    "purge",
+    "read_document",
+    "read_thumbnail",
+    "release_request",
+    "resident_locker",
+    "set_keep_for_reuse",
+]
 
 Clock = Callable[[], datetime]
 _SETTLED = (DocumentStatus.ACCEPTED, DocumentStatus.REJECTED)

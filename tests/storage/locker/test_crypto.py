@@ -48,7 +48,8 @@ def test_round_trip_any_size(ring: KeyRing, size: int) -> None:
     data = data[:size]
     blob = seal(data, ring)
     assert is_encrypted(blob)
-    assert data not in blob or size == 0
+    if size >= 16:  # shorter plaintexts could turn up in random ciphertext by chance
+        assert data[:16] not in blob
     frames = -(-size // CHUNK) if size else 1
     header = parse_header(blob)
     assert header is not None and header.key_id == "k2" and header.chunk_size == CHUNK

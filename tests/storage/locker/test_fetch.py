@@ -238,7 +238,7 @@ async def test_a_stalled_download_is_abandoned_and_retried(tmp_path: Path) -> No
         yield photo[1000:]
 
     source = FakeMediaSource(media={"m1": FakeMedia(stream=stalls_once, sha256=HEX)})
-    policy = LockerPolicy(spool_dir=tmp_path, attempt_timeout_seconds=0.2)
+    policy = LockerPolicy(spool_dir=tmp_path, attempt_timeout_seconds=1.0)
     sleep = SleepRecorder()
     got = await download_media(source, "m1", limit=10**7, policy=policy, sleep=sleep)
     assert isinstance(got, Downloaded) and got.sha256 == HEX and got.attempts == 2
