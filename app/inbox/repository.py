@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -113,14 +113,17 @@ async def _advance_last_inbound(
         when = min(item.occurred_at, now)
         resident_id = residents[(item.user_id, item.wa_id)]
         latest[resident_id] = max(when, latest.get(resident_id, when))
+    if not latest:
+        return
+    # One statement for the whole batch: each resident's window moves to its latest message,
+    # never back (the WHERE compares with the same per-resident value).
+    latest_of = case(latest, value=Resident.id)
     column = Resident.last_inbound_at
-    for resident_id in sorted(latest):
-        when = latest[resident_id]
-        await session.execute(
-            update(Resident)
-            .where(Resident.id == resident_id, or_(column.is_(None), column < when))
-            .values(last_inbound_at=when)
-        )
+    await session.execute(
+        update(Resident)
+        .where(Resident.id.in_(sorted(latest)), or_(column.is_(None), column < latest_of))
+        .values(last_inbound_at=latest_of)
+    )
 
 
 async def pending_count(session: AsyncSession) -> int:

@@ -79,13 +79,41 @@ async def resolve_residents(
             raise ValueError("an update needs a user_id or a wa_id")
         name, username = profiles.get(key, (None, None))
         profiles[key] = (item.profile_name or name, item.username or username)
+    known = await _known(session, profiles)
     resolved: dict[IdentityKey, int] = {}
     # A fixed order keeps row locks in the same order across concurrent transactions.
     for key in sorted(profiles, key=lambda k: (k[0] or "", k[1] or "")):
-        row = await _resolve_one(session, *key)
+        row = known.get(key) or await _resolve_one(session, *key)
         await _update_profile(session, row, *profiles[key])
         resolved[key] = row.id
     return resolved
+
+
+async def _known(session: AsyncSession, keys: Iterable[IdentityKey]) -> dict[IdentityKey, _Row]:
+    """Identities already settled in the database, found with one query for the whole batch.
+
+    Nearly every update comes from a resident seen before with the same ids; only the others
+    (new people, a BSUID arriving for a phone number, a number moving) take the careful path.
+    """
+    keys = list(keys)
+    user_ids = {u for u, _ in keys if u}
+    wa_ids = {w for u, w in keys if w and not u}
+    if not user_ids and not wa_ids:
+        return {}
+    stmt = select(
+        Resident.id, Resident.user_id, Resident.wa_id, Resident.name, Resident.username
+    ).where(Resident.user_id.in_(user_ids) | Resident.wa_id.in_(wa_ids))
+    rows = [_Row(*found) for found in (await session.execute(stmt)).all()]
+    by_user = {row.user_id: row for row in rows if row.user_id}
+    by_wa = {row.wa_id: row for row in rows if row.wa_id}
+    settled: dict[IdentityKey, _Row] = {}
+    for user_id, wa_id in keys:
+        row = by_user.get(user_id) if user_id else by_wa.get(wa_id or "")
+        # With a BSUID, the row is settled only if it already holds this phone number (or none
+        # was sent); anything else may need the number moved, which the careful path does.
+        if row is not None and (not user_id or wa_id is None or row.wa_id == wa_id):
+            settled[(user_id, wa_id)] = row
+    return settled
 
 
 async def _resolve_one(session: AsyncSession, user_id: str | None, wa_id: str | None) -> _Row:
