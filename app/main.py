@@ -10,6 +10,7 @@ import structlog
 from fastapi import FastAPI
 
 from app import health
+from app.api import router as operator_api
 from app.bot import router as webhook
 from app.config import Settings, load_settings
 from app.runtime import build_runtime
@@ -60,6 +61,7 @@ def create_app(
     app.state.settings = settings
     app.include_router(health.router)
     app.include_router(webhook.router)
+    app.include_router(operator_api.router)
     if settings.sandbox:
         app.include_router(simulator.router)
     return app

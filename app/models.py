@@ -4,6 +4,7 @@ from app.conversations.models import Conversation
 from app.inbox.models import InboundEvent
 from app.intake.models import MediaJob
 from app.offices.models import Office
+from app.operators.models import ApiToken, Operator
 from app.outbox.models import OutboundMessage, SendHalt
 from app.requests.models import Request, RequestDocument, RequestEvent, TicketCounter
 from app.residents.models import Resident
@@ -11,6 +12,7 @@ from app.storage.db import Base
 from app.storage.locker.models import Blob, Document, DocumentAccess
 
 __all__ = [
+    "ApiToken",
     "Base",
     "Blob",
     "Conversation",
@@ -19,6 +21,7 @@ __all__ = [
     "InboundEvent",
     "MediaJob",
     "Office",
+    "Operator",
     "OutboundMessage",
     "Request",
     "RequestDocument",

@@ -1,0 +1,99 @@
+"""Dependencies of the operator API: the runtime, one transaction per call, the signed-in operator.
+
+The session dependency commits when the route returns and rolls back when it raises, and it does
+so *before* the response is sent (`scope="function"`): a client that got a 2xx knows its change is
+durable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated, Any, NoReturn
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.operators import service as operators
+from app.operators.models import Operator
+from app.operators.service import Scope
+from app.runtime import Runtime
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+async def get_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
+    """One unit of work per API call."""
+    async with runtime.sessionmaker() as session:
+        try:
+            yield session
+        except BaseException:
+            await session.rollback()
+            raise
+        await session.commit()
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="ApiToken",
+    description="An operator's API token, from `loket token create --username U`.",
+)
+
+
+def unauthorized(reason: str) -> NoReturn:
+    raise HTTPException(
+        status.HTTP_401_UNAUTHORIZED, detail=reason, headers={"WWW-Authenticate": "Bearer"}
+    )
+
+
+def not_found(what: str) -> NoReturn:
+    raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"{what} not found")
+
+
+def conflict(reason: str) -> NoReturn:
+    raise HTTPException(status.HTTP_409_CONFLICT, detail=reason)
+
+
+def invalid(location: tuple[str, ...], message: str, value: Any = None) -> NoReturn:
+    """A 422 shaped like FastAPI's own validation errors, so clients parse one format."""
+    raise RequestValidationError(
+        [{"type": "value_error", "loc": location, "msg": message, "input": value}]
+    )
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The operator making the call and the offices whose requests they may see."""
+
+    operator: Operator
+    scope: Scope
+
+    @property
+    def actor(self) -> str:
+        return self.operator.actor
+
+
+async def get_viewer(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Viewer:
+    """The operator holding the bearer token; 401 when it is missing, unknown or revoked."""
+    if credentials is None:
+        unauthorized("missing bearer token: send `Authorization: Bearer <token>`")
+    operator = await operators.operator_for_token(session, credentials.credentials)
+    if operator is None:
+        unauthorized("invalid or revoked token")
+    return Viewer(operator, await operators.scope_of(session, operator))
+
+
+ViewerDep = Annotated[Viewer, Depends(get_viewer)]

@@ -1,0 +1,172 @@
+"""Turn rows into the API's JSON shapes, masking identity numbers where a list shows them.
+
+An operator needs the full NIK to check a file, so the single request shows it; lists, which are
+screenshotted, exported and left open on shared screens, show only its region and serial ends.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from app.api.schemas import (
+    DocumentOut,
+    FieldOut,
+    HistoryEntryOut,
+    LocalTextOut,
+    RequestOut,
+    RequestSummaryOut,
+    RequirementOut,
+    ResidentOut,
+    ServiceOut,
+    VariantOut,
+)
+from app.flows.catalog import Catalog, Service
+from app.requests.models import Request, RequestDocument, RequestEvent
+from app.residents.models import Resident
+from app.storage.locker.models import Document
+
+# Validators whose answers identify a person or a family: NIK and KK numbers.
+IDENTITY_VALIDATORS = frozenset({"nik", "kk"})
+_SIXTEEN_DIGITS = re.compile(r"^\d{16}$")
+
+Attached = Sequence[tuple[RequestDocument, Document | None]]
+
+
+def mask_identity_number(value: str) -> str:
+    """`3201014508900003` → `3201********0003`; anything shorter keeps only its last 4 digits."""
+    if len(value) >= 12:
+        return value[:4] + "*" * (len(value) - 8) + value[-4:]
+    return "*" * max(len(value) - 4, 0) + value[-4:]
+
+
+def identity_keys(catalog: Catalog, service_code: str) -> frozenset[str] | None:
+    """The field keys of a service holding NIK or KK numbers; None when the service is unknown."""
+    service = catalog.services.get(service_code)
+    if service is None:
+        return None
+    return frozenset(f.key for f in service.fields if f.validator in IDENTITY_VALIDATORS)
+
+
+def nik_field_keys(catalog: Catalog) -> tuple[str, ...]:
+    """Every field key, across services, whose answer is an NIK (searched by `q`)."""
+    keys = {f.key for s in catalog.ordered for f in s.fields if f.validator == "nik"}
+    return tuple(sorted(keys))
+
+
+def masked_fields(fields: Mapping[str, Any], keys: frozenset[str] | None) -> dict[str, Any]:
+    """`fields` with identity numbers masked; for a service no longer in the catalog, every
+    16-digit value is taken for one."""
+    masked: dict[str, Any] = {}
+    for key, value in fields.items():
+        sensitive = (
+            key in keys
+            if keys is not None
+            else isinstance(value, str) and bool(_SIXTEEN_DIGITS.match(value))
+        )
+        masked[key] = mask_identity_number(value) if sensitive and isinstance(value, str) else value
+    return masked
+
+
+def _local(text: Any) -> LocalTextOut:
+    return LocalTextOut(id=text.id, en=text.en)
+
+
+def service_out(service: Service) -> ServiceOut:
+    return ServiceOut(
+        code=service.code,
+        name=_local(service.names),
+        variants=[VariantOut(code=v.code, title=_local(v.title)) for v in service.variants],
+        fields=[
+            FieldOut(key=f.key, label=_local(f.label), validator=f.validator, required=f.required)
+            for f in service.fields
+        ],
+        documents=[
+            RequirementOut(
+                key=d.key, label=_local(d.label), kinds=list(d.kinds), min=d.min, max=d.max
+            )
+            for d in service.documents
+        ],
+    )
+
+
+def _document(link: RequestDocument, document: Document | None) -> DocumentOut:
+    if document is None:  # the row was erased with its resident; keep the link visible
+        return DocumentOut(
+            id=link.document_id,
+            requirement=link.requirement,
+            mime_type=None,
+            size=None,
+            sha256=None,
+            status="missing",
+        )
+    return DocumentOut(
+        id=document.id,
+        requirement=link.requirement,
+        mime_type=document.mime_type,
+        size=document.size,
+        sha256=document.sha256,
+        status="purged" if document.purged_at is not None else document.status,
+    )
+
+
+def _summary_values(
+    request: Request,
+    resident: Resident,
+    attached: Attached,
+    office_code: str | None,
+    fields: dict[str, Any],
+) -> dict[str, Any]:
+    return {
+        "ticket": request.ticket,
+        "service": request.service_code,
+        "variant": request.variant,
+        "status": request.status,
+        "resident": ResidentOut(wa_id=resident.wa_id, user_id=resident.user_id, name=resident.name),
+        "fields": fields,
+        "warnings": list(request.warnings or []),
+        "documents": [_document(link, document) for link, document in attached],
+        "office": office_code,
+        "due_date": request.due_date,
+        "submitted_at": request.submitted_at,
+        "completed_at": request.completed_at,
+        "created_at": request.created_at,
+        "updated_at": request.updated_at,
+    }
+
+
+def request_summary(
+    catalog: Catalog,
+    request: Request,
+    resident: Resident,
+    attached: Attached,
+    office_code: str | None,
+) -> RequestSummaryOut:
+    """A list item: every field of the request but its history, identity numbers masked."""
+    fields = masked_fields(request.fields or {}, identity_keys(catalog, request.service_code))
+    return RequestSummaryOut(**_summary_values(request, resident, attached, office_code, fields))
+
+
+def request_detail(
+    request: Request,
+    resident: Resident,
+    attached: Attached,
+    office_code: str | None,
+    history: Iterable[RequestEvent],
+) -> RequestOut:
+    """One request in full, with its history."""
+    values = _summary_values(request, resident, attached, office_code, dict(request.fields or {}))
+    return RequestOut(
+        **values,
+        history=[
+            HistoryEntryOut(
+                at=event.at,
+                actor=event.actor,
+                from_=event.from_status,
+                to=event.to_status,
+                note=event.note,
+            )
+            for event in history
+        ],
+    )

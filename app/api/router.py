@@ -1,0 +1,167 @@
+"""The operator JSON API, `/api/v1` (contract §5). Routes stay thin: parse, call, shape.
+
+A request outside the operator's offices answers 404 exactly like one that does not exist, so the
+API never tells an operator what other offices are working on.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import StreamingResponse
+
+from app.api import documents as document_files
+from app.api import service
+from app.api.deps import RuntimeDep, SessionDep, ViewerDep, conflict, invalid, not_found
+from app.api.presenters import service_out
+from app.api.schemas import (
+    ErrorOut,
+    MessageIn,
+    MessageOut,
+    RequestOut,
+    RequestPageOut,
+    ServiceOut,
+    StorableText,
+    TransitionIn,
+)
+from app.requests import lifecycle
+from app.requests.service import TransitionNotAllowed
+from app.storage.db import utcnow
+
+
+def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    reasons = {
+        400: "the body cannot be read as UTF-8 (a body that is not JSON is 422)",
+        401: "no, unknown or revoked bearer token",
+        404: "unknown, or outside the operator's offices",
+        409: "the status machine or the conversation does not allow it; `detail` says why",
+    }
+    return {code: {"model": ErrorOut, "description": reasons[code]} for code in codes}
+
+
+router = APIRouter(prefix="/api/v1", tags=["operator API"], responses=_errors(401))
+
+Ticket = Annotated[str, Path(description="a ticket such as KTP-241122-0042")]
+
+
+@router.get("/services", response_model=list[ServiceOut])
+async def list_services(viewer: ViewerDep, runtime: RuntimeDep) -> list[ServiceOut]:
+    """The service catalog: names, variants, questions and required documents."""
+    return [service_out(item) for item in runtime.catalog.ordered]
+
+
+@router.get("/requests", response_model=RequestPageOut)
+async def list_requests(
+    viewer: ViewerDep,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    status: Annotated[
+        StorableText | None,
+        Query(max_length=256, description="one or more statuses, separated by commas"),
+    ] = None,
+    service_code: Annotated[StorableText | None, Query(alias="service", max_length=64)] = None,
+    office: Annotated[
+        StorableText | None,
+        Query(max_length=32, description="an office code; its offices below are included"),
+    ] = None,
+    resident: Annotated[
+        StorableText | None, Query(max_length=256, description="a wa_id or user_id, exactly")
+    ] = None,
+    q: Annotated[
+        StorableText | None,
+        Query(max_length=200, description="searches ticket, name, phone and NIK"),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[StorableText | None, Query(max_length=200)] = None,
+) -> RequestPageOut:
+    """A page of requests, newest first. `collecting` ones only when asked for by `status`."""
+    query = service.ListQuery(status, service_code, office, resident, q, limit, cursor)
+    try:
+        return await service.list_page(session, runtime.catalog, viewer.scope, query)
+    except service.InvalidQuery as exc:
+        invalid(("query", exc.parameter), str(exc))
+
+
+@router.get("/requests/{ticket}", response_model=RequestOut, responses=_errors(404))
+async def get_request(ticket: Ticket, viewer: ViewerDep, session: SessionDep) -> RequestOut:
+    """One request with its documents and history."""
+    found = await service.find_request(session, viewer.scope, ticket)
+    if found is None:
+        not_found("request")
+    return await service.request_detail(session, *found)
+
+
+@router.post(
+    "/requests/{ticket}/transitions", response_model=RequestOut, responses=_errors(400, 404, 409)
+)
+async def transition_request(
+    ticket: Ticket, body: TransitionIn, viewer: ViewerDep, session: SessionDep, runtime: RuntimeDep
+) -> RequestOut:
+    """Move the request to `to` and send the resident the matching message."""
+    found = await service.find_request(session, viewer.scope, ticket, for_update=True)
+    if found is None:
+        not_found("request")
+    request, resident = found
+    try:
+        await lifecycle.apply_transition(
+            session,
+            runtime=runtime,
+            request=request,
+            to=body.to,
+            actor=viewer.actor,
+            note=body.note,
+            documents=list(body.documents),
+            fields=list(body.fields),
+            pickup_place=body.pickup.place if body.pickup else None,
+            pickup_hours=body.pickup.hours if body.pickup else None,
+            code=body.code,
+            now=utcnow(),
+        )
+    except (TransitionNotAllowed, lifecycle.PickupCodeMismatch) as exc:
+        conflict(str(exc))
+    except lifecycle.InvalidTransitionInput as exc:
+        invalid(("body",), str(exc))
+    return await service.request_detail(session, request, resident)
+
+
+@router.post(
+    "/requests/{ticket}/messages", response_model=MessageOut, responses=_errors(400, 404, 409)
+)
+async def message_resident(
+    ticket: Ticket, body: MessageIn, viewer: ViewerDep, session: SessionDep, runtime: RuntimeDep
+) -> MessageOut:
+    """A free-text reply to the resident, inside the 24-hour window (409 outside it)."""
+    found = await service.find_request(session, viewer.scope, ticket)
+    if found is None:
+        not_found("request")
+    try:
+        outcome = await lifecycle.send_operator_reply(
+            session,
+            runtime=runtime,
+            request=found[0],
+            actor=viewer.actor,
+            text_body=body.text,
+            now=utcnow(),
+        )
+    except lifecycle.WindowClosed:
+        conflict("outside the 24-hour window: a template is needed")
+    return MessageOut.model_validate({"ticket": ticket, "outcome": outcome})
+
+
+@router.get(
+    "/documents/{document_id}/content",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "the stored file, with its content type",
+            "content": {kind: {} for kind in document_files.CONTENT_TYPES},
+        },
+        **_errors(404),
+    },
+)
+async def download_document(
+    document_id: int, viewer: ViewerDep, session: SessionDep, runtime: RuntimeDep
+) -> StreamingResponse:
+    """The file, streamed; every download is written to the audit log."""
+    return await document_files.stream(session, runtime.store, viewer, document_id)

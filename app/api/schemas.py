@@ -1,0 +1,185 @@
+"""The operator API's request and response bodies (contract §5), as they appear in /openapi.json."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from app.requests.status import RequestStatus
+
+# The largest id PostgreSQL's BIGINT holds; larger numbers cannot name a row.
+MAX_ID = 2**63 - 1
+
+
+def storable_text(value: str) -> str:
+    """Refuse text a database cannot store: NUL characters and unpaired surrogates."""
+    if "\x00" in value:
+        raise ValueError("text may not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("text is not valid Unicode") from None
+    return value
+
+
+def not_blank(value: str) -> str:
+    """Refuse text that is only whitespace."""
+    if not value.strip():
+        raise ValueError("text is empty")
+    return value
+
+
+StorableText = Annotated[str, AfterValidator(storable_text)]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class LocalTextOut(_Out):
+    """A text in Indonesian (`id`) and English (`en`)."""
+
+    id: str
+    en: str
+
+
+class VariantOut(_Out):
+    code: str
+    title: LocalTextOut
+
+
+class FieldOut(_Out):
+    """A question the resident answers; `validator` says what kind of answer (nik, date, ...)."""
+
+    key: str
+    label: LocalTextOut
+    validator: str
+    required: bool
+
+
+class RequirementOut(_Out):
+    """A document the service needs: accepted `kinds` (image, pdf), `min` and `max` files."""
+
+    key: str
+    label: LocalTextOut
+    kinds: list[str]
+    min: int
+    max: int
+
+
+class ServiceOut(_Out):
+    code: str
+    name: LocalTextOut
+    variants: list[VariantOut]
+    fields: list[FieldOut]
+    documents: list[RequirementOut]
+
+
+class ResidentOut(_Out):
+    wa_id: str | None
+    user_id: str | None
+    name: str | None
+
+
+class DocumentOut(_Out):
+    """A file attached to the request; download it at `/api/v1/documents/{id}/content`."""
+
+    id: int
+    requirement: str
+    mime_type: str | None
+    size: int | None
+    sha256: str | None
+    status: str
+
+
+class HistoryEntryOut(_Out):
+    """One change of status (or an operator's message, with `from` and `to` empty)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    at: datetime
+    actor: str
+    from_: str | None = Field(alias="from")
+    to: str | None
+    note: str | None
+
+
+class RequestSummaryOut(_Out):
+    """A request as listed: everything but the history. NIK and KK numbers are masked in lists."""
+
+    ticket: str
+    service: str
+    variant: str | None
+    status: str
+    resident: ResidentOut
+    fields: dict[str, Any]
+    warnings: list[str]
+    documents: list[DocumentOut]
+    office: str | None = Field(description="the code of the office handling the request")
+    due_date: date | None
+    submitted_at: datetime | None
+    completed_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class RequestOut(RequestSummaryOut):
+    """One request, with its whole history; NIK and KK numbers are shown in full."""
+
+    history: list[HistoryEntryOut]
+
+
+class RequestPageOut(BaseModel):
+    items: list[RequestSummaryOut]
+    next_cursor: str | None = Field(
+        description="pass as `cursor` for the next page; null at the end"
+    )
+
+
+class PickupIn(BaseModel):
+    """Where and when to collect; overrides the office's address and hours."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    place: Annotated[StorableText, Field(min_length=1, max_length=500)] | None = None
+    hours: Annotated[StorableText, Field(min_length=1, max_length=200)] | None = None
+
+
+class TransitionIn(BaseModel):
+    """Move a request: `documents` (ids) and `fields` (keys) name what `needs_correction` asks
+    for; `note` is the reason (required for `rejected`); `code` is the resident's pickup code."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    to: RequestStatus
+    note: Annotated[StorableText, Field(max_length=2000)] | None = None
+    documents: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(default=[], max_length=50)
+    fields: list[Annotated[StorableText, Field(min_length=1, max_length=64)]] = Field(
+        default=[], max_length=50
+    )
+    pickup: PickupIn | None = None
+    code: Annotated[StorableText, Field(min_length=1, max_length=32)] | None = None
+
+
+class MessageIn(BaseModel):
+    """A free-text reply to the resident."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[StorableText, AfterValidator(not_blank), Field(min_length=1, max_length=4096)]
+
+
+class MessageOut(BaseModel):
+    """`sent`: queued as a WhatsApp message; `template`: queued as an approved template;
+    `held`: kept until it may be sent."""
+
+    ticket: str
+    outcome: Literal["sent", "template", "held"]
+
+
+class ErrorOut(BaseModel):
+    """Why the call failed."""
+
+    detail: str

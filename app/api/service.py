@@ -1,0 +1,157 @@
+"""What the operator API does between HTTP and SQL: filters, cursors, scope, and shaping results."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.api import presenters, repository
+from app.api.repository import Position, RequestFilter
+from app.api.schemas import RequestOut, RequestPageOut
+from app.flows.catalog import Catalog
+from app.offices import repository as offices
+from app.offices import service as office_service
+from app.operators.service import Scope
+from app.requests.models import Request
+from app.requests.status import RequestStatus
+from app.residents.models import Resident
+
+# A ticket is capital letters, digits and dashes (contract §5); anything else names nothing.
+TICKET = re.compile(r"^[A-Z0-9-]{1,40}$")
+_PHONE_PUNCTUATION = re.compile(r"[\s().+-]")
+_BAD_CURSOR = "invalid cursor: use next_cursor from a previous page"
+
+
+class InvalidQuery(ValueError):
+    """A query parameter cannot be used; `parameter` names it (→ 422)."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """The list's query parameters as the client sent them."""
+
+    status: str | None = None
+    service: str | None = None
+    office: str | None = None
+    resident: str | None = None
+    q: str | None = None
+    limit: int = 50
+    cursor: str | None = None
+
+
+def encode_cursor(position: Position) -> str:
+    """An opaque cursor for the page after `position`."""
+    created_at, request_id = position
+    raw = json.dumps([created_at.isoformat(), request_id], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> Position:
+    """The position a cursor stands for; InvalidQuery when it was not made by `encode_cursor`."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        created, request_id = json.loads(raw)
+        at = datetime.fromisoformat(created)
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+        raise InvalidQuery("cursor", _BAD_CURSOR) from None
+    if at.tzinfo is None or not isinstance(request_id, int) or isinstance(request_id, bool):
+        raise InvalidQuery("cursor", _BAD_CURSOR)
+    return at, request_id
+
+
+def parse_statuses(raw: str | None) -> tuple[str, ...]:
+    """`submitted,in_review` → both; empty → () (every status but `collecting`)."""
+    names = [part.strip() for part in (raw or "").split(",") if part.strip()]
+    known = {s.value for s in RequestStatus}
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        allowed = ", ".join(s.value for s in RequestStatus)
+        raise InvalidQuery("status", f"unknown status {unknown[0]!r}: use {allowed}")
+    return tuple(dict.fromkeys(names))
+
+
+def _digits(text: str) -> str | None:
+    compact = _PHONE_PUNCTUATION.sub("", text)
+    return compact if compact.isdigit() else None
+
+
+async def _office_filter(session: AsyncSession, code: str | None) -> frozenset[int] | None:
+    """The office and everything under it; an unknown code matches nothing."""
+    if code is None:
+        return None
+    office = await office_service.get_by_code(session, code)
+    if office is None:
+        return frozenset()
+    return frozenset(await office_service.descendants(session, office.id))
+
+
+async def list_page(
+    session: AsyncSession, catalog: Catalog, scope: Scope, query: ListQuery
+) -> RequestPageOut:
+    """One page of the requests the scope covers, newest first."""
+    after = decode_cursor(query.cursor) if query.cursor else None
+    text = (query.q or "").strip() or None
+    wanted = RequestFilter(
+        statuses=parse_statuses(query.status),
+        service=query.service or None,
+        offices=await _office_filter(session, query.office or None),
+        resident=query.resident or None,
+        text=text,
+        digits=_digits(text) if text else None,
+        nik_keys=presenters.nik_field_keys(catalog),
+    )
+    rows = await repository.list_requests(
+        session, scope, wanted, after=after, limit=query.limit + 1
+    )
+    page, more = rows[: query.limit], len(rows) > query.limit
+    attached = await repository.documents_of(session, [request.id for request, _ in page])
+    codes = await offices.codes_by_id(
+        session, sorted({r.office_id for r, _ in page if r.office_id is not None})
+    )
+    items = [
+        presenters.request_summary(
+            catalog,
+            request,
+            resident,
+            attached.get(request.id, []),
+            codes.get(request.office_id) if request.office_id is not None else None,
+        )
+        for request, resident in page
+    ]
+    last = page[-1][0] if page else None
+    cursor = encode_cursor((last.created_at, last.id)) if more and last is not None else None
+    return RequestPageOut(items=items, next_cursor=cursor)
+
+
+async def find_request(
+    session: AsyncSession, scope: Scope, ticket: str, *, for_update: bool = False
+) -> tuple[Request, Resident] | None:
+    """The visible request with this ticket; None for a malformed, unknown or hidden ticket."""
+    if not TICKET.match(ticket):
+        return None
+    return await repository.visible_request(session, scope, ticket, for_update=for_update)
+
+
+async def request_detail(session: AsyncSession, request: Request, resident: Resident) -> RequestOut:
+    """The single request's JSON, read fresh (after any change made in this session)."""
+    await session.flush()
+    attached = await repository.documents_of(session, [request.id])
+    office = await offices.get(session, request.office_id) if request.office_id else None
+    history = await repository.history_of(session, request.id)
+    return presenters.request_detail(
+        request,
+        resident,
+        attached.get(request.id, []),
+        office.code if office is not None else None,
+        history,
+    )

@@ -1,0 +1,1 @@
+"""Operators (office staff and administrators), their passwords, API tokens and scope."""

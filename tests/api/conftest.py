@@ -1,0 +1,53 @@
+"""The app in sandbox mode behind an httpx client, and the office tree with its operators."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.config import Settings
+from app.main import create_app
+from app.offices.models import Office
+from app.runtime import Runtime
+from app.storage.db import unit_of_work
+from tests.api.factories import World, build_world
+
+
+@dataclass
+class Api:
+    """The running app, a client for it, and the database it writes to."""
+
+    app: FastAPI
+    client: httpx.AsyncClient
+    sessionmaker: async_sessionmaker[AsyncSession]
+
+    @property
+    def runtime(self) -> Runtime:
+        runtime: Runtime = self.app.state.runtime
+        return runtime
+
+
+@pytest.fixture
+async def api(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[Api]:
+    app = create_app(settings, run_workers=False)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://loket.test") as client:
+            yield Api(app, client, sessionmaker)
+
+
+@pytest.fixture
+async def world(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[World]:
+    yield await build_world(sessionmaker)
+    # `sessionmaker` empties every table after the test with one DELETE per table; the office
+    # tree's parent links are ON DELETE RESTRICT, checked row by row, so unlink them first.
+    async with unit_of_work(sessionmaker) as session:
+        await session.execute(update(Office).values(parent_id=None))
