@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from app.config import ConfigError, Settings, load_settings
 from app.flows.catalog import CatalogInvalid
+from app.notifications.cli import register as register_template_commands
 from app.observability import configure_logging
+from app.operators.cli import register as register_operator_commands
 from app.storage.locker.cli import register as register_locker_commands
 
 
@@ -128,14 +132,28 @@ def _register_core(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
     check.set_defaults(func=cmd_catalog_check)
 
 
-COMMANDS: list[Register] = [_register_core, register_locker_commands]
+COMMANDS: list[Register] = [
+    _register_core,
+    register_operator_commands,
+    register_locker_commands,
+    register_template_commands,
+]
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors end as one line on stderr (exit 2), like every other error of `loket`."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="loket", description="Loket: a WhatsApp service counter for local government."
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
     for register in COMMANDS:
         register(sub)
     return parser
@@ -154,6 +172,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2 if isinstance(exc, ConfigError) else 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`loket templates export | head`): not our error to report.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return 0
 
 

@@ -64,7 +64,7 @@ def payload(i: int, run: str) -> bytes:
                                 "display_phone_number": "15550000000",
                                 "phone_number_id": PHONE_NUMBER_ID,
                             },
-                            "contacts": [{"profile": {"name": f"Warga {i}"}, "wa_id": wa_id}],
+                            "contacts": [{"profile": {"name": f"Warga {i % 500}"}, "wa_id": wa_id}],
                             "messages": [
                                 {
                                     "from": wa_id,

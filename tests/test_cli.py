@@ -28,7 +28,17 @@ def loket(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["serve"], ["worker"], ["migrate"], ["catalog"], ["catalog", "check"]],
+    [
+        [],
+        ["serve"],
+        ["worker"],
+        ["migrate"],
+        ["catalog"],
+        ["catalog", "check"],
+        ["purge"],
+        ["locker", "reencrypt"],
+        ["templates", "export"],
+    ],
 )
 def test_every_command_has_help(command: list[str]) -> None:
     """`--help` works on every command and exits 0."""
@@ -114,3 +124,21 @@ def test_purge_and_reencrypt_report_what_they_did(tmp_path: Path) -> None:
     assert (
         with_key.stdout.strip() == "re-encrypted 0 files under key k1; 0 already current; 0 failed"
     )
+
+
+def test_a_usage_error_is_one_line() -> None:
+    result = loket("office", "create", "--code", "X")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "loket office create: the following arguments are required: --name, --level (see --help)"
+    ]
+
+
+def test_templates_export_prints_meta_shaped_json() -> None:
+    import json
+
+    result = loket("templates", "export")
+    assert result.returncode == 0
+    exported = json.loads(result.stdout)
+    assert {t["name"] for t in exported} >= {"loket_pesan_menunggu", "loket_siap_diambil"}
+    assert all(t["category"] == "UTILITY" for t in exported)
