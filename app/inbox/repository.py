@@ -13,14 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.inbox.models import KIND_MESSAGE, InboundEvent
 from app.residents.models import Resident
-from app.residents.repository import IdentityKey, resolve_residents
+from app.residents.repository import IdentityKey, ResidentIdentity, resolve_residents
 from app.storage.db import utcnow
 
 # Rows per INSERT statement: 8 parameters each stays far below SQLite's variable limit.
 _ROWS_PER_STATEMENT = 200
 
 
-class StorableUpdate(Protocol):
+class StorableUpdate(ResidentIdentity, Protocol):
     """What the inbox stores of an update (`app.bot.payloads.InboundUpdate` fits)."""
 
     @property
@@ -29,14 +29,6 @@ class StorableUpdate(Protocol):
     def dedup_key(self) -> str: ...
     @property
     def external_id(self) -> str: ...
-    @property
-    def user_id(self) -> str | None: ...
-    @property
-    def wa_id(self) -> str | None: ...
-    @property
-    def profile_name(self) -> str | None: ...
-    @property
-    def username(self) -> str | None: ...
     @property
     def occurred_at(self) -> datetime | None: ...
     @property
