@@ -15,11 +15,14 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from app.config import ConfigError, Settings, load_settings
 from app.flows.catalog import CatalogInvalid
 from app.notifications.cli import register as register_template_commands
 from app.observability import configure_logging
 from app.operators.cli import register as register_operator_commands
+from app.outbox.cli import register as register_outbox_commands
 from app.storage.locker.cli import register as register_locker_commands
 
 
@@ -28,6 +31,8 @@ class CommandError(Exception):
 
 
 def _settings() -> Settings:
+    import app.models  # noqa: F401  (every table mapped, so relationships between them resolve)
+
     settings = load_settings()
     configure_logging(level=settings.log_level, json=settings.log_json)
     return settings
@@ -137,6 +142,7 @@ COMMANDS: list[Register] = [
     register_operator_commands,
     register_locker_commands,
     register_template_commands,
+    register_outbox_commands,
 ]
 
 
@@ -166,6 +172,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.func(args)
     except CatalogInvalid as exc:
         print(f"loket: invalid service catalog: {exc}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        print(
+            f"loket: database error: {reason} (is it migrated? run `loket migrate`)",
+            file=sys.stderr,
+        )
         return 1
     except (ConfigError, CommandError) as exc:
         print(f"loket: {exc}", file=sys.stderr)

@@ -142,3 +142,48 @@ def test_templates_export_prints_meta_shaped_json() -> None:
     exported = json.loads(result.stdout)
     assert {t["name"] for t in exported} >= {"loket_pesan_menunggu", "loket_siap_diambil"}
     assert all(t["category"] == "UTILITY" for t in exported)
+
+
+@pytest.mark.skipif(_backend() != "sqlite", reason="one embedded database is enough here")
+def test_outbox_failed_lists_and_resend_requeues(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "o.db"
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
+    assert loket("migrate", env=env, cwd=tmp_path).returncode == 0
+    empty = loket("outbox", "failed", env=env, cwd=tmp_path)
+    assert empty.stdout.strip() == "no given-up messages"
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "INSERT INTO resident (id, wa_id, language, created_at) "
+            "VALUES (1, '62811', 'id', '2026-11-22 00:00:00')"
+        )
+        conn.execute(
+            "INSERT INTO outbound_message (id, resident_id, kind, body, state, attempts, "
+            "next_attempt_at, last_error_code, last_error, created_at, hold_on_fallback) VALUES "
+            "(7, 1, 'text', '{}', 'given_up', 8, '2026-11-22 00:00:00', 131026, "
+            "'permanent: 131026 Message undeliverable', '2026-11-22 00:00:00', 0)"
+        )
+    listed = loket("outbox", "failed", env=env, cwd=tmp_path)
+    assert listed.stdout.startswith("7\tresident 1\ttext\t8 attempts\t2026-11-22 00:00\tpermanent")
+    assert loket("outbox", "resend", "7", env=env, cwd=tmp_path).stdout.strip() == (
+        "message 7 is queued again"
+    )
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT state, attempts FROM outbound_message").fetchall() == [
+            ("pending", 0)
+        ]
+    again = loket("outbox", "resend", "7", env=env, cwd=tmp_path)
+    assert again.returncode == 1
+    assert "only given-up or failed messages can be re-sent" in again.stderr
+
+
+def test_a_database_error_is_one_line(tmp_path: Path) -> None:
+    """An unmigrated database: a hint, not a traceback."""
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"}
+    result = loket("outbox", "failed", env=env, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "loket: database error: no such table: outbound_message "
+        "(is it migrated? run `loket migrate`)"
+    ]
