@@ -1,6 +1,7 @@
 """Every ORM model, imported in one place so Alembic and the tests see the whole schema."""
 
 from app.conversations.models import Conversation
+from app.feedback.models import Complaint, SurveyResponse
 from app.inbox.models import InboundEvent
 from app.intake.models import MediaJob
 from app.offices.models import Office
@@ -15,6 +16,7 @@ __all__ = [
     "ApiToken",
     "Base",
     "Blob",
+    "Complaint",
     "Conversation",
     "Document",
     "DocumentAccess",
@@ -28,5 +30,6 @@ __all__ = [
     "RequestEvent",
     "Resident",
     "SendHalt",
+    "SurveyResponse",
     "TicketCounter",
 ]

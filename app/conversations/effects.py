@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.bot import messages
 from app.config import Settings
 from app.conversations.models import Conversation
+from app.feedback import service as feedback
 from app.flows import events as ev
 from app.flows.catalog import Catalog
 from app.flows.inputs import Input, SubmissionAccepted
@@ -88,6 +89,22 @@ async def apply(session: AsyncSession, scope: TurnScope, events: list[ev.Event])
             scope.conversation.wait_expires_at = None
         elif isinstance(event, ev.Failure):
             log.error("conversation engine failure", reason=event.reason)
+        elif isinstance(event, ev.SurveyAnswered):
+            await feedback.record_survey(
+                session,
+                resident_id=scope.resident.id,
+                ticket=event.ticket,
+                scores=event.scores,
+                now=scope.now,
+            )
+        elif isinstance(event, ev.ComplaintFiled):
+            await feedback.file_complaint(
+                session,
+                resident_id=scope.resident.id,
+                text=event.text,
+                ticket=event.ticket,
+                now=scope.now,
+            )
     return outcome
 
 

@@ -3,7 +3,7 @@ complaint) and the short yes/no prompts they open."""
 
 from __future__ import annotations
 
-from app.flows import information
+from app.flows import information, survey
 from app.flows.answers import fail, text_of, unsupported
 from app.flows.events import CancelRequest, HandOff, LanguageChanged
 from app.flows.inputs import ChoiceInput, ResidentInput
@@ -56,7 +56,7 @@ def run(turn: Turn, command: str, text: str = "") -> None:
         case "agent":
             hand_off(turn, "resident_request", "agent.handoff")
         case "complaint":
-            hand_off(turn, "complaint", "complaint.handoff")
+            survey.start_complaint(turn, text)
         case "cancel":
             _cancel(turn)
         case "language":

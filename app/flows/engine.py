@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from app.flows import answers, commands, documents, information, system
+from app.flows import answers, commands, documents, information, survey, system
 from app.flows.catalog import Catalog
 from app.flows.context import ResidentContext
 from app.flows.events import Event, Failure, SendButtons, SendList, SendText, WaitUntil
@@ -27,6 +27,7 @@ from app.flows.inputs import (
     OperatorEvent,
     ResidentInput,
     SubmissionAccepted,
+    SurveyStart,
     TimeoutInput,
 )
 from app.flows.intents import IntentClassifier
@@ -50,6 +51,10 @@ HANDLERS: dict[str, Handler] = {
     "operator_offer": commands.on_operator_offer,
     "resume": commands.on_resume,
     "language": commands.on_language,
+    "survey": survey.on_answer,
+    "complaint_pick": survey.on_complaint_pick,
+    "complaint_text": survey.on_complaint_text,
+    "complaint_confirm": survey.on_complaint_confirm,
 }
 
 
@@ -146,6 +151,8 @@ def _dispatch(turn: Turn, item: Input) -> None:
             system.on_submission_accepted(turn, item)
         case OperatorEvent():
             system.on_operator(turn, item)
+        case SurveyStart():
+            survey.on_start(turn, item)
         case _:
             _resident(turn, item)
 
@@ -162,6 +169,8 @@ def _resident(turn: Turn, item: ResidentInput) -> None:
             _idle(turn, item)
             return
     command = commands.command_in(item)
+    if command is not None and survey.intercept(turn, command):
+        return
     if command is not None:
         commands.run(turn, command, answers.text_of(item) or "")
         return
@@ -172,7 +181,7 @@ def _resident(turn: Turn, item: ResidentInput) -> None:
     if isinstance(item, MediaInput) and documents.straggler(turn, item):
         return
     handler = HANDLERS.get(session.awaiting.kind) if session.awaiting else None
-    if handler is None:
+    if handler is None or survey.leaves(turn, item):
         _idle(turn, item)
     else:
         handler(turn, item)

@@ -206,6 +206,24 @@ class Failure(_Serialisable):
     type: Literal["failure"] = field(default="failure", init=False)
 
 
+@dataclass(frozen=True)
+class SurveyAnswered(_Serialisable):
+    """The resident scored all 9 IKM elements (1..4, in the official order) for `ticket`."""
+
+    ticket: str
+    scores: list[int]
+    type: Literal["survey_answered"] = field(default="survey_answered", init=False)
+
+
+@dataclass(frozen=True)
+class ComplaintFiled(_Serialisable):
+    """The resident filed a complaint, about one of their requests (`ticket`) or in general."""
+
+    text: str
+    ticket: str | None = None
+    type: Literal["complaint_filed"] = field(default="complaint_filed", init=False)
+
+
 Event = (
     SendText
     | SendButtons
@@ -219,5 +237,7 @@ Event = (
     | WaitUntil
     | ConversationExpired
     | Failure
+    | SurveyAnswered
+    | ComplaintFiled
 )
 MessageEvent = SendText | SendButtons | SendList

@@ -113,6 +113,15 @@ class OperatorEvent:
     type: Literal["operator"] = field(default="operator", init=False)
 
 
+@dataclass(frozen=True)
+class SurveyStart:
+    """A request was completed: offer the resident the satisfaction survey (IKM) about it."""
+
+    ticket: str
+    service: str
+    type: Literal["survey_start"] = field(default="survey_start", init=False)
+
+
 Input = (
     TextInput
     | ChoiceInput
@@ -123,6 +132,7 @@ Input = (
     | DocumentChecked
     | SubmissionAccepted
     | OperatorEvent
+    | SurveyStart
 )
 
 ResidentInput = TextInput | ChoiceInput | MediaInput | LocationInput | UnsupportedInput
@@ -137,6 +147,7 @@ _BY_TYPE: dict[str, type[Any]] = {
     "document_checked": DocumentChecked,
     "submission_accepted": SubmissionAccepted,
     "operator": OperatorEvent,
+    "survey_start": SurveyStart,
 }
 
 

@@ -54,6 +54,10 @@ def ask(turn: Turn) -> None:
         case "language":
             options = [Option("lang:id", "Bahasa Indonesia"), Option("lang:en", "English")]
             turn.offer(turn.t("language.ask"), options)
+        case "survey":
+            from app.flows import survey  # survey builds on this module: import here, no cycle
+
+            survey.ask_element(turn)
 
 
 def menu(turn: Turn, *, greet: bool = False) -> None:

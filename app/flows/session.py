@@ -28,6 +28,10 @@ AwaitKind = Literal[
     "operator_offer",
     "resume",
     "language",
+    "survey",
+    "complaint_pick",
+    "complaint_text",
+    "complaint_confirm",
 ]
 
 
@@ -81,6 +85,15 @@ class Draft(BaseModel):
     correction: Correction | None = None
 
 
+class Feedback(BaseModel):
+    """A satisfaction survey or a complaint in progress (app/flows/survey.py)."""
+
+    ticket: str | None = None
+    service: str | None = None
+    scores: list[int] = Field(default_factory=list)
+    text: str | None = None
+
+
 class Session(BaseModel):
     """The whole snapshot."""
 
@@ -96,6 +109,7 @@ class Session(BaseModel):
     handoff: bool = False
     held: list[dict[str, Any]] = Field(default_factory=list)
     submitted: dict[str, Draft] = Field(default_factory=dict)
+    feedback: Feedback | None = None
 
     @classmethod
     def load(cls, snapshot: dict[str, Any] | None, language: str) -> Session:

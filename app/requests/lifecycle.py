@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.flows.inputs import OperatorEvent, input_to_dict
+from app.flows.inputs import OperatorEvent, SurveyStart, input_to_dict
 from app.inbox.models import KIND_INTERNAL, InboundEvent
 from app.notifications import service as notifications
 from app.notifications.catalog import text
@@ -190,6 +190,8 @@ async def _tell_resident(
         now=now,
         origin=f"status:{to.value}",
     )
+    if to is S.COMPLETED:
+        _queue_survey(session, request, resident, now)
 
 
 def _queue_engine_input(
@@ -216,6 +218,24 @@ def _queue_engine_input(
             resident_id=resident.id,
             external_id=f"operator:{request.ticket}",
             payload={"input": input_to_dict(operator_event)},
+            occurred_at=now,
+            received_at=now,
+        )
+    )
+
+
+def _queue_survey(
+    session: AsyncSession, request: Request, resident: Resident, now: datetime
+) -> None:
+    """After `completed`, the engine offers the IKM survey in the resident's queue (once)."""
+    start = SurveyStart(ticket=request.ticket, service=request.service_code)
+    session.add(
+        InboundEvent(
+            dedup_key=f"survey:{request.ticket}",
+            kind=KIND_INTERNAL,
+            resident_id=resident.id,
+            external_id=f"survey:{request.ticket}",
+            payload={"input": input_to_dict(start)},
             occurred_at=now,
             received_at=now,
         )

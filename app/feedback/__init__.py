@@ -1,0 +1,1 @@
+"""Residents' feedback: satisfaction surveys (IKM) and complaints."""
