@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.conversations.models import Conversation
-from app.flows.inputs import TimeoutInput, input_to_dict
-from app.inbox.models import KIND_INTERNAL, InboundEvent
+from app.flows.inputs import TimeoutInput
+from app.inbox.internal import queue_input
 from app.storage.db import is_postgres, unit_of_work
 
 BATCH = 200
@@ -33,21 +33,15 @@ async def queue_timeouts(sessionmaker: async_sessionmaker[AsyncSession], now: da
         if is_postgres(session):
             stmt = stmt.with_for_update(skip_locked=True)
         due = list((await session.execute(stmt)).scalars())
-        events = []
         for conversation in due:
             deadline = conversation.wait_expires_at
             assert deadline is not None
-            events.append(
-                InboundEvent(
-                    dedup_key=f"t:{conversation.id}:{deadline.isoformat()}",
-                    kind=KIND_INTERNAL,
-                    resident_id=conversation.resident_id,
-                    external_id=f"timeout:{conversation.id}",
-                    payload={"input": input_to_dict(TimeoutInput())},
-                    occurred_at=deadline,
-                    received_at=now,
-                )
+            queue_input(
+                session,
+                resident_id=conversation.resident_id,
+                key=f"timeout:{conversation.id}:{deadline.isoformat()}",
+                item=TimeoutInput(),
+                at=now,
             )
             conversation.wait_expires_at = None
-        session.add_all(events)
         return len(due)

@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
 from app.flows.catalog import Catalog
-from app.flows.inputs import DocumentChecked, input_to_dict
-from app.inbox.models import KIND_INTERNAL, InboundEvent
+from app.flows.inputs import DocumentChecked
+from app.inbox.internal import queue_input
 from app.intake.models import MediaJob
 from app.intake.service import requirement_for
 from app.storage.db import is_postgres, unit_of_work, utcnow
@@ -195,13 +195,10 @@ class MediaWorker:
             job.last_error = error
             job.done_at = self._clock()
             job.lease_owner = None
-            session.add(
-                InboundEvent(
-                    dedup_key=f"d:{job.id}",
-                    kind=KIND_INTERNAL,
-                    resident_id=job.resident_id,
-                    external_id=f"media_job:{job.id}",
-                    payload={"input": input_to_dict(verdict)},
-                    occurred_at=job.done_at,
-                )
+            queue_input(
+                session,
+                resident_id=job.resident_id,
+                key=f"media_job:{job.id}",
+                item=verdict,
+                at=job.done_at,
             )

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.flows.inputs import OperatorEvent, SurveyStart, input_to_dict
-from app.inbox.models import KIND_INTERNAL, InboundEvent
+from app.flows.inputs import OperatorEvent, SurveyStart
+from app.inbox.internal import queue_input
 from app.notifications import service as notifications
 from app.notifications.catalog import text
 from app.offices.models import Office
@@ -211,17 +211,8 @@ def _queue_engine_input(
         ticket=request.ticket,
         service=request.service_code,
     )
-    session.add(
-        InboundEvent(
-            dedup_key=f"o:{request.ticket}:{now.isoformat()}",
-            kind=KIND_INTERNAL,
-            resident_id=resident.id,
-            external_id=f"operator:{request.ticket}",
-            payload={"input": input_to_dict(operator_event)},
-            occurred_at=now,
-            received_at=now,
-        )
-    )
+    key = f"correction:{request.ticket}:{now.isoformat()}"
+    queue_input(session, resident_id=resident.id, key=key, item=operator_event, at=now)
 
 
 def _queue_survey(
@@ -229,16 +220,8 @@ def _queue_survey(
 ) -> None:
     """After `completed`, the engine offers the IKM survey in the resident's queue (once)."""
     start = SurveyStart(ticket=request.ticket, service=request.service_code)
-    session.add(
-        InboundEvent(
-            dedup_key=f"survey:{request.ticket}",
-            kind=KIND_INTERNAL,
-            resident_id=resident.id,
-            external_id=f"survey:{request.ticket}",
-            payload={"input": input_to_dict(start)},
-            occurred_at=now,
-            received_at=now,
-        )
+    queue_input(
+        session, resident_id=resident.id, key=f"survey:{request.ticket}", item=start, at=now
     )
 
 
