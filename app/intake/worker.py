@@ -140,11 +140,13 @@ class MediaWorker:
         async with self._sessionmaker() as session:
             job = await session.get(MediaJob, job_id)
             assert job is not None
-            requirement, attempts = job.requirement, job.attempts
-            structlog.contextvars.bind_contextvars(
-                resident_id=job.resident_id, media_id=job.media_id
-            )
-            try:
+            # Keep the loaded job and end the read here: on SQLite an open transaction holds the
+            # write lock, and the download below must run with no transaction open.
+            session.expunge(job)
+        requirement = job.requirement
+        structlog.contextvars.bind_contextvars(resident_id=job.resident_id, media_id=job.media_id)
+        try:
+            async with self._sessionmaker() as session:
                 document = await locker.ingest_media(
                     session,
                     self._store,
@@ -157,24 +159,24 @@ class MediaWorker:
                     policy=self._policy,
                     media_kind=job.media_kind,
                 )
-            except Exception as exc:
-                log.exception("media job failed", attempts=attempts)
-                if attempts < MAX_JOB_ATTEMPTS:
-                    return  # the lease expires and the job is tried again
-                verdict = DocumentChecked(requirement, "", accepted=False, reason="unavailable")
-                await self._complete(job_id, None, verdict, error=f"{type(exc).__name__}: {exc}")
-                return
-            finally:
-                structlog.contextvars.unbind_contextvars("resident_id", "media_id")
-            accepted = document.status == DocumentStatus.ACCEPTED
-            verdict = DocumentChecked(
-                requirement=requirement,
-                document_id=str(document.id),
-                accepted=accepted,
-                reason=None if accepted else (document.reason or "unavailable"),
-                pages=document.pages or 1,
-            )
-            document_id = document.id
+                accepted = document.status == DocumentStatus.ACCEPTED
+                verdict = DocumentChecked(
+                    requirement=requirement,
+                    document_id=str(document.id),
+                    accepted=accepted,
+                    reason=None if accepted else (document.reason or "unavailable"),
+                    pages=document.pages or 1,
+                )
+                document_id: int | None = document.id
+        except Exception as exc:
+            log.exception("media job failed", attempts=job.attempts)
+            if job.attempts < MAX_JOB_ATTEMPTS:
+                return  # the lease expires and the job is tried again
+            verdict = DocumentChecked(requirement, "", accepted=False, reason="unavailable")
+            await self._complete(job_id, None, verdict, error=f"{type(exc).__name__}: {exc}")
+            return
+        finally:
+            structlog.contextvars.unbind_contextvars("resident_id", "media_id")
         await self._complete(job_id, document_id, verdict)
 
     async def _complete(
