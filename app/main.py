@@ -13,6 +13,7 @@ from app import health
 from app.api import router as operator_api
 from app.bot import router as webhook
 from app.config import Settings, load_settings
+from app.dashboard.app import create_dashboard
 from app.runtime import build_runtime
 from app.simulator import router as simulator
 from app.workers.runner import WorkerSet
@@ -62,6 +63,7 @@ def create_app(
     app.include_router(health.router)
     app.include_router(webhook.router)
     app.include_router(operator_api.router)
+    app.mount("/dashboard", create_dashboard(app))
     if settings.sandbox:
         app.include_router(simulator.router)
     return app

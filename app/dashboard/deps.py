@@ -1,0 +1,114 @@
+"""Dependencies of the dashboard: runtime, one transaction per page, language, the operator.
+
+The dashboard is a sub-application mounted on the main app; the main app's runtime (built in
+its lifespan) is reached through `state.host`, so both share one engine and one locker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.api.deps import Viewer
+from app.dashboard.i18n import language_of, status_label, translate
+from app.dashboard.security import csrf_token
+from app.operators import service as operators
+from app.operators.models import Operator
+from app.runtime import Runtime
+
+PREFIX = "/dashboard"
+SESSION_OPERATOR = "operator_id"
+SESSION_LANGUAGE = "lang"
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+class LoginRequired(Exception):
+    """No operator is signed in (→ redirect to the login page)."""
+
+
+class PageNotFound(Exception):
+    """Unknown or outside the operator's scope (→ 404 page, the same for both)."""
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.host.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+async def get_db(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
+    """One unit of work per page, committed before the response is sent."""
+    async with runtime.sessionmaker() as session:
+        try:
+            yield session
+        except BaseException:
+            await session.rollback()
+            raise
+        await session.commit()
+
+
+DbDep = Annotated[AsyncSession, Depends(get_db, scope="function")]
+
+
+def language(request: Request) -> str:
+    """The operator's language; `?lang=en` (or `id`) switches it for the session."""
+    asked = request.query_params.get("lang")
+    if asked is not None:
+        request.session[SESSION_LANGUAGE] = language_of(asked)
+    return language_of(request.session.get(SESSION_LANGUAGE))
+
+
+LanguageDep = Annotated[str, Depends(language)]
+
+
+async def get_viewer(request: Request, db: DbDep) -> Viewer:
+    """The signed-in, still active operator and their scope; LoginRequired otherwise."""
+    operator_id = request.session.get(SESSION_OPERATOR)
+    if not isinstance(operator_id, int):
+        raise LoginRequired
+    operator = await db.get(Operator, operator_id)
+    if operator is None or not operator.active:
+        request.session.pop(SESSION_OPERATOR, None)
+        raise LoginRequired
+    return Viewer(operator, await operators.scope_of(db, operator))
+
+
+ViewerDep = Annotated[Viewer, Depends(get_viewer)]
+
+
+def render(
+    request: Request,
+    template: str,
+    lang: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """A page with what every template needs: `t`, the language, the CSRF token, the prefix."""
+
+    def t(key: str) -> str:
+        return translate(key, lang)
+
+    def status_name(status: str) -> str:
+        return status_label(status, lang)
+
+    base = {
+        "t": t,
+        "status_name": status_name,
+        "lang": lang,
+        "other_lang": "id" if lang == "en" else "en",
+        "csrf_token": csrf_token(request.session),
+        "prefix": PREFIX,
+    }
+    return templates.TemplateResponse(
+        request, template, base | (context or {}), status_code=status_code
+    )

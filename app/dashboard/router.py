@@ -1,0 +1,224 @@
+"""The dashboard's pages: the queue, one request, its actions, the reply box and documents.
+
+Routes stay thin: they parse the form, call the domain (`app.api.service` for lists and scope,
+`app.requests.lifecycle` for moves and replies, the locker for files) and render. A form error
+re-renders the page with the reason in the operator's language; success redirects (PRG).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.api import presenters
+from app.api import repository as api_repository
+from app.api import service as api_service
+from app.api.deps import Viewer
+from app.api.documents import MAX_DOCUMENT_ID
+from app.dashboard import views
+from app.dashboard.auth_routes import checked_form
+from app.dashboard.deps import (
+    PREFIX,
+    DbDep,
+    LanguageDep,
+    PageNotFound,
+    RuntimeDep,
+    ViewerDep,
+    render,
+)
+from app.dashboard.transitions import TransitionForm, run_transition
+from app.requests import lifecycle
+from app.requests.status import RequestStatus
+from app.runtime import Runtime
+from app.storage.db import utcnow
+from app.storage.locker.errors import LockerError
+from app.storage.locker.models import AccessAction
+from app.storage.locker.service import read_document
+
+router = APIRouter()
+
+PAGE_SIZE = 25
+AUDIT_REASON = "dashboard"
+DONE_NOTICES = {"moved": "done_moved", "sent": "done_sent", "held": "done_held"}
+_INLINE_TYPES = frozenset({"image/jpeg", "image/png", "application/pdf"})
+
+
+def _param(request: Request, name: str) -> str:
+    return (request.query_params.get(name) or "").strip()[:200]
+
+
+@router.get("/")
+async def queue(
+    request: Request, viewer: ViewerDep, db: DbDep, runtime: RuntimeDep, lang: LanguageDep
+) -> Response:
+    """The operator's requests, newest first, with filters, search and cursor pagination."""
+    status, service, q = _param(request, "status"), _param(request, "service"), _param(request, "q")
+    cursor = _param(request, "cursor") or None
+    query = api_service.ListQuery(
+        status or None, service or None, None, None, q or None, PAGE_SIZE, cursor
+    )
+    error, code = None, 200
+    try:
+        page = await api_service.list_page(db, runtime.catalog, viewer.scope, query)
+        items, next_cursor = page.items, page.next_cursor
+    except api_service.InvalidQuery:
+        items, next_cursor, error, code = [], None, "bad_filter", 422
+    today = datetime.now(runtime.settings.tz).date()
+    nik_keys = presenters.nik_field_keys(runtime.catalog)
+    rows = [
+        {
+            "item": item,
+            "nik": next((item.fields[k] for k in nik_keys if k in item.fields), ""),
+            "overdue": views.is_overdue(item, today),
+        }
+        for item in items
+    ]
+    filters = {"status": status, "service": service, "q": q}
+    kept = {k: v for k, v in filters.items() if v}
+    first_url = f"{PREFIX}/?" + urlencode(kept) if cursor is not None else None
+    next_url = f"{PREFIX}/?" + urlencode(kept | {"cursor": next_cursor}) if next_cursor else None
+    context = {
+        "operator": viewer.operator,
+        "rows": rows,
+        "filters": filters,
+        "statuses": [s.value for s in RequestStatus],
+        "services": runtime.catalog.ordered,
+        "next_url": next_url,
+        "first_url": first_url,
+        "error": error,
+    }
+    return render(request, "queue.html", lang, context, status_code=code)
+
+
+async def _render_request(
+    request: Request,
+    db: AsyncSession,
+    runtime: Runtime,
+    viewer: Viewer,
+    ticket: str,
+    lang: str,
+    *,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    found = await api_service.find_request(db, viewer.scope, ticket)
+    if found is None:
+        raise PageNotFound
+    context: dict[str, Any] = await views.request_page(db, runtime, *found, utcnow())
+    notice = DONE_NOTICES.get(_param(request, "done"))
+    context |= {"operator": viewer.operator, "error": error, "notice": notice}
+    return render(request, "request.html", lang, context, status_code=status_code)
+
+
+@router.get("/requests/{ticket}")
+async def request_detail(
+    request: Request,
+    ticket: str,
+    viewer: ViewerDep,
+    db: DbDep,
+    runtime: RuntimeDep,
+    lang: LanguageDep,
+) -> Response:
+    """One request: answers (full NIK), documents, history, chat, actions and the reply box."""
+    return await _render_request(request, db, runtime, viewer, ticket, lang)
+
+
+@router.post("/requests/{ticket}/transitions")
+async def move_request(
+    request: Request,
+    ticket: str,
+    viewer: ViewerDep,
+    db: DbDep,
+    runtime: RuntimeDep,
+    lang: LanguageDep,
+) -> Response:
+    """Apply one action form; a form error re-renders the page, success redirects back."""
+    form = TransitionForm.from_form(await checked_form(request))
+    found = await api_service.find_request(db, viewer.scope, ticket, for_update=True)
+    if found is None:
+        raise PageNotFound
+    failure = await run_transition(db, runtime, found[0], viewer.actor, form, utcnow())
+    if failure is not None:
+        # Undo anything the failed move wrote; the rollback expires every loaded row.
+        await db.rollback()
+        await db.refresh(viewer.operator)
+        error, code = failure
+        return await _render_request(
+            request, db, runtime, viewer, ticket, lang, error=error, status_code=code
+        )
+    return RedirectResponse(f"{PREFIX}/requests/{ticket}?done=moved", status_code=303)
+
+
+@router.post("/requests/{ticket}/messages")
+async def reply(
+    request: Request,
+    ticket: str,
+    viewer: ViewerDep,
+    db: DbDep,
+    runtime: RuntimeDep,
+    lang: LanguageDep,
+) -> Response:
+    """A free-text reply: sent inside the 24-hour window, held behind a template outside it."""
+    form = await checked_form(request)
+    text = str(form.get("text") or "").strip()
+    found = await api_service.find_request(db, viewer.scope, ticket)
+    if found is None:
+        raise PageNotFound
+    if not text or len(text) > 4096 or "\x00" in text:
+        return await _render_request(
+            request, db, runtime, viewer, ticket, lang, error="err_reply_empty", status_code=422
+        )
+    outcome = await lifecycle.send_operator_reply(
+        db,
+        runtime=runtime,
+        request=found[0],
+        actor=viewer.actor,
+        text_body=text,
+        now=utcnow(),
+        hold_if_closed=True,
+    )
+    done = "held" if outcome == "held" else "sent"
+    return RedirectResponse(f"{PREFIX}/requests/{ticket}?done={done}", status_code=303)
+
+
+@router.get("/documents/{document_id}/content")
+async def document_content(
+    document_id: int, viewer: ViewerDep, db: DbDep, runtime: RuntimeDep
+) -> Response:
+    """A document shown in the page or opened in a tab; every view is audited ("dashboard")."""
+    if not 1 <= document_id <= MAX_DOCUMENT_ID:
+        raise PageNotFound
+    if not await api_repository.document_visible(db, viewer.scope, document_id):
+        raise PageNotFound
+    try:
+        document, chunks = await read_document(
+            db,
+            runtime.store,
+            document_id,
+            actor=viewer.actor,
+            reason=AUDIT_REASON,
+            action=AccessAction.VIEW,
+        )
+        first = await anext(chunks, b"")
+    except LockerError:
+        raise PageNotFound from None
+    mime_type = document.mime_type if document.mime_type in _INLINE_TYPES else None
+    disposition = "inline" if mime_type else "attachment"
+    headers = {
+        "Content-Disposition": f'{disposition}; filename="document-{document.id}"',
+        "Cache-Control": "private, no-store",
+    }
+
+    async def body() -> Any:
+        yield first
+        async for chunk in chunks:
+            yield chunk
+
+    return StreamingResponse(
+        body(), media_type=mime_type or "application/octet-stream", headers=headers
+    )

@@ -1,0 +1,82 @@
+"""The app in sandbox mode behind an httpx client, the office tree, and a dashboard sign-in."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.config import Settings
+from app.main import create_app
+from app.offices.models import Office
+from app.runtime import Runtime
+from app.storage.db import unit_of_work
+from tests.api.factories import PASSWORD, World, build_world
+
+CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token of the first form in a page."""
+    found = CSRF_INPUT.search(html)
+    assert found is not None, "the page has no CSRF field"
+    return found.group(1)
+
+
+@dataclass
+class Dashboard:
+    """The running app, a browser-like client (cookies kept), and the database."""
+
+    app: FastAPI
+    client: httpx.AsyncClient
+    sessionmaker: async_sessionmaker[AsyncSession]
+
+    @property
+    def runtime(self) -> Runtime:
+        runtime: Runtime = self.app.state.runtime
+        return runtime
+
+    async def login_token(self) -> str:
+        page = await self.client.get("/dashboard/login")
+        assert page.status_code == 200
+        return csrf_of(page.text)
+
+    async def login(self, username: str, password: str = PASSWORD) -> httpx.Response:
+        token = await self.login_token()
+        return await self.client.post(
+            "/dashboard/login",
+            data={"csrf_token": token, "username": username, "password": password},
+        )
+
+    async def sign_in(self, username: str) -> str:
+        """Sign in and return the session's CSRF token (from the queue page)."""
+        answer = await self.login(username)
+        assert answer.status_code == 303, answer.text
+        queue = await self.client.get("/dashboard/")
+        assert queue.status_code == 200
+        return csrf_of(queue.text)
+
+
+@pytest.fixture
+async def dash(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[Dashboard]:
+    app = create_app(settings, run_workers=False)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://loket.test") as client:
+            yield Dashboard(app, client, sessionmaker)
+
+
+@pytest.fixture
+async def world(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[World]:
+    yield await build_world(sessionmaker)
+    # Office parent links are ON DELETE RESTRICT: unlink them before the tables are emptied.
+    async with unit_of_work(sessionmaker) as session:
+        await session.execute(update(Office).values(parent_id=None))

@@ -1,0 +1,180 @@
+"""Action forms on the request page: each move's happy path and its form error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+
+from app.outbox.models import OutboundMessage
+from app.requests.lifecycle import _code_hash
+from app.requests.models import Request, RequestEvent
+from app.storage.db import unit_of_work
+from tests.api.factories import World, seed_requests
+from tests.dashboard.conftest import Dashboard
+
+TICKET = "KTP-261120-0001"
+URL = f"/dashboard/requests/{TICKET}/transitions"
+
+
+async def _at(dash: Dashboard, world: World, status: str, **values: Any) -> None:
+    await seed_requests(dash.sessionmaker, world)
+    async with unit_of_work(dash.sessionmaker) as session:
+        await session.execute(
+            update(Request).where(Request.ticket == TICKET).values(status=status, **values)
+        )
+
+
+async def _request(dash: Dashboard) -> Request:
+    async with dash.sessionmaker() as session:
+        stmt = select(Request).where(Request.ticket == TICKET)
+        return (await session.execute(stmt)).scalar_one()
+
+
+async def _last_event(dash: Dashboard) -> RequestEvent:
+    async with dash.sessionmaker() as session:
+        stmt = select(RequestEvent).order_by(RequestEvent.id.desc()).limit(1)
+        return (await session.execute(stmt)).scalar_one()
+
+
+async def _post(dash: Dashboard, token: str, **form: Any) -> Any:
+    return await dash.client.post(URL, data={"csrf_token": token, **form})
+
+
+async def test_submitted_to_in_review_redirects_back_with_a_notice(
+    dash: Dashboard, world: World
+) -> None:
+    await seed_requests(dash.sessionmaker, world)
+    token = await dash.sign_in("desa_a1")
+    answer = await _post(dash, token, to="in_review", note="mulai diperiksa")
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"/dashboard/requests/{TICKET}?done=moved"
+    assert (await _request(dash)).status == "in_review"
+    event = await _last_event(dash)
+    assert (event.actor, event.from_status, event.to_status, event.note) == (
+        "operator:desa_a1",
+        "submitted",
+        "in_review",
+        "mulai diperiksa",
+    )
+    page = await dash.client.get(answer.headers["location"])
+    assert "Status permohonan sudah diubah." in page.text
+    assert 'id="action-processing"' in page.text
+
+
+async def test_a_move_the_status_machine_refuses_is_a_form_error(
+    dash: Dashboard, world: World
+) -> None:
+    await seed_requests(dash.sessionmaker, world)
+    token = await dash.sign_in("desa_a1")
+    for target in ("processing", "cancelled", "tidak-ada"):
+        answer = await _post(dash, token, to=target)
+        assert answer.status_code == 409, target
+        assert "Perubahan status ini tidak diizinkan sekarang." in answer.text
+    assert (await _request(dash)).status == "submitted"
+
+
+async def test_needs_correction_names_fields_and_documents(dash: Dashboard, world: World) -> None:
+    await _at(dash, world, "in_review")
+    token = await dash.sign_in("desa_a1")
+    empty = await _post(dash, token, to="needs_correction", note="cek lagi")
+    assert empty.status_code == 422
+    assert "Pilih dokumen atau isian yang harus diperbaiki." in empty.text
+    assert (await _request(dash)).status == "in_review"
+    unknown_document = await _post(dash, token, to="needs_correction", documents="4242")
+    assert unknown_document.status_code == 422
+    done = await _post(dash, token, to="needs_correction", fields=["alamat"], note="RT/RW kurang")
+    assert done.status_code == 303
+    assert (await _request(dash)).status == "needs_correction"
+    assert (await _last_event(dash)).data == {
+        "documents": [],
+        "requirements": [],
+        "fields": ["alamat"],
+    }
+
+
+async def test_rejection_needs_a_reason(dash: Dashboard, world: World) -> None:
+    await seed_requests(dash.sessionmaker, world)
+    token = await dash.sign_in("desa_a1")
+    refused = await _post(dash, token, to="rejected", note="  ")
+    assert refused.status_code == 422
+    assert "Penolakan wajib disertai alasan." in refused.text
+    done = await _post(dash, token, to="rejected", note="Bukan warga desa ini")
+    assert done.status_code == 303
+    assert (await _request(dash)).status == "rejected"
+    page = await dash.client.get(f"/dashboard/requests/{TICKET}")
+    assert "Permohonan ini sudah selesai." in page.text
+
+
+async def test_ready_for_pickup_prefills_the_office_and_sends_a_code(
+    dash: Dashboard, world: World
+) -> None:
+    await _at(dash, world, "processing")
+    token = await dash.sign_in("desa_a1")
+    page = await dash.client.get(f"/dashboard/requests/{TICKET}")
+    assert '<input name="place" value="Kantor DESA-A1"' in page.text
+    done = await _post(dash, token, to="ready_for_pickup", place="Balai Desa", hours="Senin 08.00")
+    assert done.status_code == 303
+    request = await _request(dash)
+    assert (request.status, request.pickup_place, request.pickup_hours) == (
+        "ready_for_pickup",
+        "Balai Desa",
+        "Senin 08.00",
+    )
+    async with dash.sessionmaker() as session:
+        rows = (await session.execute(select(OutboundMessage))).scalars().all()
+    assert [r.body["template"]["name"] for r in rows] == ["loket_siap_diambil"]
+
+
+async def test_completing_a_pickup_checks_the_code(dash: Dashboard, world: World) -> None:
+    await _at(dash, world, "ready_for_pickup", pickup_code_hash=_code_hash(TICKET, "123456"))
+    token = await dash.sign_in("desa_a1")
+    page = await dash.client.get(f"/dashboard/requests/{TICKET}")
+    assert 'id="pickup-code"' in page.text
+    missing = await _post(dash, token, to="completed")
+    assert missing.status_code == 422
+    assert "Isi kode pengambilan dari warga." in missing.text
+    wrong = await _post(dash, token, to="completed", code="654321")
+    assert wrong.status_code == 409
+    assert "Kode pengambilan salah." in wrong.text
+    assert (await _request(dash)).status == "ready_for_pickup"
+    done = await _post(dash, token, to="completed", code=" 123456 ")
+    assert done.status_code == 303
+    assert (await _request(dash)).status == "completed"
+    assert (await _last_event(dash)).data == {"pickup_code": "verified"}
+
+
+async def test_completing_without_the_code_needs_a_note_and_is_recorded(
+    dash: Dashboard, world: World
+) -> None:
+    await _at(dash, world, "ready_for_pickup", pickup_code_hash=_code_hash(TICKET, "123456"))
+    token = await dash.sign_in("desa_a1")
+    refused = await _post(dash, token, to="completed", override="1")
+    assert refused.status_code == 422
+    assert "Menyelesaikan tanpa kode wajib disertai catatan." in refused.text
+    done = await _post(dash, token, to="completed", override="1", note="HP warga hilang")
+    assert done.status_code == 303
+    event = await _last_event(dash)
+    assert (event.actor, event.to_status, event.note, event.data) == (
+        "operator:desa_a1",
+        "completed",
+        "HP warga hilang",
+        {"pickup_code": "overridden"},
+    )
+
+
+async def test_form_errors_follow_the_operator_language(dash: Dashboard, world: World) -> None:
+    await seed_requests(dash.sessionmaker, world)
+    token = await dash.sign_in("desa_a1")
+    await dash.client.get("/dashboard/?lang=en")
+    refused = await _post(dash, token, to="rejected")
+    assert refused.status_code == 422
+    assert "A rejection needs a reason." in refused.text
+
+
+async def test_another_village_cannot_move_the_request(dash: Dashboard, world: World) -> None:
+    await seed_requests(dash.sessionmaker, world)
+    token = await dash.sign_in("desa_b1")
+    answer = await _post(dash, token, to="in_review")
+    assert answer.status_code == 404
+    assert (await _request(dash)).status == "submitted"
