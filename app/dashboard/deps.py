@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.api.deps import Viewer
 from app.dashboard.i18n import language_of, status_label, translate
 from app.dashboard.security import csrf_token
+from app.deps import unit_of_work_session
 from app.operators import service as operators
 from app.operators.models import Operator
 from app.runtime import Runtime
@@ -47,13 +48,8 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 async def get_db(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
     """One unit of work per page, committed before the response is sent."""
-    async with runtime.sessionmaker() as session:
-        try:
-            yield session
-        except BaseException:
-            await session.rollback()
-            raise
-        await session.commit()
+    async with unit_of_work_session(runtime) as session:
+        yield session
 
 
 DbDep = Annotated[AsyncSession, Depends(get_db, scope="function")]

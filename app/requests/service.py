@@ -90,7 +90,6 @@ async def submit(
             actor="resident",
             from_status=None,
             to_status=RequestStatus.SUBMITTED.value,
-            note="submitted by WhatsApp",
         )
     )
     await session.flush()
