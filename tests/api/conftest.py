@@ -8,14 +8,11 @@ from dataclasses import dataclass
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Settings
 from app.main import create_app
-from app.offices.models import Office
 from app.runtime import Runtime
-from app.storage.db import unit_of_work
 from tests.api.factories import World, build_world
 
 
@@ -45,9 +42,5 @@ async def api(
 
 
 @pytest.fixture
-async def world(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[World]:
-    yield await build_world(sessionmaker)
-    # `sessionmaker` empties every table after the test with one DELETE per table; the office
-    # tree's parent links are ON DELETE RESTRICT, checked row by row, so unlink them first.
-    async with unit_of_work(sessionmaker) as session:
-        await session.execute(update(Office).values(parent_id=None))
+async def world(sessionmaker: async_sessionmaker[AsyncSession]) -> World:
+    return await build_world(sessionmaker)

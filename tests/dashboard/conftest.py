@@ -9,14 +9,11 @@ from dataclasses import dataclass
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Settings
 from app.main import create_app
-from app.offices.models import Office
 from app.runtime import Runtime
-from app.storage.db import unit_of_work
 from tests.api.factories import PASSWORD, World, build_world
 
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -75,8 +72,5 @@ async def dash(
 
 
 @pytest.fixture
-async def world(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[World]:
-    yield await build_world(sessionmaker)
-    # Office parent links are ON DELETE RESTRICT: unlink them before the tables are emptied.
-    async with unit_of_work(sessionmaker) as session:
-        await session.execute(update(Office).values(parent_id=None))
+async def world(sessionmaker: async_sessionmaker[AsyncSession]) -> World:
+    return await build_world(sessionmaker)
