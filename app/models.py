@@ -1,5 +1,6 @@
 """Every ORM model, imported in one place so Alembic and the tests see the whole schema."""
 
+from app.audit.models import AuditEvent
 from app.conversations.models import Conversation
 from app.feedback.models import Complaint, SurveyResponse
 from app.inbox.models import InboundEvent
@@ -14,6 +15,7 @@ from app.storage.locker.models import Blob, Document, DocumentAccess
 
 __all__ = [
     "ApiToken",
+    "AuditEvent",
     "Base",
     "Blob",
     "Complaint",

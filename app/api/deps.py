@@ -56,6 +56,10 @@ def not_found(what: str) -> NoReturn:
     raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"{what} not found")
 
 
+def forbidden(reason: str) -> NoReturn:
+    raise HTTPException(status.HTTP_403_FORBIDDEN, detail=reason)
+
+
 def conflict(reason: str) -> NoReturn:
     raise HTTPException(status.HTTP_409_CONFLICT, detail=reason)
 

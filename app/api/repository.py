@@ -37,11 +37,13 @@ Position = tuple[datetime, int]
 
 
 def _visible(scope: Scope) -> ColumnElement[bool]:
+    """The handling office's operators see a request, and so does its pre-checking village."""
     if scope is None:
         return Request.id.is_not(None)
     if not scope:
         return false()
-    return Request.office_id.in_(sorted(scope))
+    offices = sorted(scope)
+    return or_(Request.office_id.in_(offices), Request.precheck_office_id.in_(offices))
 
 
 def _searched(text: str, digits: str | None, nik_keys: Sequence[str]) -> ColumnElement[bool]:

@@ -13,7 +13,15 @@ from fastapi.responses import StreamingResponse
 
 from app.api import documents as document_files
 from app.api import service
-from app.api.deps import RuntimeDep, SessionDep, ViewerDep, conflict, invalid, not_found
+from app.api.deps import (
+    RuntimeDep,
+    SessionDep,
+    ViewerDep,
+    conflict,
+    forbidden,
+    invalid,
+    not_found,
+)
 from app.api.presenters import service_out
 from app.api.schemas import (
     ErrorOut,
@@ -34,6 +42,7 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     reasons = {
         400: "the body cannot be read as UTF-8 (a body that is not JSON is 422)",
         401: "no, unknown or revoked bearer token",
+        403: "a village that only pre-checks this request cannot move it or write to the resident",
         404: "unknown, or outside the operator's offices",
         409: "the status machine or the conversation does not allow it; `detail` says why",
     }
@@ -41,6 +50,8 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 
 router = APIRouter(prefix="/api/v1", tags=["operator API"], responses=_errors(401))
+
+PRECHECK_ONLY = "your office only pre-checks this request; the handling office acts on it"
 
 Ticket = Annotated[str, Path(description="a ticket such as KTP-241122-0042")]
 
@@ -93,7 +104,9 @@ async def get_request(ticket: Ticket, viewer: ViewerDep, session: SessionDep) ->
 
 
 @router.post(
-    "/requests/{ticket}/transitions", response_model=RequestOut, responses=_errors(400, 404, 409)
+    "/requests/{ticket}/transitions",
+    response_model=RequestOut,
+    responses=_errors(400, 403, 404, 409),
 )
 async def transition_request(
     ticket: Ticket, body: TransitionIn, viewer: ViewerDep, session: SessionDep, runtime: RuntimeDep
@@ -103,6 +116,8 @@ async def transition_request(
     if found is None:
         not_found("request")
     request, resident = found
+    if not service.handles(viewer.scope, request):
+        forbidden(PRECHECK_ONLY)
     try:
         await lifecycle.apply_transition(
             session,
@@ -126,7 +141,7 @@ async def transition_request(
 
 
 @router.post(
-    "/requests/{ticket}/messages", response_model=MessageOut, responses=_errors(400, 404, 409)
+    "/requests/{ticket}/messages", response_model=MessageOut, responses=_errors(400, 403, 404, 409)
 )
 async def message_resident(
     ticket: Ticket, body: MessageIn, viewer: ViewerDep, session: SessionDep, runtime: RuntimeDep
@@ -135,6 +150,8 @@ async def message_resident(
     found = await service.find_request(session, viewer.scope, ticket)
     if found is None:
         not_found("request")
+    if not service.handles(viewer.scope, found[0]):
+        forbidden(PRECHECK_ONLY)
     try:
         outcome = await lifecycle.send_operator_reply(
             session,

@@ -142,6 +142,15 @@ async def find_request(
     return await repository.visible_request(session, scope, ticket, for_update=for_update)
 
 
+def handles(scope: Scope, request: Request) -> bool:
+    """True when the scope covers the request's handling office, not only its pre-check.
+
+    A village that pre-checks a district's request may read it, note on it and forward it, but
+    only the handling office moves it through the statuses or writes to the resident.
+    """
+    return scope is None or (request.office_id is not None and request.office_id in scope)
+
+
 async def request_detail(session: AsyncSession, request: Request, resident: Resident) -> RequestOut:
     """The single request's JSON, read fresh (after any change made in this session)."""
     await session.flush()

@@ -26,4 +26,7 @@ class Conversation(Base):
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     status: Mapped[str] = mapped_column(String(16), default="idle")
     wait_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # Set while an operator has the conversation (status "handoff"): since when and why.
+    handoff_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    handoff_reason: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -15,7 +15,15 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from app.dashboard import auth_routes, router
+from app.dashboard import (
+    audit_routes,
+    auth_routes,
+    counter_routes,
+    figures_routes,
+    precheck_routes,
+    router,
+    support_routes,
+)
 from app.dashboard.deps import (
     PREFIX,
     SESSION_LANGUAGE,
@@ -63,7 +71,15 @@ def create_dashboard(host: FastAPI) -> FastAPI:
     dashboard.state.host = host
     dashboard.state.throttle = LoginThrottle()
     dashboard.include_router(auth_routes.router)
-    dashboard.include_router(router.router)
+    for part in (
+        router,
+        precheck_routes,
+        counter_routes,
+        support_routes,
+        figures_routes,
+        audit_routes,
+    ):
+        dashboard.include_router(part.router)
     dashboard.mount(
         "/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static"
     )

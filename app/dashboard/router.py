@@ -31,6 +31,7 @@ from app.dashboard.deps import (
     ViewerDep,
     render,
 )
+from app.dashboard.precheck_views import precheck_panel
 from app.dashboard.transitions import TransitionForm, run_transition
 from app.requests import lifecycle
 from app.requests.status import RequestStatus
@@ -112,6 +113,7 @@ async def _render_request(
     context: dict[str, Any] = await views.request_page(db, runtime, *found, utcnow())
     notice = DONE_NOTICES.get(_param(request, "done"))
     context |= {"operator": viewer.operator, "error": error, "notice": notice}
+    context |= await precheck_panel(db, runtime, found[0], viewer)
     return render(request, "request.html", lang, context, status_code=status_code)
 
 

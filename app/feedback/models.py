@@ -68,3 +68,6 @@ class Complaint(Base):
     status: Mapped[str] = mapped_column(String(8), default=COMPLAINT_OPEN)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_by: Mapped[str | None] = mapped_column(String(64))
+    # What the office did about it, written by the operator who closed it.
+    resolution: Mapped[str | None] = mapped_column(Text)

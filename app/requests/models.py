@@ -39,6 +39,21 @@ class Request(Base):
     pickup_place: Mapped[str | None] = mapped_column(Text)
     pickup_hours: Mapped[str | None] = mapped_column(String(200))
     pickup_code_hash: Mapped[str | None] = mapped_column(String(64))
+    # Uncollected pickups: how many reminders went out and when the next one is due.
+    pickup_reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
+    next_pickup_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # Who works the request; None = unassigned (anyone in the office may take it).
+    assigned_operator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("operator.id", ondelete="SET NULL"), index=True
+    )
+    # The village office that pre-checks a district/regency request before forwarding it
+    # (the Cari Besi practice); `prechecked_at` is set when it forwards the file.
+    precheck_office_id: Mapped[int | None] = mapped_column(
+        ForeignKey("office.id", ondelete="RESTRICT"), index=True
+    )
+    prechecked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # "whatsapp" (the resident applied by chat) or "counter" (an operator took it down).
+    channel: Mapped[str] = mapped_column(String(16), default="whatsapp")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -59,8 +74,18 @@ class RequestDocument(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+EVENT_NOTE = "note"
+EVENT_ASSIGNED = "assigned"
+EVENT_PRECHECK = "precheck"
+EVENT_FORWARDED = "forwarded"
+
+
 class RequestEvent(Base):
-    """The history: every status change (and note) with who, when and why."""
+    """The history: every status change (and note) with who, when and why.
+
+    Rows without a status change carry `data["kind"]`: an internal note, an assignment, a
+    village pre-check or its forwarding (the EVENT_* names above). Residents never see these.
+    """
 
     __tablename__ = "request_event"
 

@@ -58,8 +58,14 @@ async def submit(
     now: datetime,
     local_today: date,
     warnings: Sequence[str] = (),
+    channel: str = "whatsapp",
+    origin_office_id: int | None = None,
+    actor: str = "resident",
 ) -> Request:
-    """Create a submitted request with its documents and a first history entry."""
+    """Create a submitted request with its documents and a first history entry.
+
+    `channel` is "counter" for a request an operator took down at `origin_office_id`.
+    """
     office = await repository.office_for_level(session, office_level)
     request = Request(
         ticket=await allocate_ticket(
@@ -72,6 +78,7 @@ async def submit(
         resident_id=resident_id,
         office_id=office.id if office else None,
         status=RequestStatus.SUBMITTED.value,
+        channel=channel,
         fields=dict(fields),
         warnings=list(warnings),
         language=language,
@@ -87,7 +94,7 @@ async def submit(
         RequestEvent(
             request_id=request.id,
             at=now,
-            actor="resident",
+            actor=actor,
             from_status=None,
             to_status=RequestStatus.SUBMITTED.value,
         )

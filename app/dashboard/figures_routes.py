@@ -1,0 +1,7 @@
+"""The figures page (charts) and the CSV/XLSX export."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
