@@ -8,7 +8,9 @@ instead of silently dropping messages.
 
 from __future__ import annotations
 
+import re
 import secrets
+from datetime import date, time
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,21 @@ _LIVE_REQUIRED = (
     "WHATSAPP_APP_SECRET",
     "WHATSAPP_VERIFY_TOKEN",
 )
+
+
+_HOURS = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*-\s*(\d{1,2})[:.](\d{2})\s*$")
+
+
+def _parse_hours(value: str) -> tuple[time, time]:
+    """ "08:00-16:00" (or "08.00-16.00") as (opening, closing)."""
+    match = _HOURS.match(value)
+    try:
+        if match is None:
+            raise ValueError(value)
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        return time(h1, m1), time(h2, m2)
+    except ValueError as exc:
+        raise ValueError(f"LOKET_OFFICE_HOURS: {value!r} is not like 08:00-16:00") from exc
 
 
 class ConfigError(ValueError):
@@ -65,6 +82,14 @@ class Settings(BaseSettings):
     # UU PDP: files of finished requests are deleted this many days after the request ended,
     # unless the resident agreed to keep them for reuse.
     retention_days: int = Field(90, ge=1, alias="LOKET_RETENTION_DAYS")
+    # Due dates count working days: Monday–Friday that are neither national holidays nor listed
+    # here (comma-separated YYYY-MM-DD: cuti bersama, regional days off). A request that arrives
+    # after the office closes, or on a day off, counts from the next working day.
+    holidays: str = Field("", alias="LOKET_HOLIDAYS")
+    office_hours: str = Field("08:00-16:00", alias="LOKET_OFFICE_HOURS")
+    # Uncollected pickups: a reminder every this many working days, at most this many times.
+    pickup_reminder_days: int = Field(3, ge=1, alias="LOKET_PICKUP_REMINDER_DAYS")
+    pickup_reminders_max: int = Field(2, ge=0, alias="LOKET_PICKUP_REMINDERS_MAX")
     log_level: str = Field("INFO", alias="LOKET_LOG_LEVEL")
     log_json: bool = Field(True, alias="LOKET_LOG_JSON")
 
@@ -80,6 +105,24 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"LOKET_TIMEZONE: unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("holidays")
+    @classmethod
+    def _holiday_dates(cls, value: str) -> str:
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            try:
+                date.fromisoformat(part)
+            except ValueError as exc:
+                raise ValueError(f"LOKET_HOLIDAYS: {part!r} is not a YYYY-MM-DD date") from exc
+        return value
+
+    @field_validator("office_hours")
+    @classmethod
+    def _opening_hours(cls, value: str) -> str:
+        opening, closing = _parse_hours(value)
+        if opening >= closing:
+            raise ValueError("LOKET_OFFICE_HOURS: the office must open before it closes")
         return value
 
     @field_validator("database_url")
@@ -125,6 +168,17 @@ class Settings(BaseSettings):
     @cached_property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @cached_property
+    def extra_holidays(self) -> frozenset[date]:
+        """The days off from LOKET_HOLIDAYS, on top of Indonesia's national holidays."""
+        parts = filter(None, (p.strip() for p in self.holidays.split(",")))
+        return frozenset(date.fromisoformat(part) for part in parts)
+
+    @cached_property
+    def opening_hours(self) -> tuple[time, time]:
+        """(opening, closing) local times from LOKET_OFFICE_HOURS."""
+        return _parse_hours(self.office_hours)
 
     @property
     def is_sqlite(self) -> bool:

@@ -22,7 +22,7 @@ from app.notifications import service as notifications
 from app.outbox import service as outbox
 from app.requests import repository as requests_repo
 from app.requests import service as requests
-from app.requests.calendar import add_working_days
+from app.requests.calendar import due_date
 from app.requests.status import RequestStatus
 from app.residents.models import Resident
 
@@ -172,7 +172,14 @@ async def _submit(
             )
         log.warning("correction for an unknown ticket; submitting anew", ticket=event.ticket)
     today = scope.now.astimezone(scope.timezone).date()
-    due = add_working_days(today, service.service_days)
+    settings = scope.settings
+    due = due_date(
+        scope.now,
+        service.service_days,
+        scope.timezone,
+        settings.opening_hours[1],
+        settings.extra_holidays,
+    )
     request = await requests.submit(
         session,
         resident_id=scope.resident.id,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import holidays
 
@@ -33,3 +34,31 @@ def add_working_days(start: date, days: int, extra_holidays: Iterable[date] = ()
         if is_working_day(current, extra):
             remaining -= 1
     return current
+
+
+def received_day(
+    at: datetime, tz: ZoneInfo, closing: time, extra_holidays: Iterable[date] = ()
+) -> date:
+    """The working day a request counts as received: its own day if it came on a working day
+    before the office closed, else the next working day."""
+    extra = frozenset(extra_holidays)
+    local = at.astimezone(tz)
+    day = local.date()
+    if is_working_day(day, extra) and local.time() < closing:
+        return day
+    day += timedelta(days=1)
+    while not is_working_day(day, extra):
+        day += timedelta(days=1)
+    return day
+
+
+def due_date(
+    at: datetime,
+    service_days: int,
+    tz: ZoneInfo,
+    closing: time,
+    extra_holidays: Iterable[date] = (),
+) -> date:
+    """The promised date: `service_days` working days after the day the request was received."""
+    extra = frozenset(extra_holidays)
+    return add_working_days(received_day(at, tz, closing, extra), service_days, extra)
