@@ -117,6 +117,7 @@ def _summary_values(
     attached: Attached,
     office_code: str | None,
     fields: dict[str, Any],
+    assignee: str | None,
 ) -> dict[str, Any]:
     return {
         "ticket": request.ticket,
@@ -128,6 +129,8 @@ def _summary_values(
         "warnings": list(request.warnings or []),
         "documents": [_document(link, document) for link, document in attached],
         "office": office_code,
+        "channel": request.channel,
+        "assigned_to": assignee,
         "due_date": request.due_date,
         "submitted_at": request.submitted_at,
         "completed_at": request.completed_at,
@@ -142,10 +145,19 @@ def request_summary(
     resident: Resident,
     attached: Attached,
     office_code: str | None,
+    assignee: str | None = None,
 ) -> RequestSummaryOut:
     """A list item: every field of the request but its history, identity numbers masked."""
     fields = masked_fields(request.fields or {}, identity_keys(catalog, request.service_code))
-    return RequestSummaryOut(**_summary_values(request, resident, attached, office_code, fields))
+    values = _summary_values(request, resident, attached, office_code, fields, assignee)
+    return RequestSummaryOut(**values)
+
+
+def _history_kind(event: RequestEvent) -> str | None:
+    data = event.data or {}
+    if "kind" in data:
+        return str(data["kind"])
+    return "message" if "message" in data else None
 
 
 def request_detail(
@@ -154,9 +166,11 @@ def request_detail(
     attached: Attached,
     office_code: str | None,
     history: Iterable[RequestEvent],
+    assignee: str | None = None,
 ) -> RequestOut:
-    """One request in full, with its history."""
-    values = _summary_values(request, resident, attached, office_code, dict(request.fields or {}))
+    """One request in full, with its history (internal notes included: this is for operators)."""
+    fields = dict(request.fields or {})
+    values = _summary_values(request, resident, attached, office_code, fields, assignee)
     return RequestOut(
         **values,
         history=[
@@ -166,6 +180,7 @@ def request_detail(
                 from_=event.from_status,
                 to=event.to_status,
                 note=event.note,
+                kind=_history_kind(event),
             )
             for event in history
         ],

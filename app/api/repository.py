@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.operators.service import Scope
 from app.requests.models import Request, RequestDocument, RequestEvent
+from app.requests.status import FINAL
+from app.requests.status import RequestStatus as S
 from app.residents.models import Resident
 from app.storage.locker.models import Document
 
@@ -30,6 +32,11 @@ class RequestFilter:
     text: str | None = None
     digits: str | None = None
     nik_keys: tuple[str, ...] = ()
+    # Work filters: held by this operator (0 = by nobody), past due on this day, or waiting for
+    # the viewer's village to pre-check it.
+    assigned_to: int | None = None
+    overdue_on: date | None = None
+    awaiting_precheck: bool = False
 
 
 Position = tuple[datetime, int]
@@ -82,7 +89,31 @@ def _listing(scope: Scope, wanted: RequestFilter) -> Select[Request, Resident]:
         )
     if wanted.text:
         stmt = stmt.where(_searched(wanted.text, wanted.digits, wanted.nik_keys))
+    if wanted.assigned_to is not None:
+        stmt = stmt.where(
+            Request.assigned_operator_id == wanted.assigned_to
+            if wanted.assigned_to
+            else Request.assigned_operator_id.is_(None)
+        )
+    if wanted.overdue_on is not None:
+        stmt = stmt.where(
+            Request.due_date < wanted.overdue_on,
+            Request.status.not_in(sorted(s.value for s in FINAL)),
+        )
+    if wanted.awaiting_precheck:
+        stmt = stmt.where(_awaiting_precheck(scope))
     return stmt
+
+
+def _awaiting_precheck(scope: Scope) -> ColumnElement[bool]:
+    """Not yet forwarded by a village the scope covers, and still before processing."""
+    village = (
+        Request.precheck_office_id.is_not(None)
+        if scope is None
+        else Request.precheck_office_id.in_(sorted(scope))
+    )
+    early = Request.status.in_([S.SUBMITTED.value, S.IN_REVIEW.value])
+    return and_(village, Request.prechecked_at.is_(None), early)
 
 
 async def list_requests(

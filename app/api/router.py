@@ -85,11 +85,26 @@ async def list_requests(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[StorableText | None, Query(max_length=200)] = None,
+    assigned: Annotated[
+        StorableText | None,
+        Query(max_length=64, description="me, none (unassigned) or an operator's username"),
+    ] = None,
+    overdue: Annotated[bool, Query(description="only open requests past their due date")] = False,
 ) -> RequestPageOut:
     """A page of requests, newest first. `collecting` ones only when asked for by `status`."""
-    query = service.ListQuery(status, service_code, office, resident, q, limit, cursor)
+    query = service.ListQuery(
+        status, service_code, office, resident, q, limit, cursor, assigned, overdue
+    )
+    today = utcnow().astimezone(runtime.settings.tz).date()
     try:
-        return await service.list_page(session, runtime.catalog, viewer.scope, query)
+        return await service.list_page(
+            session,
+            runtime.catalog,
+            viewer.scope,
+            query,
+            viewer_id=viewer.operator.id,
+            today=today,
+        )
     except service.InvalidQuery as exc:
         invalid(("query", exc.parameter), str(exc))
 

@@ -95,7 +95,7 @@ class DocumentOut(_Out):
 
 
 class HistoryEntryOut(_Out):
-    """One change of status (or an operator's message, with `from` and `to` empty)."""
+    """One change of status; with `from` and `to` empty, an entry of the `kind` named."""
 
     model_config = ConfigDict(populate_by_name=True)
 
@@ -104,6 +104,11 @@ class HistoryEntryOut(_Out):
     from_: str | None = Field(alias="from")
     to: str | None
     note: str | None
+    kind: str | None = Field(
+        None,
+        description="for entries without a status change: message, note, assigned, precheck, "
+        "forwarded or pickup_reminder",
+    )
 
 
 class RequestSummaryOut(_Out):
@@ -118,6 +123,8 @@ class RequestSummaryOut(_Out):
     warnings: list[str]
     documents: list[DocumentOut]
     office: str | None = Field(description="the code of the office handling the request")
+    channel: str = Field(description="whatsapp, or counter for a request taken at an office")
+    assigned_to: str | None = Field(description="the username of the operator holding it")
     due_date: date | None
     submitted_at: datetime | None
     completed_at: datetime | None

@@ -7,7 +7,7 @@ import binascii
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,10 +17,12 @@ from app.api.schemas import RequestOut, RequestPageOut
 from app.flows.catalog import Catalog
 from app.offices import repository as offices
 from app.offices import service as office_service
+from app.operators import repository as operators_repo
 from app.operators.service import Scope
 from app.requests.models import Request
 from app.requests.status import RequestStatus
 from app.residents.models import Resident
+from app.storage.db import utcnow
 
 # A ticket is capital letters, digits and dashes (contract §5); anything else names nothing.
 TICKET = re.compile(r"^[A-Z0-9-]{1,40}$")
@@ -47,6 +49,10 @@ class ListQuery:
     q: str | None = None
     limit: int = 50
     cursor: str | None = None
+    # "me", a username, or "none" (unassigned).
+    assigned: str | None = None
+    overdue: bool = False
+    precheck: bool = False
 
 
 def encode_cursor(position: Position) -> str:
@@ -95,10 +101,37 @@ async def _office_filter(session: AsyncSession, code: str | None) -> frozenset[i
     return frozenset(await office_service.descendants(session, office.id))
 
 
+async def _assignee_filter(
+    session: AsyncSession, assigned: str | None, viewer_id: int | None
+) -> int | None:
+    """The operator id the `assigned` filter names: 0 for "none", None for no filter."""
+    if not assigned:
+        return None
+    if assigned == "none":
+        return 0
+    if assigned == "me":
+        if viewer_id is None:
+            raise InvalidQuery("assigned", "'me' needs a signed-in operator")
+        return viewer_id
+    operator = await operators_repo.get_by_username(session, assigned.lower())
+    if operator is None:
+        raise InvalidQuery("assigned", f"unknown operator {assigned!r}: use me, none or a username")
+    return operator.id
+
+
 async def list_page(
-    session: AsyncSession, catalog: Catalog, scope: Scope, query: ListQuery
+    session: AsyncSession,
+    catalog: Catalog,
+    scope: Scope,
+    query: ListQuery,
+    *,
+    viewer_id: int | None = None,
+    today: date | None = None,
 ) -> RequestPageOut:
-    """One page of the requests the scope covers, newest first."""
+    """One page of the requests the scope covers, newest first.
+
+    `viewer_id` resolves `assigned=me`; `today` (the office's local date) is when `overdue` counts.
+    """
     after = decode_cursor(query.cursor) if query.cursor else None
     text = (query.q or "").strip() or None
     wanted = RequestFilter(
@@ -109,6 +142,9 @@ async def list_page(
         text=text,
         digits=_digits(text) if text else None,
         nik_keys=presenters.nik_field_keys(catalog),
+        assigned_to=await _assignee_filter(session, query.assigned, viewer_id),
+        overdue_on=(today or utcnow().date()) if query.overdue else None,
+        awaiting_precheck=query.precheck,
     )
     rows = await repository.list_requests(
         session, scope, wanted, after=after, limit=query.limit + 1
@@ -118,6 +154,9 @@ async def list_page(
     codes = await offices.codes_by_id(
         session, sorted({r.office_id for r, _ in page if r.office_id is not None})
     )
+    names = await operators_repo.usernames_by_id(
+        session, sorted({r.assigned_operator_id for r, _ in page if r.assigned_operator_id})
+    )
     items = [
         presenters.request_summary(
             catalog,
@@ -125,6 +164,7 @@ async def list_page(
             resident,
             attached.get(request.id, []),
             codes.get(request.office_id) if request.office_id is not None else None,
+            names.get(request.assigned_operator_id or 0),
         )
         for request, resident in page
     ]
@@ -157,10 +197,13 @@ async def request_detail(session: AsyncSession, request: Request, resident: Resi
     attached = await repository.documents_of(session, [request.id])
     office = await offices.get(session, request.office_id) if request.office_id else None
     history = await repository.history_of(session, request.id)
+    assignee = request.assigned_operator_id
+    names = await operators_repo.usernames_by_id(session, [assignee] if assignee else [])
     return presenters.request_detail(
         request,
         resident,
         attached.get(request.id, []),
         office.code if office is not None else None,
         history,
+        names.get(assignee or 0),
     )

@@ -64,3 +64,11 @@ async def revoke_tokens(
         stmt = stmt.where(ApiToken.prefix == prefix)
     result = await session.execute(stmt.values(revoked_at=at))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def usernames_by_id(session: AsyncSession, operator_ids: Sequence[int]) -> dict[int, str]:
+    """Each operator's username, for showing who holds a request."""
+    if not operator_ids:
+        return {}
+    stmt = select(Operator.id, Operator.username).where(Operator.id.in_(operator_ids))
+    return {row.id: row.username for row in await session.execute(stmt)}

@@ -166,5 +166,5 @@ async def test_the_openapi_document_describes_security_and_responses(api: Api) -
         "application/octet-stream",
     }
     history = doc["components"]["schemas"]["HistoryEntryOut"]["properties"]
-    assert set(history) == {"at", "actor", "from", "to", "note"}
+    assert set(history) == {"at", "actor", "from", "to", "note", "kind"}
     assert "409" in operations[("POST", "/api/v1/requests/{ticket}/messages")]["responses"]

@@ -53,6 +53,7 @@ async def test_a_move_is_recorded_and_returns_the_request(api: Api, seeded: Worl
         "from": "in_review",
         "to": "processing",
         "note": "berkas lengkap",
+        "kind": None,
     }
     assert await _stored(api, "KTP-261120-0002") == (
         "processing",
