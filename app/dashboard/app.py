@@ -23,6 +23,7 @@ from app.dashboard import (
     precheck_routes,
     router,
     support_routes,
+    work_routes,
 )
 from app.dashboard.deps import (
     PREFIX,
@@ -73,6 +74,7 @@ def create_dashboard(host: FastAPI) -> FastAPI:
     dashboard.include_router(auth_routes.router)
     for part in (
         router,
+        work_routes,
         precheck_routes,
         counter_routes,
         support_routes,

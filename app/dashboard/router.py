@@ -45,7 +45,13 @@ router = APIRouter()
 
 PAGE_SIZE = 25
 AUDIT_REASON = "dashboard"
-DONE_NOTICES = {"moved": "done_moved", "sent": "done_sent", "held": "done_held"}
+DONE_NOTICES = {
+    "moved": "done_moved",
+    "sent": "done_sent",
+    "held": "done_held",
+    "noted": "done_noted",
+    "assigned": "done_assigned",
+}
 _INLINE_TYPES = frozenset({"image/jpeg", "image/png", "application/pdf"})
 
 
@@ -53,23 +59,38 @@ def _param(request: Request, name: str) -> str:
     return (request.query_params.get(name) or "").strip()[:200]
 
 
+def _flag(request: Request, name: str) -> bool:
+    return _param(request, name) == "1"
+
+
 @router.get("/")
 async def queue(
     request: Request, viewer: ViewerDep, db: DbDep, runtime: RuntimeDep, lang: LanguageDep
 ) -> Response:
     """The operator's requests, newest first, with filters, search and cursor pagination."""
-    status, service, q = _param(request, "status"), _param(request, "service"), _param(request, "q")
+    filters = {name: _param(request, name) for name in ("status", "service", "office", "q")}
+    flags = {name: _flag(request, name) for name in ("mine", "overdue", "precheck")}
     cursor = _param(request, "cursor") or None
+    today = datetime.now(runtime.settings.tz).date()
     query = api_service.ListQuery(
-        status or None, service or None, None, None, q or None, PAGE_SIZE, cursor
+        status=filters["status"] or None,
+        service=filters["service"] or None,
+        office=filters["office"] or None,
+        q=filters["q"] or None,
+        limit=PAGE_SIZE,
+        cursor=cursor,
+        assigned="me" if flags["mine"] else None,
+        overdue=flags["overdue"],
+        precheck=flags["precheck"],
     )
     error, code = None, 200
     try:
-        page = await api_service.list_page(db, runtime.catalog, viewer.scope, query)
+        page = await api_service.list_page(
+            db, runtime.catalog, viewer.scope, query, viewer_id=viewer.operator.id, today=today
+        )
         items, next_cursor = page.items, page.next_cursor
     except api_service.InvalidQuery:
         items, next_cursor, error, code = [], None, "bad_filter", 422
-    today = datetime.now(runtime.settings.tz).date()
     nik_keys = presenters.nik_field_keys(runtime.catalog)
     rows = [
         {
@@ -79,18 +100,20 @@ async def queue(
         }
         for item in items
     ]
-    filters = {"status": status, "service": service, "q": q}
-    kept = {k: v for k, v in filters.items() if v}
+    kept = {k: v for k, v in filters.items() if v} | {k: "1" for k, on in flags.items() if on}
     first_url = f"{PREFIX}/?" + urlencode(kept) if cursor is not None else None
     next_url = f"{PREFIX}/?" + urlencode(kept | {"cursor": next_cursor}) if next_cursor else None
     context = {
         "operator": viewer.operator,
         "rows": rows,
         "filters": filters,
+        "flags": flags,
         "statuses": [s.value for s in RequestStatus],
         "services": runtime.catalog.ordered,
+        "offices": await views.offices_in(db, viewer.scope),
         "next_url": next_url,
         "first_url": first_url,
+        "export_query": urlencode({k: v for k, v in filters.items() if v}),
         "error": error,
     }
     return render(request, "queue.html", lang, context, status_code=code)
@@ -110,7 +133,7 @@ async def _render_request(
     found = await api_service.find_request(db, viewer.scope, ticket)
     if found is None:
         raise PageNotFound
-    context: dict[str, Any] = await views.request_page(db, runtime, *found, utcnow())
+    context: dict[str, Any] = await views.request_page(db, runtime, *found, utcnow(), viewer.scope)
     notice = DONE_NOTICES.get(_param(request, "done"))
     context |= {"operator": viewer.operator, "error": error, "notice": notice}
     context |= await precheck_panel(db, runtime, found[0], viewer)
@@ -144,6 +167,10 @@ async def move_request(
     found = await api_service.find_request(db, viewer.scope, ticket, for_update=True)
     if found is None:
         raise PageNotFound
+    if not api_service.handles(viewer.scope, found[0]):
+        return await _render_request(
+            request, db, runtime, viewer, ticket, lang, error="err_precheck_only", status_code=403
+        )
     failure = await run_transition(db, runtime, found[0], viewer.actor, form, utcnow())
     if failure is not None:
         # Undo anything the failed move wrote; the rollback expires every loaded row.
@@ -171,6 +198,10 @@ async def reply(
     found = await api_service.find_request(db, viewer.scope, ticket)
     if found is None:
         raise PageNotFound
+    if not api_service.handles(viewer.scope, found[0]):
+        return await _render_request(
+            request, db, runtime, viewer, ticket, lang, error="err_precheck_only", status_code=403
+        )
     if not text or len(text) > 4096 or "\x00" in text:
         return await _render_request(
             request, db, runtime, viewer, ticket, lang, error="err_reply_empty", status_code=422

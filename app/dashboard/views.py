@@ -14,11 +14,15 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api import repository as api_repository
+from app.api import service as api_service
 from app.api.schemas import RequestSummaryOut
 from app.dashboard import repository
 from app.notifications.catalog import templates as message_templates
 from app.notifications.service import window_open
 from app.offices import repository as offices
+from app.offices.models import Office
+from app.operators.service import Scope, in_scope
+from app.requests import work
 from app.requests.models import Request
 from app.requests.status import FINAL, RequestStatus, allowed_moves
 from app.residents.models import Resident
@@ -130,15 +134,37 @@ async def chat_of(session: AsyncSession, resident: Resident) -> list[ChatLine]:
     return lines
 
 
+# History entries without a status change that the page labels (app/dashboard/texts/work.py).
+HISTORY_KINDS = frozenset(
+    f"history_{kind}" for kind in ("note", "assigned", "precheck", "forwarded", "pickup_reminder")
+)
+
+
+async def offices_in(session: AsyncSession, scope: Scope) -> list[Office]:
+    """The offices an operator may filter the queue by: those in their scope, by code."""
+    return [o for o in await offices.all_offices(session) if in_scope(scope, o.id)]
+
+
 async def request_page(
-    session: AsyncSession, runtime: Runtime, request: Request, resident: Resident, now: datetime
+    session: AsyncSession,
+    runtime: Runtime,
+    request: Request,
+    resident: Resident,
+    now: datetime,
+    scope: Scope,
 ) -> dict[str, Any]:
-    """Everything the request page template shows (full NIK: an operator checks it here)."""
+    """Everything the request page template shows (full NIK: an operator checks it here).
+
+    A village that only pre-checks the request (`handles` false) sees it but gets no action,
+    reply or assignment forms.
+    """
     await session.flush()
     attached = (await api_repository.documents_of(session, [request.id])).get(request.id, [])
     history = await api_repository.history_of(session, request.id)
     office = await offices.get(session, request.office_id) if request.office_id else None
     service = runtime.catalog.services.get(request.service_code)
+    handles = api_service.handles(scope, request)
+    team = await work.assignable(session, request) if handles else []
     labels = {f.key: f.label for f in service.fields} if service else {}
     documents = [
         {
@@ -158,7 +184,11 @@ async def request_page(
         "documents": documents,
         "history": history,
         "chat": await chat_of(session, resident),
-        "moves": [m.value for m in operator_moves(request.status)],
+        "handles": handles,
+        "history_kinds": HISTORY_KINDS,
+        "moves": [m.value for m in operator_moves(request.status)] if handles else [],
+        "assignee": next((o for o in team if o.id == request.assigned_operator_id), None),
+        "team": team,
         "office": office,
         "default_place": (office.address or office.name) if office else "",
         "default_hours": (office.hours or "") if office else "",

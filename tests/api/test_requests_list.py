@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
+from sqlalchemy import select, update
 
+from app.operators.models import Operator
+from app.requests.models import Request
+from app.storage.db import unit_of_work
 from tests.api.conftest import Api
 from tests.api.factories import World, seed_requests
 
@@ -187,3 +192,37 @@ async def test_items_carry_the_request_but_mask_identity_numbers(api: Api, seede
     ).json()["items"][0]
     assert akta["fields"]["nik_pelapor"] == "3202********0002"
     assert akta["office"] is None
+
+
+async def test_assigned_and_overdue_filters(api: Api, seeded: World) -> None:
+    async with unit_of_work(api.sessionmaker) as session:
+        kec_a = (
+            await session.execute(select(Operator.id).where(Operator.username == "kec_a"))
+        ).scalar_one()
+        await session.execute(
+            update(Request)
+            .where(Request.ticket == "KK-261120-0001")
+            .values(assigned_operator_id=kec_a)
+        )
+        await session.execute(
+            update(Request)
+            .where(Request.ticket.in_(["KTP-261120-0002", "KTP-261120-0005"]))
+            .values(due_date=date(2020, 1, 1))
+        )
+    assert await _tickets(api, seeded, "kec_a", assigned="me") == ["KK-261120-0001"]
+    assert await _tickets(api, seeded, "root", assigned="kec_a") == ["KK-261120-0001"]
+    assert await _tickets(api, seeded, "kec_a", assigned="none") == [
+        "KTP-261120-0002",
+        "KTP-261120-0001",
+    ]
+    # A completed request is never overdue.
+    assert await _tickets(api, seeded, "root", overdue="true") == ["KTP-261120-0002"]
+    listed = await api.client.get(
+        "/api/v1/requests", params={"assigned": "me"}, headers=seeded.auth("kec_a")
+    )
+    assert listed.json()["items"][0]["assigned_to"] == "kec_a"
+    unknown = await api.client.get(
+        "/api/v1/requests", params={"assigned": "siapa"}, headers=seeded.auth("kec_a")
+    )
+    assert unknown.status_code == 422
+    assert unknown.json()["detail"][0]["loc"] == ["query", "assigned"]

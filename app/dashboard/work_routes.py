@@ -1,0 +1,87 @@
+"""Working a request in the office: internal notes and who holds it.
+
+Only the handling office writes these; a village that only pre-checks a request has its own
+notes on the pre-check form.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app.api import service as api_service
+from app.dashboard.auth_routes import checked_form
+from app.dashboard.deps import PREFIX, DbDep, LanguageDep, PageNotFound, RuntimeDep, ViewerDep
+from app.dashboard.router import _render_request
+from app.operators import repository as operators_repo
+from app.operators.models import Operator
+from app.requests import work
+from app.storage.db import utcnow
+
+router = APIRouter()
+
+
+@router.post("/requests/{ticket}/notes")
+async def add_note(
+    request: Request,
+    ticket: str,
+    viewer: ViewerDep,
+    db: DbDep,
+    runtime: RuntimeDep,
+    lang: LanguageDep,
+) -> Response:
+    """An internal note in the history; residents never see it."""
+    form = await checked_form(request)
+    found = await api_service.find_request(db, viewer.scope, ticket, for_update=True)
+    if found is None:
+        raise PageNotFound
+    if not api_service.handles(viewer.scope, found[0]):
+        return await _render_request(
+            request, db, runtime, viewer, ticket, lang, error="err_precheck_only", status_code=403
+        )
+    try:
+        await work.add_note(
+            db, found[0], actor=viewer.actor, text=str(form.get("note") or ""), now=utcnow()
+        )
+    except work.WorkRefused as exc:
+        return await _render_request(
+            request, db, runtime, viewer, ticket, lang, error=exc.key, status_code=422
+        )
+    return RedirectResponse(f"{PREFIX}/requests/{ticket}?done=noted", status_code=303)
+
+
+@router.post("/requests/{ticket}/assignment")
+async def assign(
+    request: Request,
+    ticket: str,
+    viewer: ViewerDep,
+    db: DbDep,
+    runtime: RuntimeDep,
+    lang: LanguageDep,
+) -> Response:
+    """Give the request to an operator of its office ("me" takes it; empty returns it)."""
+    form = await checked_form(request)
+    wanted = str(form.get("assignee") or "").strip().lower()[:64]
+    found = await api_service.find_request(db, viewer.scope, ticket, for_update=True)
+    if found is None:
+        raise PageNotFound
+    if not api_service.handles(viewer.scope, found[0]):
+        return await _render_request(
+            request, db, runtime, viewer, ticket, lang, error="err_precheck_only", status_code=403
+        )
+    assignee: Operator | None = None
+    if wanted == "me":
+        assignee = viewer.operator
+    elif wanted:
+        assignee = await operators_repo.get_by_username(db, wanted)
+        if assignee is None:
+            return await _render_request(
+                request, db, runtime, viewer, ticket, lang, error="err_assignee", status_code=422
+            )
+    try:
+        await work.assign(db, found[0], assignee=assignee, actor=viewer.actor, now=utcnow())
+    except work.WorkRefused as exc:
+        return await _render_request(
+            request, db, runtime, viewer, ticket, lang, error=exc.key, status_code=422
+        )
+    return RedirectResponse(f"{PREFIX}/requests/{ticket}?done=assigned", status_code=303)
