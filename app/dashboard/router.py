@@ -20,7 +20,7 @@ from app.api import repository as api_repository
 from app.api import service as api_service
 from app.api.deps import Viewer
 from app.api.documents import MAX_DOCUMENT_ID
-from app.dashboard import views
+from app.dashboard import repository, views
 from app.dashboard.auth_routes import checked_form
 from app.dashboard.deps import (
     PREFIX,
@@ -114,6 +114,8 @@ async def queue(
         "next_url": next_url,
         "first_url": first_url,
         "export_query": urlencode({k: v for k, v in filters.items() if v}),
+        "live_url": f"{PREFIX}/live",
+        "live_version": await repository.queue_version(db, viewer.scope),
         "error": error,
     }
     return render(request, "queue.html", lang, context, status_code=code)
@@ -137,6 +139,10 @@ async def _render_request(
     notice = DONE_NOTICES.get(_param(request, "done"))
     context |= {"operator": viewer.operator, "error": error, "notice": notice}
     context |= await precheck_panel(db, runtime, found[0], viewer)
+    context |= {
+        "live_url": f"{PREFIX}/live?" + urlencode({"ticket": found[0].ticket}),
+        "live_version": await repository.request_version(db, found[0]),
+    }
     return render(request, "request.html", lang, context, status_code=status_code)
 
 
