@@ -11,7 +11,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 # `loket` imports this module for every command, `--help` included: the database, hashing and
 # settings modules are imported by the commands that use them, not here.
@@ -19,8 +19,10 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from app.config import Settings
+    from app.operators.models import Operator
 
 T = TypeVar("T")
+CLI_ACTOR = "cli"
 
 
 def _fail(message: str) -> Exception:
@@ -77,6 +79,20 @@ def run_unit_of_work(settings: Settings, work: Callable[[AsyncSession], Awaitabl
         raise _fail(f"cannot reach the database: {exc}") from exc
 
 
+def _audit(session: AsyncSession, action: str, operator: Operator, detail: dict[str, Any]) -> None:
+    """Log a command in the same transaction as its change (actor "cli", target the username)."""
+    from app.audit.service import AuditAction, record
+
+    record(
+        session,
+        actor=CLI_ACTOR,
+        action=AuditAction[action],
+        target=operator.username,
+        office_id=operator.office_id,
+        detail=detail,
+    )
+
+
 def cmd_office_create(args: argparse.Namespace) -> None:
     from app.offices.service import NewOffice, create_office
 
@@ -107,6 +123,7 @@ def cmd_operator_create(args: argparse.Namespace) -> None:
 
     async def work(session: AsyncSession) -> str:
         operator = await service.create_operator(session, new)
+        _audit(session, "OPERATOR_CREATED", operator, {"role": operator.role})
         return operator.username
 
     username = run_unit_of_work(_settings(), work)
@@ -119,7 +136,9 @@ def cmd_token_create(args: argparse.Namespace) -> None:
 
     async def work(session: AsyncSession) -> tuple[str, str, str]:
         row, token = await service.issue_token(session, args.username)
-        return service.normalize_username(args.username), row.prefix, token
+        operator = await service.require_operator(session, args.username)
+        _audit(session, "TOKEN_CREATED", operator, {"prefix": row.prefix})
+        return operator.username, row.prefix, token
 
     username, prefix, token = run_unit_of_work(_settings(), work)
     print(f"API token for {username} (prefix {prefix}); it is shown only this once:")
@@ -130,11 +149,15 @@ def cmd_token_revoke(args: argparse.Namespace) -> None:
     from app.operators import service
 
     async def work(session: AsyncSession) -> int:
-        return await service.revoke_tokens(session, args.username, prefix=args.prefix)
+        operator = await service.require_operator(session, args.username)
+        count = await service.revoke_tokens(session, args.username, prefix=args.prefix)
+        if args.prefix and count == 0:
+            # Raised inside the unit of work, so the refusal leaves no audit row behind.
+            raise _fail(f"no live token with prefix {args.prefix} for {args.username}")
+        _audit(session, "TOKEN_REVOKED", operator, {"prefix": args.prefix, "count": count})
+        return count
 
     count = run_unit_of_work(_settings(), work)
-    if args.prefix and count == 0:
-        raise _fail(f"no live token with prefix {args.prefix} for {args.username}")
     print(f"revoked {count} token{'s' if count != 1 else ''}")
 
 
