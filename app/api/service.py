@@ -86,7 +86,8 @@ def parse_statuses(raw: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def _digits(text: str) -> str | None:
+def search_digits(text: str) -> str | None:
+    """The search text as bare digits (a phone or NIK typed with spaces or dashes), if it is one."""
     compact = _PHONE_PUNCTUATION.sub("", text)
     return compact if compact.isdigit() else None
 
@@ -140,7 +141,7 @@ async def list_page(
         offices=await _office_filter(session, query.office or None),
         resident=query.resident or None,
         text=text,
-        digits=_digits(text) if text else None,
+        digits=search_digits(text) if text else None,
         nik_keys=presenters.nik_field_keys(catalog),
         assigned_to=await _assignee_filter(session, query.assigned, viewer_id),
         overdue_on=(today or utcnow().date()) if query.overdue else None,

@@ -85,6 +85,8 @@ async def queue(
     )
     error, code = None, 200
     try:
+        if any("\x00" in value for value in filters.values()):
+            raise api_service.InvalidQuery("q", "a filter cannot hold a NUL character")
         page = await api_service.list_page(
             db, runtime.catalog, viewer.scope, query, viewer_id=viewer.operator.id, today=today
         )

@@ -139,3 +139,11 @@ async def test_a_village_that_only_prechecks_cannot_move_or_reply(
         stmt = select(Request.status, Request.assigned_operator_id)
         row = (await session.execute(stmt.where(Request.ticket == "KK-261120-0001"))).one()
         assert tuple(row) == ("submitted", None)
+
+
+async def test_a_filter_with_a_nul_character_is_a_form_error(dash: Dashboard, world: World) -> None:
+    await seed_requests(dash.sessionmaker, world)
+    await dash.sign_in("kec_a")
+    answer = await dash.client.get("/dashboard/", params={"q": "a\x00b"})
+    assert answer.status_code == 422
+    assert 'data-ticket="' not in answer.text

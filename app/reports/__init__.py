@@ -1,0 +1,1 @@
+"""Reports for operators: the figures page's aggregates and the CSV/XLSX export of requests."""
