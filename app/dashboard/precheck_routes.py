@@ -1,7 +1,134 @@
-"""The village pre-check: checklist, notes and forwarding to the handling office."""
+"""The village pre-check: checklist, notes and forwarding to the handling office.
+
+Both forms post from the request page. The domain (`app.requests.precheck`) checks who may do
+what and writes nothing when it refuses; a refusal re-renders the request page with the reason,
+success redirects back to it (PRG).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from app.api import service as api_service
+from app.dashboard.auth_routes import checked_form
+from app.dashboard.deps import PREFIX, DbDep, LanguageDep, PageNotFound, RuntimeDep, ViewerDep
+from app.dashboard.router import render_request
+from app.requests import precheck
+from app.requests.precheck import PrecheckError
+from app.storage.db import utcnow
 
 router = APIRouter()
+
+RESULT_FIELD = "result:"
+NOTE_FIELD = "note:"
+# Bad input is 422; a request that is not (or no longer) in this state is 409; the handling
+# office trying to pre-check for the village is 403.
+STATUS_OF_ERROR = {
+    "forbidden": 403,
+    "none": 409,
+    "forwarded": 409,
+    "closed": 409,
+    "not_saved": 409,
+    "incomplete": 422,
+    "unknown_item": 422,
+    "problem_note": 422,
+    "bad_note": 422,
+}
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def checked_items(form: FormData) -> dict[str, tuple[str, str | None]]:
+    """The posted verdicts by checklist key: `result:<key>` with its `note:<key>`."""
+    items: dict[str, tuple[str, str | None]] = {}
+    for name in form:
+        if name.startswith(RESULT_FIELD):
+            key = name.removeprefix(RESULT_FIELD)
+            items[key] = (_text(form, name), _text(form, NOTE_FIELD + key))
+    return items
+
+
+def _client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+@router.post("/requests/{ticket}/precheck")
+async def save_precheck(
+    request: Request,
+    ticket: str,
+    viewer: ViewerDep,
+    db: DbDep,
+    runtime: RuntimeDep,
+    lang: LanguageDep,
+) -> Response:
+    """Save the village's checklist: every item OK or a problem with a note, and a general note."""
+    form = await checked_form(request)
+    found = await api_service.find_request(db, viewer.scope, ticket, for_update=True)
+    if found is None:
+        raise PageNotFound
+    target = found[0]
+    try:
+        await precheck.save_precheck(
+            db,
+            target,
+            service=runtime.catalog.services.get(target.service_code),
+            scope=viewer.scope,
+            actor=viewer.actor,
+            items=checked_items(form),
+            note=_text(form, "note"),
+            now=utcnow(),
+        )
+    except PrecheckError as exc:
+        return await render_request(
+            request,
+            db,
+            runtime,
+            viewer,
+            ticket,
+            lang,
+            error=f"precheck_err_{exc.code}",
+            status_code=STATUS_OF_ERROR[exc.code],
+        )
+    return RedirectResponse(f"{PREFIX}/requests/{ticket}?done=prechecked", status_code=303)
+
+
+@router.post("/requests/{ticket}/forward")
+async def forward_precheck(
+    request: Request,
+    ticket: str,
+    viewer: ViewerDep,
+    db: DbDep,
+    runtime: RuntimeDep,
+    lang: LanguageDep,
+) -> Response:
+    """Forward the saved pre-check to the handling office (once)."""
+    await checked_form(request)
+    found = await api_service.find_request(db, viewer.scope, ticket, for_update=True)
+    if found is None:
+        raise PageNotFound
+    try:
+        await precheck.forward(
+            db,
+            found[0],
+            scope=viewer.scope,
+            actor=viewer.actor,
+            now=utcnow(),
+            ip=_client_ip(request),
+        )
+    except PrecheckError as exc:
+        return await render_request(
+            request,
+            db,
+            runtime,
+            viewer,
+            ticket,
+            lang,
+            error=f"precheck_err_{exc.code}",
+            status_code=STATUS_OF_ERROR[exc.code],
+        )
+    return RedirectResponse(f"{PREFIX}/requests/{ticket}?done=forwarded", status_code=303)

@@ -70,3 +70,9 @@ async def office_for_level(session: AsyncSession, level: str) -> Office | None:
         return at_level[0]
     stmt = select(Office).where(Office.parent_id.is_(None)).order_by(Office.id).limit(1)
     return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def offices_by_id(session: AsyncSession) -> dict[int, Office]:
+    """Every office by id: routing walks the (small) tree in memory instead of query by query."""
+    offices = (await session.execute(select(Office).order_by(Office.id))).scalars().all()
+    return {office.id: office for office in offices}

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.requests import repository
+from app.requests import repository, routing
 from app.requests.models import Request, RequestDocument, RequestEvent
 from app.requests.status import RequestStatus, transition_error
 from app.storage.db import utcnow
@@ -64,9 +64,12 @@ async def submit(
 ) -> Request:
     """Create a submitted request with its documents and a first history entry.
 
-    `channel` is "counter" for a request an operator took down at `origin_office_id`.
+    `channel` is "counter" for a request an operator took down at `origin_office_id`. The
+    handling office and the pre-checking village come from `routing.route_request`.
     """
-    office = await repository.office_for_level(session, office_level)
+    route = await routing.route_request(
+        session, level=office_level, fields=fields, origin_office_id=origin_office_id
+    )
     request = Request(
         ticket=await allocate_ticket(
             session,
@@ -76,7 +79,8 @@ async def submit(
         service_code=service_code,
         variant=variant,
         resident_id=resident_id,
-        office_id=office.id if office else None,
+        office_id=route.office_id,
+        precheck_office_id=route.precheck_office_id,
         status=RequestStatus.SUBMITTED.value,
         channel=channel,
         fields=dict(fields),
