@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.bot import messages
 from app.config import Settings
+from app.conversations import handoff
 from app.conversations.models import Conversation
 from app.feedback import service as feedback
 from app.flows import events as ev
@@ -22,7 +23,7 @@ from app.notifications import service as notifications
 from app.outbox import service as outbox
 from app.requests import repository as requests_repo
 from app.requests import service as requests
-from app.requests.calendar import due_date
+from app.requests.calendar import promised_date
 from app.requests.status import RequestStatus
 from app.residents.models import Resident
 
@@ -76,7 +77,7 @@ async def apply(session: AsyncSession, scope: TurnScope, events: list[ev.Event])
         elif isinstance(event, ev.CancelRequest):
             await _cancel(session, scope, event)
         elif isinstance(event, ev.HandOff):
-            scope.conversation.status = "handoff"
+            handoff.begin(scope.conversation, event.reason, scope.now)
             log.info("conversation handed to an operator", reason=event.reason)
         elif isinstance(event, ev.LanguageChanged):
             scope.resident.language = event.language
@@ -172,14 +173,7 @@ async def _submit(
             )
         log.warning("correction for an unknown ticket; submitting anew", ticket=event.ticket)
     today = scope.now.astimezone(scope.timezone).date()
-    settings = scope.settings
-    due = due_date(
-        scope.now,
-        service.service_days,
-        scope.timezone,
-        settings.opening_hours[1],
-        settings.extra_holidays,
-    )
+    due = promised_date(scope.settings, scope.now, service.service_days)
     request = await requests.submit(
         session,
         resident_id=scope.resident.id,

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.bot import messages
 from app.bot.inbound import to_engine_input
 from app.config import Settings
-from app.conversations import effects
+from app.conversations import effects, handoff
 from app.conversations.context import build_context
 from app.conversations.models import Conversation
 from app.flows.catalog import Catalog
@@ -132,6 +132,7 @@ class ConversationService:
             pending.extend(outcome.follow_ups)
         if pending:
             log.error("turn produced too many follow-ups", left=len(pending))
+        handoff.settle(conversation)  # an ended hand-off goes back to idle/waiting
         conversation.updated_at = now
 
 

@@ -1,7 +1,283 @@
-"""Complaints and hand-offs: their queues, closing a complaint, ending a hand-off."""
+"""Complaints and hand-offs: their queues, closing a complaint, replying in and ending a hand-off.
+
+Routes stay thin like the request page's: the rules live in `app.feedback` (complaints) and
+`app.conversations.handoff` (hand-offs), including who sees what. A form error re-renders the
+page with the reason (422: fix the form; 409: it is no longer possible); success redirects (PRG).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.api.deps import Viewer
+from app.conversations import handoff
+from app.dashboard.auth_routes import checked_form
+from app.dashboard.deps import (
+    PREFIX,
+    DbDep,
+    LanguageDep,
+    PageNotFound,
+    RuntimeDep,
+    ViewerDep,
+    render,
+)
+from app.dashboard.i18n import translate
+from app.dashboard.views import chat_of
+from app.feedback import repository as complaints
+from app.feedback import service as feedback
+from app.notifications.service import window_open
+from app.runtime import Runtime
+from app.storage.db import utcnow
 
 router = APIRouter()
+
+MAX_ID = 2**63 - 1  # ids are BIGINT: anything larger names nothing
+MAX_TEXT = 4096  # a WhatsApp text
+MAX_RESOLUTION = 2000
+CHAT_LINES = 6
+COMPLAINT_NOTICES = {"closed": "support_done_closed", "held": "support_done_closed_held"}
+HANDOFF_NOTICES = {
+    "sent": "done_sent",
+    "held": "done_held",
+    "ended": "support_done_ended",
+    "over": "support_done_over",
+}
+KNOWN_REASONS = frozenset({"resident_request", "validation_failed"})
+
+
+def _client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def _clean(value: object, limit: int) -> str | None:
+    """The trimmed text of a form field; None when it is too long or holds a NUL."""
+    text = str(value or "").strip()
+    return None if len(text) > limit or "\x00" in text else text
+
+
+def age_text(since: datetime, now: datetime, lang: str) -> str:
+    """How long ago, in the largest whole unit: "3 hari", "5 jam", "12 menit"."""
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    if minutes >= 24 * 60:
+        return translate("support_age_days", lang).format(n=minutes // (24 * 60))
+    if minutes >= 60:
+        return translate("support_age_hours", lang).format(n=minutes // 60)
+    return translate("support_age_minutes", lang).format(n=minutes)
+
+
+def _checked_id(value: int) -> int:
+    if not 1 <= value <= MAX_ID:
+        raise PageNotFound
+    return value
+
+
+# ---- Complaints ---------------------------------------------------------------------------
+
+
+async def _render_complaints(
+    request: Request,
+    db: AsyncSession,
+    runtime: Runtime,
+    viewer: Viewer,
+    lang: str,
+    *,
+    error: str | None = None,
+    error_for: int | None = None,
+    status_code: int = 200,
+) -> Response:
+    closed = request.query_params.get("closed") == "1"
+    rows = await complaints.visible_complaints(db, viewer.scope, closed=closed)
+    now = utcnow()
+    context: dict[str, Any] = {
+        "operator": viewer.operator,
+        "closed": closed,
+        "rows": [
+            {"row": row, "age": age_text(row.complaint.created_at, now, lang)} for row in rows
+        ],
+        "notice": COMPLAINT_NOTICES.get(request.query_params.get("done") or ""),
+        "error": error,
+        "error_for": error_for,
+        "tz": runtime.settings.tz,
+    }
+    return render(request, "complaints.html", lang, context, status_code=status_code)
+
+
+@router.get("/complaints")
+async def complaint_queue(
+    request: Request, viewer: ViewerDep, db: DbDep, runtime: RuntimeDep, lang: LanguageDep
+) -> Response:
+    """Open complaints, oldest first; `?closed=1` shows closed ones with who closed them."""
+    return await _render_complaints(request, db, runtime, viewer, lang)
+
+
+@router.post("/complaints/{complaint_id}/close")
+async def close_complaint(
+    request: Request,
+    complaint_id: int,
+    viewer: ViewerDep,
+    db: DbDep,
+    runtime: RuntimeDep,
+    lang: LanguageDep,
+) -> Response:
+    """Close one complaint with its resolution; the resident is told."""
+    form = await checked_form(request)
+    row = await complaints.visible_complaint(
+        db, viewer.scope, _checked_id(complaint_id), for_update=True
+    )
+    if row is None:
+        raise PageNotFound
+    resolution = _clean(form.get("resolution"), MAX_RESOLUTION)
+    if resolution is None:
+        error, code = "err_invalid", 422
+    else:
+        try:
+            outcome = await feedback.resolve_complaint(
+                db,
+                row,
+                settings=runtime.settings,
+                actor=viewer.actor,
+                resolution=resolution,
+                ip=_client_ip(request),
+                now=utcnow(),
+            )
+        except feedback.ResolutionMissing:
+            error, code = "support_err_resolution", 422
+        except feedback.ComplaintAlreadyClosed:
+            error, code = "support_err_already_closed", 409
+        else:
+            done = "held" if outcome == "held" else "closed"
+            return RedirectResponse(f"{PREFIX}/complaints?done={done}", status_code=303)
+    return await _render_complaints(
+        request,
+        db,
+        runtime,
+        viewer,
+        lang,
+        error=error,
+        error_for=row.complaint.id,
+        status_code=code,
+    )
+
+
+# ---- Hand-offs ----------------------------------------------------------------------------
+
+
+async def _render_handoffs(
+    request: Request,
+    db: AsyncSession,
+    runtime: Runtime,
+    viewer: Viewer,
+    lang: str,
+    *,
+    error: str | None = None,
+    error_for: int | None = None,
+    status_code: int = 200,
+) -> Response:
+    now = utcnow()
+    items = []
+    for item in await handoff.visible_handoffs(db, viewer.scope):
+        reason = item.conversation.handoff_reason or ""
+        since = item.conversation.handoff_at or item.conversation.updated_at
+        items.append(
+            {
+                "item": item,
+                "since": since,
+                "age": age_text(since, now, lang),
+                "reason_key": f"support_reason_{reason}" if reason in KNOWN_REASONS else None,
+                "reason": reason,
+                "chat": (await chat_of(db, item.resident))[-CHAT_LINES:],
+                "window_open": window_open(item.resident, now, runtime.settings),
+            }
+        )
+    context: dict[str, Any] = {
+        "operator": viewer.operator,
+        "items": items,
+        "notice": HANDOFF_NOTICES.get(request.query_params.get("done") or ""),
+        "error": error,
+        "error_for": error_for,
+        "tz": runtime.settings.tz,
+    }
+    return render(request, "handoffs.html", lang, context, status_code=status_code)
+
+
+@router.get("/handoffs")
+async def handoff_queue(
+    request: Request, viewer: ViewerDep, db: DbDep, runtime: RuntimeDep, lang: LanguageDep
+) -> Response:
+    """Conversations waiting for an officer, the longest waiting first."""
+    return await _render_handoffs(request, db, runtime, viewer, lang)
+
+
+@router.post("/handoffs/{conversation_id}/messages")
+async def handoff_reply(
+    request: Request,
+    conversation_id: int,
+    viewer: ViewerDep,
+    db: DbDep,
+    runtime: RuntimeDep,
+    lang: LanguageDep,
+) -> Response:
+    """The officer's message: sent inside the 24-hour window, held behind a template outside."""
+    form = await checked_form(request)
+    found = await handoff.find_visible(db, viewer.scope, _checked_id(conversation_id))
+    if found is None:
+        raise PageNotFound
+    conversation, resident = found
+    text = _clean(form.get("text"), MAX_TEXT)
+    if conversation.status != handoff.HANDOFF:
+        error, code = "support_done_over", 409
+    elif not text:
+        error, code = "err_reply_empty", 422
+    else:
+        outcome = await handoff.reply(
+            db,
+            runtime=runtime,
+            resident=resident,
+            request=await handoff.latest_request(db, viewer.scope, resident.id),
+            actor=viewer.actor,
+            text_body=text,
+            now=utcnow(),
+        )
+        done = "held" if outcome == "held" else "sent"
+        return RedirectResponse(f"{PREFIX}/handoffs?done={done}", status_code=303)
+    return await _render_handoffs(
+        request,
+        db,
+        runtime,
+        viewer,
+        lang,
+        error=error,
+        error_for=conversation.id,
+        status_code=code,
+    )
+
+
+@router.post("/handoffs/{conversation_id}/end")
+async def end_handoff(
+    request: Request, conversation_id: int, viewer: ViewerDep, db: DbDep
+) -> Response:
+    """Hand the conversation back to the bot; a second click changes nothing."""
+    await checked_form(request)
+    found = await handoff.find_visible(
+        db, viewer.scope, _checked_id(conversation_id), for_update=True
+    )
+    if found is None:
+        raise PageNotFound
+    conversation, resident = found
+    if conversation.status != handoff.HANDOFF:
+        return RedirectResponse(f"{PREFIX}/handoffs?done=over", status_code=303)
+    latest = await handoff.latest_request(db, viewer.scope, resident.id)
+    await handoff.end(
+        db,
+        conversation,
+        actor=viewer.actor,
+        office_id=latest.office_id if latest else None,
+        ip=_client_ip(request),
+        now=utcnow(),
+    )
+    return RedirectResponse(f"{PREFIX}/handoffs?done=ended", status_code=303)

@@ -14,8 +14,13 @@ from datetime import datetime
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.audit.service import AuditAction, record
+from app.config import Settings
 from app.feedback import repository
 from app.feedback.models import COMPLAINT_CLOSED, COMPLAINT_OPEN, Complaint, SurveyResponse
+from app.feedback.repository import ComplaintRow
+from app.notifications import service as notifications
+from app.notifications.catalog import text as notification_text
 from app.requests import repository as requests_repo
 
 log = structlog.get_logger(__name__)
@@ -35,6 +40,15 @@ class InvalidScores(ValueError):
     """A survey needs exactly 9 scores, each 1..4."""
 
 
+class ResolutionMissing(ValueError):
+    """A complaint is closed with what the office did about it, never without."""
+
+
+class ComplaintAlreadyClosed(Exception):
+    """The complaint was closed before (a second click, or another operator)."""
+
+
+# Told to the resident when an operator closes their complaint: short, polite, their language.
 def ikm_index(score_sum: int, responses: int) -> float:
     """The IKM unit score (25..100) of `responses` surveys whose scores add up to `score_sum`."""
     if responses <= 0:
@@ -145,11 +159,70 @@ async def file_complaint(
     return complaint
 
 
-async def close_complaint(session: AsyncSession, complaint: Complaint, *, now: datetime) -> None:
-    """Mark a complaint handled."""
+async def close_complaint(
+    session: AsyncSession,
+    complaint: Complaint,
+    *,
+    closed_by: str,
+    resolution: str,
+    now: datetime,
+) -> None:
+    """Mark a complaint handled: who closed it, when, and what the office did about it."""
+    resolution = resolution.strip()
+    if not resolution:
+        raise ResolutionMissing("closing a complaint needs the resolution")
+    if complaint.status == COMPLAINT_CLOSED:
+        raise ComplaintAlreadyClosed(f"complaint {complaint.id} is already closed")
     complaint.status = COMPLAINT_CLOSED
     complaint.closed_at = now
+    complaint.closed_by = closed_by[:64]
+    complaint.resolution = resolution
     await session.flush()
+
+
+def closed_text(language: str, ticket: str | None, resolution: str) -> str:
+    """What the resident reads when their complaint is closed."""
+    about = notification_text("complaint_about", language, ticket=ticket) if ticket else ""
+    return notification_text("complaint_closed", language, about=about, resolution=resolution)
+
+
+async def resolve_complaint(
+    session: AsyncSession,
+    row: ComplaintRow,
+    *,
+    settings: Settings,
+    actor: str,
+    resolution: str,
+    ip: str | None,
+    now: datetime,
+) -> str:
+    """Close a visible complaint, audit it and tell the resident; returns how the news went.
+
+    Inside Meta's window the resident's message is sent; outside it, it is held behind the
+    waiting template until they write. Raises ResolutionMissing or ComplaintAlreadyClosed.
+    """
+    complaint, resident = row.complaint, row.resident
+    await close_complaint(session, complaint, closed_by=actor, resolution=resolution, now=now)
+    record(
+        session,
+        actor=actor,
+        action=AuditAction.COMPLAINT_CLOSED,
+        target=f"complaint:{complaint.id}",
+        office_id=row.office_id,
+        ip=ip,
+        detail={"ticket": complaint.ticket, "resident_id": resident.id},
+        at=now,
+    )
+    return await notifications.notify(
+        session,
+        settings=settings,
+        resident=resident,
+        text=closed_text(resident.language, complaint.ticket, complaint.resolution or ""),
+        ticket=row.related_ticket or "-",
+        template=None,
+        now=now,
+        origin="complaint_closed",
+    )
 
 
 async def open_complaints(session: AsyncSession, *, limit: int = 50) -> Sequence[Complaint]:

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from app.config import Settings
+
 
 @lru_cache(maxsize=16)
 def _national_holidays(year: int) -> frozenset[date]:
@@ -62,3 +64,10 @@ def due_date(
     """The promised date: `service_days` working days after the day the request was received."""
     extra = frozenset(extra_holidays)
     return add_working_days(received_day(at, tz, closing, extra), service_days, extra)
+
+
+def promised_date(settings: Settings, at: datetime, service_days: int) -> date:
+    """The due date of a request received `at`, by the install's office hours and days off."""
+    return due_date(
+        at, service_days, settings.tz, settings.opening_hours[1], settings.extra_holidays
+    )

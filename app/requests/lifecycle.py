@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.audit.service import AuditAction, record
 from app.flows.inputs import OperatorEvent, SurveyStart
 from app.inbox.internal import queue_input
 from app.notifications import service as notifications
 from app.notifications.catalog import text
 from app.offices.models import Office
-from app.requests import repository
+from app.requests import pickup_reminders, repository
 from app.requests import service as requests
 from app.requests.models import Request, RequestEvent
 from app.requests.status import FINAL, RequestStatus
@@ -93,6 +94,18 @@ async def apply_transition(
     event = await requests.transition(
         session, request, to, actor=actor, note=note, data=data, now=now
     )
+    if data.get("pickup_code") == "overridden":
+        record(
+            session,
+            actor=actor,
+            action=AuditAction.PICKUP_OVERRIDE,
+            target=request.ticket,
+            office_id=request.office_id,
+            detail={"note": note},
+            at=now,
+        )
+    # Entering `ready_for_pickup` schedules the uncollected-pickup reminder; leaving clears it.
+    pickup_reminders.track(request, runtime.settings, now)
     await _tell_resident(session, runtime, request, to, note, pickup_code, data, now)
     if to in FINAL:
         await locker.release_request(session, request.ticket, now)

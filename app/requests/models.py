@@ -78,6 +78,7 @@ EVENT_NOTE = "note"
 EVENT_ASSIGNED = "assigned"
 EVENT_PRECHECK = "precheck"
 EVENT_FORWARDED = "forwarded"
+EVENT_PICKUP_REMINDER = "pickup_reminder"
 
 
 class RequestEvent(Base):

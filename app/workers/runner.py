@@ -18,6 +18,7 @@ from app.conversations.service import build_event_handler
 from app.inbox.processor import InboundProcessor
 from app.intake.worker import MediaWorker
 from app.outbox.sender import OutboxSender
+from app.requests.pickup_reminders import send_due_reminders
 from app.runtime import Runtime
 from app.storage.db import utcnow
 from app.storage.locker.purge import purge
@@ -27,6 +28,8 @@ log = structlog.get_logger(__name__)
 
 STOP_GRACE_SECONDS = 7.0
 REMINDER_SCAN_SECONDS = 30.0
+# Pickup reminders fall due at the office's opening time; a minute late is on time enough.
+PICKUP_SCAN_SECONDS = 60.0
 MIGRATION_POLL_SECONDS = 2.0
 RETENTION_EVERY_SECONDS = 24 * 3600.0
 
@@ -87,6 +90,7 @@ class WorkerSet:
             asyncio.create_task(self.outbox.run(self._stop), name="outbox"),
             asyncio.create_task(self.media.run(self._stop), name="media"),
             asyncio.create_task(self._reminders(), name="reminders"),
+            asyncio.create_task(self._pickup_reminders(), name="pickup-reminders"),
             asyncio.create_task(self._retention(), name="retention"),
         ]
         log.info("workers started", worker_id=self.runtime.worker_id)
@@ -126,6 +130,17 @@ class WorkerSet:
                 log.exception("reminder scan failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), timeout=REMINDER_SCAN_SECONDS)
+
+    async def _pickup_reminders(self) -> None:
+        """Remind residents of documents still waiting at the office to be collected."""
+        while not self._stop.is_set():
+            try:
+                if await send_due_reminders(self.runtime, utcnow()):
+                    self.outbox.notify()
+            except Exception:
+                log.exception("pickup reminder scan failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=PICKUP_SCAN_SECONDS)
 
     async def _retention(self) -> None:
         """Apply the retention policy once a day (safe to run in several processes at once)."""

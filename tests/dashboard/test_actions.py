@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from app.audit.models import AuditEvent
 from app.outbox.models import OutboundMessage
 from app.requests.lifecycle import _code_hash
 from app.requests.models import Request, RequestEvent
@@ -161,6 +162,12 @@ async def test_completing_without_the_code_needs_a_note_and_is_recorded(
         "HP warga hilang",
         {"pickup_code": "overridden"},
     )
+    async with dash.sessionmaker() as session:
+        audit = (await session.execute(select(AuditEvent))).scalars().all()
+    assert [(a.actor, a.action, a.target, a.detail) for a in audit] == [
+        ("operator:desa_a1", "login", "desa_a1", {}),
+        ("operator:desa_a1", "pickup_override", TICKET, {"note": "HP warga hilang"}),
+    ]
 
 
 async def test_form_errors_follow_the_operator_language(dash: Dashboard, world: World) -> None:

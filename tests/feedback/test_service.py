@@ -127,7 +127,46 @@ async def test_file_and_close_a_complaint(db_session):
     )
     assert foreign.ticket is None  # not the resident's request: not linked
     assert [c.id for c in await feedback.open_complaints(db_session)] == [foreign.id, mine.id]
-    await feedback.close_complaint(db_session, mine, now=NOW)
+    await feedback.close_complaint(
+        db_session, mine, closed_by="operator:budi", resolution="  Sudah ditegur ", now=NOW
+    )
     stored = await db_session.get(Complaint, mine.id)
-    assert stored is not None and (stored.status, stored.closed_at) == ("closed", NOW)
+    assert stored is not None
+    assert (stored.status, stored.closed_at, stored.closed_by, stored.resolution) == (
+        "closed",
+        NOW,
+        "operator:budi",
+        "Sudah ditegur",
+    )
     assert [c.id for c in await feedback.open_complaints(db_session)] == [foreign.id]
+
+
+async def test_closing_needs_a_resolution_and_happens_once(db_session):
+    resident = await add_resident(db_session)
+    complaint = await feedback.file_complaint(
+        db_session, resident_id=resident.id, text="Antre lama", ticket=None, now=NOW
+    )
+    with pytest.raises(feedback.ResolutionMissing):
+        await feedback.close_complaint(
+            db_session, complaint, closed_by="operator:budi", resolution="  ", now=NOW
+        )
+    assert complaint.status == "open"
+    await feedback.close_complaint(
+        db_session, complaint, closed_by="operator:budi", resolution="Loket ditambah", now=NOW
+    )
+    with pytest.raises(feedback.ComplaintAlreadyClosed):
+        await feedback.close_complaint(
+            db_session, complaint, closed_by="operator:sari", resolution="Lagi", now=NOW
+        )
+    assert (complaint.closed_by, complaint.resolution) == ("operator:budi", "Loket ditambah")
+
+
+def test_the_closing_message_is_short_and_in_the_residents_language():
+    assert feedback.closed_text("id", "KTP-261122-0003", "Petugas sudah ditegur.") == (
+        "Keluhan Anda tentang permohonan KTP-261122-0003 sudah ditindaklanjuti petugas:\n"
+        "Petugas sudah ditegur.\nTerima kasih atas masukan Anda."
+    )
+    assert feedback.closed_text("en", None, "More counters open.") == (
+        "Your complaint has been followed up by the office:\n"
+        "More counters open.\nThank you for your feedback."
+    )
