@@ -1,0 +1,51 @@
+"""SQL for the counter: finding the resident behind a phone number or an NIK."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.offices.models import Office
+from app.requests.models import Request
+from app.residents.models import Resident
+
+
+async def resident_by_wa_id(session: AsyncSession, wa_id: str) -> Resident | None:
+    """The resident WhatsApp knows by this number, if any."""
+    stmt = select(Resident).where(Resident.wa_id == wa_id)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def residents_with_nik(
+    session: AsyncSession, nik: str, field_keys: Sequence[str], *, limit: int = 2
+) -> list[int]:
+    """Ids of residents (at most `limit`) with an earlier request whose NIK answer is `nik`."""
+    if not field_keys:
+        return []
+    matches = [Request.fields[key].as_string() == nik for key in field_keys]
+    stmt = (
+        select(Request.resident_id)
+        .where(or_(*matches))
+        .distinct()
+        .order_by(Request.resident_id)
+        .limit(limit)
+    )
+    return [int(found) for found in (await session.execute(stmt)).scalars()]
+
+
+async def offices_in_tree_order(session: AsyncSession) -> list[tuple[Office, int]]:
+    """Every office with its depth, each under its parent (what an admin without an office
+    picks from): regency, its first district, that district's villages, the next district..."""
+    rows = (await session.execute(select(Office).order_by(Office.name, Office.id))).scalars().all()
+    children: dict[int | None, list[Office]] = {}
+    for office in rows:
+        children.setdefault(office.parent_id, []).append(office)
+    ordered: list[tuple[Office, int]] = []
+    stack = [(office, 0) for office in reversed(children.get(None, []))]
+    while stack:
+        office, depth = stack.pop()
+        ordered.append((office, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(office.id, [])))
+    return ordered
