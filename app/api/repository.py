@@ -53,9 +53,6 @@ def visible(scope: Scope) -> ColumnElement[bool]:
     return or_(Request.office_id.in_(offices), Request.precheck_office_id.in_(offices))
 
 
-_visible = visible  # TEMP alias while parts in progress import the old name
-
-
 def _searched(text: str, digits: str | None, nik_keys: Sequence[str]) -> ColumnElement[bool]:
     needle = text.lower()
     found: list[ColumnElement[bool]] = [

@@ -51,6 +51,9 @@ DONE_NOTICES = {
     "held": "done_held",
     "noted": "done_noted",
     "assigned": "done_assigned",
+    "prechecked": "precheck_done_saved",
+    "forwarded": "precheck_done_forwarded",
+    "counter": "counter_done",
 }
 _INLINE_TYPES = frozenset({"image/jpeg", "image/png", "application/pdf"})
 
@@ -123,7 +126,7 @@ async def queue(
     return render(request, "queue.html", lang, context, status_code=code)
 
 
-async def _render_request(
+async def render_request(
     request: Request,
     db: AsyncSession,
     runtime: Runtime,
@@ -134,6 +137,7 @@ async def _render_request(
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
+    """The request page, with a form error when one is given (other routes call this too)."""
     found = await api_service.find_request(db, viewer.scope, ticket)
     if found is None:
         raise PageNotFound
@@ -158,7 +162,7 @@ async def request_detail(
     lang: LanguageDep,
 ) -> Response:
     """One request: answers (full NIK), documents, history, chat, actions and the reply box."""
-    return await _render_request(request, db, runtime, viewer, ticket, lang)
+    return await render_request(request, db, runtime, viewer, ticket, lang)
 
 
 @router.post("/requests/{ticket}/transitions")
@@ -176,7 +180,7 @@ async def move_request(
     if found is None:
         raise PageNotFound
     if not api_service.handles(viewer.scope, found[0]):
-        return await _render_request(
+        return await render_request(
             request, db, runtime, viewer, ticket, lang, error="err_precheck_only", status_code=403
         )
     failure = await run_transition(db, runtime, found[0], viewer.actor, form, utcnow())
@@ -185,7 +189,7 @@ async def move_request(
         await db.rollback()
         await db.refresh(viewer.operator)
         error, code = failure
-        return await _render_request(
+        return await render_request(
             request, db, runtime, viewer, ticket, lang, error=error, status_code=code
         )
     return RedirectResponse(f"{PREFIX}/requests/{ticket}?done=moved", status_code=303)
@@ -207,11 +211,11 @@ async def reply(
     if found is None:
         raise PageNotFound
     if not api_service.handles(viewer.scope, found[0]):
-        return await _render_request(
+        return await render_request(
             request, db, runtime, viewer, ticket, lang, error="err_precheck_only", status_code=403
         )
     if not text or len(text) > 4096 or "\x00" in text:
-        return await _render_request(
+        return await render_request(
             request, db, runtime, viewer, ticket, lang, error="err_reply_empty", status_code=422
         )
     outcome = await lifecycle.send_operator_reply(

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from app.api import service as api_service
 from app.dashboard.auth_routes import checked_form
 from app.dashboard.deps import PREFIX, DbDep, LanguageDep, PageNotFound, RuntimeDep, ViewerDep
-from app.dashboard.router import _render_request
+from app.dashboard.router import render_request
 from app.operators import repository as operators_repo
 from app.operators.models import Operator
 from app.requests import work
@@ -36,7 +36,7 @@ async def add_note(
     if found is None:
         raise PageNotFound
     if not api_service.handles(viewer.scope, found[0]):
-        return await _render_request(
+        return await render_request(
             request, db, runtime, viewer, ticket, lang, error="err_precheck_only", status_code=403
         )
     try:
@@ -44,7 +44,7 @@ async def add_note(
             db, found[0], actor=viewer.actor, text=str(form.get("note") or ""), now=utcnow()
         )
     except work.WorkRefused as exc:
-        return await _render_request(
+        return await render_request(
             request, db, runtime, viewer, ticket, lang, error=exc.key, status_code=422
         )
     return RedirectResponse(f"{PREFIX}/requests/{ticket}?done=noted", status_code=303)
@@ -66,7 +66,7 @@ async def assign(
     if found is None:
         raise PageNotFound
     if not api_service.handles(viewer.scope, found[0]):
-        return await _render_request(
+        return await render_request(
             request, db, runtime, viewer, ticket, lang, error="err_precheck_only", status_code=403
         )
     assignee: Operator | None = None
@@ -75,13 +75,13 @@ async def assign(
     elif wanted:
         assignee = await operators_repo.get_by_username(db, wanted)
         if assignee is None:
-            return await _render_request(
+            return await render_request(
                 request, db, runtime, viewer, ticket, lang, error="err_assignee", status_code=422
             )
     try:
         await work.assign(db, found[0], assignee=assignee, actor=viewer.actor, now=utcnow())
     except work.WorkRefused as exc:
-        return await _render_request(
+        return await render_request(
             request, db, runtime, viewer, ticket, lang, error=exc.key, status_code=422
         )
     return RedirectResponse(f"{PREFIX}/requests/{ticket}?done=assigned", status_code=303)

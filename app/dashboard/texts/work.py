@@ -43,6 +43,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "history_assigned": ("Ditugaskan ke", "Assigned to"),
     "history_precheck": ("Pra-periksa desa", "Village pre-check"),
     "history_forwarded": ("Diteruskan ke kantor penanganan", "Forwarded to the handling office"),
+    "history_ok": ("sesuai", "fine"),
+    "history_problems": ("bermasalah", "with problems"),
     "history_pickup_reminder": ("Pengingat pengambilan dikirim", "Pickup reminder sent"),
     "live_updated": ("Halaman diperbarui.", "Page updated."),
 }
