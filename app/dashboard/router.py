@@ -34,7 +34,9 @@ from app.dashboard.deps import (
 from app.dashboard.precheck_views import precheck_panel
 from app.dashboard.transitions import TransitionForm, run_transition
 from app.requests import lifecycle
+from app.requests.models import Request as RequestRow
 from app.requests.status import RequestStatus
+from app.residents.models import Resident
 from app.runtime import Runtime
 from app.storage.db import utcnow
 from app.storage.locker.errors import LockerError
@@ -152,6 +154,28 @@ async def render_request(
     return render(request, "request.html", lang, context, status_code=status_code)
 
 
+async def handled_request(
+    db: AsyncSession, viewer: Viewer, ticket: str, *, for_update: bool = False
+) -> tuple[RequestRow, Resident] | None:
+    """The request, for its handling office; None for a village that only pre-checks it.
+
+    A request outside the viewer's scope is PageNotFound, as everywhere.
+    """
+    found = await api_service.find_request(db, viewer.scope, ticket, for_update=for_update)
+    if found is None:
+        raise PageNotFound
+    return found if api_service.handles(viewer.scope, found[0]) else None
+
+
+async def precheck_only(
+    request: Request, db: AsyncSession, runtime: Runtime, viewer: Viewer, ticket: str, lang: str
+) -> Response:
+    """The page again with the reason a pre-checking village cannot do this (403)."""
+    return await render_request(
+        request, db, runtime, viewer, ticket, lang, error="err_precheck_only", status_code=403
+    )
+
+
 @router.get("/requests/{ticket}")
 async def request_detail(
     request: Request,
@@ -176,13 +200,9 @@ async def move_request(
 ) -> Response:
     """Apply one action form; a form error re-renders the page, success redirects back."""
     form = TransitionForm.from_form(await checked_form(request))
-    found = await api_service.find_request(db, viewer.scope, ticket, for_update=True)
+    found = await handled_request(db, viewer, ticket, for_update=True)
     if found is None:
-        raise PageNotFound
-    if not api_service.handles(viewer.scope, found[0]):
-        return await render_request(
-            request, db, runtime, viewer, ticket, lang, error="err_precheck_only", status_code=403
-        )
+        return await precheck_only(request, db, runtime, viewer, ticket, lang)
     failure = await run_transition(db, runtime, found[0], viewer.actor, form, utcnow())
     if failure is not None:
         # Undo anything the failed move wrote; the rollback expires every loaded row.
@@ -207,13 +227,9 @@ async def reply(
     """A free-text reply: sent inside the 24-hour window, held behind a template outside it."""
     form = await checked_form(request)
     text = str(form.get("text") or "").strip()
-    found = await api_service.find_request(db, viewer.scope, ticket)
+    found = await handled_request(db, viewer, ticket)
     if found is None:
-        raise PageNotFound
-    if not api_service.handles(viewer.scope, found[0]):
-        return await render_request(
-            request, db, runtime, viewer, ticket, lang, error="err_precheck_only", status_code=403
-        )
+        return await precheck_only(request, db, runtime, viewer, ticket, lang)
     if not text or len(text) > 4096 or "\x00" in text:
         return await render_request(
             request, db, runtime, viewer, ticket, lang, error="err_reply_empty", status_code=422

@@ -9,10 +9,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.api import service as api_service
 from app.dashboard.auth_routes import checked_form
-from app.dashboard.deps import PREFIX, DbDep, LanguageDep, PageNotFound, RuntimeDep, ViewerDep
-from app.dashboard.router import render_request
+from app.dashboard.deps import PREFIX, DbDep, LanguageDep, RuntimeDep, ViewerDep
+from app.dashboard.router import handled_request, precheck_only, render_request
 from app.operators import repository as operators_repo
 from app.operators.models import Operator
 from app.requests import work
@@ -32,13 +31,9 @@ async def add_note(
 ) -> Response:
     """An internal note in the history; residents never see it."""
     form = await checked_form(request)
-    found = await api_service.find_request(db, viewer.scope, ticket, for_update=True)
+    found = await handled_request(db, viewer, ticket, for_update=True)
     if found is None:
-        raise PageNotFound
-    if not api_service.handles(viewer.scope, found[0]):
-        return await render_request(
-            request, db, runtime, viewer, ticket, lang, error="err_precheck_only", status_code=403
-        )
+        return await precheck_only(request, db, runtime, viewer, ticket, lang)
     try:
         await work.add_note(
             db, found[0], actor=viewer.actor, text=str(form.get("note") or ""), now=utcnow()
@@ -62,13 +57,9 @@ async def assign(
     """Give the request to an operator of its office ("me" takes it; empty returns it)."""
     form = await checked_form(request)
     wanted = str(form.get("assignee") or "").strip().lower()[:64]
-    found = await api_service.find_request(db, viewer.scope, ticket, for_update=True)
+    found = await handled_request(db, viewer, ticket, for_update=True)
     if found is None:
-        raise PageNotFound
-    if not api_service.handles(viewer.scope, found[0]):
-        return await render_request(
-            request, db, runtime, viewer, ticket, lang, error="err_precheck_only", status_code=403
-        )
+        return await precheck_only(request, db, runtime, viewer, ticket, lang)
     assignee: Operator | None = None
     if wanted == "me":
         assignee = viewer.operator
