@@ -18,6 +18,7 @@ from app.dashboard.deps import (
     SESSION_OPERATOR,
     DbDep,
     LanguageDep,
+    client_ip,
     render,
 )
 from app.dashboard.security import CSRF_FIELD, LoginThrottle, check_csrf, csrf_token
@@ -45,7 +46,7 @@ def _throttle(request: Request) -> LoginThrottle:
 
 
 def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    return client_ip(request) or "unknown"  # the throttle needs a key even without an address
 
 
 async def _record_failure(db: AsyncSession, username: str, ip: str, *, throttled: bool) -> None:

@@ -38,6 +38,7 @@ from app.dashboard.deps import (
     PageNotFound,
     RuntimeDep,
     ViewerDep,
+    client_ip,
     render,
 )
 from app.dashboard.i18n import translate
@@ -213,10 +214,6 @@ async def counter_form(
     )
 
 
-def _client_ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
-
-
 @router.post("/counter/{code}")
 async def counter_submit(
     request: Request,
@@ -286,7 +283,7 @@ async def counter_submit(
                 runtime,
                 checked.intake,
                 actor=viewer.actor,
-                ip=_client_ip(request),
+                ip=client_ip(request),
                 now=utcnow(),
             )
         except UploadNotKept as exc:

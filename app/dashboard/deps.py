@@ -55,6 +55,12 @@ async def get_db(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
 DbDep = Annotated[AsyncSession, Depends(get_db, scope="function")]
 
 
+def client_ip(request: Request) -> str | None:
+    """The caller's address, for the audit log (behind a proxy: run uvicorn with
+    --proxy-headers so this is the resident's, not the proxy's)."""
+    return request.client.host if request.client else None
+
+
 def language(request: Request) -> str:
     """The operator's language; `?lang=en` (or `id`) switches it for the session."""
     asked = request.query_params.get("lang")

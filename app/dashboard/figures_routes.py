@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from app.api import service as api_service
 from app.api.deps import Viewer
 from app.audit.service import AuditAction, record
-from app.dashboard.deps import DbDep, LanguageDep, RuntimeDep, ViewerDep, render
+from app.dashboard.deps import DbDep, LanguageDep, RuntimeDep, ViewerDep, client_ip, render
 from app.dashboard.i18n import translate
 from app.offices import repository as offices
 from app.reports import export, figures, listing
@@ -122,7 +122,7 @@ async def _export_rows(
         action=AuditAction.EXPORT,
         target=kind,
         office_id=viewer.operator.office_id,
-        ip=request.client.host if request.client else None,
+        ip=client_ip(request),
         detail={"filters": {k: v for k, v in raw.items() if v}, "rows": len(rows), "cut": cut},
     )
     note = None

@@ -13,7 +13,15 @@ from starlette.datastructures import FormData
 
 from app.api import service as api_service
 from app.dashboard.auth_routes import checked_form
-from app.dashboard.deps import PREFIX, DbDep, LanguageDep, PageNotFound, RuntimeDep, ViewerDep
+from app.dashboard.deps import (
+    PREFIX,
+    DbDep,
+    LanguageDep,
+    PageNotFound,
+    RuntimeDep,
+    ViewerDep,
+    client_ip,
+)
 from app.dashboard.router import render_request
 from app.requests import precheck
 from app.requests.precheck import PrecheckError
@@ -51,10 +59,6 @@ def checked_items(form: FormData) -> dict[str, tuple[str, str | None]]:
             key = name.removeprefix(RESULT_FIELD)
             items[key] = (_text(form, name), _text(form, NOTE_FIELD + key))
     return items
-
-
-def _client_ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
 
 
 @router.post("/requests/{ticket}/precheck")
@@ -118,7 +122,7 @@ async def forward_precheck(
             scope=viewer.scope,
             actor=viewer.actor,
             now=utcnow(),
-            ip=_client_ip(request),
+            ip=client_ip(request),
         )
     except PrecheckError as exc:
         return await render_request(

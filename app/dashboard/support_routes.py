@@ -24,6 +24,7 @@ from app.dashboard.deps import (
     PageNotFound,
     RuntimeDep,
     ViewerDep,
+    client_ip,
     render,
 )
 from app.dashboard.i18n import translate
@@ -48,10 +49,6 @@ HANDOFF_NOTICES = {
     "over": "support_done_over",
 }
 KNOWN_REASONS = frozenset({"resident_request", "validation_failed"})
-
-
-def _client_ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
 
 
 def _clean(value: object, limit: int) -> str | None:
@@ -142,7 +139,7 @@ async def close_complaint(
                 settings=runtime.settings,
                 actor=viewer.actor,
                 resolution=resolution,
-                ip=_client_ip(request),
+                ip=client_ip(request),
                 now=utcnow(),
             )
         except feedback.ResolutionMissing:
@@ -277,7 +274,7 @@ async def end_handoff(
         conversation,
         actor=viewer.actor,
         office_id=latest.office_id if latest else None,
-        ip=_client_ip(request),
+        ip=client_ip(request),
         now=utcnow(),
     )
     return RedirectResponse(f"{PREFIX}/handoffs?done=ended", status_code=303)

@@ -276,7 +276,7 @@ async def test_an_admin_replies_to_a_resident_without_any_request(
     )
     assert answer.headers["location"] == "/dashboard/handoffs?done=sent"
     (row,) = await _outbox(dash)
-    assert row.body["text"]["body"] == "Halo Pak Tono, ada yang bisa dibantu?"
+    assert row.body["text"]["body"] == "Pesan dari petugas:\nHalo Pak Tono, ada yang bisa dibantu?"
 
 
 async def test_reply_form_errors(dash: Dashboard, world: World) -> None:
