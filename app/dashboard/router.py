@@ -149,6 +149,8 @@ async def render_request(
     context |= await precheck_panel(db, runtime, found[0], viewer)
     context |= {
         "live_url": f"{PREFIX}/live?" + urlencode({"ticket": found[0].ticket}),
+        # After a form error the address bar shows the POST's URL; refresh from the page's own.
+        "live_page": f"{PREFIX}/requests/{found[0].ticket}",
         "live_version": await repository.request_version(db, found[0]),
     }
     return render(request, "request.html", lang, context, status_code=status_code)

@@ -44,7 +44,9 @@ async def test_the_request_page_streams_a_change_made_after_it_was_rendered(
     token = await dash.sign_in("desa_a1")
     page = f"/dashboard/requests/{TICKET}"
     before = await _version(dash, page)
-    assert f'data-live-url="/dashboard/live?ticket={TICKET}"' in (await dash.client.get(page)).text
+    html = (await dash.client.get(page)).text
+    assert f'data-live-url="/dashboard/live?ticket={TICKET}"' in html
+    assert f'data-live-page="/dashboard/requests/{TICKET}"' in html
     _short_streams(dash)
     quiet = await dash.client.get("/dashboard/live", params={"ticket": TICKET, "since": before})
     assert quiet.status_code == 200

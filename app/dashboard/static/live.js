@@ -7,6 +7,7 @@
   var url = body.dataset.liveUrl;
   if (!url || !window.EventSource) { return; }
   var version = body.dataset.liveVersion || "";
+  var page = body.dataset.livePage || window.location.href;
 
   function notice() {
     var note = document.getElementById("live-notice");
@@ -17,7 +18,7 @@
   }
 
   function refresh() {
-    return fetch(window.location.href, { credentials: "same-origin", cache: "no-store" })
+    return fetch(page, { credentials: "same-origin", cache: "no-store" })
       .then(function (response) {
         if (!response.ok) { throw new Error("refresh failed: " + response.status); }
         return response.text();
