@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.dashboard.auth_routes import checked_form
-from app.dashboard.deps import PREFIX, DbDep, LanguageDep, RuntimeDep, ViewerDep
+from app.dashboard.deps import PREFIX, DbDep, LanguageDep, RuntimeDep, ViewerDep, client_ip
 from app.dashboard.router import handled_request, precheck_only, render_request
 from app.operators import repository as operators_repo
 from app.operators.models import Operator
@@ -70,7 +70,14 @@ async def assign(
                 request, db, runtime, viewer, ticket, lang, error="err_assignee", status_code=422
             )
     try:
-        await work.assign(db, found[0], assignee=assignee, actor=viewer.actor, now=utcnow())
+        await work.assign(
+            db,
+            found[0],
+            assignee=assignee,
+            actor=viewer.actor,
+            now=utcnow(),
+            ip=client_ip(request),
+        )
     except work.WorkRefused as exc:
         return await render_request(
             request, db, runtime, viewer, ticket, lang, error=exc.key, status_code=422

@@ -52,6 +52,7 @@ async def assign(
     assignee: Operator | None,
     actor: str,
     now: datetime,
+    ip: str | None = None,
 ) -> None:
     """Give the request to `assignee` (None: back to the office's pool).
 
@@ -86,6 +87,7 @@ async def assign(
         action=AuditAction.ASSIGNED,
         target=request.ticket,
         office_id=request.office_id,
+        ip=ip,
         detail={"assignee": username},
         at=now,
     )
