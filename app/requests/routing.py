@@ -26,6 +26,7 @@ from app.requests import repository
 # ("Ds.", "Kel."), so only the name's distinctive words are matched.
 NAME_PREFIXES = frozenset(
     {"kantor", "desa", "kelurahan", "nagari", "kampung", "gampong", "pekon", "lembang"}
+    | {"kecamatan", "camat", "distrik"}
 )
 _WORD = re.compile(r"[^\W_]+")
 
@@ -68,12 +69,31 @@ def _spans(haystack: list[str], needle: tuple[str, ...]) -> list[tuple[int, int]
     ]
 
 
-def village_named_in(texts: Iterable[str], villages: Iterable[Office]) -> Office | None:
+def village_named_in(
+    texts: Iterable[str],
+    villages: Iterable[Office],
+    tree: Mapping[int, Office] | None = None,
+) -> Office | None:
     """The one village whose name appears as whole words in `texts`; None if none or several.
 
     A match inside a longer match is not a match of its own: "Desa Lappa Utara" names Lappa
-    Utara, not also Lappa.
+    Utara, not also Lappa. Villages of the same name in different districts are told apart by
+    the district's name in the texts ("Desa Balangnipa, Kec. Sinjai Timur"), given the `tree`.
     """
+    texts = list(texts)
+    found = _villages_named_in(texts, villages)
+    if len(found) > 1 and tree is not None:
+        found = [v for v in found if _parent_named_in(texts, v, tree)]
+    return found[0] if len(found) == 1 else None
+
+
+def _parent_named_in(texts: list[str], village: Office, tree: Mapping[int, Office]) -> bool:
+    parent = tree.get(village.parent_id) if village.parent_id is not None else None
+    name = distinctive_words(parent.name) if parent is not None else ()
+    return bool(name) and any(_spans(words(text), name) for text in texts)
+
+
+def _villages_named_in(texts: list[str], villages: Iterable[Office]) -> list[Office]:
     names = [(office, distinctive_words(office.name)) for office in villages]
     found: dict[int, Office] = {}
     for text in texts:
@@ -85,7 +105,7 @@ def village_named_in(texts: Iterable[str], villages: Iterable[Office]) -> Office
             )
             if not inside_longer:
                 found[office.id] = office
-    return next(iter(found.values())) if len(found) == 1 else None
+    return list(found.values())
 
 
 def _answer_texts(fields: Mapping[str, Any]) -> list[str]:
@@ -134,7 +154,7 @@ async def route_request(
             if office.level == OfficeLevel.VILLAGE
             and (origin is None or _within(tree, office, origin.id))
         ]
-        anchor = village_named_in(_answer_texts(fields), villages) or origin
+        anchor = village_named_in(_answer_texts(fields), villages, tree) or origin
     handling = _at_level(tree, anchor, level) if anchor is not None else None
     if handling is None:
         return Route(await repository.office_for_level(session, level))

@@ -124,6 +124,19 @@ async def test_no_or_an_ambiguous_village_routes_as_before(db_session: AsyncSess
     assert _codes(await _route(db_session, "village", "Jl. Melati 3")) == ("KAB-S", None)
 
 
+async def test_a_district_named_in_the_address_tells_namesake_villages_apart(
+    db_session: AsyncSession,
+) -> None:
+    await _tree(db_session)
+    route = await _route(db_session, "district", "Desa Balangnipa, Kec. Sinjai Timur")
+    assert _codes(route) == ("KEC-ST", "D-BALA1")
+    route = await _route(db_session, "district", "Balangnipa, kecamatan TELLU LIMPOE")
+    assert _codes(route) == ("KEC-TL", "D-BALA2")
+    # Naming a district without either namesake village in it decides nothing.
+    route = await _route(db_session, "district", "Desa Balangnipa, Kec. Sinjai Utara")
+    assert _codes(route) == ("KAB-S", None)
+
+
 async def test_the_only_office_of_the_level_takes_an_unplaced_request(
     db_session: AsyncSession,
 ) -> None:
