@@ -22,6 +22,7 @@ from app.dashboard.deps import (
     ViewerDep,
     client_ip,
 )
+from app.dashboard.precheck_views import PrecheckDraft
 from app.dashboard.router import render_request
 from app.requests import precheck
 from app.requests.precheck import PrecheckError
@@ -76,6 +77,7 @@ async def save_precheck(
     if found is None:
         raise PageNotFound
     target = found[0]
+    items, note = checked_items(form), _text(form, "note")
     try:
         await precheck.save_precheck(
             db,
@@ -83,8 +85,8 @@ async def save_precheck(
             service=runtime.catalog.services.get(target.service_code),
             scope=viewer.scope,
             actor=viewer.actor,
-            items=checked_items(form),
-            note=_text(form, "note"),
+            items=items,
+            note=note,
             now=utcnow(),
         )
     except PrecheckError as exc:
@@ -97,6 +99,7 @@ async def save_precheck(
             lang,
             error=f"precheck_err_{exc.code}",
             status_code=STATUS_OF_ERROR[exc.code],
+            precheck_draft=PrecheckDraft(items, note),
         )
     return RedirectResponse(f"{PREFIX}/requests/{ticket}?done=prechecked", status_code=303)
 

@@ -31,7 +31,7 @@ from app.dashboard.deps import (
     ViewerDep,
     render,
 )
-from app.dashboard.precheck_views import precheck_panel
+from app.dashboard.precheck_views import PrecheckDraft, precheck_panel
 from app.dashboard.transitions import TransitionForm, run_transition
 from app.requests import lifecycle
 from app.requests.models import Request as RequestRow
@@ -138,6 +138,7 @@ async def render_request(
     *,
     error: str | None = None,
     status_code: int = 200,
+    precheck_draft: PrecheckDraft | None = None,
 ) -> Response:
     """The request page, with a form error when one is given (other routes call this too)."""
     found = await api_service.find_request(db, viewer.scope, ticket)
@@ -146,7 +147,7 @@ async def render_request(
     context: dict[str, Any] = await views.request_page(db, runtime, *found, utcnow(), viewer.scope)
     notice = DONE_NOTICES.get(_param(request, "done"))
     context |= {"operator": viewer.operator, "error": error, "notice": notice}
-    context |= await precheck_panel(db, runtime, found[0], viewer)
+    context |= await precheck_panel(db, runtime, found[0], viewer, precheck_draft)
     context |= {
         "live_url": f"{PREFIX}/live?" + urlencode({"ticket": found[0].ticket}),
         # After a form error the address bar shows the POST's URL; refresh from the page's own.

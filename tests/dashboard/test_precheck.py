@@ -227,6 +227,10 @@ async def test_form_errors_re_render_the_page(dash: Dashboard, world: World) -> 
     silent = await _post(dash, token, "precheck", **{**CHECKED, "note:fields": " "})
     assert silent.status_code == 422
     assert "Tulis catatan untuk setiap butir yang bermasalah." in silent.text
+    # What the village typed comes back, not the (empty) saved result.
+    assert 'name="result:fields" value="problem" checked' in silent.text
+    assert 'name="note:doc:surat_kehilangan" value="Surat polisi belum dikirim"' in silent.text
+    assert ">Warga sudah dihubungi</textarea>" in silent.text
     stale = await _post(dash, token, "precheck", **{**CHECKED, "result:doc:akta": "ok"})
     assert stale.status_code == 422
     assert "Daftar periksa sudah berubah." in stale.text
