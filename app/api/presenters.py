@@ -49,12 +49,6 @@ def identity_keys(catalog: Catalog, service_code: str) -> frozenset[str] | None:
     return frozenset(f.key for f in service.fields if f.validator in IDENTITY_VALIDATORS)
 
 
-def nik_field_keys(catalog: Catalog) -> tuple[str, ...]:
-    """Every field key, across services, whose answer is an NIK (searched by `q`)."""
-    keys = {f.key for s in catalog.ordered for f in s.fields if f.validator == "nik"}
-    return tuple(sorted(keys))
-
-
 def masked_fields(fields: Mapping[str, Any], keys: frozenset[str] | None) -> dict[str, Any]:
     """`fields` with identity numbers masked; for a service no longer in the catalog, every
     16-digit value is taken for one."""

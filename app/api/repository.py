@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.operators.service import Scope
 from app.requests.models import Request, RequestDocument, RequestEvent
 from app.requests.status import FINAL
-from app.requests.status import RequestStatus as S
+from app.requests.visibility import awaiting_precheck, visible
 from app.residents.models import Resident
 from app.storage.locker.models import Document
 
@@ -41,16 +41,6 @@ class RequestFilter:
 
 Position = tuple[datetime, int]
 """Where a page ends: the last item's `created_at` and `id` (newest first)."""
-
-
-def visible(scope: Scope) -> ColumnElement[bool]:
-    """The handling office's operators see a request, and so does its pre-checking village."""
-    if scope is None:
-        return Request.id.is_not(None)
-    if not scope:
-        return false()
-    offices = sorted(scope)
-    return or_(Request.office_id.in_(offices), Request.precheck_office_id.in_(offices))
 
 
 def _searched(text: str, digits: str | None, nik_keys: Sequence[str]) -> ColumnElement[bool]:
@@ -101,19 +91,8 @@ def _listing(scope: Scope, wanted: RequestFilter) -> Select[Request, Resident]:
             Request.status.not_in(sorted(s.value for s in FINAL)),
         )
     if wanted.awaiting_precheck:
-        stmt = stmt.where(_awaiting_precheck(scope))
+        stmt = stmt.where(awaiting_precheck(scope))
     return stmt
-
-
-def _awaiting_precheck(scope: Scope) -> ColumnElement[bool]:
-    """Not yet forwarded by a village the scope covers, and still before processing."""
-    village = (
-        Request.precheck_office_id.is_not(None)
-        if scope is None
-        else Request.precheck_office_id.in_(sorted(scope))
-    )
-    early = Request.status.in_([S.SUBMITTED.value, S.IN_REVIEW.value])
-    return and_(village, Request.prechecked_at.is_(None), early)
 
 
 async def list_requests(

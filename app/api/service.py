@@ -142,7 +142,7 @@ async def list_page(
         resident=query.resident or None,
         text=text,
         digits=search_digits(text) if text else None,
-        nik_keys=presenters.nik_field_keys(catalog),
+        nik_keys=catalog.nik_field_keys(),
         assigned_to=await _assignee_filter(session, query.assigned, viewer_id),
         overdue_on=(today or utcnow().date()) if query.overdue else None,
         awaiting_precheck=query.precheck,

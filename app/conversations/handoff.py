@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.repository import visible
 from app.audit.service import AuditAction, record
 from app.conversations.models import Conversation
 from app.flows.inputs import OperatorEvent
@@ -32,6 +31,7 @@ from app.notifications.catalog import text as notification_text
 from app.operators.service import Scope
 from app.requests import lifecycle
 from app.requests.models import Request
+from app.requests.visibility import visible
 from app.residents.models import Resident
 from app.storage.db import is_postgres
 

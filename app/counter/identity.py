@@ -14,7 +14,6 @@ from datetime import date
 import phonenumbers
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.presenters import nik_field_keys
 from app.counter import repository
 from app.counter.forms import CounterForm, FieldError
 from app.flows.catalog import Catalog
@@ -90,7 +89,7 @@ async def find_applicant(
         return None, errors
     if number is None:
         return None, {"phone": FieldError("identity_missing")}
-    found = await repository.residents_with_nik(session, number, nik_field_keys(catalog))
+    found = await repository.residents_with_nik(session, number, catalog.nik_field_keys())
     if not found:
         return None, {"phone": FieldError("nik_unknown")}
     if len(found) > 1:

@@ -19,11 +19,12 @@ from starlette.concurrency import run_in_threadpool
 from app.api import service as api_service
 from app.api.deps import Viewer
 from app.audit.service import AuditAction, record
+from app.dashboard import export
+from app.dashboard.charts import chart_data, decimal, percent
 from app.dashboard.deps import DbDep, LanguageDep, RuntimeDep, ViewerDep, client_ip, render
 from app.dashboard.i18n import translate
 from app.offices import repository as offices
-from app.reports import export, figures, listing
-from app.reports.charts import chart_data, decimal, percent
+from app.reports import figures, listing
 from app.reports.filters import (
     FilterError,
     office_subtree,

@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.repository import visible
 from app.inbox.models import KIND_MESSAGE, InboundEvent
 from app.operators.service import Scope
 from app.outbox.models import OutboundMessage
 from app.requests.models import Request, RequestEvent
+from app.requests.visibility import visible
 
 CHAT_LIMIT = 100
 

@@ -15,7 +15,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api import presenters
 from app.api import repository as api_repository
 from app.api import service as api_service
 from app.api.deps import Viewer
@@ -98,7 +97,7 @@ async def queue(
         items, next_cursor = page.items, page.next_cursor
     except api_service.InvalidQuery:
         items, next_cursor, error, code = [], None, "bad_filter", 422
-    nik_keys = presenters.nik_field_keys(runtime.catalog)
+    nik_keys = runtime.catalog.nik_field_keys()
     rows = [
         {
             "item": item,

@@ -71,7 +71,7 @@ def _filter(catalog: Catalog, query: ExportQuery) -> RequestFilter:
         text=text,
         # The queue's own phone-number reading (0812… / +62 812…), not a copy of it.
         digits=api_service.search_digits(text) if text else None,
-        nik_keys=presenters.nik_field_keys(catalog),
+        nik_keys=catalog.nik_field_keys(),
     )
 
 

@@ -13,11 +13,11 @@ from typing import TypeVarTuple
 from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.repository import visible
 from app.feedback.models import SurveyResponse
 from app.operators.service import Scope
 from app.requests.models import Request, RequestEvent
 from app.requests.status import RequestStatus
+from app.requests.visibility import visible
 
 _Ts = TypeVarTuple("_Ts")
 

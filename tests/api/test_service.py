@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.api.presenters import identity_keys, mask_identity_number, masked_fields, nik_field_keys
+from app.api.presenters import identity_keys, mask_identity_number, masked_fields
 from app.api.service import InvalidQuery, decode_cursor, encode_cursor, parse_statuses
 from app.flows.catalog import shipped_catalog
 
@@ -80,7 +80,8 @@ def test_masking_follows_the_catalog_validators() -> None:
     catalog = shipped_catalog()
     assert identity_keys(catalog, "ktp") == {"nik", "no_kk"}
     assert identity_keys(catalog, "gone") is None
-    assert "nik_pelapor" in nik_field_keys(catalog) and "no_kk" not in nik_field_keys(catalog)
+    assert "nik_pelapor" in catalog.nik_field_keys()
+    assert "no_kk" not in catalog.nik_field_keys()
     fields = {"nik": "3201014508900003", "nama": "Siti", "gt": 12, "catatan": "1234567890123456"}
     assert masked_fields(fields, frozenset({"nik", "gt"})) == {
         "nik": "3201********0003",

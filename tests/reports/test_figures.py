@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from app.reports import figures
-from app.reports.charts import decimal, percent
 from app.reports.filters import Period
 from app.reports.repository import CompletedRow, SubmittedRow
 
@@ -92,11 +91,3 @@ def test_ikm_uses_the_feedback_formula_and_grades() -> None:
     assert figures.ikm("X", "X", 1, 31).grade == "B"  # 86.11
     assert figures.ikm("X", "X", 1, 9) == figures.Ikm("X", "X", 1, 25.0, "D")
     assert figures.ikm("X", "X", 1, 36) == figures.Ikm("X", "X", 1, 100.0, "A")
-
-
-def test_numbers_read_the_way_each_language_writes_them() -> None:
-    assert decimal(2.5, "id") == "2,5"
-    assert decimal(2.5, "en") == "2.5"
-    assert decimal(93.0555, "id", 2) == "93,06"
-    assert percent(figures.Share("ktp", 2, 3), "id") == "66,7%"
-    assert percent(figures.Share("ktp", 2, 3), "en") == "66.7%"

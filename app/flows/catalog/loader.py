@@ -57,6 +57,11 @@ class Catalog:
         """Services in the order the menu shows them."""
         return list(self.services.values())
 
+    def nik_field_keys(self) -> tuple[str, ...]:
+        """Every field key, across services, whose answer is an NIK (searched, matched, masked)."""
+        keys = {f.key for s in self.ordered for f in s.fields if f.validator == "nik"}
+        return tuple(sorted(keys))
+
 
 def check_catalog(directory: Path) -> list[CatalogError]:
     """Every problem in the service files of `directory`, in file and line order."""

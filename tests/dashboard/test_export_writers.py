@@ -9,8 +9,8 @@ from datetime import date, datetime
 import pytest
 from openpyxl import load_workbook
 
+from app.dashboard import export
 from app.flows.catalog import shipped_catalog
-from app.reports import export
 from app.reports.listing import ExportRow
 
 ROW = ExportRow(
