@@ -20,9 +20,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
+from app.dashboard.export_rows import ExportRow
 from app.dashboard.i18n import status_label, translate
 from app.flows.catalog import Catalog
-from app.reports.listing import ExportRow
 
 Cell = str | date | datetime | None
 

@@ -19,12 +19,13 @@ from starlette.concurrency import run_in_threadpool
 from app.api import service as api_service
 from app.api.deps import Viewer
 from app.audit.service import AuditAction, record
-from app.dashboard import export
+from app.dashboard import export, export_rows
 from app.dashboard.charts import chart_data, decimal, percent
 from app.dashboard.deps import DbDep, LanguageDep, RuntimeDep, ViewerDep, client_ip, render
+from app.dashboard.export_rows import ExportQuery
 from app.dashboard.i18n import translate
 from app.offices import repository as offices
-from app.reports import figures, listing
+from app.reports import figures
 from app.reports.filters import (
     FilterError,
     office_subtree,
@@ -32,7 +33,6 @@ from app.reports.filters import (
     parse_office,
     parse_period,
 )
-from app.reports.listing import ExportQuery
 from app.reports.repository import Narrowing
 from app.runtime import Runtime
 
@@ -109,8 +109,8 @@ async def _export_rows(
         office = await parse_office(db, viewer.scope, raw["office"])
         subtree = await office_subtree(db, office)
         query = ExportQuery(raw["status"], raw["service"], raw["q"], subtree, bounds)
-        limit = listing.EXPORT_LIMIT  # read now: tests lower it
-        rows, cut = await listing.export_rows(
+        limit = export_rows.EXPORT_LIMIT  # read now: tests lower it
+        rows, cut = await export_rows.export_rows(
             db, runtime.catalog, viewer.scope, query, runtime.settings.tz, limit=limit
         )
     except (FilterError, api_service.InvalidQuery) as exc:

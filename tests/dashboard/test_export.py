@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.reports import listing
+from app.dashboard import export_rows
 from tests.api.factories import World
 from tests.dashboard.conftest import Dashboard
 from tests.reports.seed import PERIOD, WIB, seed_figures
@@ -175,8 +175,8 @@ async def test_english_headers_and_values(dash: Dashboard, world: World) -> None
 async def test_a_long_export_is_cut_and_says_so(
     dash: Dashboard, world: World, monkeypatch: pytest.MonkeyPatch, kind: str
 ) -> None:
-    monkeypatch.setattr(listing, "EXPORT_LIMIT", 3)
-    monkeypatch.setattr(listing, "PAGE_SIZE", 2)  # the walk crosses pages
+    monkeypatch.setattr(export_rows, "EXPORT_LIMIT", 3)
+    monkeypatch.setattr(export_rows, "PAGE_SIZE", 2)  # the walk crosses pages
     await seed_figures(dash.sessionmaker, world)
     content = await _export(dash, "kec_a", kind, **PERIOD)
     if kind == "csv":
@@ -196,7 +196,7 @@ async def test_a_long_export_is_cut_and_says_so(
 async def test_paging_through_the_listing_misses_nothing(
     dash: Dashboard, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(listing, "PAGE_SIZE", 2)
+    monkeypatch.setattr(export_rows, "PAGE_SIZE", 2)
     await seed_figures(dash.sessionmaker, world)
     rows = _csv_rows(await _export(dash, "kec_a", "csv", **PERIOD))
     assert rows == [HEADER_ID, *KEC_A_WEEK]

@@ -10,8 +10,8 @@ import pytest
 from openpyxl import load_workbook
 
 from app.dashboard import export
+from app.dashboard.export_rows import ExportRow
 from app.flows.catalog import shipped_catalog
-from app.reports.listing import ExportRow
 
 ROW = ExportRow(
     ticket="KTP-261120-0001",
