@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.api import repository
 from app.api.deps import Viewer, not_found
 from app.storage.locker.errors import LockerError
-from app.storage.locker.models import AccessAction
+from app.storage.locker.models import AccessAction, Document
 from app.storage.locker.service import read_document
 from app.storage.locker.store import BlobStore
 
@@ -28,31 +28,46 @@ async def _chain(first: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[byte
         yield chunk
 
 
-async def stream(
-    session: AsyncSession, store: BlobStore, viewer: Viewer, document_id: int
-) -> StreamingResponse:
-    """The document's file for `viewer`, or 404 when it is unknown, hidden or has no file.
+async def open_visible(
+    session: AsyncSession,
+    store: BlobStore,
+    viewer: Viewer,
+    document_id: int,
+    *,
+    reason: str,
+    action: AccessAction,
+) -> tuple[Document, AsyncIterator[bytes]] | None:
+    """The document and its bytes for `viewer`, the read audited; None when the id is unknown
+    or outside the viewer's scope, LockerError when the document has no file.
 
     The audit row is committed before the first byte is read (see `read_document`). The first
     chunk is read here, before answering, so a file missing from the store is a clean 404 rather
-    than a response cut short after its headers.
+    than a response cut short after its headers. The API and the dashboard both serve through it.
     """
     if not 1 <= document_id <= MAX_DOCUMENT_ID:
-        not_found("document")
+        return None
     if not await repository.document_visible(session, viewer.scope, document_id):
-        not_found("document")
+        return None
+    document, chunks = await read_document(
+        session, store, document_id, actor=viewer.actor, reason=reason, action=action
+    )
+    first = await anext(chunks, b"")
+    return document, _chain(first, chunks)
+
+
+async def stream(
+    session: AsyncSession, store: BlobStore, viewer: Viewer, document_id: int
+) -> StreamingResponse:
+    """The document's file for `viewer`, or 404 when it is unknown, hidden or has no file."""
     try:
-        document, chunks = await read_document(
-            session,
-            store,
-            document_id,
-            actor=viewer.actor,
-            reason=AUDIT_REASON,
-            action=AccessAction.DOWNLOAD,
+        opened = await open_visible(
+            session, store, viewer, document_id, reason=AUDIT_REASON, action=AccessAction.DOWNLOAD
         )
-        first = await anext(chunks, b"")
     except LockerError:
         not_found("document file")
+    if opened is None:
+        not_found("document")
+    document, content = opened
     mime_type = document.mime_type if document.mime_type in CONTENT_TYPES else None
     mime_type = mime_type or "application/octet-stream"
     extension = mimetypes.guess_extension(mime_type) or ".bin"
@@ -63,4 +78,4 @@ async def stream(
     }
     if document.size is not None:
         headers["Content-Length"] = str(document.size)
-    return StreamingResponse(_chain(first, chunks), media_type=mime_type, headers=headers)
+    return StreamingResponse(content, media_type=mime_type, headers=headers)

@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -92,6 +92,28 @@ def search_digits(text: str) -> str | None:
     return compact if compact.isdigit() else None
 
 
+def _storable(parameter: str, value: str | None) -> str | None:
+    """`value`, unless it holds a NUL, which PostgreSQL cannot compare (InvalidQuery)."""
+    if value and "\x00" in value:
+        raise InvalidQuery(parameter, "a filter cannot hold a NUL character")
+    return value
+
+
+def search_filter(
+    catalog: Catalog, *, status: str | None, service: str | None, q: str | None
+) -> RequestFilter:
+    """The filters every request list shares (the API, the queue, the export): statuses, service
+    and the search text, read the same way everywhere. InvalidQuery when one cannot be used."""
+    text = (_storable("q", q) or "").strip() or None
+    return RequestFilter(
+        statuses=parse_statuses(_storable("status", status)),
+        service=_storable("service", service) or None,
+        text=text,
+        digits=search_digits(text) if text else None,
+        nik_keys=catalog.nik_field_keys(),
+    )
+
+
 async def _office_filter(session: AsyncSession, code: str | None) -> frozenset[int] | None:
     """The office and everything under it; an unknown code matches nothing."""
     if code is None:
@@ -134,16 +156,13 @@ async def list_page(
     `viewer_id` resolves `assigned=me`; `today` (the office's local date) is when `overdue` counts.
     """
     after = decode_cursor(query.cursor) if query.cursor else None
-    text = (query.q or "").strip() or None
-    wanted = RequestFilter(
-        statuses=parse_statuses(query.status),
-        service=query.service or None,
-        offices=await _office_filter(session, query.office or None),
-        resident=query.resident or None,
-        text=text,
-        digits=search_digits(text) if text else None,
-        nik_keys=catalog.nik_field_keys(),
-        assigned_to=await _assignee_filter(session, query.assigned, viewer_id),
+    wanted = replace(
+        search_filter(catalog, status=query.status, service=query.service, q=query.q),
+        offices=await _office_filter(session, _storable("office", query.office) or None),
+        resident=_storable("resident", query.resident) or None,
+        assigned_to=await _assignee_filter(
+            session, _storable("assigned", query.assigned), viewer_id
+        ),
         overdue_on=(today or utcnow().date()) if query.overdue else None,
         awaiting_precheck=query.precheck,
     )

@@ -6,7 +6,7 @@ using `app.api.repository.list_requests` and its cursor, plus an optional submis
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -62,17 +62,11 @@ class ExportRow:
 
 
 def _filter(catalog: Catalog, query: ExportQuery) -> RequestFilter:
-    """The same RequestFilter `api_service.list_page` builds for the queue (InvalidQuery if bad)."""
-    text = query.q.strip() or None
-    return RequestFilter(
-        statuses=api_service.parse_statuses(query.status),
-        service=query.service or None,
-        offices=query.offices,
-        text=text,
-        # The queue's own phone-number reading (0812… / +62 812…), not a copy of it.
-        digits=api_service.search_digits(text) if text else None,
-        nik_keys=catalog.nik_field_keys(),
+    """The queue's own filters (InvalidQuery if bad), limited to the chosen office's subtree."""
+    shared = api_service.search_filter(
+        catalog, status=query.status, service=query.service, q=query.q
     )
+    return replace(shared, offices=query.offices)
 
 
 def _local(at: datetime | None, tz: ZoneInfo) -> datetime | None:

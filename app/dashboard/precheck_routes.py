@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
 
 from app.api import service as api_service
+from app.api.deps import Viewer
 from app.dashboard.auth_routes import checked_form
 from app.dashboard.deps import (
     PREFIX,
@@ -26,6 +28,7 @@ from app.dashboard.precheck_views import PrecheckDraft
 from app.dashboard.router import render_request
 from app.requests import precheck
 from app.requests.precheck import PrecheckError
+from app.runtime import Runtime
 from app.storage.db import utcnow
 
 router = APIRouter()
@@ -62,6 +65,30 @@ def checked_items(form: FormData) -> dict[str, tuple[str, str | None]]:
     return items
 
 
+async def _refused(
+    request: Request,
+    db: AsyncSession,
+    runtime: Runtime,
+    viewer: Viewer,
+    ticket: str,
+    lang: str,
+    exc: PrecheckError,
+    draft: PrecheckDraft | None = None,
+) -> Response:
+    """The request page again with the reason, and what the village typed if there was a form."""
+    return await render_request(
+        request,
+        db,
+        runtime,
+        viewer,
+        ticket,
+        lang,
+        error=f"precheck_err_{exc.code}",
+        status_code=STATUS_OF_ERROR[exc.code],
+        precheck_draft=draft,
+    )
+
+
 @router.post("/requests/{ticket}/precheck")
 async def save_precheck(
     request: Request,
@@ -90,17 +117,8 @@ async def save_precheck(
             now=utcnow(),
         )
     except PrecheckError as exc:
-        return await render_request(
-            request,
-            db,
-            runtime,
-            viewer,
-            ticket,
-            lang,
-            error=f"precheck_err_{exc.code}",
-            status_code=STATUS_OF_ERROR[exc.code],
-            precheck_draft=PrecheckDraft(items, note),
-        )
+        draft = PrecheckDraft(items, note)
+        return await _refused(request, db, runtime, viewer, ticket, lang, exc, draft)
     return RedirectResponse(f"{PREFIX}/requests/{ticket}?done=prechecked", status_code=303)
 
 
@@ -128,14 +146,5 @@ async def forward_precheck(
             ip=client_ip(request),
         )
     except PrecheckError as exc:
-        return await render_request(
-            request,
-            db,
-            runtime,
-            viewer,
-            ticket,
-            lang,
-            error=f"precheck_err_{exc.code}",
-            status_code=STATUS_OF_ERROR[exc.code],
-        )
+        return await _refused(request, db, runtime, viewer, ticket, lang, exc)
     return RedirectResponse(f"{PREFIX}/requests/{ticket}?done=forwarded", status_code=303)

@@ -15,10 +15,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api import repository as api_repository
 from app.api import service as api_service
 from app.api.deps import Viewer
-from app.api.documents import MAX_DOCUMENT_ID
+from app.api.documents import open_visible
 from app.dashboard import repository, views
 from app.dashboard.auth_routes import checked_form
 from app.dashboard.deps import (
@@ -40,7 +39,6 @@ from app.runtime import Runtime
 from app.storage.db import utcnow
 from app.storage.locker.errors import LockerError
 from app.storage.locker.models import AccessAction
-from app.storage.locker.service import read_document
 
 router = APIRouter()
 
@@ -89,8 +87,6 @@ async def queue(
     )
     error, code = None, 200
     try:
-        if any("\x00" in value for value in filters.values()):
-            raise api_service.InvalidQuery("q", "a filter cannot hold a NUL character")
         page = await api_service.list_page(
             db, runtime.catalog, viewer.scope, query, viewer_id=viewer.operator.id, today=today
         )
@@ -254,34 +250,21 @@ async def document_content(
     document_id: int, viewer: ViewerDep, db: DbDep, runtime: RuntimeDep
 ) -> Response:
     """A document shown in the page or opened in a tab; every view is audited ("dashboard")."""
-    if not 1 <= document_id <= MAX_DOCUMENT_ID:
-        raise PageNotFound
-    if not await api_repository.document_visible(db, viewer.scope, document_id):
-        raise PageNotFound
     try:
-        document, chunks = await read_document(
-            db,
-            runtime.store,
-            document_id,
-            actor=viewer.actor,
-            reason=AUDIT_REASON,
-            action=AccessAction.VIEW,
+        opened = await open_visible(
+            db, runtime.store, viewer, document_id, reason=AUDIT_REASON, action=AccessAction.VIEW
         )
-        first = await anext(chunks, b"")
     except LockerError:
         raise PageNotFound from None
+    if opened is None:
+        raise PageNotFound
+    document, content = opened
     mime_type = document.mime_type if document.mime_type in _INLINE_TYPES else None
     disposition = "inline" if mime_type else "attachment"
     headers = {
         "Content-Disposition": f'{disposition}; filename="document-{document.id}"',
         "Cache-Control": "private, no-store",
     }
-
-    async def body() -> Any:
-        yield first
-        async for chunk in chunks:
-            yield chunk
-
     return StreamingResponse(
-        body(), media_type=mime_type or "application/octet-stream", headers=headers
+        content, media_type=mime_type or "application/octet-stream", headers=headers
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -30,15 +31,22 @@ class Api:
         return runtime
 
 
-@pytest.fixture
-async def api(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
-) -> AsyncIterator[Api]:
+@asynccontextmanager
+async def running(settings: Settings) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    """The app (no workers) with its lifespan run, behind an in-process client."""
     app = create_app(settings, run_workers=False)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://loket.test") as client:
-            yield Api(app, client, sessionmaker)
+            yield app, client
+
+
+@pytest.fixture
+async def api(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[Api]:
+    async with running(settings) as (app, client):
+        yield Api(app, client, sessionmaker)
 
 
 @pytest.fixture

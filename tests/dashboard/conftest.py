@@ -1,20 +1,22 @@
-"""The app in sandbox mode behind an httpx client, the office tree, and a dashboard sign-in."""
+"""The app in sandbox mode behind an httpx client, the office tree, and a dashboard sign-in.
+
+`world` (the office tree and its operators) is the API tests' fixture, re-exported here.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Settings
-from app.main import create_app
-from app.runtime import Runtime
-from tests.api.factories import PASSWORD, World, build_world
+from tests.api.conftest import Api, running, world
+from tests.api.factories import PASSWORD
+
+__all__ = ["Dashboard", "csrf_of", "dash", "world"]
 
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -26,18 +28,8 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
-@dataclass
-class Dashboard:
+class Dashboard(Api):
     """The running app, a browser-like client (cookies kept), and the database."""
-
-    app: FastAPI
-    client: httpx.AsyncClient
-    sessionmaker: async_sessionmaker[AsyncSession]
-
-    @property
-    def runtime(self) -> Runtime:
-        runtime: Runtime = self.app.state.runtime
-        return runtime
 
     async def login_token(self) -> str:
         page = await self.client.get("/dashboard/login")
@@ -64,13 +56,5 @@ class Dashboard:
 async def dash(
     settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> AsyncIterator[Dashboard]:
-    app = create_app(settings, run_workers=False)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://loket.test") as client:
-            yield Dashboard(app, client, sessionmaker)
-
-
-@pytest.fixture
-async def world(sessionmaker: async_sessionmaker[AsyncSession]) -> World:
-    return await build_world(sessionmaker)
+    async with running(settings) as (app, client):
+        yield Dashboard(app, client, sessionmaker)
