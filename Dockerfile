@@ -5,7 +5,6 @@ FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md alembic.ini ./
 COPY app ./app
-COPY migrations ./migrations
 RUN python -m venv /opt/loket \
     && /opt/loket/bin/pip install --no-cache-dir --upgrade pip \
     && /opt/loket/bin/pip install --no-cache-dir .
@@ -16,12 +15,9 @@ ENV PATH=/opt/loket/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     LOKET_VAR_DIR=/var/lib/loket \
     LOCKER_URL=file:/var/lib/loket/locker \
-    LOKET_MIGRATIONS_DIR=/opt/loket/migrations \
     DATABASE_URL=sqlite+aiosqlite:////var/lib/loket/loket.db
 RUN useradd --system --uid 10001 --home-dir /var/lib/loket --create-home loket
 COPY --from=build /opt/loket /opt/loket
-# Alembic's scripts are read from the source tree layout: keep them beside the installed package.
-COPY --from=build /src/migrations /opt/loket/migrations
 WORKDIR /var/lib/loket
 USER loket
 EXPOSE 8000

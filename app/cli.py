@@ -19,11 +19,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.config import ConfigError, Settings, load_settings
 from app.flows.catalog import CatalogInvalid
+from app.locker.cli import register as register_locker_commands
 from app.notifications.cli import register as register_template_commands
 from app.observability import configure_logging
 from app.operators.cli import register as register_operator_commands
 from app.outbox.cli import register as register_outbox_commands
-from app.storage.locker.cli import register as register_locker_commands
 
 
 class CommandError(Exception):
@@ -101,7 +101,7 @@ def cmd_catalog_check(args: argparse.Namespace) -> None:
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
-    from app.storage import migrate
+    from app.db import migrate
 
     settings = _settings()
     try:

@@ -14,7 +14,7 @@ from app.runtime import Runtime
 async def unit_of_work_session(runtime: Runtime) -> AsyncIterator[AsyncSession]:
     """One unit of work per HTTP call: committed before the response, rolled back on error.
 
-    Unlike `app.storage.db.unit_of_work`, the code inside may commit on its own (the locker
+    Unlike `app.db.unit_of_work`, the code inside may commit on its own (the locker
     commits its audit row before serving a file); whatever is left is committed at the end.
     """
     async with runtime.sessionmaker() as session:

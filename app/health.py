@@ -6,8 +6,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from app.db.migrate import is_at_head
 from app.observability import REGISTRY
-from app.storage.migrate import is_at_head
 
 router = APIRouter(tags=["health"])
 

@@ -2,16 +2,16 @@
 
 from app.audit.models import AuditEvent
 from app.conversations.models import Conversation
+from app.db import Base
 from app.feedback.models import Complaint, SurveyResponse
 from app.inbox.models import InboundEvent
 from app.intake.models import MediaJob
+from app.locker.models import Blob, Document, DocumentAccess
 from app.offices.models import Office
 from app.operators.models import ApiToken, Operator
 from app.outbox.models import OutboundMessage, SendHalt
 from app.requests.models import Request, RequestDocument, RequestEvent, TicketCounter
 from app.residents.models import Resident
-from app.storage.db import Base
-from app.storage.locker.models import Blob, Document, DocumentAccess
 
 __all__ = [
     "ApiToken",

@@ -12,13 +12,13 @@ from app.bot.sandbox import SandboxSink
 from app.bot.sandbox_media import SandboxMedia
 from app.bot.sender import MessageSender
 from app.config import Settings
+from app.db import create_engine, create_sessionmaker
 from app.flows.catalog import Catalog, load_catalog
 from app.flows.intents import use_catalog
 from app.inbox.ingest import IngestBatcher
-from app.storage.db import create_engine, create_sessionmaker
-from app.storage.locker.factory import store_from_settings
-from app.storage.locker.fetch import MediaSource
-from app.storage.locker.store import BlobStore
+from app.locker.factory import store_from_settings
+from app.locker.fetch import MediaSource
+from app.locker.store import BlobStore
 
 
 @dataclass

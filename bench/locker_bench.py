@@ -177,14 +177,14 @@ class HttpGraph:
         self.base, self.client = base, client
 
     async def get_media(self, media_id: str):  # type: ignore[no-untyped-def]
-        from app.storage.locker import MediaInfo
+        from app.locker import MediaInfo
 
         answer = (await self.client.get(f"{self.base}/v25.0/{media_id}")).json()
         return MediaInfo(answer["url"], answer["mime_type"], answer["sha256"], answer["file_size"])
 
     @asynccontextmanager
     async def stream_media(self, url: str) -> AsyncIterator[AsyncIterator[bytes]]:
-        from app.storage.locker import MediaUrlExpired
+        from app.locker import MediaUrlExpired
 
         headers = {"Authorization": f"Bearer {TOKEN}"}
         async with self.client.stream("GET", url, headers=headers) as response:
@@ -199,12 +199,11 @@ Row = tuple[str, float, int, float]
 
 async def run_all(work: Path, graph_port: int, moto_port: int) -> list[Row]:
     """The baseline, then one ingest per locker target; each measured on its own."""
+    from app.db import create_engine, create_sessionmaker, migrate
+    from app.locker import BlobStore, DocumentRequirement, LockerPolicy, ingest_media
+    from app.locker.factory import open_store
+    from app.locker.s3_backend import S3Backend
     from app.residents.models import Resident
-    from app.storage import migrate
-    from app.storage.db import create_engine, create_sessionmaker
-    from app.storage.locker import BlobStore, DocumentRequirement, LockerPolicy, ingest_media
-    from app.storage.locker.factory import open_store
-    from app.storage.locker.s3_backend import S3Backend
 
     url = f"sqlite+aiosqlite:///{work / 'bench.db'}"
     await asyncio.to_thread(migrate.upgrade, url)

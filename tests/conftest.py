@@ -18,9 +18,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.config import Settings
+from app.db import create_engine, create_sessionmaker, migrate
 from app.models import Base
-from app.storage import migrate
-from app.storage.db import create_engine, create_sessionmaker
 
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 # Recorded Meta webhook payloads (copied from the shared research folder; see SOURCES.md there).

@@ -11,12 +11,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
+from app.db import create_engine, migrate
 from app.models import Base
-from app.storage import migrate
-from app.storage.db import create_engine
 from tests.conftest import _backend, _pg_admin
 
-# Alembic runs its own event loop (migrations/env.py), so these tests call it from a thread.
+# Alembic runs its own event loop (app/db/migrations/env.py), so these tests call it from a thread.
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api import repository
 from app.api.deps import Viewer, not_found
-from app.storage.locker.errors import LockerError
-from app.storage.locker.models import AccessAction, Document
-from app.storage.locker.service import read_document
-from app.storage.locker.store import BlobStore
+from app.locker.errors import LockerError
+from app.locker.models import AccessAction, Document
+from app.locker.service import read_document
+from app.locker.store import BlobStore
 
 # What the locker accepts (images and PDFs); anything older or odd is served as bytes.
 CONTENT_TYPES = ("image/jpeg", "image/png", "application/pdf", "application/octet-stream")

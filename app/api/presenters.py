@@ -23,9 +23,9 @@ from app.api.schemas import (
     VariantOut,
 )
 from app.flows.catalog import Catalog, Service
+from app.locker.models import Document
 from app.requests.models import Request, RequestDocument, RequestEvent
 from app.residents.models import Resident
-from app.storage.locker.models import Document
 
 # Validators whose answers identify a person or a family: NIK and KK numbers.
 IDENTITY_VALIDATORS = frozenset({"nik", "kk"})

@@ -13,12 +13,12 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.locker.models import Document
 from app.operators.service import Scope
 from app.requests.models import Request, RequestDocument, RequestEvent
 from app.requests.status import FINAL
 from app.requests.visibility import awaiting_precheck, visible
 from app.residents.models import Resident
-from app.storage.locker.models import Document
 
 
 @dataclass(frozen=True)

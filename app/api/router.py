@@ -33,9 +33,9 @@ from app.api.schemas import (
     StorableText,
     TransitionIn,
 )
+from app.db import utcnow
 from app.requests import lifecycle
 from app.requests.service import TransitionNotAllowed
-from app.storage.db import utcnow
 
 
 def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.api import presenters, repository
 from app.api.repository import Position, RequestFilter
 from app.api.schemas import RequestOut, RequestPageOut
+from app.db import utcnow
 from app.flows.catalog import Catalog
 from app.offices import repository as offices
 from app.offices import service as office_service
@@ -22,7 +23,6 @@ from app.operators.service import Scope
 from app.requests.models import Request
 from app.requests.status import RequestStatus
 from app.residents.models import Resident
-from app.storage.db import utcnow
 
 # A ticket is capital letters, digits and dashes (contract §5); anything else names nothing.
 TICKET = re.compile(r"^[A-Z0-9-]{1,40}$")

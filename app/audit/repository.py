@@ -21,10 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.audit.models import AuditEvent
+from app.locker.models import DocumentAccess
 from app.offices.models import Office
 from app.operators.service import Scope
 from app.requests.models import Request, RequestDocument, RequestEvent
-from app.storage.locker.models import DocumentAccess
 
 Ts = TypeVarTuple("Ts")
 

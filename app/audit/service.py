@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.models import AuditEvent
-from app.storage.db import utcnow
+from app.db import utcnow
 
 
 class AuditAction(enum.StrEnum):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from app.storage.locker import MediaGone, MediaUrlExpired
+from app.locker import MediaGone, MediaUrlExpired
 
 
 class GraphError(Exception):

@@ -18,7 +18,7 @@ from typing import Any
 from app.bot import messages
 from app.bot.errors import GraphError
 from app.bot.sender import SendResult
-from app.storage.db import utcnow
+from app.db import utcnow
 
 KIND_MESSAGE = "message"
 KIND_READ = "read"

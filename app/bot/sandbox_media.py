@@ -8,7 +8,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from app.storage.locker.fetch import MediaGone, MediaInfo
+from app.locker.fetch import MediaGone, MediaInfo
 
 CHUNK = 64 * 1024
 KEEP = 200  # uploads remembered; Meta keeps webhook media 7 days, the simulator needs minutes

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import AuditAction, record
 from app.conversations.models import Conversation
+from app.db import is_postgres
 from app.flows.inputs import OperatorEvent
 from app.inbox.internal import queue_input
 from app.inbox.models import InboundEvent
@@ -33,7 +34,6 @@ from app.requests import lifecycle
 from app.requests.models import Request
 from app.requests.visibility import visible
 from app.residents.models import Resident
-from app.storage.db import is_postgres
 
 if TYPE_CHECKING:
     from app.runtime import Runtime

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.conversations.models import Conversation
+from app.db import is_postgres, unit_of_work
 from app.flows.inputs import TimeoutInput
 from app.inbox.internal import queue_input
-from app.storage.db import is_postgres, unit_of_work
 
 BATCH = 200
 

@@ -25,6 +25,7 @@ from app.config import Settings
 from app.conversations import effects, handoff
 from app.conversations.context import build_context
 from app.conversations.models import Conversation
+from app.db import utcnow
 from app.flows.catalog import Catalog
 from app.flows.engine import Engine
 from app.flows.inputs import ChoiceInput, Input, parse_input
@@ -34,7 +35,6 @@ from app.notifications import service as notifications
 from app.outbox import service as outbox
 from app.outbox.statuses import apply_status
 from app.residents.models import Resident
-from app.storage.db import utcnow
 
 if TYPE_CHECKING:
     from app.runtime import Runtime

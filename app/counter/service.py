@@ -26,6 +26,8 @@ from app.counter.uploads import Files, check_files, files_of
 from app.flows.catalog import Catalog, Service
 from app.intake import service as intake_service
 from app.intake.service import requirement_for
+from app.locker.models import DocumentStatus
+from app.locker.upload import store_upload
 from app.notifications import service as notifications
 from app.notifications.catalog import text
 from app.offices.models import Office
@@ -36,8 +38,6 @@ from app.requests.service import AttachedDocument
 from app.residents.models import Resident
 from app.residents.repository import resolve_residents
 from app.runtime import Runtime
-from app.storage.locker.models import DocumentStatus
-from app.storage.locker.upload import store_upload
 
 CHANNEL = "counter"
 TEMPLATE = "loket_permohonan_dicatat"

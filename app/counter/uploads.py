@@ -14,9 +14,9 @@ from starlette.datastructures import FormData, UploadFile
 from app.counter.forms import FieldError, FormDocument
 from app.flows.catalog import Catalog, DocumentSpec
 from app.intake.service import requirement_for
-from app.storage.locker.policy import LockerPolicy, MiB
-from app.storage.locker.reasons import Reason, human_size
-from app.storage.locker.upload import UPLOAD_MAX_BYTES, check_upload
+from app.locker.policy import LockerPolicy, MiB
+from app.locker.reasons import Reason, human_size
+from app.locker.upload import UPLOAD_MAX_BYTES, check_upload
 
 # All files of one request together; a single file is capped by the locker (10 MB).
 MAX_TOTAL_BYTES = 40 * MiB

@@ -44,10 +44,10 @@ from app.dashboard.deps import (
 from app.dashboard.i18n import translate
 from app.dashboard.security import CsrfFailed
 from app.dashboard.texts import MESSAGES
+from app.db import utcnow
 from app.flows.catalog import Service
+from app.locker.reasons import human_size
 from app.runtime import Runtime
-from app.storage.db import utcnow
-from app.storage.locker.reasons import human_size
 
 router = APIRouter()
 

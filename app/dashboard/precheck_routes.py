@@ -26,10 +26,10 @@ from app.dashboard.deps import (
 )
 from app.dashboard.precheck_views import PrecheckDraft
 from app.dashboard.router import render_request
+from app.db import utcnow
 from app.requests import precheck
 from app.requests.precheck import PrecheckError
 from app.runtime import Runtime
-from app.storage.db import utcnow
 
 router = APIRouter()
 

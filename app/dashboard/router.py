@@ -31,14 +31,14 @@ from app.dashboard.deps import (
 )
 from app.dashboard.precheck_views import PrecheckDraft, precheck_panel
 from app.dashboard.transitions import TransitionForm, run_transition
+from app.db import utcnow
+from app.locker.errors import LockerError
+from app.locker.models import AccessAction
 from app.requests import lifecycle
 from app.requests.models import Request as RequestRow
 from app.requests.status import RequestStatus
 from app.residents.models import Resident
 from app.runtime import Runtime
-from app.storage.db import utcnow
-from app.storage.locker.errors import LockerError
-from app.storage.locker.models import AccessAction
 
 router = APIRouter()
 

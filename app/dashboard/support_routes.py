@@ -29,11 +29,11 @@ from app.dashboard.deps import (
 )
 from app.dashboard.i18n import translate
 from app.dashboard.views import chat_of
+from app.db import utcnow
 from app.feedback import repository as complaints
 from app.feedback import service as feedback
 from app.notifications.service import window_open
 from app.runtime import Runtime
-from app.storage.db import utcnow
 
 router = APIRouter()
 

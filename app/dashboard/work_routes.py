@@ -12,10 +12,10 @@ from fastapi.responses import RedirectResponse, Response
 from app.dashboard.auth_routes import checked_form
 from app.dashboard.deps import PREFIX, DbDep, LanguageDep, RuntimeDep, ViewerDep, client_ip
 from app.dashboard.router import handled_request, precheck_only, render_request
+from app.db import utcnow
 from app.operators import repository as operators_repo
 from app.operators.models import Operator
 from app.requests import work
-from app.storage.db import utcnow
 
 router = APIRouter()
 

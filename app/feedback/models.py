@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Float, ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.storage.db import Base, BigIntPK, UTCDateTime, utcnow
+from app.db import Base, BigIntPK, UTCDateTime, utcnow
 
 COMPLAINT_OPEN = "open"
 COMPLAINT_CLOSED = "closed"

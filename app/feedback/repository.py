@@ -15,11 +15,11 @@ from sqlalchemy import ColumnElement, ScalarSelect, Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from app.db import is_postgres
 from app.feedback.models import COMPLAINT_CLOSED, COMPLAINT_OPEN, Complaint, SurveyResponse
 from app.operators.service import Scope
 from app.requests.models import Request
 from app.residents.models import Resident
-from app.storage.db import is_postgres
 
 MAX_LISTED = 100
 _T = TypeVar("_T")

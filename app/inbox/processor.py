@@ -20,9 +20,9 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
+from app.db import is_postgres, unit_of_work, utcnow
 from app.inbox.models import InboundEvent
 from app.observability import INBOX_LAG, INBOX_PENDING
-from app.storage.db import is_postgres, unit_of_work, utcnow
 
 log = structlog.get_logger(__name__)
 

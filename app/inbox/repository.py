@@ -11,10 +11,10 @@ from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db import utcnow
 from app.inbox.models import KIND_MESSAGE, InboundEvent
 from app.residents.models import Resident
 from app.residents.repository import IdentityKey, ResidentIdentity, resolve_residents
-from app.storage.db import utcnow
 
 # Rows per INSERT statement: 8 parameters each stays far below SQLite's variable limit.
 _ROWS_PER_STATEMENT = 200

@@ -16,12 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.flows.catalog import Catalog, DocumentSpec
 from app.flows.context import StoredDocument
 from app.intake.models import MediaJob
+from app.locker import repository as locker_repo
+from app.locker import service as locker
+from app.locker.models import Document, DocumentStatus
+from app.locker.policy import DocumentRequirement
 from app.requests.models import RequestDocument
 from app.requests.service import AttachedDocument
-from app.storage.locker import repository as locker_repo
-from app.storage.locker import service as locker
-from app.storage.locker.models import Document, DocumentStatus
-from app.storage.locker.policy import DocumentRequirement
 
 
 def media_kind_of(mime_type: str | None) -> str:

@@ -18,17 +18,17 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
+from app.db import is_postgres, unit_of_work, utcnow
 from app.flows.catalog import Catalog
 from app.flows.inputs import DocumentChecked
 from app.inbox.internal import queue_input
 from app.intake.models import MediaJob
 from app.intake.service import requirement_for
-from app.storage.db import is_postgres, unit_of_work, utcnow
-from app.storage.locker import service as locker
-from app.storage.locker.fetch import MediaSource
-from app.storage.locker.models import DocumentStatus
-from app.storage.locker.policy import LockerPolicy
-from app.storage.locker.store import BlobStore
+from app.locker import service as locker
+from app.locker.fetch import MediaSource
+from app.locker.models import DocumentStatus
+from app.locker.policy import LockerPolicy
+from app.locker.store import BlobStore
 
 log = structlog.get_logger(__name__)
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.storage.db import Base, BigIntPK, UTCDateTime, utcnow
+from app.db import Base, BigIntPK, UTCDateTime, utcnow
 
 
 class OfficeLevel(enum.StrEnum):

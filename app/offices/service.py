@@ -8,9 +8,9 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db import utcnow
 from app.offices import repository
 from app.offices.models import Office, OfficeLevel
-from app.storage.db import utcnow
 
 # Codes are typed by administrators on the command line and shown in the API: keep them plain.
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")

@@ -54,9 +54,9 @@ def run_unit_of_work(settings: Settings, work: Callable[[AsyncSession], Awaitabl
     """Run `work` in one transaction on the configured database; domain errors → CommandError."""
     from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+    from app.db import create_engine, create_sessionmaker, unit_of_work
     from app.offices.service import OfficeError
     from app.operators.service import OperatorError
-    from app.storage.db import create_engine, create_sessionmaker, unit_of_work
 
     async def main() -> T:
         engine = create_engine(settings.database_url)
@@ -162,8 +162,8 @@ def cmd_token_revoke(args: argparse.Namespace) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
+    from app.db import utcnow
     from app.operators.demo import seed_demo
-    from app.storage.db import utcnow
 
     settings = _settings()
     if not settings.sandbox:

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.storage.db import Base, BigIntPK, UTCDateTime, utcnow
+from app.db import Base, BigIntPK, UTCDateTime, utcnow
 
 
 class OperatorRole(enum.StrEnum):

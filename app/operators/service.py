@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db import utcnow
 from app.offices import repository as offices
 from app.offices import service as office_service
 from app.offices.models import OfficeLevel
 from app.operators import auth, repository
 from app.operators.models import ApiToken, Operator, OperatorRole
-from app.storage.db import utcnow
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 # A non-admin role works at an office of exactly this level.

@@ -6,8 +6,8 @@ import argparse
 import asyncio
 
 from app.config import Settings
+from app.db import create_engine, create_sessionmaker, unit_of_work
 from app.outbox import service
-from app.storage.db import create_engine, create_sessionmaker, unit_of_work
 
 
 def _settings() -> Settings:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.storage.db import Base, BigIntPK, JSONType, UTCDateTime, utcnow
+from app.db import Base, BigIntPK, JSONType, UTCDateTime, utcnow
 
 
 class OutboxState(enum.StrEnum):

@@ -14,9 +14,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db import is_postgres
 from app.outbox.models import OutboundMessage, OutboxState, SendHalt
 from app.residents.models import Resident
-from app.storage.db import is_postgres
 
 
 async def get_message(

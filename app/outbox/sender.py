@@ -28,10 +28,10 @@ from app.bot.errors import GraphError, GraphNetworkError
 from app.bot.messages import address_body, is_status_body
 from app.bot.sender import MessageSender, SendResult
 from app.config import Settings
+from app.db import unit_of_work, utcnow
 from app.observability import OUTBOX_DEPTH, SEND_OUTCOMES
 from app.outbox import repository, retry
 from app.outbox.models import OutboundMessage, OutboxState
-from app.storage.db import unit_of_work, utcnow
 
 log = structlog.get_logger(__name__)
 

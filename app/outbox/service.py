@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.bot.messages import is_status_body
+from app.db import utcnow
 from app.outbox import repository
 from app.outbox.models import DeliveryStatus, OutboundMessage, OutboxState
 from app.residents.models import Resident
-from app.storage.db import utcnow
 
 KIND_READ = "read"
 KIND_TYPING = "typing"

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.service import AuditAction, record
 from app.flows.inputs import OperatorEvent, SurveyStart
 from app.inbox.internal import queue_input
+from app.locker import service as locker
 from app.notifications import service as notifications
 from app.notifications.catalog import text
 from app.offices.models import Office
@@ -29,7 +30,6 @@ from app.requests import service as requests
 from app.requests.models import Request, RequestEvent
 from app.requests.status import FINAL, RequestStatus
 from app.residents.models import Resident
-from app.storage.locker import service as locker
 
 if TYPE_CHECKING:
     from app.runtime import Runtime

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.storage.db import Base, BigIntPK, JSONType, UTCDateTime, utcnow
+from app.db import Base, BigIntPK, JSONType, UTCDateTime, utcnow
 
 
 class Request(Base):

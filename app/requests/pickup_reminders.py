@@ -18,13 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
+from app.db import is_postgres, unit_of_work
 from app.notifications import service as notifications
 from app.notifications.catalog import text
 from app.requests.calendar import add_working_days
 from app.requests.models import EVENT_PICKUP_REMINDER, Request, RequestEvent
 from app.requests.status import RequestStatus
 from app.residents.models import Resident
-from app.storage.db import is_postgres, unit_of_work
 
 if TYPE_CHECKING:
     from app.runtime import Runtime

@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db import is_postgres
 from app.offices.models import Office
 from app.requests.models import Request, RequestDocument, RequestEvent, TicketCounter
 from app.requests.status import OPEN, RequestStatus
-from app.storage.db import is_postgres
 
 
 async def next_serial(session: AsyncSession, *, prefix: str, day: str) -> int:

@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db import utcnow
 from app.requests import repository, routing
 from app.requests.models import Request, RequestDocument, RequestEvent
 from app.requests.status import RequestStatus, transition_error
-from app.storage.db import utcnow
 
 
 class TransitionNotAllowed(Exception):

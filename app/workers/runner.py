@@ -15,14 +15,14 @@ import structlog
 
 from app.conversations.reminders import queue_timeouts
 from app.conversations.service import build_event_handler
+from app.db import utcnow
+from app.db.migrate import is_at_head
 from app.inbox.processor import InboundProcessor
 from app.intake.worker import MediaWorker
+from app.locker.purge import purge
 from app.outbox.sender import OutboxSender
 from app.requests.pickup_reminders import send_due_reminders
 from app.runtime import Runtime
-from app.storage.db import utcnow
-from app.storage.locker.purge import purge
-from app.storage.migrate import is_at_head
 
 log = structlog.get_logger(__name__)
 

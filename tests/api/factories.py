@@ -21,15 +21,15 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.db import unit_of_work
+from app.locker.models import Document, DocumentStatus
+from app.locker.store import BlobStore
 from app.offices.service import NewOffice, create_office
 from app.operators import service as operators
 from app.operators.auth import hash_password
 from app.operators.models import Operator
 from app.requests.models import Request, RequestDocument, RequestEvent
 from app.residents.models import Resident
-from app.storage.db import unit_of_work
-from app.storage.locker.models import Document, DocumentStatus
-from app.storage.locker.store import BlobStore
 
 START = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
 OFFICES = [

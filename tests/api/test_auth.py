@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, update
 
+from app.db import unit_of_work
 from app.operators import service as operators
 from app.operators.models import ApiToken, Operator
-from app.storage.db import unit_of_work
 from tests.api.conftest import Api
 from tests.api.factories import World
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
+from app.db import unit_of_work
+from app.locker.models import Document, DocumentAccess
 from app.requests.models import Request, RequestDocument
 from app.residents.models import Resident
-from app.storage.db import unit_of_work
-from app.storage.locker.models import Document, DocumentAccess
 from tests.api.conftest import Api
 from tests.api.factories import START, World, add_document, seed_requests
 

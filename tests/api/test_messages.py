@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
+from app.db import unit_of_work, utcnow
 from app.outbox.models import OutboundMessage
 from app.requests.models import RequestEvent
 from app.residents.models import Resident
-from app.storage.db import unit_of_work, utcnow
 from tests.api.conftest import Api
 from tests.api.factories import SITI, World, seed_requests
 

@@ -31,12 +31,12 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Settings
+from app.db import unit_of_work, utcnow
+from app.locker.factory import store_from_settings
 from app.main import create_app
 from app.offices.models import Office
 from app.requests.models import Request
 from app.residents.models import Resident
-from app.storage.db import unit_of_work, utcnow
-from app.storage.locker.factory import store_from_settings
 from tests.api.conftest import Api
 from tests.api.factories import BUDI, World, add_document, build_world, seed_requests
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from app.db import unit_of_work
 from app.requests.models import Request
 from app.residents.models import Resident
-from app.storage.db import unit_of_work
 from tests.api.conftest import Api
 from tests.api.factories import World, add_document, seed_requests
 

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
+from app.db import unit_of_work
 from app.operators.models import Operator
 from app.requests.models import Request
-from app.storage.db import unit_of_work
 from tests.api.conftest import Api
 from tests.api.factories import World, seed_requests
 

@@ -19,10 +19,10 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.audit.service import AuditAction, record
+from app.db import unit_of_work
+from app.locker.models import Document, DocumentAccess
 from app.offices.service import NewOffice, create_office
 from app.requests.models import Request, RequestDocument, RequestEvent
-from app.storage.db import unit_of_work
-from app.storage.locker.models import Document, DocumentAccess
 from tests.api.factories import World, add_request, add_resident, seed_requests
 
 

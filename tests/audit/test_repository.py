@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.audit import repository
 from app.audit.repository import AuditFilter
 from app.audit.service import AuditAction, record
+from app.db import unit_of_work
 from app.operators.service import Scope
-from app.storage.db import unit_of_work
 from tests.api.factories import World
 from tests.audit.factories import AuditTrail, at, seed_audit_trail
 

@@ -19,7 +19,7 @@ from app.bot.errors import (
     MediaUrlExpiredError,
 )
 from app.bot.sender import SendResult
-from app.storage.locker import MediaGone, MediaUrlExpired
+from app.locker import MediaGone, MediaUrlExpired
 from tests.fakes.graph import FakeGraphAPI
 
 PHOTO = b"\xff\xd8\xff\xe0" + b"synthetic jpeg bytes " * 5000  # about 100 KB, several chunks
@@ -274,9 +274,9 @@ def _addressed() -> dict[str, Any]:
 
 
 async def test_the_lockers_fetcher_works_with_this_client(fake, client, tmp_path):
-    """Structural fit with `app.storage.locker.fetch.MediaSource`, expired URL refresh included."""
-    from app.storage.locker import LockerPolicy
-    from app.storage.locker.fetch import Downloaded, FetchFailed, download_media
+    """Structural fit with `app.locker.fetch.MediaSource`, expired URL refresh included."""
+    from app.locker import LockerPolicy
+    from app.locker.fetch import Downloaded, FetchFailed, download_media
 
     fake.add_media("m6", PHOTO, sha256_as="base64", file_size_as="str", expire_first_url=True)
     policy = LockerPolicy(spool_dir=tmp_path)

@@ -10,10 +10,10 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Settings
+from app.db import unit_of_work
+from app.locker.factory import store_from_settings
 from app.offices.models import Office
 from app.outbox.models import OutboundMessage
-from app.storage.db import unit_of_work
-from app.storage.locker.factory import store_from_settings
 from tests.api.factories import (
     PASSWORD,
     add_document,

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.conversations.models import Conversation
+from app.db import unit_of_work, utcnow
 from app.feedback.models import Complaint
-from app.storage.db import unit_of_work, utcnow
 from tests.api.factories import PASSWORD, add_request, add_resident, build_world, ktp_fields
 from tests.browser.conftest import screenshot_path
 

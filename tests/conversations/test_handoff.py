@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from app.audit.models import AuditEvent
 from app.conversations import handoff
 from app.conversations.models import Conversation
+from app.db import unit_of_work
 from app.inbox.models import InboundEvent
-from app.storage.db import unit_of_work
 from tests.conversations.conftest import Loket
 from tests.conversations.test_ktp_request import Resident
 

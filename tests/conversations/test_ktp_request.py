@@ -12,8 +12,8 @@ from PIL import Image, ImageDraw
 from sqlalchemy import select
 
 from app.intake.models import MediaJob
+from app.locker.models import Document
 from app.requests.models import Request, RequestDocument, RequestEvent
-from app.storage.locker.models import Document
 from tests.conversations.conftest import Loket
 from tests.conversations.test_live_mode import NUMBER
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.conversations.models import Conversation
 from app.conversations.reminders import queue_timeouts
-from app.storage.db import unit_of_work
+from app.db import unit_of_work
 from tests.conversations.conftest import Loket
 from tests.conversations.test_live_mode import text_message
 

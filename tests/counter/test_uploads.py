@@ -15,15 +15,15 @@ from app.counter.forms import FieldError, build_form, check_answers
 from app.counter.uploads import MAX_TOTAL_BYTES, TOTAL, check_files, files_of
 from app.flows.catalog import Catalog, shipped_catalog
 from app.intake.service import requirement_for
-from app.storage.locker.file_backend import FileBackend
-from app.storage.locker.models import DocumentStatus
-from app.storage.locker.policy import DocumentRequirement, MiB
-from app.storage.locker.reasons import Reason, Verdict
-from app.storage.locker.store import BlobStore
-from app.storage.locker.upload import UPLOAD_MAX_BYTES, check_upload, store_upload
+from app.locker.file_backend import FileBackend
+from app.locker.models import DocumentStatus
+from app.locker.policy import DocumentRequirement, MiB
+from app.locker.reasons import Reason, Verdict
+from app.locker.store import BlobStore
+from app.locker.upload import UPLOAD_MAX_BYTES, check_upload, store_upload
 from tests.api.factories import add_resident
 from tests.counter.support import blank_jpeg, photo, text_as_pdf, uploaded
-from tests.storage.locker.samples import pdf, sharp_png
+from tests.locker.samples import pdf, sharp_png
 
 TODAY = date(2026, 11, 20)
 KK = DocumentRequirement(key="kk", kinds=("image", "pdf"))

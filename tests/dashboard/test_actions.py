@@ -7,10 +7,10 @@ from typing import Any
 from sqlalchemy import select, update
 
 from app.audit.models import AuditEvent
+from app.db import unit_of_work
 from app.outbox.models import OutboundMessage
 from app.requests.lifecycle import _code_hash
 from app.requests.models import Request, RequestEvent
-from app.storage.db import unit_of_work
 from tests.api.factories import World, seed_requests
 from tests.dashboard.conftest import Dashboard
 

@@ -12,7 +12,7 @@ from sqlalchemy import delete
 from app.api import service as api_service
 from app.audit.models import AuditEvent
 from app.audit.service import AuditAction, record
-from app.storage.db import unit_of_work
+from app.db import unit_of_work
 from tests.api.factories import World
 from tests.audit.factories import AuditTrail, at, seed_audit_trail
 from tests.dashboard.conftest import Dashboard

@@ -10,12 +10,12 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.bot import messages
+from app.db import unit_of_work, utcnow
+from app.locker.models import Document
 from app.outbox.models import OutboundMessage
 from app.requests.calendar import due_date
 from app.requests.models import Request, RequestDocument, RequestEvent
 from app.residents.models import Resident
-from app.storage.db import unit_of_work, utcnow
-from app.storage.locker.models import Document
 from app.workers.runner import WorkerSet
 from tests.api.factories import World, add_request, add_resident
 from tests.counter.support import (

@@ -11,7 +11,7 @@ import re
 from datetime import datetime, timedelta
 from html import unescape
 
-from app.storage.db import unit_of_work
+from app.db import unit_of_work
 from tests.api.factories import World, add_request, add_resident
 from tests.dashboard.conftest import Dashboard
 from tests.reports.html_tables import table_rows

@@ -8,8 +8,8 @@ from fastapi import FastAPI
 from sqlalchemy import update
 from starlette.routing import Mount
 
+from app.db import unit_of_work
 from app.requests.models import Request
-from app.storage.db import unit_of_work
 from tests.api.factories import World, seed_requests
 from tests.dashboard.conftest import Dashboard
 

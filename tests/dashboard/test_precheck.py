@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 
 from app.api.router import PRECHECK_ONLY
 from app.audit.models import AuditEvent
+from app.db import unit_of_work
 from app.operators.models import Operator
 from app.requests.models import Request, RequestEvent
-from app.storage.db import unit_of_work
 from tests.api.factories import World, add_document, add_request, add_resident, seed_requests
 from tests.dashboard.conftest import Dashboard
 

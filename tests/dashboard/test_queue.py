@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import update
 
 from app.dashboard import router
+from app.db import unit_of_work
 from app.requests.models import Request
-from app.storage.db import unit_of_work
 from tests.api.factories import World, seed_requests
 from tests.dashboard.conftest import Dashboard
 

@@ -6,12 +6,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from app.db import unit_of_work, utcnow
 from app.inbox.models import KIND_MESSAGE, InboundEvent
+from app.locker.models import DocumentAccess
 from app.outbox.models import OutboundMessage
 from app.requests.models import Request
 from app.residents.models import Resident
-from app.storage.db import unit_of_work, utcnow
-from app.storage.locker.models import DocumentAccess
 from tests.api.factories import World, add_document, seed_requests
 from tests.dashboard.conftest import Dashboard
 

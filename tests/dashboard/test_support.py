@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.conversations.models import Conversation
+from app.db import unit_of_work, utcnow
 from app.inbox.models import InboundEvent
 from app.outbox.models import OutboundMessage
 from app.requests.models import RequestEvent
 from app.residents.models import Resident
-from app.storage.db import unit_of_work, utcnow
 from app.workers.runner import WorkerSet
 from tests.api.factories import BUDI, SITI, World, add_resident, seed_requests
 from tests.dashboard.conftest import Dashboard, csrf_of

@@ -9,10 +9,10 @@ import httpx
 from sqlalchemy import select, update
 
 from app.audit.models import AuditEvent
+from app.db import unit_of_work, utcnow
 from app.feedback.models import Complaint
 from app.outbox.models import OutboundMessage
 from app.residents.models import Resident
-from app.storage.db import unit_of_work, utcnow
 from tests.api.factories import BUDI, SITI, WATI, World, add_resident, seed_requests
 from tests.dashboard.conftest import Dashboard
 

@@ -7,9 +7,9 @@ from datetime import date
 
 from sqlalchemy import select, update
 
+from app.db import unit_of_work
 from app.operators.models import Operator
 from app.requests.models import Request, RequestEvent
-from app.storage.db import unit_of_work
 from tests.api.factories import World, seed_requests
 from tests.dashboard.conftest import Dashboard
 

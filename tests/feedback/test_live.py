@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.db import unit_of_work
 from app.feedback.models import Complaint, SurveyResponse
 from app.requests import lifecycle
 from app.requests.repository import get_by_ticket
 from app.requests.status import RequestStatus as S
-from app.storage.db import unit_of_work
 from tests.conversations.conftest import Loket
 from tests.conversations.test_ktp_request import WA_ID, Resident
 from tests.requests.conftest import create_request

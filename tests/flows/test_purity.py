@@ -9,7 +9,7 @@ from pathlib import Path
 
 import app.flows
 
-FORBIDDEN = ("fastapi", "sqlalchemy", "httpx", "starlette", "app.storage", "app.bot")
+FORBIDDEN = ("fastapi", "sqlalchemy", "httpx", "starlette", "app.db", "app.locker", "app.bot")
 
 
 def flows_modules() -> list[str]:

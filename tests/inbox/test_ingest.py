@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.bot.payloads import InboundUpdate
+from app.db import unit_of_work, utcnow
 from app.inbox.ingest import IngestBatcher, IngestClosedError
 from app.inbox.models import InboundEvent
 from app.inbox.repository import (
@@ -22,7 +23,6 @@ from app.inbox.repository import (
 )
 from app.residents.models import Resident
 from app.residents.repository import resolve_residents
-from app.storage.db import unit_of_work, utcnow
 
 T0 = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
 Maker = async_sessionmaker[AsyncSession]

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.db import unit_of_work
 from app.inbox import processor as processor_module
 from app.inbox.models import KIND_MESSAGE, InboundEvent
 from app.inbox.processor import InboundProcessor
 from app.residents.models import Resident
-from app.storage.db import unit_of_work
 from tests.conftest import _backend
 
 

@@ -8,13 +8,13 @@ import httpx
 from sqlalchemy import select
 
 from app.bot.client import GraphClient
+from app.db import unit_of_work
 from app.flows.catalog import load_catalog
 from app.inbox.models import InboundEvent
 from app.intake.models import MediaJob
 from app.intake.worker import MAX_JOB_ATTEMPTS, MediaWorker
+from app.locker.factory import store_from_settings
 from app.residents.models import Resident
-from app.storage.db import unit_of_work
-from app.storage.locker.factory import store_from_settings
 from tests.conversations.test_ktp_request import sharp_photo
 from tests.fakes.graph import FakeGraphAPI
 
@@ -93,7 +93,7 @@ async def test_a_job_that_keeps_failing_ends_unavailable(
     live_settings, sessionmaker, monkeypatch
 ) -> None:
     """A bug (not a bad file) in ingest: after the last try the resident is asked again."""
-    from app.storage.locker import service as locker
+    from app.locker import service as locker
 
     async def broken(*args, **kwargs):
         raise RuntimeError("boom")

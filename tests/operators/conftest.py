@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.storage import migrate
+from app.db import migrate
 from tests.conftest import _backend, _pg_admin
 
 

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from app.db import create_engine, create_sessionmaker
 from app.offices.models import Office
 from app.operators import service
 from app.operators.auth import verify_password
 from app.operators.models import ApiToken, Operator
-from app.storage.db import create_engine, create_sessionmaker
 from tests.operators.conftest import Loket
 
 

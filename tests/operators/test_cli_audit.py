@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
+from app.db import create_engine, create_sessionmaker
 from app.offices.models import Office
 from app.operators.models import ApiToken
-from app.storage.db import create_engine, create_sessionmaker
 from tests.operators.conftest import Loket
 
 

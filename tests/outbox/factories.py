@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.bot import messages
+from app.db import unit_of_work
 from app.outbox import service
 from app.outbox.models import OutboundMessage, SendHalt
 from app.residents.models import Resident
-from app.storage.db import unit_of_work
 
 START = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 _serial = itertools.count(1)

@@ -9,11 +9,11 @@ import pytest
 
 from app.bot import messages
 from app.bot.sender import SendResult
+from app.db import unit_of_work
 from app.observability import REGISTRY
 from app.outbox import service
 from app.outbox.models import OutboxState
 from app.outbox.retry import AUTH_HALT
-from app.storage.db import unit_of_work
 from tests.outbox.factories import (
     START,
     create_resident,

@@ -74,8 +74,8 @@ async def test_two_workers_keep_each_residents_order(sessionmaker, fake_graph, g
 @pytest.mark.postgres_only
 async def test_skip_locked_claims_give_disjoint_residents(sessionmaker, make_worker):
     """On PostgreSQL, two claims at once never lease the same resident."""
+    from app.db import unit_of_work
     from app.outbox import repository
-    from app.storage.db import unit_of_work
 
     people = [await create_resident(sessionmaker) for _ in range(4)]
     for person in people:

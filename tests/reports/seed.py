@@ -29,12 +29,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.db import unit_of_work
 from app.feedback.models import SurveyResponse
 from app.feedback.service import grade_for, ikm_index
 from app.operators.models import Operator
 from app.requests.models import Request, RequestEvent
 from app.residents.models import Resident
-from app.storage.db import unit_of_work
 from tests.api.factories import World, _password_hash, add_resident, ktp_fields
 
 WIB = ZoneInfo("Asia/Jakarta")

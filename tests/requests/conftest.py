@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.db import unit_of_work
 from app.requests import service as requests
 from app.requests.models import Request
 from app.residents.models import Resident
-from app.storage.db import unit_of_work
 from tests.conversations.conftest import loket  # noqa: F401  (the live app fixture)
 
 

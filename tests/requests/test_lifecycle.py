@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from app.db import unit_of_work
 from app.outbox.models import OutboundMessage
 from app.requests import lifecycle
 from app.requests.models import RequestEvent
 from app.requests.service import TransitionNotAllowed
 from app.requests.status import RequestStatus as S
-from app.storage.db import unit_of_work
 from tests.conversations.conftest import Loket
 from tests.requests.conftest import create_request, load
 

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
+from app.db import unit_of_work
 from app.outbox.models import OutboundMessage
 from app.requests import lifecycle, pickup_reminders
 from app.requests import service as requests
@@ -15,7 +16,6 @@ from app.requests.models import Request, RequestEvent
 from app.requests.repository import get_by_ticket
 from app.requests.status import RequestStatus as S
 from app.residents.models import Resident
-from app.storage.db import unit_of_work
 from tests.conversations.conftest import Loket
 from tests.requests.conftest import load
 

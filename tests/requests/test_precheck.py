@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.audit.models import AuditEvent
+from app.db import unit_of_work
 from app.flows.catalog import shipped_catalog
 from app.requests import precheck
 from app.requests.models import Request, RequestDocument, RequestEvent
 from app.requests.precheck import PrecheckError
-from app.storage.db import unit_of_work
 from tests.api.factories import World, add_request, add_resident, build_world
 
 TICKET = "KTP-261120-0101"

@@ -9,10 +9,10 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.audit.models import AuditEvent
+from app.db import unit_of_work
 from app.operators.models import Operator
 from app.requests import work
 from app.requests.models import Request, RequestEvent
-from app.storage.db import unit_of_work
 from tests.api.factories import World, build_world, seed_requests
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)

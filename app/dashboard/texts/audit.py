@@ -63,7 +63,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit_action_token_created": ("Token API dibuat", "API token created"),
     "audit_action_token_revoked": ("Token API dicabut", "API token revoked"),
     "audit_action_operator_created": ("Petugas dibuat", "Operator created"),
-    # Document access (app.storage.locker.models.AccessAction)
+    # Document access (app.locker.models.AccessAction)
     "audit_access_view": ("Dilihat", "Viewed"),
     "audit_access_download": ("Diunduh", "Downloaded"),
     "audit_access_export": ("Diekspor", "Exported"),

@@ -1,0 +1,76 @@
+"""`loket purge` and `loket locker reencrypt`: the locker's maintenance commands."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from typing import Any
+
+from app.db import create_engine, create_sessionmaker, utcnow
+from app.locker.crypto import KeyRing
+from app.locker.factory import store_from_settings
+from app.locker.purge import purge
+from app.locker.rotation import reencrypt_locker
+
+
+def _run(args: argparse.Namespace, work: Any) -> None:
+    from app.cli import _settings
+
+    settings = _settings()
+
+    async def main() -> None:
+        engine = create_engine(settings.database_url)
+        store = store_from_settings(settings)
+        try:
+            async with create_sessionmaker(engine)() as session:
+                await work(settings, session, store)
+        finally:
+            await store.aclose()
+            await engine.dispose()
+
+    asyncio.run(main())
+
+
+def cmd_purge(args: argparse.Namespace) -> None:
+    async def work(settings: Any, session: Any, store: Any) -> None:
+        report = await purge(session, store, utcnow(), settings.retention_days)
+        print(
+            f"purged {report.documents_purged} documents "
+            f"({report.released} of ended requests, {report.drafts} never submitted, "
+            f"{report.expired} expired); deleted {report.blobs_deleted} files, "
+            f"{report.bytes_freed} bytes; {report.stray_files_deleted} stray files; "
+            f"{report.failures} failures"
+        )
+
+    _run(args, work)
+
+
+def cmd_reencrypt(args: argparse.Namespace) -> None:
+    from app.cli import CommandError
+
+    async def work(settings: Any, session: Any, store: Any) -> None:
+        if settings.encryption_key is None:
+            raise CommandError("LOKET_ENCRYPTION_KEY is not set: nothing to encrypt with")
+        keys = KeyRing.parse(settings.encryption_key.get_secret_value())
+        report = await reencrypt_locker(session, store, keys)
+        print(
+            f"re-encrypted {report.rewritten} files under key {keys.current_id}; "
+            f"{report.skipped} already current; {len(report.failed)} failed"
+        )
+        if report.failed:
+            raise CommandError(f"{len(report.failed)} files could not be re-encrypted")
+
+    _run(args, work)
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    purge_cmd = sub.add_parser(
+        "purge", help="apply the retention policy now (the workers also do it daily)"
+    )
+    purge_cmd.set_defaults(func=cmd_purge)
+    locker = sub.add_parser("locker", help="maintain the document locker")
+    locker_sub = locker.add_subparsers(dest="locker_command", required=True, metavar="ACTION")
+    reencrypt = locker_sub.add_parser(
+        "reencrypt", help="rewrite every stored file under the current LOKET_ENCRYPTION_KEY"
+    )
+    reencrypt.set_defaults(func=cmd_reencrypt)
