@@ -206,7 +206,8 @@ def _idle(turn: Turn, item: ResidentInput) -> None:
             advance(turn)
             return
     if text is None:
-        answers.unsupported(turn, item)
+        # One message: a word about what they sent, on top of the menu (not the menu twice).
+        turn.note(answers.unsupported_text(turn, item, at_menu=True))
         turn.wait_for("menu")
         menu(turn)
         return
