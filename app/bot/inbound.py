@@ -61,6 +61,17 @@ def to_engine_input(message: dict[str, Any]) -> ResidentInput:
     return UnsupportedInput(kind=kind)
 
 
+def reply_context(message: dict[str, Any]) -> str | None:
+    """The wamid of our message this one answers (`context.id`), when WhatsApp names it.
+
+    Button and list replies always carry it; a typed reply carries it only when the resident
+    quoted a message. Forwarded messages carry a `context` without an id.
+    """
+    context = _obj(message, "context")
+    wamid = context.get("id")
+    return wamid if isinstance(wamid, str) and wamid else None
+
+
 def is_reaction(message: dict[str, Any]) -> bool:
     """Reactions and un-reactions: the resident did not write anything new."""
     return message.get("type") == "reaction"

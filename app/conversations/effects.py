@@ -113,6 +113,7 @@ async def _send(
     session: AsyncSession, scope: TurnScope, event: ev.SendText | ev.SendButtons | ev.SendList
 ) -> None:
     bodies: list[dict[str, Any]]
+    prompt = None if isinstance(event, ev.SendText) else event.prompt
     if isinstance(event, ev.SendText):
         bodies, kind = messages.text(event.text), "text"
     elif isinstance(event, ev.SendButtons):
@@ -135,6 +136,7 @@ async def _send(
             ticket=ticket,
             now=scope.now,
             origin="conversation",
+            prompt=prompt,
         )
         return
     await outbox.enqueue(
@@ -144,6 +146,7 @@ async def _send(
         kind=kind,
         origin="conversation",
         caused_by_event_id=scope.event_id,
+        prompt=prompt,
     )
 
 

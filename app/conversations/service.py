@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.bot import messages
 from app.bot.inbound import to_engine_input
 from app.config import Settings
-from app.conversations import effects, handoff
+from app.conversations import effects, handoff, replies
 from app.conversations.context import build_context
 from app.conversations.models import Conversation
 from app.db import utcnow
@@ -97,6 +97,9 @@ class ConversationService:
             item = to_engine_input(message)
             if isinstance(item, ChoiceInput) and item.id == notifications.READ_HELD_PAYLOAD:
                 return  # "Read message" on the waiting template: releasing was the answer
+            item = await replies.with_prompt(
+                session, resident_id=resident.id, message=message, item=item
+            )
             await self.run_turn(session, resident, item, event_id=event.id)
         elif event.kind == KIND_INTERNAL:
             await self.run_turn(

@@ -37,7 +37,16 @@ def fail(turn: Turn, message: str) -> bool:
 
 
 def unsupported(turn: Turn, item: ResidentInput) -> None:
-    """A short, friendly word about a message we cannot read here, then the question again."""
+    """A short, friendly word about a message we cannot read here, with the question again."""
+    turn.note(unsupported_text(turn, item))
+    ask(turn)
+
+
+def unsupported_text(turn: Turn, item: ResidentInput, *, at_menu: bool = False) -> str:
+    """The word about a message of a kind this step cannot read (a sticker, a voice note...).
+
+    At the menu a photo or a file is most likely a document sent too early: say when to send it.
+    """
     kind = "other"
     if isinstance(item, MediaInput | UnsupportedInput):
         kind = {
@@ -51,8 +60,9 @@ def unsupported(turn: Turn, item: ResidentInput) -> None:
         }.get(item.kind, "other")
     elif not isinstance(item, TextInput | ChoiceInput):
         kind = "location"
-    turn.say(f"unsupported.{kind}")
-    ask(turn)
+    if at_menu and kind == "media":
+        return turn.t("menu.media_first")
+    return turn.t(f"unsupported.{kind}")
 
 
 def on_variant(turn: Turn, item: ResidentInput) -> None:

@@ -4,13 +4,15 @@ complaint) and the short yes/no prompts they open."""
 from __future__ import annotations
 
 from app.flows import information, survey
-from app.flows.answers import fail, text_of, unsupported
+from app.flows.answers import fail, on_field, text_of, unsupported
+from app.flows.documents import on_document, on_reuse
 from app.flows.events import CancelRequest, HandOff, LanguageChanged
-from app.flows.inputs import ChoiceInput, ResidentInput
+from app.flows.inputs import ChoiceInput, MediaInput, ResidentInput, TextInput
 from app.flows.progress import advance, drop_draft, start_service
 from app.flows.prompts import ask, cancellable, menu
 from app.flows.textmatch import is_no, is_yes, normalize
 from app.flows.turn import Turn
+from app.flows.validators import validate
 
 # Exact messages that are commands even in the middle of a question.
 EXACT: dict[str, str] = {
@@ -24,6 +26,9 @@ EXACT: dict[str, str] = {
     "komplain": "complaint", "keluhan": "complaint", "complaint": "complaint",
 }  # fmt: skip
 ENGLISH_WORDS = ("english", "inggris")
+# Answers no side remark can pass for: typed at the operator offer, they answer the question.
+# (Free text, names and choices are matched loosely, so there only a tap or "coba lagi" counts.)
+UNMISTAKABLE = frozenset({"nik", "kk", "date", "phone"})
 INDONESIAN_WORDS = ("indonesia",)
 
 
@@ -195,7 +200,11 @@ def _restore(turn: Turn) -> None:
 
 
 def on_operator_offer(turn: Turn, item: ResidentInput) -> None:
-    """After 3 failed tries: call an operator, or try again."""
+    """After 3 failed tries: call an operator, or try again.
+
+    Sending what the interrupted question asked for (the document, a valid answer) is trying
+    again: it goes back to that question and is taken as its answer.
+    """
     text = text_of(item) or ""
     choice = item.id if isinstance(item, ChoiceInput) else None
     if choice == "agent" or (choice is None and is_yes(text)):
@@ -204,10 +213,33 @@ def on_operator_offer(turn: Turn, item: ResidentInput) -> None:
     elif choice == "retry" or is_no(text) or normalize(text) == "coba lagi":
         _restore(turn)
         ask(turn)
+    elif _answers_interrupted_question(turn, item):
+        _restore(turn)
+        awaiting = turn.session.awaiting
+        kind = awaiting.kind if awaiting is not None else ""
+        {"document": on_document, "reuse": on_reuse, "field": on_field}[kind](turn, item)
     elif not text:
         unsupported(turn, item)
     else:
         ask(turn)
+
+
+def _answers_interrupted_question(turn: Turn, item: ResidentInput) -> bool:
+    """True when `item` answers the question the operator offer interrupted."""
+    question = turn.session.resume_to
+    draft = turn.session.draft
+    if question is None or draft is None:
+        return False
+    if isinstance(item, MediaInput):
+        return question.kind in {"document", "reuse"} and item.kind in {"image", "document"}
+    if isinstance(item, TextInput) and question.kind == "field":
+        service = turn.service()
+        spec = service.field(question.key or "")
+        if spec is None or spec.validator not in UNMISTAKABLE:
+            return False
+        verdict = validate(spec, item.text, today=turn.today, answers=draft.fields, service=service)
+        return verdict.ok
+    return False
 
 
 def on_resume(turn: Turn, item: ResidentInput) -> None:

@@ -116,6 +116,7 @@ class Engine:
             _dispatch(turn, input)
         except (StepLimitExceeded, DefinitionError) as exc:
             _fail(turn, str(exc))
+        turn.flush_note()
         if handed_off and session.handoff:
             _hold_messages(turn)
         self._schedule(turn)
@@ -161,6 +162,9 @@ def _resident(turn: Turn, item: ResidentInput) -> None:
     session = turn.session
     session.reminded = False
     if isinstance(item, ChoiceInput):
+        if _stale(turn, item):
+            _answer_stale(turn)
+            return
         if item.id.startswith("page:") and session.awaiting is not None:
             session.awaiting.page = int(item.id[5:]) if item.id[5:].isdigit() else 0
             ask(turn)
@@ -202,7 +206,8 @@ def _idle(turn: Turn, item: ResidentInput) -> None:
             advance(turn)
             return
     if text is None:
-        answers.unsupported(turn, item)
+        # One message: a word about what they sent, on top of the menu (not the menu twice).
+        turn.note(answers.unsupported_text(turn, item, at_menu=True))
         turn.wait_for("menu")
         menu(turn)
         return
@@ -217,6 +222,31 @@ def _idle(turn: Turn, item: ResidentInput) -> None:
         turn.say("menu.not_understood")
         turn.wait_for("menu")
         menu(turn)
+
+
+# Taps that mean the same at any point, like typing the service or command: never stale.
+GLOBAL_CHOICES = ("svc:", "req:", "cmd:")
+
+
+def _stale(turn: Turn, item: ChoiceInput) -> bool:
+    """True when the tapped button belongs to a question other than the one open now.
+
+    Only a reply whose message is known (`item.prompt`) can be stale; without it (no reply
+    context, a message from before prompts existed) the tap is read as it always was.
+    """
+    if item.prompt is None or item.id.startswith(GLOBAL_CHOICES):
+        return False
+    awaiting = turn.session.awaiting
+    return awaiting is None or awaiting.prompt != item.prompt
+
+
+def _answer_stale(turn: Turn) -> None:
+    """Say the button no longer counts and ask the open question again (or show the menu)."""
+    session = turn.session
+    turn.note(turn.t("stale.button"))
+    if session.awaiting is None:
+        turn.wait_for("resume" if session.draft is not None else "menu")
+    ask(turn)
 
 
 def _fail(turn: Turn, reason: str) -> None:

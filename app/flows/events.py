@@ -85,10 +85,11 @@ class SendText(_Serialisable):
 
 @dataclass(frozen=True)
 class SendButtons(_Serialisable):
-    """Send a message with up to 3 reply buttons."""
+    """Send a message with up to 3 reply buttons; `prompt` names the question they answer."""
 
     body: str
     buttons: list[Button]
+    prompt: str | None = None
     type: Literal["send_buttons"] = field(default="send_buttons", init=False)
 
     def __post_init__(self) -> None:
@@ -101,11 +102,12 @@ class SendButtons(_Serialisable):
 
 @dataclass(frozen=True)
 class SendList(_Serialisable):
-    """Send an interactive list with up to 10 rows behind one button."""
+    """Send an interactive list with up to 10 rows behind one button; `prompt` as for buttons."""
 
     body: str
     button_label: str
     rows: list[Row]
+    prompt: str | None = None
     type: Literal["send_list"] = field(default="send_list", init=False)
 
     def __post_init__(self) -> None:

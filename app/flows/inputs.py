@@ -23,10 +23,15 @@ class TextInput:
 
 @dataclass(frozen=True)
 class ChoiceInput:
-    """A tap on a reply button or a list row: `id` is what the engine put on it."""
+    """A tap on a reply button or a list row: `id` is what the engine put on it.
+
+    `prompt` is the prompt id of the message that carried the button, when the caller knows it
+    (WhatsApp names the message a reply answers); None means "unknown", read as today.
+    """
 
     id: str
     title: str = ""
+    prompt: str | None = None
     type: Literal["choice"] = field(default="choice", init=False)
 
 

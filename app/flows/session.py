@@ -36,12 +36,17 @@ AwaitKind = Literal[
 
 
 class Await(BaseModel):
-    """What the engine is waiting for: a kind of answer and, for fields or documents, a key."""
+    """What the engine is waiting for: a kind of answer and, for fields or documents, a key.
+
+    `prompt` names this question: every button or list sent for it carries the same id, so a
+    tap on a button of an earlier question can be told apart from an answer to this one.
+    """
 
     kind: AwaitKind
     key: str | None = None
     page: int = 0
     target: str | None = None
+    prompt: str | None = None
 
 
 class DocProgress(BaseModel):
@@ -104,6 +109,7 @@ class Session(BaseModel):
     awaiting: Await | None = None
     resume_to: Await | None = None
     tries: int = 0
+    prompts: int = 0  # how many questions were asked so far: the source of `Await.prompt`
     deadline: datetime | None = None
     reminded: bool = False
     handoff: bool = False

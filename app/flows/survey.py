@@ -67,7 +67,7 @@ def on_start(turn: Turn, item: SurveyStart) -> None:
     session.feedback = Feedback(ticket=item.ticket, service=item.service)
     session.tries = 0
     turn.say("survey.intro", service=name, ticket=item.ticket)
-    turn.wait_for("survey")
+    turn.wait_for("survey", "1")  # each element is its own question (and prompt id)
     ask_element(turn)
 
 
@@ -136,6 +136,7 @@ def on_answer(turn: Turn, item: ResidentInput) -> None:
     session.tries = 0
     feedback.scores.append(score)
     if len(feedback.scores) < len(ELEMENTS):
+        turn.wait_for("survey", str(len(feedback.scores) + 1))
         ask_element(turn)
         return
     turn.emit(SurveyAnswered(feedback.ticket, list(feedback.scores)))

@@ -139,8 +139,9 @@ def _label(turn: Turn, code: str, section: str, key: str) -> str:
 def message_from_dict(data: dict[str, Any]) -> MessageEvent:
     """Rebuild a message event held back during a hand-off."""
     if data["type"] == "send_buttons":
-        return SendButtons(data["body"], [Button(**button) for button in data["buttons"]])
+        buttons = [Button(**button) for button in data["buttons"]]
+        return SendButtons(data["body"], buttons, data.get("prompt"))
     if data["type"] == "send_list":
         rows = [Row(**row) for row in data["rows"]]
-        return SendList(data["body"], data["button_label"], rows)
+        return SendList(data["body"], data["button_label"], rows, data.get("prompt"))
     return SendText(data["text"])

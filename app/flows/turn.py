@@ -80,6 +80,7 @@ class Turn:
         self.now = now
         self.events: list[Event] = []
         self.steps = 0
+        self._note: str | None = None
 
     @property
     def lang(self) -> str:
@@ -118,9 +119,26 @@ class Turn:
             raise DefinitionError(f"service {code!r} is not in the catalog") from None
 
     def wait_for(self, kind: str, key: str | None = None, **extra: Any) -> Await:
-        """Set and return what the engine now waits for."""
-        self.session.awaiting = Await.model_validate({"kind": kind, "key": key, **extra})
-        return self.session.awaiting
+        """Set and return what the engine now waits for.
+
+        A new question gets a new prompt id; asking the same question again (same kind, key and
+        target) keeps its id, so the buttons already on the resident's screen stay valid.
+        """
+        session = self.session
+        awaiting = Await.model_validate({"kind": kind, "key": key, **extra})
+        current = session.awaiting
+        same = current is not None and (current.kind, current.key, current.target) == (
+            awaiting.kind,
+            awaiting.key,
+            awaiting.target,
+        )
+        if same and current is not None and current.prompt is not None:
+            awaiting.prompt = current.prompt
+        else:
+            session.prompts += 1
+            awaiting.prompt = str(session.prompts)
+        session.awaiting = awaiting
+        return awaiting
 
     def t(self, key: str, **params: Any) -> str:
         """A message text in the resident's language."""
@@ -139,8 +157,23 @@ class Turn:
         self.send_text(self.t(key, **params))
 
     def send_text(self, text: str) -> None:
-        """Send a plain text."""
-        self.emit(SendText(text))
+        """Send a plain text (after the pending note, in the same message)."""
+        self.emit(SendText(self._with_note(text)))
+
+    def note(self, text: str) -> None:
+        """A short line to put in front of the next message, so the two arrive as one."""
+        self._note = f"{self._note}\n{text}" if self._note else text
+
+    def flush_note(self) -> None:
+        """Send a note no message took up as a text of its own."""
+        if self._note is not None:
+            self.send_text("")
+
+    def _with_note(self, text: str) -> str:
+        note, self._note = self._note, None
+        if note is None:
+            return text
+        return f"{note}\n{text}" if text else note
 
     def offer(
         self,
@@ -150,16 +183,22 @@ class Turn:
         label_key: str = "common.choose_button",
         page: int = 0,
     ) -> None:
-        """Offer options: buttons when up to 3 short ones, otherwise a (paged) list."""
+        """Offer options: buttons when up to 3 short ones, otherwise a (paged) list.
+
+        The message carries the prompt id of the question being asked (see `wait_for`).
+        """
+        awaiting = self.session.awaiting
+        prompt = awaiting.prompt if awaiting is not None else None
+        body = self._with_note(body)
         buttons_fit = all(len(option.title) <= MAX_BUTTON_TITLE for option in options)
         if len(options) <= MAX_BUTTONS and buttons_fit:
             body = self._interactive_body(body)
-            self.emit(SendButtons(body, [Button(o.id, o.title) for o in options]))
+            self.emit(SendButtons(body, [Button(o.id, o.title) for o in options], prompt))
             return
         rows = self._page(options, page)
         body = self._interactive_body(body)
         label = fit(self.t(label_key), MAX_BUTTON_TITLE)
-        self.emit(SendList(body, label, rows))
+        self.emit(SendList(body, label, rows, prompt))
 
     def _page(self, options: Sequence[Option], page: int) -> list[Row]:
         def row(option: Option) -> Row:

@@ -88,10 +88,11 @@ async def hold(
     ticket: str,
     now: datetime,
     origin: str,
+    prompt: str | None = None,
 ) -> None:
     """Keep `bodies` until the resident writes; invite them with the waiting template (once)."""
     for row in await outbox.enqueue(
-        session, resident=resident, bodies=bodies, origin=origin, now=now
+        session, resident=resident, bodies=bodies, origin=origin, now=now, prompt=prompt
     ):
         row.state = OutboxState.HELD
     if not await _waiting_invitation_since_last_message(session, resident):

@@ -78,6 +78,9 @@ class OutboundMessage(Base):
     hold_on_fallback: Mapped[bool] = mapped_column(default=False)
     # Free text for humans: which operator action or flow step produced it.
     origin: Mapped[str | None] = mapped_column(String(64))
+    # The engine's prompt id of the question an interactive message asks: a button reply names
+    # this message by its wamid, and the prompt tells whether it answers the current question.
+    prompt: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

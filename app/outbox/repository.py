@@ -37,6 +37,15 @@ async def find_by_wamid(
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
+async def prompt_of(session: AsyncSession, *, resident_id: int, wamid: str) -> str | None:
+    """The prompt id the resident's message `wamid` carried (None: unknown or not a prompt)."""
+    stmt = select(OutboundMessage.prompt).where(
+        OutboundMessage.wamid == wamid, OutboundMessage.resident_id == resident_id
+    )
+    prompt: str | None = (await session.execute(stmt)).scalar_one_or_none()
+    return prompt
+
+
 async def list_by_state(session: AsyncSession, state: str, limit: int) -> list[OutboundMessage]:
     """Messages in `state`, newest first."""
     stmt = (

@@ -46,11 +46,13 @@ async def enqueue(
     origin: str | None = None,
     caused_by_event_id: int | None = None,
     now: datetime | None = None,
+    prompt: str | None = None,
 ) -> list[OutboundMessage]:
     """Add one outbox row per body, in order, in the caller's transaction (no commit).
 
     Bodies are stored unaddressed (see `app.bot.messages`); `kind` defaults to each body's own
-    (`kind_of`). `now` is when they become due; tests with a fixed clock pass theirs.
+    (`kind_of`). `now` is when they become due; tests with a fixed clock pass theirs. `prompt` is
+    the engine's id of the question an interactive body asks (see `prompt_answered`).
     """
     for body in bodies:
         if body.get("messaging_product") != "whatsapp":
@@ -71,12 +73,22 @@ async def enqueue(
             origin=origin,
             caused_by_event_id=caused_by_event_id,
             created_at=due,
+            prompt=prompt,
         )
         for body in bodies
     ]
     session.add_all(rows)
     await session.flush()
     return rows
+
+
+async def prompt_answered(session: AsyncSession, *, resident_id: int, wamid: str) -> str | None:
+    """The prompt id of our message `wamid`, which a resident's reply names as its context.
+
+    None when the message is unknown (sent before prompts existed, or never recorded) or asked
+    no question (a text, a template): the reply is then read without it.
+    """
+    return await repository.prompt_of(session, resident_id=resident_id, wamid=wamid)
 
 
 async def resend(

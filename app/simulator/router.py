@@ -31,6 +31,9 @@ SANDBOX_PHONE_NUMBER_ID = "sandbox"
 class Choice(BaseModel):
     id: str = Field(min_length=1, max_length=256)
     title: str = Field("", max_length=100)
+    # The wamid of the bot message that carried the button (as Meta's `context.id`): lets an old
+    # button be told from one of the current question. Optional, as in Meta's payloads.
+    context: str | None = Field(None, min_length=1, max_length=256)
 
 
 class SimulatedMessage(BaseModel):
@@ -66,6 +69,8 @@ def webhook_document(message: SimulatedMessage, wamid: str) -> dict[str, Any]:
             "type": "button_reply",
             "button_reply": {"id": message.choice.id, "title": message.choice.title},
         }
+        if message.choice.context is not None:
+            body["context"] = {"from": SANDBOX_PHONE_NUMBER_ID, "id": message.choice.context}
     else:
         body["type"] = "text"
         body["text"] = {"body": message.text}
@@ -114,7 +119,13 @@ async def receive(
     return {
         "last": max([after, *(r.index for r in records)]),
         "items": [
-            {"index": r.index, "kind": r.kind, "body": r.body, "at": r.at.isoformat()}
+            {
+                "index": r.index,
+                "kind": r.kind,
+                "body": r.body,
+                "wamid": r.wamid,
+                "at": r.at.isoformat(),
+            }
             for r in records
         ],
     }

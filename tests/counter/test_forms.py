@@ -117,7 +117,7 @@ def test_a_kk_number_equal_to_the_nik_is_caught_first(catalog: Catalog) -> None:
         ("ktp", "baru", "nama", "S", FieldError("name_short")),
         ("ktp", "baru", "no_kk", "3201019999150007", FieldError("kk_date")),
         ("pindah", "keluar", "jumlah_pindah", "banyak", FieldError("number_format")),
-        ("sipi_perpanjangan", None, "no_hp", "12345", FieldError("phone")),
+        ("sipi_perpanjangan", None, "no_hp", "12345", FieldError("phone_short")),
         ("sipi_perpanjangan", None, "sipi_berlaku_sampai", "31-02-2027", FieldError("date_format")),
     ],
 )

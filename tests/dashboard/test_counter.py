@@ -465,3 +465,18 @@ async def test_step_two_page_has_a_fresh_csrf_token(dash: Dashboard, world: Worl
     token = await dash.sign_in("kec_a")
     page = await dash.client.get(FORM_URL)
     assert csrf_of(page.text) == token
+
+
+def test_every_answer_the_bot_refuses_has_a_sentence_for_the_operator() -> None:
+    from app.counter.forms import FieldError
+    from app.dashboard.counter_routes import error_text
+    from app.dashboard.texts import MESSAGES
+    from app.flows.messages import load_messages
+
+    keys = load_messages().tables["id"]
+    codes = [key.removeprefix("invalid.") for key in keys if key.startswith("invalid.")]
+    missing = [c for c in codes if c != "example" and f"counter_err_{c}" not in MESSAGES]
+    assert missing == []
+    assert error_text(FieldError("phone_chars"), "id") == (
+        "Nomor HP hanya boleh berisi angka. Contoh: 0812 3456 7890."
+    )

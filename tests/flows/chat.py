@@ -38,9 +38,13 @@ class Chat:
         self.events = step.events
         return step.events
 
-    def tap(self, id: str, title: str = "") -> list[Event]:
-        """Tap a button or list row."""
-        return self.send(ChoiceInput(id, title or id))
+    def tap(self, id: str, title: str = "", prompt: str | None = None) -> list[Event]:
+        """Tap a button or list row (of the message that carried prompt id `prompt`, if given)."""
+        return self.send(ChoiceInput(id, title or id, prompt))
+
+    def prompts(self) -> list[str | None]:
+        """The prompt ids carried by the interactive messages of the last call."""
+        return [e.prompt for e in self.events if isinstance(e, SendButtons | SendList)]
 
     def photo(self, media_id: str, group: str | None = None) -> list[Event]:
         """Send a JPEG photo."""

@@ -49,6 +49,7 @@ def test_three_failures_offer_an_operator_and_retry_goes_back(make_engine):
         "key": "nama",
         "page": 0,
         "target": None,
+        "prompt": "3",  # NIK 1, the operator offer 2, the name 3
     }
 
 

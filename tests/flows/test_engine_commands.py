@@ -158,28 +158,33 @@ def test_sticker_voice_location_and_photo_where_text_is_expected(make_engine):
     chat = Chat(make_engine())
     chat.send("ktp hilang")
     question = "Silakan ketik NIK Anda (16 angka, ada di KK)."
+    # Each gets one message: a word about what was sent, and the question again.
     chat.send(MediaInput("sticker", "s1", "image/webp"))
-    assert chat.texts() == ["Terima kasih stikernya 😊 Mohon jawab dengan mengetik, ya.", question]
+    assert chat.texts() == [
+        f"Terima kasih stikernya 😊 Mohon jawab dengan mengetik, ya.\n{question}"
+    ]
     chat.send(UnsupportedInput("voice"))
     assert chat.texts() == [
-        "Maaf, kami belum bisa mendengarkan pesan suara. Mohon ketik pesan Anda.",
-        question,
+        f"Maaf, kami belum bisa mendengarkan pesan suara. Mohon ketik pesan Anda.\n{question}"
     ]
     chat.send(LocationInput(-5.12, 120.25, "Rumah", None))
-    assert chat.texts()[0] == "Terima kasih. Untuk langkah ini, mohon jawab dengan mengetik."
+    assert chat.texts() == [
+        f"Terima kasih. Untuk langkah ini, mohon jawab dengan mengetik.\n{question}"
+    ]
     chat.photo("p1")
-    assert chat.texts()[0] == "Untuk langkah ini, mohon jawab dengan mengetik."
+    assert chat.texts() == [f"Untuk langkah ini, mohon jawab dengan mengetik.\n{question}"]
     chat.send(UnsupportedInput("reaction"))
-    assert chat.texts() == ["Terima kasih 😊", question]
+    assert chat.texts() == [f"Terima kasih 😊\n{question}"]
     assert chat.snapshot["tries"] == 0
 
 
 def test_unsupported_message_when_idle_gets_the_menu(make_engine):
     chat = Chat(make_engine())
     chat.send(UnsupportedInput("contacts"))
-    assert chat.texts()[0] == (
-        "Maaf, pesan jenis ini belum bisa kami baca. Mohon ketik pesan Anda."
-    )
+    assert chat.texts() == [
+        "Maaf, pesan jenis ini belum bisa kami baca. Mohon ketik pesan Anda.\n"
+        "Silakan pilih layanan yang Anda perlukan, atau ketik pertanyaan Anda."
+    ]
     assert "svc:ktp" in chat.choices()
 
 

@@ -53,10 +53,11 @@ def test_events_are_json_data_with_a_type():
         "deadline": "2026-11-22T03:00:00+00:00",
         "type": "wait_until",
     }
-    event = SendButtons("Sudah benar?", [Button("yes", "Ya, kirim")])
+    event = SendButtons("Sudah benar?", [Button("yes", "Ya, kirim")], prompt="7")
     assert json.loads(json.dumps(event.to_dict())) == {
         "body": "Sudah benar?",
         "buttons": [{"id": "yes", "title": "Ya, kirim"}],
+        "prompt": "7",
         "type": "send_buttons",
     }
     assert SendText("hi").to_dict() == {"text": "hi", "type": "send_text"}

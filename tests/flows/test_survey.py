@@ -69,11 +69,13 @@ def test_happy_path_with_typed_and_tapped_answers(make_engine):
                 Row("ikm:3", "3 Sesuai"),
                 Row("ikm:4", "4 Sangat sesuai"),
             ],
+            prompt="1",
         ),
         WaitUntil(None),
     ]
     chat.tap("ikm:4", "4 Sangat sesuai")
     assert chat.texts() == [QUESTIONS[1]]
+    assert [event.prompt for event in chat.of_type(SendList)] == ["2"]  # each element its own
     chat.send("3")
     assert chat.texts() == [QUESTIONS[2]]
     chat.send("cepat")  # the wording of an answer counts too

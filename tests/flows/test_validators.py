@@ -40,16 +40,48 @@ def check(field: FieldSpec, text: str, answers=None) -> Verdict:
         ("081234567890", "+6281234567890"),
         ("+62 812-3456-7890", "+6281234567890"),
         ("6281234567890", "+6281234567890"),
+        ("62 812 3456 7890", "+6281234567890"),
+        ("+62 (0) 812 3456 7890", "+6281234567890"),
+        ("(0812) 3456.7890", "+6281234567890"),
+        ("0812.3456.7890", "+6281234567890"),
+        (" 0812 - 3456 - 789 ", "+628123456789"),
+        ("08123456789", "+628123456789"),
+        ("0812345678", "+62812345678"),
+        ("8123456789", "+628123456789"),
         ("021 1234 5678", "+622112345678"),
+        ("(0411) 872 123", "+62411872123"),
+        ("+1 650-555-1234", "+16505551234"),
+        ("+44 20 7946 0958", "+442079460958"),
     ],
 )
-def test_phone_numbers(text, value):
+def test_phone_numbers_keep_every_digit_typed(text, value):
     assert check(spec("phone"), text) == Verdict(value=value)
 
 
-def test_bad_phone_number():
-    assert check(spec("phone"), "6285212345678901").error == "phone"
-    assert check(spec("phone"), "nomor saya").error == "phone"
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        # A letter among the digits is refused, never dropped (it was stored as +628123456789).
+        ("0812-3456-789o", "phone_chars"),
+        ("0812-3456-789O", "phone_chars"),
+        ("08l2 3456 7890", "phone_chars"),
+        ("0812 3456 7890 ext 2", "phone_chars"),
+        ("0812/3456/7890", "phone_chars"),
+        ("0812+3456789", "phone_chars"),
+        ("nomor saya", "phone_chars"),
+        ("wa: 081234567890", "phone_chars"),
+        ("+", "phone_chars"),
+        ("0812345", "phone_short"),
+        ("+62 812 3456", "phone_short"),
+        ("0812 3456 7890 123", "phone_long"),
+        ("6285212345678901", "phone_long"),
+        ("0000000000", "phone"),
+        ("0062 812 3456 7890", "phone"),
+        ("+1 650 555 12345", "phone"),
+    ],
+)
+def test_bad_phone_numbers_are_refused_with_the_reason(text, error):
+    assert check(spec("phone"), text) == Verdict(error=error)
 
 
 @pytest.mark.parametrize(

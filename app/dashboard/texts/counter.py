@@ -145,6 +145,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Nomor HP seluler belum benar. Contoh: 0812 3456 7890.",
         "Not a valid mobile number. Example: 0812 3456 7890.",
     ),
+    "counter_err_phone_chars": (
+        "Nomor HP hanya boleh berisi angka. Contoh: 0812 3456 7890.",
+        "A phone number can only contain digits. Example: 0812 3456 7890.",
+    ),
+    "counter_err_phone_short": (
+        "Nomor HP kurang angka (HP: 10–13 angka, diawali 08).",
+        "Too few digits (a mobile number has 10–13, starting with 08).",
+    ),
+    "counter_err_phone_long": (
+        "Nomor HP kelebihan angka (HP: 10–13 angka, diawali 08).",
+        "Too many digits (a mobile number has 10–13, starting with 08).",
+    ),
     "counter_err_name_digits": ("Nama tidak boleh berisi angka.", "A name cannot contain digits."),
     "counter_err_name_short": ("Nama terlalu pendek.", "The name is too short."),
     "counter_err_name_chars": ("Nama hanya boleh berisi huruf.", "Only letters in a name."),
