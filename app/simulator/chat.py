@@ -62,7 +62,13 @@ async def load_chat(session: AsyncSession, wa_id: str, *, now: datetime | None =
     timeline = [(e.received_at, 0, e.id, _inbound_item(e, e.id <= read)) for e in inbound]
     timeline += [(r.sent_at or r.created_at, 1, r.id, _outbound_item(r)) for r in messages]
     timeline.sort(key=lambda entry: entry[:3])
-    items = [entry[3] for entry in timeline]
+    # Each side is cut at its newest rows: show only the span that both sides cover in full.
+    cuts = []
+    if len(inbound) == repository.INBOUND_LIMIT:
+        cuts.append(inbound[0].received_at)
+    if len(outbound) == repository.OUTBOUND_LIMIT:
+        cuts.append(outbound[0].sent_at or outbound[0].created_at)
+    items = [entry[3] for entry in timeline if not cuts or entry[0] >= max(cuts)]
     return _chat(wa_id, resident.name, items, typing=_typing(outbound, now or utcnow()))
 
 

@@ -35,23 +35,20 @@ async def recent_residents(
     return (await session.execute(stmt)).scalars().all()
 
 
-async def inbound_messages(
-    session: AsyncSession, resident_id: int, *, limit: int = INBOUND_LIMIT
-) -> list[InboundEvent]:
-    """The resident's latest messages (newest `limit`), oldest first."""
+async def inbound_messages(session: AsyncSession, resident_id: int) -> list[InboundEvent]:
+    """The resident's latest messages (newest `INBOUND_LIMIT`), oldest first."""
     stmt = (
         select(InboundEvent)
         .where(InboundEvent.resident_id == resident_id, InboundEvent.kind == KIND_MESSAGE)
         .order_by(InboundEvent.id.desc())
-        .limit(limit)
+        .limit(INBOUND_LIMIT)
     )
     return list(reversed((await session.execute(stmt)).scalars().all()))
 
 
-async def sent_messages(
-    session: AsyncSession, resident_id: int, *, limit: int = OUTBOUND_LIMIT
-) -> list[OutboundMessage]:
-    """What reached the resident's phone (newest `limit`, receipts included), oldest first.
+async def sent_messages(session: AsyncSession, resident_id: int) -> list[OutboundMessage]:
+    """What reached the resident's phone (newest `OUTBOUND_LIMIT`, receipts included), oldest
+    first.
 
     Only rows Meta (here: the sandbox sink) accepted: a held, pending or given-up message never
     reached the phone.
@@ -63,6 +60,6 @@ async def sent_messages(
             OutboundMessage.state == OutboxState.SENT,
         )
         .order_by(OutboundMessage.id.desc())
-        .limit(limit)
+        .limit(OUTBOUND_LIMIT)
     )
     return list(reversed((await session.execute(stmt)).scalars().all()))

@@ -3,15 +3,20 @@ album, a document, a voice note, a location) and templates as residents read the
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import httpx
 import pytest
 from sqlalchemy import select
 
+from app.bot import messages
+from app.bot.sandbox_media import SandboxMedia
+from app.config import Settings
 from app.db import unit_of_work, utcnow
 from app.inbox.models import InboundEvent
 from app.notifications.service import hold
+from app.outbox.service import enqueue
 from app.residents.models import Resident
 from tests.browser.conftest import screenshot_path
 from tests.browser.phone import SimPhone, jpeg, upload
@@ -207,3 +212,47 @@ async def test_a_template_reads_with_its_parameters_and_its_button_answers(
     (tap,) = await _events(sessionmaker, "button")
     assert tap["button"] == {"payload": "held:read", "text": "Baca pesan"}
     assert tap["context"]["id"].startswith("wamid.SANDBOX")
+
+
+def _pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer, out = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(out)
+    return out.getvalue()
+
+
+async def test_files_from_loket_render_as_attachments(
+    page, live_server: str, settings: Settings, sessionmaker
+) -> None:
+    phone = SimPhone(page, live_server, WA_ID)
+    await page.set_viewport_size(PHONE)
+    await phone.open("Siti Aminah")
+    await phone.said("Halo, Siti Aminah", after=await phone.type("halo"))
+    before = await phone.bot_count()
+    media = SandboxMedia(settings.var_dir / "sandbox-media")
+    issued = _pdf()
+    pdf = media.add(io.BytesIO(issued), want="document", filename="ktp.pdf")
+    photo = media.add(io.BytesIO(photo_jpeg(7)), want="photo")
+    async with unit_of_work(sessionmaker) as session:
+        stmt = select(Resident).where(Resident.wa_id == WA_ID)
+        resident = (await session.execute(stmt)).scalar_one()
+        bodies = [
+            messages.document(
+                media_id=pdf.media_id, filename="KTP-el Siti Aminah.pdf", caption="KTP-el Anda"
+            ),
+            messages.image(media_id=photo.media_id, caption="Contoh foto yang jelas"),
+        ]
+        await enqueue(session, resident=resident, bodies=bodies)
+    document = await phone.said("KTP-el Anda", after=before)
+    assert document.split("\n")[:2] == ["KTP-el Siti Aminah.pdf", "KTP-el Anda"]
+    card = page.locator(".msg.bot .doc-card").last
+    opened = await page.request.get(await card.evaluate("a => a.href"))
+    assert (opened.status, opened.headers["content-type"]) == (200, "application/pdf")
+    assert await opened.body() == issued
+    await phone.said("Contoh foto yang jelas", after=before)
+    image = page.locator(".msg.bot img.photo").last
+    await image.evaluate("img => img.decode()")
+    assert await image.evaluate("img => img.naturalWidth") == 800
+    await page.screenshot(path=screenshot_path("simulator-attachments-phone"))

@@ -158,3 +158,49 @@ def test_template_parameters_fill_the_approved_text_in_the_residents_language() 
     }
     unknown = {"type": "template", "template": {"name": "x_baru", "language": {"code": "id"}}}
     assert template_view(unknown)["body"] == "[x_baru] "
+
+
+def test_a_template_header_and_footer_are_shown(monkeypatch) -> None:
+    from app.notifications.catalog import Template
+
+    notice = Template(
+        name="x_kabar",
+        purpose="test",
+        params=("ticket",),
+        quick_reply="x:ok",
+        languages={
+            "id": {
+                "header": "Permohonan {{1}}",
+                "body": "Ada kabar untuk {{1}}.",
+                "footer": "Disdukcapil",
+                "button": "Lihat",
+            }
+        },
+    )
+    monkeypatch.setattr("app.simulator.chat.templates", lambda: {"x_kabar": notice})
+    body = notice.body("id", {"ticket": "KK-261202-0003"})
+    body["template"]["components"].insert(
+        0, {"type": "header", "parameters": [{"type": "text", "text": "KK-261202-0003"}]}
+    )
+    assert template_view(body) == {
+        "name": "x_kabar",
+        "header": "Permohonan KK-261202-0003",
+        "body": "Ada kabar untuk KK-261202-0003.",
+        "footer": "Disdukcapil",
+        "buttons": [{"title": "Lihat", "payload": "x:ok"}],
+    }
+
+
+async def test_a_long_chat_starts_where_both_sides_are_complete(
+    simulator: Simulator, monkeypatch
+) -> None:
+    phone = simulator.phone(SITI, "Siti Aminah")
+    for text in ("halo", "status", "terima kasih"):
+        await phone.text(text)
+    monkeypatch.setattr("app.simulator.repository.INBOUND_LIMIT", 2)
+    items = (await phone.screen())["items"]
+    assert [i["message"].get("text", {}).get("body") for i in items if i["from"] == "me"] == [
+        "status",
+        "terima kasih",
+    ]
+    assert items[0]["from"] == "me"  # nothing Loket said before "status" is shown alone
