@@ -166,9 +166,10 @@ async def send_media(
     Meta's does. A file the store refuses fails the whole send, with the reason.
     """
     runtime, sink, media = _runtime(request)
-    if not 1 <= len(files) <= MAX_FILES or (kind == WANT_VOICE and len(files) != 1):
-        limit = 1 if kind == WANT_VOICE else MAX_FILES
-        return _refuse(422, f"Kirim 1 sampai {limit} berkas sekaligus.")
+    if kind == WANT_VOICE and len(files) != 1:
+        return _refuse(422, "Kirim satu pesan suara sekali kirim.")
+    if not 1 <= len(files) <= MAX_FILES:
+        return _refuse(422, f"Kirim 1 sampai {MAX_FILES} berkas sekaligus.")
     stored = []
     for upload in files:
         try:

@@ -134,6 +134,12 @@ async def test_the_media_store_refuses_what_whatsapp_would_not_send(simulator: S
         422,
         {"detail": "Kirim 1 sampai 10 berkas sekaligus."},
     )
+    two = [("a.ogg", b"OggS" + bytes(60), "audio/ogg")] * 2
+    refused = await phone.files("voice", two)
+    assert (refused.status_code, refused.json()) == (
+        422,
+        {"detail": "Kirim satu pesan suara sekali kirim."},
+    )
     async with simulator.sessionmaker() as session:
         assert (await session.execute(select(InboundEvent))).first() is None
 
