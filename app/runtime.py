@@ -74,7 +74,8 @@ def build_runtime(
     media_source: MediaSource
     if settings.sandbox:
         sandbox = SandboxSink()
-        sandbox_media = SandboxMedia()
+        # Under the var dir: uploads outlive a restart and reach a `loket worker` beside `serve`.
+        sandbox_media = SandboxMedia(settings.var_dir / "sandbox-media")
         sender, media_source = sandbox, sandbox_media
     else:
         graph = GraphClient(settings, http)

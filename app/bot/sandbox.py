@@ -1,8 +1,9 @@
 """The sandbox sink: where replies go when there is no Meta account (no WHATSAPP_ACCESS_TOKEN).
 
 It implements `MessageSender` in process memory. The outbox worker sends to it exactly as it would
-to Meta, and the simulator page long-polls `wait_for` to show the replies on a fake phone. Nothing
-is persisted: the outbox rows in the database remain the record of what was sent.
+to Meta and stores the wamid it answers, as it stores Meta's (a button reply names it in
+`context.id`). Nothing is persisted here: the outbox rows are the record of what was sent, and
+the simulator rebuilds each phone's chat from them; `wait_for` only wakes a phone waiting for news.
 """
 
 from __future__ import annotations

@@ -1,131 +1,270 @@
-"""The simulator: a WhatsApp-like page that plays the resident's phone in sandbox mode.
+"""The simulator: a WhatsApp-like page that plays residents' phones in sandbox mode.
 
-What the page sends goes through exactly the webhook's path (a Meta-shaped update, parsed by
-`app.bot.payloads`, stored by the group-committing ingest); replies come from the sandbox sink the
-outbox worker sends to. Only mounted when no WhatsApp access token is configured.
+What a phone sends goes the webhook's way: a body of Meta's shape (`payloads`), parsed by
+`app.bot.payloads` and stored by the group-committing ingest, so the inbox processor, the media
+worker and the locker's intake checks see exactly what they see live. A file first goes into the
+sandbox media store, which plays Meta's media endpoints. What the phone shows is rebuilt from the
+database (`chat`), so it survives a reload and a restart. Mounted only when no WhatsApp access
+token is configured.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
-import uuid
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field, model_validator
+from starlette.concurrency import run_in_threadpool
 
 from app.bot.payloads import parse_updates
 from app.bot.sandbox import SandboxSink
+from app.bot.sandbox_media import WANT_VOICE, MediaRefused, SandboxMedia
 from app.runtime import Runtime
+from app.simulator import payloads, repository
+from app.simulator.chat import Chat, load_chat
 
 router = APIRouter(prefix="/simulator", include_in_schema=False)
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=HERE / "templates")
 
 LONG_POLL_SECONDS = 20.0
-SANDBOX_PHONE_NUMBER_ID = "sandbox"
+# Between looks at the database while a phone waits; a reply sent by this process wakes it sooner.
+POLL_SECONDS = 0.5
+MAX_FILES = 10
+WA_ID = r"^[0-9]{8,15}$"
+STATIC = {
+    "simulator.js": "text/javascript",
+    "render.js": "text/javascript",
+    "simulator.css": "text/css",
+}
+# Types the page may show inline; anything else is offered as a download, never rendered.
+INLINE_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf", "audio/", "video/")
 
 
 class Choice(BaseModel):
+    """A tap on a reply button (`button_reply`) or a list row (`list_reply`)."""
+
     id: str = Field(min_length=1, max_length=256)
     title: str = Field("", max_length=100)
-    # The wamid of the bot message that carried the button (as Meta's `context.id`): lets an old
-    # button be told from one of the current question. Optional, as in Meta's payloads.
-    context: str | None = Field(None, min_length=1, max_length=256)
+    kind: Literal["button_reply", "list_reply"] = "button_reply"
+
+
+class TemplateButton(BaseModel):
+    """A tap on a template's quick-reply button."""
+
+    payload: str = Field(min_length=1, max_length=256)
+    text: str = Field("", max_length=100)
+
+
+class Location(BaseModel):
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    name: str | None = Field(None, max_length=200)
+    address: str | None = Field(None, max_length=400)
 
 
 class SimulatedMessage(BaseModel):
-    """What the simulated phone sends: typed text or a tap on a button/list row."""
+    """What the simulated phone sends, apart from files: exactly one of the four kinds.
 
-    wa_id: str = Field(pattern=r"^[0-9]{8,15}$")
-    name: str = Field("Warga Simulator", max_length=100)
+    `context_id` is the wamid of the message a tap answers, as WhatsApp sends it.
+    """
+
+    wa_id: str = Field(pattern=WA_ID)
+    name: str = Field("Warga Simulator", min_length=1, max_length=100)
     text: str | None = Field(None, max_length=4096)
     choice: Choice | None = None
+    button: TemplateButton | None = None
+    location: Location | None = None
+    context_id: str | None = Field(None, max_length=256)
 
     @model_validator(mode="after")
     def _one_of(self) -> SimulatedMessage:
-        if (self.text is None) == (self.choice is None):
-            raise ValueError("send either text or choice")
+        given = [v for v in (self.text, self.choice, self.button, self.location) if v is not None]
+        if len(given) != 1:
+            raise ValueError("send exactly one of text, choice, button or location")
         if self.text is not None and not self.text.strip():
             raise ValueError("text is empty")
         return self
 
+    def message(self) -> dict[str, Any]:
+        if self.choice is not None:
+            c = self.choice
+            return payloads.reply_message(c.kind, c.id, c.title, self.context_id)
+        if self.button is not None:
+            b = self.button
+            return payloads.template_button_message(b.payload, b.text, self.context_id)
+        if self.location is not None:
+            loc = self.location
+            return payloads.location_message(loc.latitude, loc.longitude, loc.name, loc.address)
+        return payloads.text_message(str(self.text))
 
-def _runtime(request: Request) -> tuple[Runtime, SandboxSink]:
+
+def _runtime(request: Request) -> tuple[Runtime, SandboxSink, SandboxMedia]:
     runtime: Runtime = request.app.state.runtime
-    if runtime.sandbox is None:
+    if runtime.sandbox is None or runtime.sandbox_media is None:
         raise HTTPException(404, "the simulator exists only in sandbox mode")
-    return runtime, runtime.sandbox
+    return runtime, runtime.sandbox, runtime.sandbox_media
 
 
-def webhook_document(message: SimulatedMessage, wamid: str) -> dict[str, Any]:
-    """The update Meta would POST for this message."""
-    body: dict[str, Any] = {"from": message.wa_id, "id": wamid, "timestamp": str(int(time.time()))}
-    if message.choice is not None:
-        body["type"] = "interactive"
-        body["interactive"] = {
-            "type": "button_reply",
-            "button_reply": {"id": message.choice.id, "title": message.choice.title},
-        }
-        if message.choice.context is not None:
-            body["context"] = {"from": SANDBOX_PHONE_NUMBER_ID, "id": message.choice.context}
-    else:
-        body["type"] = "text"
-        body["text"] = {"body": message.text}
-    value = {
-        "messaging_product": "whatsapp",
-        "metadata": {"display_phone_number": "0", "phone_number_id": SANDBOX_PHONE_NUMBER_ID},
-        "contacts": [{"profile": {"name": message.name}, "wa_id": message.wa_id}],
-        "messages": [body],
-    }
-    return {
-        "object": "whatsapp_business_account",
-        "entry": [{"id": "sandbox", "changes": [{"field": "messages", "value": value}]}],
-    }
+async def _deliver(runtime: Runtime, sink: SandboxSink, body: dict[str, Any]) -> list[str]:
+    """Store a Meta-shaped delivery in the inbox, as the webhook does; return its wamids."""
+    ids = payloads.wamids(body)
+    wa_id = body["entry"][0]["changes"][0]["value"]["contacts"][0]["wa_id"]
+    for wamid in ids:
+        sink.register_inbound(wa_id, wamid)  # so the read receipt wakes this phone
+    await runtime.ingest.submit(parse_updates(body, phone_number_id=None))
+    return ids
 
 
 @router.get("", response_class=HTMLResponse)
 async def page(request: Request) -> HTMLResponse:
     """The fake phone."""
-    _runtime(request)
-    api = str(request.url_for("simulator_messages").path)
-    context = {"poll": LONG_POLL_SECONDS, "api": api}
+    runtime, _, _ = _runtime(request)
+    context = {
+        "office": runtime.settings.office_name,
+        "api": str(request.url_for("simulator_messages").path).removesuffix("/messages"),
+        "static": str(request.url_for("simulator_static", name="x").path).removesuffix("/x"),
+        "poll": LONG_POLL_SECONDS,
+        "max_files": MAX_FILES,
+    }
     return templates.TemplateResponse(request, "simulator.html", context)
+
+
+@router.get("/static/{name}", name="simulator_static")
+async def static(name: str) -> FileResponse:
+    if name not in STATIC:
+        raise HTTPException(404, "no such file")
+    return FileResponse(HERE / "static" / name, media_type=STATIC[name])
 
 
 @router.post("/api/messages", name="simulator_messages")
 async def send(request: Request, message: SimulatedMessage) -> dict[str, str]:
-    """Deliver a message from the simulated phone, as Meta's webhook would."""
-    runtime, sink = _runtime(request)
-    wamid = f"wamid.SIM{uuid.uuid4().hex.upper()}"
-    sink.register_inbound(message.wa_id, wamid)
-    updates = parse_updates(webhook_document(message, wamid), phone_number_id=None)
-    await runtime.ingest.submit(updates)
+    """Deliver a text, a tap or a location from the simulated phone, as Meta's webhook would."""
+    runtime, sink, _ = _runtime(request)
+    body = payloads.webhook_body(message.wa_id, message.name, [message.message()])
+    (wamid,) = await _deliver(runtime, sink, body)
     return {"wamid": wamid}
 
 
-@router.get("/api/messages")
-async def receive(
+@router.post("/api/media")
+async def send_media(
     request: Request,
-    wa_id: str = Query(pattern=r"^[0-9]{8,15}$"),
-    after: int = Query(0, ge=0),
-    wait: float = Query(LONG_POLL_SECONDS, ge=0, le=LONG_POLL_SECONDS),
-) -> dict[str, Any]:
-    """Replies to `wa_id` newer than `after`, waiting up to `wait` seconds for the first one."""
-    _, sink = _runtime(request)
-    records = await sink.wait_for(wa_id, after, wait)
-    return {
-        "last": max([after, *(r.index for r in records)]),
-        "items": [
-            {
-                "index": r.index,
-                "kind": r.kind,
-                "body": r.body,
-                "wamid": r.wamid,
-                "at": r.at.isoformat(),
-            }
-            for r in records
-        ],
+    wa_id: Annotated[str, Form(pattern=WA_ID)],
+    files: Annotated[list[UploadFile], File()],
+    name: Annotated[str, Form(min_length=1, max_length=100)] = "Warga Simulator",
+    kind: Annotated[Literal["photo", "document", "voice"], Form()] = "photo",
+    caption: Annotated[str, Form(max_length=1024)] = "",
+) -> Response:
+    """Photos (an album when several), documents or a voice note from the simulated phone.
+
+    Each file goes into the sandbox media store first; the delivery then carries media ids, as
+    Meta's does. A file the store refuses fails the whole send, with the reason.
+    """
+    runtime, sink, media = _runtime(request)
+    if kind == WANT_VOICE and len(files) != 1:
+        return _refuse(422, "Kirim satu pesan suara sekali kirim.")
+    if not 1 <= len(files) <= MAX_FILES:
+        return _refuse(422, f"Kirim 1 sampai {MAX_FILES} berkas sekaligus.")
+    stored = []
+    for upload in files:
+        try:
+            stored.append(
+                await run_in_threadpool(
+                    media.add,
+                    upload.file,
+                    want=kind,
+                    declared_mime=upload.content_type,
+                    filename=upload.filename,
+                )
+            )
+        except MediaRefused as refused:
+            return _refuse(413 if refused.reason == "too_large" else 422, _why(refused, upload))
+    messages = [
+        payloads.media_message(item, caption.strip() if index == 0 else None)
+        for index, item in enumerate(stored)
+    ]
+    body = payloads.webhook_body(wa_id, name, messages)
+    return JSONResponse({"wamids": await _deliver(runtime, sink, body)})
+
+
+@router.get("/api/media/{media_id}", name="simulator_media")
+async def media_file(request: Request, media_id: str) -> Response:
+    """A file from the sandbox media store: the resident's own photo, or an attachment."""
+    _, _, media = _runtime(request)
+    found = await run_in_threadpool(media.find, media_id)
+    if found is None:
+        raise HTTPException(404, "media not found or expired")
+    stored, path = found
+    inline = stored.mime_type.startswith(INLINE_TYPES)
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+        "Cache-Control": "private, max-age=3600",
     }
+    return FileResponse(
+        path,
+        media_type=stored.mime_type if inline else "application/octet-stream",
+        filename=stored.filename or media_id,
+        content_disposition_type="inline" if inline else "attachment",
+        headers=headers,
+    )
+
+
+@router.get("/api/chat", name="simulator_chat")
+async def chat(
+    request: Request,
+    wa_id: Annotated[str, Query(pattern=WA_ID)],
+    since: Annotated[str, Query(max_length=64)] = "",
+    wait: Annotated[float, Query(ge=0, le=LONG_POLL_SECONDS)] = 0,
+) -> dict[str, Any]:
+    """The phone's screen; waits up to `wait` seconds for it to differ from version `since`."""
+    runtime, sink, _ = _runtime(request)
+    deadline = time.monotonic() + wait
+    screen: Chat | None = None
+    try:
+        while True:
+            mark = sink.last_index
+            async with runtime.sessionmaker() as session:
+                screen = await load_chat(session, wa_id)
+            remaining = deadline - time.monotonic()
+            if screen.version != since or remaining <= 0 or await request.is_disconnected():
+                return screen.as_json()
+            if await sink.wait_for(wa_id, mark, min(remaining, POLL_SECONDS)):
+                # The sink heard of a reply; its row is marked sent a moment later.
+                await asyncio.sleep(0.1)
+    except asyncio.CancelledError:
+        # The server is stopping and its grace time is up: uvicorn cancels what still runs and
+        # would answer 500. A waiting phone gets the screen it already has instead, and polls
+        # again (finding the server back after a restart). A cancel before any read stands.
+        task = asyncio.current_task()
+        if screen is None or task is None:
+            raise
+        task.uncancel()
+        return screen.as_json()
+
+
+@router.get("/api/residents")
+async def residents(request: Request) -> dict[str, Any]:
+    """The residents the simulator can play: every one with a phone number, latest first."""
+    runtime, _, _ = _runtime(request)
+    async with runtime.sessionmaker() as session:
+        found = await repository.recent_residents(session)
+    return {"items": [{"wa_id": r.wa_id, "name": r.name} for r in found]}
+
+
+def _why(refused: MediaRefused, upload: UploadFile) -> str:
+    name = upload.filename or "Berkas"
+    if refused.reason == "too_large" and refused.limit:
+        return f"{name} terlalu besar: WhatsApp membatasi {refused.limit // (1024 * 1024)} MB."
+    if refused.reason == "not_audio":
+        return f"{name} bukan rekaman suara."
+    return f"{name} kosong."
+
+
+def _refuse(status: int, reason: str) -> JSONResponse:
+    return JSONResponse({"detail": reason}, status_code=status)

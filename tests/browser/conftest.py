@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,9 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # A microphone for the simulator's voice notes: a generated tone, allowed without a prompt.
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
 ]
 
 
@@ -60,11 +64,14 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def live_server(settings: Settings, sessionmaker) -> Iterator[str]:
-    """Loket (sandbox mode, workers on) served by uvicorn in a thread; yields its base URL."""
+@contextmanager
+def serve(settings: Settings, port: int | None = None) -> Iterator[str]:
+    """Loket (sandbox mode, workers on) served by uvicorn in a thread; yields its base URL.
+
+    Leaving the block stops it; serving again on the same `port` is a restart.
+    """
     fast = settings.model_copy(update={"worker_poll_seconds": 0.05})
-    port = _free_port()
+    port = port or _free_port()
     # A page's long poll keeps a connection open: cap the graceful wait so the server (and its
     # workers, which share the test database) is gone before the next test starts.
     config = uvicorn.Config(
@@ -78,26 +85,31 @@ def live_server(settings: Settings, sessionmaker) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the test server did not start")
         time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=30)
-    assert not thread.is_alive(), "the test server did not stop"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        assert not thread.is_alive(), "the test server did not stop"
 
 
 @pytest.fixture
-async def page(chromium_path: str, live_server: str) -> AsyncIterator[object]:
-    """A fresh Chromium page; it closes before `live_server` stops (no cut-off long polls)."""
+def live_server(settings: Settings, sessionmaker) -> Iterator[str]:
+    """Loket served on a free port for one test; yields its base URL."""
+    with serve(settings) as base:
+        yield base
+
+
+@asynccontextmanager
+async def browser_context(chromium_path: str) -> AsyncIterator[tuple[object, list[str]]]:
+    """A fresh Chromium context, and the errors its pages report: script errors and server
+    errors (a 4xx the page handles is behaviour)."""
     from playwright.async_api import async_playwright
 
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=chromium_path, args=CHROMIUM_FLAGS
-        )
-        context = await browser.new_context(viewport={"width": 480, "height": 860})
-        page = await context.new_page()
-        errors: list[str] = []
+    errors: list[str] = []
+
+    def watch(page) -> None:
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        # Script errors and server errors fail the test; a 4xx the page handles is behaviour.
         page.on(
             "response",
             lambda response: (
@@ -106,11 +118,26 @@ async def page(chromium_path: str, live_server: str) -> AsyncIterator[object]:
                 else None
             ),
         )
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=chromium_path, args=CHROMIUM_FLAGS
+        )
         try:
-            yield page
-            assert errors == [], f"the page reported errors: {errors}"
+            context = await browser.new_context(viewport={"width": 480, "height": 860})
+            context.on("page", watch)
+            yield context, errors
         finally:
             await browser.close()
+
+
+@pytest.fixture
+async def page(chromium_path: str, live_server: str) -> AsyncIterator[object]:
+    """A fresh Chromium page; it closes before `live_server` stops (no cut-off long polls)."""
+    async with browser_context(chromium_path) as (context, errors):
+        page = await context.new_page()
+        yield page
+        assert errors == [], f"the page reported errors: {errors}"
 
 
 def screenshot_path(name: str) -> Path:

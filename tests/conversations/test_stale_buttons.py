@@ -169,36 +169,39 @@ async def test_an_old_list_row_is_stale_but_a_service_from_an_old_menu_is_not(
 async def test_the_simulator_carries_the_context_of_a_tap(
     settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    """Sandbox mode: replies come with their wamid, and a tap sends it back as its context."""
+    """Sandbox mode: the phone's screen shows each reply's wamid, and a tap sends it back as its
+    context, as WhatsApp does."""
     wa_id = "6281234500009"
     async with running(settings) as (app, client):
         workers = WorkerSet(app.state.runtime)
-        last = 0
+        seen: set[str] = set()
 
         async def say(payload: dict[str, Any]) -> list[dict[str, Any]]:
-            nonlocal last
             answer = await client.post(
                 "/simulator/api/messages", json={"wa_id": wa_id, "name": "Siti", **payload}
             )
             assert answer.status_code == 200, answer.text
             await workers.inbound.run_once()
             await workers.outbox.run_once()
-            shown = await client.get(
-                "/simulator/api/messages", params={"wa_id": wa_id, "after": last, "wait": 0}
-            )
-            last = shown.json()["last"]
-            return [item for item in shown.json()["items"] if item["kind"] == "message"]
+            shown = await client.get("/simulator/api/chat", params={"wa_id": wa_id})
+            new = [
+                item
+                for item in shown.json()["items"]
+                if item["from"] == "bot" and item["key"] not in seen
+            ]
+            seen.update(item["key"] for item in new)
+            return new
 
         await say({"text": "ktp hilang"})
         (question,) = await say({"text": "batal"})
-        assert question["body"]["interactive"]["body"]["text"] == (
+        assert question["message"]["interactive"]["body"]["text"] == (
             "Batalkan permohonan KTP-el yang sedang diisi?"
         )
         assert question["wamid"].startswith("wamid.SANDBOX")
         await say({"text": "gak jadi"})
-        old_yes = {"id": "yes", "title": "Ya, batalkan", "context": question["wamid"]}
-        (reply,) = await say({"choice": old_yes})
-        assert reply["body"]["text"]["body"] == (
+        old_yes = {"id": "yes", "title": "Ya, batalkan"}
+        (reply,) = await say({"choice": old_yes, "context_id": question["wamid"]})
+        assert reply["message"]["text"]["body"] == (
             f"{STALE}\nSilakan ketik NIK Anda (16 angka, ada di KK)."
         )
     async with sessionmaker() as session:

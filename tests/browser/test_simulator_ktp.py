@@ -1,0 +1,129 @@
+"""A newcomer's walk in real Chromium: a resident asks for a KTP-el in the simulator, sends two
+photos of the family card and gets a ticket; a district operator takes it to "completed" with the
+pickup code the resident received on the simulated phone. README's "Try it" walks the same way."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.config import Settings
+from app.db import unit_of_work, utcnow
+from app.operators.demo import seed_demo
+from tests.browser.conftest import screenshot_path
+from tests.browser.phone import SimPhone, jpeg
+from tests.simulator.samples import photo_jpeg
+
+pytestmark = pytest.mark.browser
+
+WA_ID = "6281299990101"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+async def _demo_password(settings: Settings, sessionmaker, username: str) -> str:
+    async with unit_of_work(sessionmaker) as session:
+        demo = await seed_demo(session, secret=settings.session_secret(), now=utcnow())
+    password = next(c.password for c in demo.credentials if c.username == username)
+    assert password is not None
+    return password
+
+
+async def ask_for_a_ktp(phone: SimPhone) -> None:
+    """From "halo" to the request for the family card photos."""
+    after = await phone.type("halo")
+    await phone.said("Silakan pilih layanan yang Anda perlukan", after=after)
+    after = await phone.pick("KTP-el")
+    await phone.said("Permohonan KTP-el untuk keperluan apa?", after=after)
+    after = await phone.pick("KTP-el baru")
+    await phone.said("Silakan ketik NIK Anda", after=after)
+    for answer, next_question in [
+        ("3201014508900003", "Silakan ketik nama lengkap Anda"),
+        ("Siti Aminah", "Tanggal lahir Anda?"),
+        ("5-8-1990", "Jenis kelamin Anda?"),
+    ]:
+        await phone.said(next_question, after=await phone.type(answer))
+    await phone.said("Silakan ketik nomor KK Anda", after=await phone.tap("Perempuan"))
+    await phone.said("Status perkawinan Anda?", after=await phone.type("3201012208150007"))
+    await phone.said("Silakan ketik alamat Anda", after=await phone.pick("Belum kawin"))
+    after = await phone.type("Dusun Mawar RT 02/RW 01, Desa Sukamaju")
+    await phone.said("Silakan kirim foto Kartu Keluarga.", after=after)
+
+
+async def _sign_in(office, base: str, username: str, password: str) -> None:
+    await office.goto(f"{base}/dashboard/login")
+    await office.fill("#username", username)
+    await office.fill("#password", password)
+    await office.click("#login-form button[type=submit]")
+    await office.locator("#nav-queue").wait_for(timeout=10_000)
+
+
+async def _move(office, target: str) -> None:
+    await office.click(f"#action-{target} button[type=submit]")
+    await office.locator(".notice").wait_for(timeout=10_000)
+
+
+async def test_a_newcomer_asks_for_a_ktp_and_the_office_completes_it(
+    page, live_server: str, settings: Settings, sessionmaker
+) -> None:
+    password = await _demo_password(settings, sessionmaker, "kecamatan")
+    await page.set_viewport_size(PHONE)
+    phone = SimPhone(page, live_server, WA_ID)
+    await phone.open("Siti Aminah")
+    await ask_for_a_ktp(phone)
+
+    photos = [jpeg("kk-depan.jpg", photo_jpeg(1)), jpeg("kk-belakang.jpg", photo_jpeg(2))]
+    after = await phone.attach("photo", photos, caption="KK depan dan belakang")
+    await phone.said("Kami terima 2 foto untuk Kartu Keluarga. ✅", after=after)
+    summary = await phone.said("Sudah benar?", after=after)
+    assert "• Alamat: Dusun Mawar RT 02/RW 01, Desa Sukamaju" in summary
+    assert "Kartu Keluarga: 2 foto ✅" in summary
+    # The resident sees their own two photos, served back from the sandbox media store.
+    shown = page.locator(".msg.me img.photo")
+    assert await shown.count() == 2
+    for index in range(2):
+        await shown.nth(index).evaluate("img => img.decode()")
+        assert await shown.nth(index).evaluate("img => img.naturalWidth") == 800
+    assert (await page.locator(".msg.me .caption").all_inner_texts()) == ["KK depan dan belakang"]
+    await page.screenshot(path=screenshot_path("simulator-ktp-photos-phone"))
+
+    after = await phone.tap("Ya, kirim")
+    confirmation = await phone.said("Nomor permohonan:", after=after)
+    found = re.search(r"Nomor permohonan: (KTP-\d{6}-\d{4})", confirmation)
+    assert found is not None, confirmation
+    ticket = found.group(1)
+    await page.screenshot(path=screenshot_path("simulator-ktp-ticket-phone"))
+
+    # The district office: the request, its two photos, and the moves to "ready for pickup".
+    office = await page.context.new_page()
+    await office.set_viewport_size(DESKTOP)
+    await _sign_in(office, live_server, "kecamatan", password)
+    await office.goto(f"{live_server}/dashboard/requests/{ticket}")
+    assert await office.locator("#ticket").inner_text() == ticket
+    images = office.locator("img.doc-image")
+    assert await images.count() == 2
+    await _move(office, "in_review")
+    await _move(office, "processing")
+    after = await phone.bot_count()
+    await _move(office, "ready_for_pickup")
+
+    ready = await phone.said("Tunjukkan kode pengambilan", after=after)
+    code = re.search(r"kode pengambilan (\S+) kepada petugas", ready)
+    assert code is not None, ready
+    assert f"Nomor permohonan: {ticket}." in ready
+
+    await office.fill("#pickup-code", code.group(1))
+    after = await phone.bot_count()
+    await _move(office, "completed")
+    assert await office.locator("#status").inner_text() == "Selesai"
+    steps = await office.locator("#history li").evaluate_all(
+        "items => items.map(item => item.dataset.to)"
+    )
+    assert steps == ["submitted", "in_review", "processing", "ready_for_pickup", "completed"]
+    await office.screenshot(path=screenshot_path("simulator-ktp-dashboard"), full_page=True)
+
+    await phone.said(f"Permohonan {ticket} (KTP-el) selesai.", after=after)
+    await page.screenshot(path=screenshot_path("simulator-ktp-completed-phone"))
+    await page.set_viewport_size(DESKTOP)
+    await page.screenshot(path=screenshot_path("simulator-ktp-completed-desktop"))
