@@ -15,7 +15,7 @@ from app.counter.forms import FieldError, FormDocument
 from app.flows.catalog import Catalog, DocumentSpec
 from app.intake.service import requirement_for
 from app.locker.policy import LockerPolicy, MiB
-from app.locker.reasons import Reason, human_size
+from app.locker.reasons import Reason, human_size, megapixels
 from app.locker.upload import UPLOAD_MAX_BYTES, check_upload
 
 # All files of one request together; a single file is capped by the locker (10 MB).
@@ -85,8 +85,9 @@ def refusal(reason: Reason, detail: Mapping[str, object], kinds: str) -> FieldEr
     """The locker's reason as a form error, with what its sentence needs."""
     params: dict[str, object] = {"kinds": kinds}
     if reason is Reason.TOO_LARGE:
-        # An image with too many pixels has no byte limit in its detail: name the upload cap.
         params["limit"] = human_size(int(str(detail.get("limit") or UPLOAD_MAX_BYTES)))
+    if reason is Reason.TOO_MANY_PIXELS:
+        params["megapixels"] = megapixels(int(str(detail.get("limit_pixels") or 0)))
     if reason is Reason.PDF_TOO_MANY_PAGES:
         params["max_pages"] = detail.get("max_pages", "")
     return FieldError(f"doc_{reason.value}", params)

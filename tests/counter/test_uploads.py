@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from starlette.datastructures import FormData
 
 from app.counter.forms import FieldError, build_form, check_answers
-from app.counter.uploads import MAX_TOTAL_BYTES, TOTAL, check_files, files_of
+from app.counter.uploads import MAX_TOTAL_BYTES, TOTAL, check_files, files_of, refusal
 from app.flows.catalog import Catalog, shipped_catalog
 from app.intake.service import requirement_for
 from app.locker.file_backend import FileBackend
@@ -179,3 +179,35 @@ async def test_too_much_at_once_is_one_error_for_the_whole_upload(catalog: Catal
 
 def test_requirements_are_the_locker_s_view_of_the_catalog(catalog: Catalog) -> None:
     assert requirement_for(catalog, "ktp", "ktp_rusak") == PHOTO_ONLY
+
+
+# The operator's sentence for every reason the locker can give, exactly as the form shows it.
+COUNTER_TEXTS = {
+    Reason.WRONG_TYPE: "Jenis file tidak sesuai. Yang diterima: foto (JPG atau PNG) atau PDF.",
+    Reason.TOO_LARGE: "File terlalu besar (paling besar 10 MB).",
+    Reason.TOO_MANY_PIXELS: "Gambar terlalu besar ukurannya (paling besar 24 megapiksel). "
+    "Foto ulang dengan kamera biasa, atau perkecil gambarnya.",
+    Reason.UNREADABLE: "Foto tidak dapat dibuka. Foto ulang dokumennya.",
+    Reason.TOO_SMALL: "Foto terlalu kecil. Foto lebih dekat sehingga dokumen memenuhi gambar.",
+    Reason.BLURRED: "Foto buram. Foto ulang di tempat terang dengan seluruh dokumen terlihat.",
+    Reason.TOO_DARK: "Foto terlalu gelap. Foto ulang di tempat yang lebih terang.",
+    Reason.TOO_BRIGHT: "Foto terlalu terang (silau). Foto ulang tanpa lampu kilat atau pantulan.",
+    Reason.PDF_ENCRYPTED: "PDF dikunci kata sandi. Gunakan PDF tanpa kata sandi.",
+    Reason.PDF_UNREADABLE: "PDF tidak dapat dibuka. Pindai ulang, atau unggah fotonya.",
+    Reason.PDF_TOO_MANY_PAGES: "PDF terlalu banyak halaman (paling banyak 50).",
+    Reason.PDF_JAVASCRIPT: "PDF berisi skrip dan tidak dapat diterima. "
+    "Unggah PDF biasa atau fotonya.",
+    Reason.UNAVAILABLE: "File gagal disimpan. Coba kirim lagi.",
+}
+
+
+@pytest.mark.parametrize("reason", list(Reason), ids=[reason.value for reason in Reason])
+def test_every_refusal_reason_has_its_own_counter_text(reason: Reason) -> None:
+    from app.dashboard.counter_routes import error_text
+    from app.dashboard.texts import MESSAGES
+
+    detail = {"limit": 10 * MiB, "max_pages": 50, "limit_pixels": 24_000_000}
+    error = refusal(reason, detail, "image_pdf")
+    assert f"counter_err_{error.code}" in MESSAGES
+    assert error_text(error, "id") == COUNTER_TEXTS[reason]
+    assert "{" not in error_text(error, "en")
