@@ -68,13 +68,15 @@ def make_thumbnail(image: Image.Image, size: int) -> bytes:
 
 
 def measure(image: Image.Image, policy: LockerPolicy) -> dict[str, float]:
-    """Brightness (mean grey), contrast (its spread) and sharpness of an RGB image."""
+    """Brightness (mean grey), contrast (its spread), ink (share of dark pixels) and sharpness."""
     grey = image.convert("L")
     grey.thumbnail((policy.analysis_size, policy.analysis_size))
     pixels = np.asarray(grey, dtype=np.float32)
+    ink = np.count_nonzero(pixels < policy.ink_level) / max(1, pixels.size)
     return {
         "brightness": round(float(pixels.mean()), 2),
         "contrast": round(float(pixels.std()), 2),
+        "ink": round(float(ink), 5),
         "sharpness": round(laplacian_variance(pixels), 2),
     }
 
@@ -85,7 +87,7 @@ def judge(width: int, height: int, metrics: dict[str, float], policy: LockerPoli
         return Verdict(Reason.TOO_SMALL, {"width": width, "height": height})
     if metrics["brightness"] < policy.min_brightness:
         return Verdict(Reason.TOO_DARK, dict(metrics))
-    if metrics["brightness"] > policy.max_brightness and metrics["contrast"] < policy.min_contrast:
+    if metrics["brightness"] > policy.max_brightness and metrics["ink"] < policy.min_ink_share:
         return Verdict(Reason.TOO_BRIGHT, dict(metrics))
     if metrics["sharpness"] < policy.min_sharpness:
         return Verdict(Reason.BLURRED, dict(metrics))

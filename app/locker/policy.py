@@ -80,11 +80,16 @@ class LockerPolicy:
     # Variance of the Laplacian on the grey image scaled to fit `analysis_size`; below = blurred.
     min_sharpness: float = 60.0
     analysis_size: int = 1024
-    # Mean grey level (0–255): below `min_brightness` is too dark. Above `max_brightness` with a
-    # spread under `min_contrast` is washed out; a clean white scan with text keeps its spread.
+    # Mean grey level (0–255): below `min_brightness` is too dark.
     min_brightness: float = 40.0
+    # Over-exposure needs both: a picture nearly white on average (mean grey above
+    # `max_brightness`) AND without ink, i.e. less than `min_ink_share` of its pixels darker than
+    # `ink_level` (mid-grey). A clean scan of a white page is as bright on average, but its text
+    # stays dark however little of the page it covers (a title and a signature line are ~0.1 %);
+    # in a washed-out photo even the text has turned pale grey (no pixel below ~180).
     max_brightness: float = 235.0
-    min_contrast: float = 25.0
+    ink_level: float = 128.0
+    min_ink_share: float = 0.001
     thumbnail_size: int = 320
 
     # PDFs.

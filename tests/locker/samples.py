@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import random
@@ -9,7 +10,7 @@ import struct
 import zlib
 from collections.abc import AsyncIterator
 
-from PIL import Image, ImageDraw, ImageEnhance, ImageFilter
+from PIL import Image, ImageChops, ImageDraw, ImageEnhance, ImageFilter, ImageFont
 from pypdf import PdfWriter
 from pypdf.actions import JavaScript, PageTrigger
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
@@ -35,7 +36,8 @@ def document_photo(width: int = 640, height: int = 480, seed: int = 7) -> Image.
 
 def encode(image: Image.Image, fmt: str = "JPEG", **options: object) -> bytes:
     out = io.BytesIO()
-    image.save(out, fmt, **({"quality": 90} if fmt == "JPEG" else {}) | options)
+    defaults = {"quality": 90} if fmt == "JPEG" else {"compress_level": 1}
+    image.save(out, fmt, **defaults | options)
     return out.getvalue()
 
 
@@ -58,6 +60,58 @@ def dark_jpeg() -> bytes:
 def washed_out_jpeg() -> bytes:
     white = Image.new("RGB", (640, 480), (255, 255, 255))
     return encode(Image.blend(document_photo(), white, 0.9))
+
+
+@functools.cache
+def clean_scan(lines: int = 12, seed: int = 3) -> Image.Image:
+    """A scanner's picture of a white A4 page at 200 dpi: paper at 255, a title, `lines` lines of
+    10-point print and a signature line. Ink covers 0.3–1.5 % of the page, so the mean grey is
+    about 250 and the spread small: bright and low in contrast, yet perfectly readable."""
+    rng = random.Random(seed)
+    width, height = 1654, 2339
+    page = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(page)
+    draw.text((500, 180), "KUTIPAN AKTA KELAHIRAN", fill=20, font=ImageFont.load_default(44))
+    words = [
+        "Nomor",
+        "Nama",
+        "Tempat",
+        "Tanggal",
+        "Lahir",
+        "Ayah",
+        "Ibu",
+        "Kabupaten",
+        "Desa",
+        "Kecamatan",
+        "Sipil",
+    ]
+    font = ImageFont.load_default(28)
+    for line in range(lines):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(4, 9)))
+        draw.text((160, 360 + 70 * line), text, fill=30, font=font)
+    draw.line((1000, 2000, 1450, 2000), fill=40, width=2)
+    # A scanner's faint sensor noise on the paper.
+    noise = Image.effect_noise((width, height), 2).point(lambda v: 0 if v > 128 else 2)
+    return ImageChops.subtract(page, noise).convert("RGB")
+
+
+@functools.cache
+def bright_photo() -> Image.Image:
+    """A phone photo of that white page in strong daylight: slightly turned, the print softened
+    by the lens, a little vignetting and sensor noise. As bright on average as the scan."""
+    page = clean_scan(lines=8).resize((1200, 1697), Image.Resampling.LANCZOS)
+    turned = page.rotate(1.2, Image.Resampling.BICUBIC, fillcolor=(250, 250, 248))
+    photo = turned.crop((0, 40, 1200, 1640))
+    photo = photo.filter(ImageFilter.GaussianBlur(0.6))
+    shade = Image.radial_gradient("L").resize(photo.size)  # 0 in the centre, 255 at the corners
+    noise = Image.effect_noise(photo.size, 3).point(lambda v: max(0, 128 - v) // 16)
+    dimming = ImageChops.add(shade.point(lambda v: v // 40), noise)
+    return ImageChops.subtract(photo, Image.merge("RGB", [dimming] * 3))
+
+
+def blown_out(image: Image.Image, glare: float = 0.8) -> Image.Image:
+    """Over-exposure (flash or glare): everything pushed towards white, the print turned pale."""
+    return Image.blend(image, Image.new("RGB", image.size, (255, 255, 255)), glare)
 
 
 def sharp_png() -> bytes:

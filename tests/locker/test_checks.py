@@ -15,7 +15,7 @@ from app.locker.checks import Inspection, inspect_file, sniff_mime
 from app.locker.image_checks import laplacian_variance
 from app.locker.pdf_checks import has_javascript, mentions_javascript
 from app.locker.policy import DocumentRequirement, LockerPolicy
-from app.locker.reasons import Reason
+from app.locker.reasons import Reason, Verdict
 
 from . import samples
 
@@ -78,6 +78,37 @@ def test_a_clean_white_scan_is_not_washed_out(tmp_path: Path) -> None:
     result = inspect(tmp_path, data)
     assert result.metrics["brightness"] > POLICY.max_brightness
     assert result.verdict.accepted
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+@pytest.mark.parametrize("page", ["scan", "sparse-scan", "photo-in-daylight"])
+def test_a_bright_low_contrast_white_page_with_dark_print_is_accepted(
+    tmp_path: Path, page: str, fmt: str
+) -> None:
+    """High brightness and low contrast, as a washed-out photo has, but the print is dark."""
+    image = {
+        "scan": samples.clean_scan,
+        "sparse-scan": lambda: samples.clean_scan(lines=2),
+        "photo-in-daylight": samples.bright_photo,
+    }[page]()
+    result = inspect(tmp_path, samples.encode(image, fmt))
+    assert result.metrics["brightness"] > POLICY.max_brightness
+    assert result.metrics["contrast"] < 25.0  # the spread the old rule asked for
+    assert result.metrics["ink"] >= POLICY.min_ink_share
+    assert result.verdict == Verdict()
+    assert result.thumbnail is not None
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+@pytest.mark.parametrize("glare", [0.6, 0.8])
+def test_a_blown_out_photo_is_still_too_bright(tmp_path: Path, glare: float, fmt: str) -> None:
+    """The same page photographed with flash glare: the print itself turned pale grey."""
+    result = inspect(
+        tmp_path, samples.encode(samples.blown_out(samples.bright_photo(), glare), fmt)
+    )
+    assert result.metrics["ink"] == 0.0
+    assert result.verdict.reason is Reason.TOO_BRIGHT
+    assert result.thumbnail is None
 
 
 def test_thresholds_come_from_the_policy(tmp_path: Path) -> None:
