@@ -75,8 +75,13 @@ class LockerPolicy:
 
     # Images. A sharp 640×480 photo passes: the short side must be at least 480 pixels.
     min_short_side: int = 480
-    # Larger images are refused before decoding (decompression bombs); 50 MP covers phone cameras.
-    max_image_pixels: int = 50_000_000
+    # Larger images are refused before decoding (decompression bombs). 24 MP covers a phone
+    # photo: cameras save 12–13 MP by default (48–50 MP sensors bin 4 pixels into 1).
+    max_image_pixels: int = 24_000_000
+    # What decoding one image may cost (see decoding.py for the estimate): a 16-MP colour PNG,
+    # any baseline JPEG up to `max_image_pixels` (decoded at 1/2–1/8 scale), a progressive JPEG
+    # up to ~20 MP at 4:2:0. With the shrunk copies a check stays under ~100 MB.
+    decode_budget_bytes: int = 64 * MiB
     # Variance of the Laplacian on the grey image scaled to fit `analysis_size`; below = blurred.
     min_sharpness: float = 60.0
     analysis_size: int = 1024

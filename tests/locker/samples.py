@@ -118,19 +118,60 @@ def sharp_png() -> bytes:
     return encode(document_photo().convert("RGBA"), "PNG")
 
 
-def png_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
-    """A tiny PNG whose header claims a huge image (a decompression bomb's calling card)."""
+def png_bomb(
+    width: int = 100_000, height: int = 100_000, *, colour: bool = False, complete: bool = False
+) -> bytes:
+    """A tiny PNG whose header claims a huge image (a decompression bomb's calling card).
+
+    `colour` makes it 8-bit RGBA, which Pillow holds at 4 bytes a pixel. Without `complete` only
+    the first rows are there (Pillow refuses before decoding); with it every row is, all zeros
+    (transparent black), so it decodes: 7070×7070 compresses to ~200 KB and decodes to 200 MB.
+    """
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         crc = zlib.crc32(kind + data) & 0xFFFFFFFF
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
 
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit greyscale
-    row = b"\x00" + b"\x00" * ((width + 7) // 8)
-    pixels = zlib.compress(row * 64, 9)  # only the first rows; Pillow refuses before decoding
+    depth, colour_type, row_bytes = (8, 6, width * 4) if colour else (1, 0, (width + 7) // 8)
+    header = struct.pack(">IIBBBBB", width, height, depth, colour_type, 0, 0, 0)
+    row = b"\x00" + b"\x00" * row_bytes
+    packer = zlib.compressobj(1)
+    pixels = bytearray()
+    rows = height if complete else 64
+    for start in range(0, rows, 64):
+        pixels += packer.compress(row * min(64, rows - start))
+    pixels += packer.flush()
     return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", bytes(pixels))
+        + chunk(b"IEND", b"")
     )
+
+
+def jpeg_claiming(width: int, height: int, *, progressive: bool = False) -> bytes:
+    """A real 640×480 JPEG whose frame header claims `width`×`height` (a JPEG bomb's header).
+
+    A progressive one makes libjpeg allocate its whole-image coefficient buffer, 3 bytes a pixel
+    here (4:2:0), before it finds out the data is missing.
+    """
+    data = bytearray(encode(document_photo(), progressive=progressive))
+    sof = data.index(b"\xff\xc2" if progressive else b"\xff\xc0")
+    # The frame header: marker, length (2), precision (1), height (2), width (2).
+    data[sof + 5 : sof + 9] = struct.pack(">HH", height, width)
+    return bytes(data)
+
+
+def phone_photo(width: int = 4000, height: int = 3000) -> bytes:
+    """A phone camera's JPEG of a document: 12 MP by default."""
+    return encode(document_photo(width // 4, height // 4).resize((width, height)))
+
+
+def scanned_pdf(width: int = 4800, height: int = 3600) -> bytes:
+    """A one-page PDF holding one big JPEG, as a scanner app makes it (17 MP by default)."""
+    out = io.BytesIO()
+    document_photo(width // 6, height // 6).resize((width, height)).save(out, "PDF")
+    return out.getvalue()
 
 
 def pdf(
