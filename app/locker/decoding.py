@@ -13,8 +13,8 @@ full-size copy. So an image is decoded only when what its decoding costs fits th
   of Pillow's mode (RGB is stored in 32 bits, like RGBA; grey and palette images in 8);
 
 and that estimate must fit `policy.decode_budget_bytes`. Once decoded, the picture is shrunk in
-strips (a strip at a time is copied, converted and reduced, so no full-size copy is ever made),
-the alpha channel is flattened on the small picture, and the full-size one is released.
+strips (a strip at a time is copied, flattened on white and reduced, so no full-size copy is
+ever made), and the full-size one is released.
 """
 
 from __future__ import annotations
@@ -123,16 +123,27 @@ def _working_mode(image: Image.Image) -> str:
     return "L" if image.mode in _GREY_MODES else "RGB"
 
 
-def _as_mode(strip: Image.Image, mode: str) -> Image.Image:
+def flatten(picture: Image.Image) -> Image.Image:
+    """RGB or L on a white background: transparent areas must not read as black (too dark)."""
+    if picture.mode != "RGBA":
+        return picture
+    background = Image.new("RGBA", picture.size, (255, 255, 255, 255))
+    return Image.alpha_composite(background, picture).convert("RGB")
+
+
+def _prepared(strip: Image.Image, mode: str) -> Image.Image:
+    """A strip in the working mode, transparency flattened (before averaging, so a transparent
+    pixel's hidden colour never bleeds into its neighbours)."""
     if strip.mode.startswith("I") and mode == "L":
         # 16-bit grey (scanner PNGs): keep the high byte; `convert` would clip at 255 (white).
         values = np.asarray(strip, dtype=np.uint32) >> 8
         return Image.fromarray(values.clip(0, 255).astype(np.uint8))
-    return strip if strip.mode == mode else strip.convert(mode)
+    return flatten(strip if strip.mode == mode else strip.convert(mode))
 
 
 def shrink(image: Image.Image, longest: int) -> Image.Image:
-    """`image` reduced by a whole factor to a long side of at most `longest`, as RGB, RGBA or L.
+    """`image` reduced by a whole factor to a long side of at most `longest`, as RGB or L with
+    any transparency flattened on white.
 
     Works one horizontal strip at a time, so the only full-size picture is the decoded one.
     """
@@ -140,21 +151,15 @@ def shrink(image: Image.Image, longest: int) -> Image.Image:
     factor = max(1, math.ceil(max(width, height) / longest))
     mode = _working_mode(image)
     if factor == 1:
-        return _as_mode(image, mode)
-    out = Image.new(mode, (math.ceil(width / factor), math.ceil(height / factor)))
+        return _prepared(image, mode)
+    out = Image.new(
+        "L" if mode == "L" else "RGB", (math.ceil(width / factor), math.ceil(height / factor))
+    )
     rows = max(1, _STRIP_PIXELS // (width * factor)) * factor
     for top in range(0, height, rows):
-        strip = _as_mode(image.crop((0, top, width, min(height, top + rows))), mode)
+        strip = _prepared(image.crop((0, top, width, min(height, top + rows))), mode)
         out.paste(strip.reduce(factor), (0, top // factor))
     return out
-
-
-def flatten(picture: Image.Image) -> Image.Image:
-    """RGB or L on a white background: transparent areas must not read as black (too dark)."""
-    if picture.mode != "RGBA":
-        return picture
-    background = Image.new("RGBA", picture.size, (255, 255, 255, 255))
-    return Image.alpha_composite(background, picture).convert("RGB")
 
 
 def decode_small(image: Image.Image, policy: LockerPolicy) -> Decoded:
@@ -184,5 +189,5 @@ def decode_small(image: Image.Image, policy: LockerPolicy) -> Decoded:
     if small is not image:
         image.close()  # releases the full-size picture now, not when the caller lets it go
     return Decoded(
-        flatten(small), width, height, orientation, {"decoded": list(drafted), "decode_bytes": cost}
+        small, width, height, orientation, {"decoded": list(drafted), "decode_bytes": cost}
     )

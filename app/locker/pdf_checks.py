@@ -19,7 +19,7 @@ from PIL import Image
 from pypdf import PageObject, PasswordType, PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
-from app.locker.decoding import decode_small, flatten, shrink
+from app.locker.decoding import decode_small, shrink
 from app.locker.image_checks import make_thumbnail
 from app.locker.policy import LockerPolicy
 from app.locker.reasons import Reason, Verdict
@@ -163,7 +163,7 @@ def _picture(
     image = page.images[name].image
     if not isinstance(image, Image.Image):
         return None
-    return flatten(shrink(image, 2 * policy.analysis_size))
+    return shrink(image, 2 * policy.analysis_size)
 
 
 def first_page_thumbnail(reader: PdfReader, policy: LockerPolicy) -> bytes | None:
