@@ -7,9 +7,8 @@ does not hold up other residents' photos; a resident's own jobs still run one at
 order they were sent, because the engine reads the verdicts of an album in that order.
 
 A running job's lease is renewed every `heartbeat_seconds` (a third of the lease by default), so
-however long the download takes no other worker takes it over; a worker that dies stops renewing,
-its lease expires, and the next worker re-runs the job: the locker's ingest is idempotent per
-media item and returns the same document.
+no other worker takes over a long download; a worker that dies stops renewing, its lease expires
+and the next worker re-runs the job (the locker's ingest is idempotent per media item).
 """
 
 from __future__ import annotations
