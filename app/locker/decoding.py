@@ -33,8 +33,8 @@ from app.locker.policy import LockerPolicy
 _BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2, "I;16N": 2}
 _ALPHA_MODES = frozenset({"RGBA", "RGBa", "LA", "La", "PA"})
 _GREY_MODES = frozenset({"1", "L", "I", "F", "I;16", "I;16B", "I;16L", "I;16N"})
-# Pixels per strip when shrinking: a strip and its converted copy stay near 8 MB.
-_STRIP_PIXELS = 1_000_000
+# Pixels per strip when shrinking: a strip and its flattened copies stay near 1 MB each.
+_STRIP_PIXELS = 262_144
 # JPEG markers without a length field (TEM, RST0–RST7); the header walk stops after this many
 # segments, so a file of endless empty segments cannot keep it busy.
 _STANDALONE_MARKERS = frozenset({0x01, *range(0xD0, 0xD8)})
