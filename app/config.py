@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     ingest_batch_max: int = Field(256, ge=1, alias="LOKET_INGEST_BATCH_MAX")
     worker_poll_seconds: float = Field(0.5, gt=0, alias="LOKET_WORKER_POLL_SECONDS")
     worker_lease_seconds: float = Field(60.0, gt=0, alias="LOKET_WORKER_LEASE_SECONDS")
+    # Media jobs (downloads from Meta, intake checks) run this many at a time per process; one
+    # resident's files stay one at a time, in order.
+    media_concurrency: int = Field(4, ge=1, le=64, alias="LOKET_MEDIA_CONCURRENCY")
     # UU PDP: files of finished requests are deleted this many days after the request ended,
     # unless the resident agreed to keep them for reuse.
     retention_days: int = Field(90, ge=1, alias="LOKET_RETENTION_DAYS")

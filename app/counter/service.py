@@ -22,10 +22,11 @@ from starlette.datastructures import FormData
 from app.audit.service import AuditAction, record
 from app.counter.forms import CheckedAnswers, CounterForm, FieldError, check_answers
 from app.counter.identity import Applicant
-from app.counter.uploads import Files, check_files, files_of
+from app.counter.uploads import CheckedFiles, FileChecks, check_files, files_of
 from app.flows.catalog import Catalog, Service
 from app.intake import service as intake_service
 from app.intake.service import requirement_for
+from app.locker.intake import commit
 from app.locker.models import DocumentStatus
 from app.locker.upload import store_upload
 from app.notifications import service as notifications
@@ -53,18 +54,25 @@ class CounterIntake:
     variant: str | None
     answers: dict[str, Any]
     warnings: dict[str, list[str]]
-    files: Files  # by requirement, only requirements that apply
+    files: CheckedFiles  # checked copies by requirement, only requirements that apply
     applicant: Applicant
     office: Office
 
 
 @dataclass(frozen=True)
 class Checked:
-    """A posted counter form after every check: the intake to take down, or the errors."""
+    """A posted counter form after every check: the intake to take down, or the errors.
+
+    `files` holds the spooled copies the checks ran on; `discard` drops whatever was not kept.
+    """
 
     intake: CounterIntake | None
     errors: dict[str, FieldError]
     answers: CheckedAnswers
+    files: FileChecks
+
+    async def discard(self) -> None:
+        await self.files.discard()
 
 
 async def check_posted(
@@ -79,7 +87,8 @@ async def check_posted(
 ) -> Checked:
     """Answers, office and files of a posted form, all checked; nothing is written.
 
-    The office is the operator's own; an administrator without one names it (`office`).
+    The office is the operator's own; an administrator without one names it (`office`). The
+    caller calls `Checked.discard` when done (the checked copies of the files are spooled).
     """
     raw = {field.key: str(posted.get(field.input_name) or "") for field in form.fields}
     answers = check_answers(form, raw, today=today)
@@ -87,22 +96,26 @@ async def check_posted(
     office = await _office(session, own_office_id, str(posted.get("office") or "").strip())
     if office is None:
         errors["office"] = FieldError("office")
+    # Nothing is written yet: end the page's read transaction before the checks, which take
+    # seconds (on SQLite an open transaction holds the database's write lock).
+    await commit(session)
     files = files_of(posted, form.documents)
     service = form.service
-    errors |= await check_files(catalog, service.code, form.documents, answers.documents, files)
+    checks = await check_files(catalog, service.code, form.documents, answers.documents, files)
+    errors |= checks.errors
     if errors or office is None:
-        return Checked(None, errors, answers)
+        return Checked(None, errors, answers, checks)
     wanted = [spec.key for spec in answers.documents if spec.key in files]
     ready = CounterIntake(
         service=service,
         variant=form.variant,
         answers=answers.values,
         warnings=answers.warnings,
-        files={key: files[key] for key in wanted},
+        files={key: checks.checked[key] for key in wanted},
         applicant=applicant,
         office=office,
     )
-    return Checked(ready, {}, answers)
+    return Checked(ready, {}, answers, checks)
 
 
 async def _office(session: AsyncSession, own_office_id: int | None, chosen: str) -> Office | None:
@@ -206,9 +219,9 @@ async def _keep_files(
     attached: list[AttachedDocument] = []
     for key, uploads in intake.files.items():
         requirement = requirement_for(runtime.catalog, intake.service.code, key)
-        for upload in uploads:
+        for checked in uploads:
             document = await store_upload(
-                session, runtime.store, upload, resident_id=resident.id, requirement=requirement
+                session, runtime.store, checked, resident_id=resident.id, requirement=requirement
             )
             if document.status != DocumentStatus.ACCEPTED:
                 raise UploadNotKept(key, document.reason or document.status)

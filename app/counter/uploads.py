@@ -1,13 +1,15 @@
 """The files an operator uploaded, per document requirement, checked before anything is kept.
 
 Every file goes through the locker's intake checks (type by magic bytes, size, image sharpness
-and light, PDF sanity) without being stored; only when the whole form is right are they stored
-for real (`app.counter.service`). The first problem of a requirement is reported next to it.
+and light, PDF sanity) without being stored; only when the whole form is right are the checked
+copies stored for real (`app.counter.service`), without being checked again. The first problem
+of a requirement is reported next to it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from starlette.datastructures import FormData, UploadFile
 
@@ -15,14 +17,32 @@ from app.counter.forms import FieldError, FormDocument
 from app.flows.catalog import Catalog, DocumentSpec
 from app.intake.service import requirement_for
 from app.locker.policy import LockerPolicy, MiB
-from app.locker.reasons import Reason, human_size
-from app.locker.upload import UPLOAD_MAX_BYTES, check_upload
+from app.locker.reasons import Reason, human_size, megapixels
+from app.locker.upload import UPLOAD_MAX_BYTES, CheckedUpload, check_upload
 
 # All files of one request together; a single file is capped by the locker (10 MB).
 MAX_TOTAL_BYTES = 40 * MiB
 TOTAL = "documents"  # the error key of the whole upload (too much at once)
 
 Files = dict[str, list[UploadFile]]
+CheckedFiles = dict[str, list[CheckedUpload]]
+
+
+@dataclass
+class FileChecks:
+    """Errors by file input name (`doc_<key>`, or `TOTAL`), and the checked copies by requirement.
+
+    The copies are spooled files: `discard` drops them once the form is answered (storing one
+    deletes it already).
+    """
+
+    errors: dict[str, FieldError] = field(default_factory=dict)
+    checked: CheckedFiles = field(default_factory=dict)
+
+    async def discard(self) -> None:
+        for uploads in self.checked.values():
+            for upload in uploads:
+                await upload.discard()
 
 
 def files_of(form: FormData, documents: Iterable[FormDocument]) -> Files:
@@ -51,42 +71,47 @@ async def check_files(
     files: Files,
     *,
     policy: LockerPolicy | None = None,
-) -> dict[str, FieldError]:
-    """Errors by file input name (`doc_<key>`, or `TOTAL`); empty when every file may be kept.
+) -> FileChecks:
+    """Check every chosen file once; no errors when every file may be kept.
 
     `shown` are the form's file inputs, `applicable` the requirements the answers call for: a
     file for a requirement that does not apply is refused rather than silently dropped.
     """
+    result = FileChecks()
     if total_size(files) > MAX_TOTAL_BYTES:
-        return {TOTAL: FieldError("total_size", {"limit": human_size(MAX_TOTAL_BYTES)})}
+        limit = human_size(MAX_TOTAL_BYTES)
+        result.errors[TOTAL] = FieldError("total_size", {"limit": limit})
+        return result
     wanted = {spec.key for spec in applicable}
-    errors: dict[str, FieldError] = {}
     for document in shown:
         spec, chosen, name = document.spec, files.get(document.key, []), document.input_name
         if spec.key not in wanted:
             if chosen:
-                errors[name] = FieldError("doc_not_needed")
+                result.errors[name] = FieldError("doc_not_needed")
             continue
         if len(chosen) < spec.min:
-            errors[name] = FieldError("doc_missing", {"min": spec.min})
+            result.errors[name] = FieldError("doc_missing", {"min": spec.min})
         elif len(chosen) > spec.max:
-            errors[name] = FieldError("doc_too_many", {"max": spec.max})
+            result.errors[name] = FieldError("doc_too_many", {"max": spec.max})
         else:
             requirement = requirement_for(catalog, service_code, spec.key)
             for item in chosen:
-                verdict = await check_upload(item, requirement, policy=policy)
+                checked = await check_upload(item, requirement, policy=policy)
+                result.checked.setdefault(spec.key, []).append(checked)
+                verdict = checked.verdict
                 if verdict.reason is not None:
-                    errors[name] = refusal(verdict.reason, verdict.detail, document.kinds)
+                    result.errors[name] = refusal(verdict.reason, verdict.detail, document.kinds)
                     break
-    return errors
+    return result
 
 
 def refusal(reason: Reason, detail: Mapping[str, object], kinds: str) -> FieldError:
     """The locker's reason as a form error, with what its sentence needs."""
     params: dict[str, object] = {"kinds": kinds}
     if reason is Reason.TOO_LARGE:
-        # An image with too many pixels has no byte limit in its detail: name the upload cap.
         params["limit"] = human_size(int(str(detail.get("limit") or UPLOAD_MAX_BYTES)))
+    if reason is Reason.TOO_MANY_PIXELS:
+        params["megapixels"] = megapixels(int(str(detail.get("limit_pixels") or 0)))
     if reason is Reason.PDF_TOO_MANY_PAGES:
         params["max_pages"] = detail.get("max_pages", "")
     return FieldError(f"doc_{reason.value}", params)

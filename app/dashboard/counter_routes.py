@@ -251,6 +251,7 @@ async def counter_submit(
         # cached on the request) before the error page.
         await (await request.form()).close()
         raise
+    checked = None
     try:
         checked = await check_posted(
             db,
@@ -306,6 +307,8 @@ async def counter_submit(
                 status_code=422,
             )
     finally:
+        if checked is not None:
+            await checked.discard()
         await posted.close()
     if await api_service.find_request(db, viewer.scope, made.ticket) is None:
         # Routed to an office above this operator's (a regency service taken at a district):

@@ -79,8 +79,9 @@ class TimeoutInput:
 class DocumentChecked:
     """The locker's verdict on a media item the engine asked it to store.
 
-    `reason` is a code such as "blurred", "too_dark", "too_small", "wrong_type", "too_large",
-    "pdf_encrypted", "pdf_unreadable", "pdf_javascript" or "unavailable".
+    `reason` is one of the locker's refusal codes (`Reason` in app/locker/reasons.py: "blurred",
+    "too_dark", "too_many_pixels", "pdf_encrypted", "unavailable", ...); each has a
+    `reject.<code>` text in the message files.
     """
 
     requirement: str

@@ -2,19 +2,25 @@
 
 Claiming takes a short transaction (PostgreSQL: `FOR UPDATE SKIP LOCKED`), the download and checks
 run with no transaction open, and completing the job and queueing the engine's `DocumentChecked`
-input commit together. A worker that dies mid-download leaves a lease that expires; the next
-worker re-runs the job and the locker's idempotent ingest returns the same document.
+input commit together. Jobs run concurrently, up to `concurrency` at once, so one slow download
+does not hold up other residents' photos; a resident's own jobs still run one at a time, in the
+order they were sent, because the engine reads the verdicts of an album in that order.
+
+A running job's lease is renewed every `heartbeat_seconds` (a third of the lease by default), so
+no other worker takes over a long download; a worker that dies stops renewing, its lease expires
+and the next worker re-runs the job (the locker's ingest is idempotent per media item).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 import structlog
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
@@ -35,6 +41,7 @@ log = structlog.get_logger(__name__)
 # A job whose ingest keeps failing (a bug, not a bad file: bad files are verdicts) ends as
 # "unavailable" after this many tries, so the resident is asked to send the file again.
 MAX_JOB_ATTEMPTS = 5
+DEFAULT_CONCURRENCY = 4
 
 
 class MediaWorker:
@@ -49,11 +56,15 @@ class MediaWorker:
         *,
         worker_id: str,
         policy: LockerPolicy | None = None,
-        lease_seconds: float = 300.0,
+        lease_seconds: float = 60.0,
+        heartbeat_seconds: float | None = None,
+        concurrency: int = DEFAULT_CONCURRENCY,
         poll_seconds: float = 0.5,
         clock: Callable[[], datetime] = utcnow,
         on_done: Callable[[], None] | None = None,
     ) -> None:
+        if concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
         self._sessionmaker = sessionmaker
         self._store = store
         self._source = source
@@ -61,33 +72,65 @@ class MediaWorker:
         self._worker_id = worker_id
         self._policy = policy or LockerPolicy()
         self._lease = timedelta(seconds=lease_seconds)
+        self._heartbeat = heartbeat_seconds if heartbeat_seconds else lease_seconds / 3
+        self._concurrency = concurrency
         self._poll_seconds = poll_seconds
         self._clock = clock
         self._on_done = on_done
         self._wake = asyncio.Event()
+        self._running_ids: set[int] = set()  # jobs this worker runs now: never claimed again
 
     def notify(self) -> None:
         self._wake.set()
 
     async def run_once(self) -> int:
-        """Run every job that is due now; return how many were completed."""
-        done = 0
-        while (job_id := await self._claim()) is not None:
-            await self._run(job_id)
-            done += 1
-        if done and self._on_done is not None:
-            self._on_done()
-        return done
+        """Run every job that is due now, up to `concurrency` at once; return how many ran."""
+        running: set[asyncio.Task[None]] = set()
+        ran = 0
+        try:
+            while True:
+                ran += await self._fill(running)
+                if not running:
+                    return ran
+                _done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            await _cancel(running)
 
     async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                await self.run_once()
-            except Exception:
-                log.exception("media worker failed; retrying")
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._poll_seconds)
+        """Claim jobs while there are free slots, until `stop`; then let the running ones end."""
+        running: set[asyncio.Task[None]] = set()
+        try:
+            while not stop.is_set():
+                try:
+                    await self._fill(running)
+                except Exception:
+                    log.exception("media worker failed; retrying")
+                self._wake.clear()
+                woken = asyncio.create_task(self._wake.wait())
+                stopped = asyncio.create_task(stop.wait())
+                await asyncio.wait(
+                    {woken, stopped, *running},
+                    timeout=self._poll_seconds,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+                await _cancel({woken, stopped})
+                running = {task for task in running if not task.done()}
+            if running:  # the runner's stop grace bounds this wait, then cancels us
+                await asyncio.wait(running)
+        finally:
+            await _cancel(running)
+
+    async def _fill(self, running: set[asyncio.Task[None]]) -> int:
+        """Start due jobs until `concurrency` run (or none is due); return how many started."""
+        started = 0
+        while len(running) < self._concurrency:
+            job_id = await self._claim()
+            if job_id is None:
+                break
+            self._running_ids.add(job_id)
+            running.add(asyncio.create_task(self._run(job_id), name=f"media-job-{job_id}"))
+            started += 1
+        return started
 
     async def release(self) -> None:
         """Give up this worker's leases (graceful shutdown) so another worker starts at once."""
@@ -122,6 +165,8 @@ class MediaWorker:
                     MediaJob.state == "pending",
                     or_(MediaJob.lease_until.is_(None), MediaJob.lease_until < now),
                     first_of_resident,
+                    # Ours already, should a late heartbeat have let its lease lapse.
+                    MediaJob.id.not_in(self._running_ids),
                 )
                 .order_by(MediaJob.id)
                 .limit(1)
@@ -136,7 +181,44 @@ class MediaWorker:
             job.attempts += 1
             return job.id
 
+    async def _renew(self, job_id: int) -> bool:
+        """Extend this worker's lease on a running job; False when it is no longer ours."""
+        async with unit_of_work(self._sessionmaker) as session:
+            result = await session.execute(
+                update(MediaJob)
+                .where(
+                    MediaJob.id == job_id,
+                    MediaJob.lease_owner == self._worker_id,
+                    MediaJob.state == "pending",
+                )
+                .values(lease_until=self._clock() + self._lease)
+            )
+            return bool(getattr(result, "rowcount", 0))
+
+    async def _keep_lease(self, job_id: int) -> None:
+        """The heartbeat of a running job: renew its lease until the job ends (cancelled)."""
+        while True:
+            await asyncio.sleep(self._heartbeat)
+            try:
+                if not await self._renew(job_id):
+                    log.warning("media job lease lost", job_id=job_id)
+                    return
+            except Exception:  # the database is busy or away: try again at the next beat
+                log.warning("media job lease not renewed", job_id=job_id, exc_info=True)
+
     async def _run(self, job_id: int) -> None:
+        heartbeat = asyncio.create_task(self._keep_lease(job_id))
+        try:
+            await self._ingest(job_id)
+        except Exception:  # nothing may escape a job: the others run on
+            log.exception("media job crashed", job_id=job_id)
+        finally:
+            await _cancel({heartbeat})
+            self._running_ids.discard(job_id)
+        if self._on_done is not None:
+            self._on_done()
+
+    async def _ingest(self, job_id: int) -> None:
         async with self._sessionmaker() as session:
             job = await session.get(MediaJob, job_id)
             assert job is not None
@@ -189,7 +271,11 @@ class MediaWorker:
     ) -> None:
         """Finish the job and queue the verdict for the conversation, in one transaction."""
         async with unit_of_work(self._sessionmaker) as session:
-            job = await session.get(MediaJob, job_id)
+            # Locked (PostgreSQL): a worker that took over an expired lease may finish it too.
+            found = await session.execute(
+                select(MediaJob).where(MediaJob.id == job_id).with_for_update()
+            )
+            job = found.scalar_one_or_none()
             if job is None or job.state != "pending":
                 return  # another worker finished it after our lease expired
             job.state = "done"
@@ -204,3 +290,12 @@ class MediaWorker:
                 item=verdict,
                 at=job.done_at,
             )
+
+
+async def _cancel(tasks: Iterable[asyncio.Task[Any]]) -> None:
+    """Cancel `tasks` and wait until they have ended."""
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task

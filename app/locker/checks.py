@@ -6,6 +6,9 @@ declared: a PNG renamed `.pdf` is a PNG. Then the size, then the checks of its k
 
 from __future__ import annotations
 
+import asyncio
+import functools
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,11 @@ from app.locker.policy import FILE_KINDS, DocumentRequirement, LockerPolicy
 from app.locker.reasons import Reason, Verdict
 
 _SNIFF_BYTES = 8192
+# The checks decode pictures and walk PDFs: CPU and up to ~100 MB each. They all run in this one
+# pool, shared by the media worker and the counter, so however many files arrive at once at most
+# this many are checked together (and the process's peak is about that many checks).
+CHECK_THREADS = 2
+_pool: ThreadPoolExecutor | None = None
 
 
 @dataclass(frozen=True)
@@ -68,3 +76,18 @@ def inspect_file(
         return Inspection(image.verdict, mime_type, pages, image.thumbnail, metrics)
     pdf = check_pdf(path, policy)
     return Inspection(pdf.verdict, mime_type, pdf.pages, pdf.thumbnail)
+
+
+def _checks_pool() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:  # created on first use, from the event loop's thread only
+        _pool = ThreadPoolExecutor(CHECK_THREADS, thread_name_prefix="loket-check")
+    return _pool
+
+
+async def run_checks(
+    path: Path, requirement: DocumentRequirement, policy: LockerPolicy, *, size_limit: int
+) -> Inspection:
+    """`inspect_file` in the shared, bounded pool of check threads (waits for a free one)."""
+    check = functools.partial(inspect_file, path, requirement, policy, size_limit=size_limit)
+    return await asyncio.get_running_loop().run_in_executor(_checks_pool(), check)

@@ -1,8 +1,9 @@
 """Intake checks for photos: decodes, big enough, sharp, neither too dark nor washed out.
 
-The measures run on a grey copy scaled to fit `policy.analysis_size` (JPEGs are decoded straight
-at that scale with `draft`, which keeps a 12-megapixel photo cheap). Scaling first also makes the
-sharpness measure comparable between a 640×480 photo and a 4000×3000 one.
+The image is decoded within a memory budget and shrunk on the way (`decoding.decode_small`);
+the measures run on a grey copy of that small picture scaled to fit `policy.analysis_size`,
+which also makes the sharpness measure comparable between a 640×480 photo and a 4000×3000 one.
+The thumbnail is made from the same small picture: no full-size copy is ever taken.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
+from app.locker.decoding import TooManyPixels, decode_small, flatten
 from app.locker.policy import LockerPolicy
 from app.locker.reasons import Reason, Verdict
 
@@ -49,32 +51,43 @@ def laplacian_variance(grey: NDArray[np.float32]) -> float:
     return float(lap.var())
 
 
-def _flatten(image: Image.Image) -> Image.Image:
-    """RGB on a white background: transparent areas must not read as black (too dark)."""
-    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        return Image.alpha_composite(background, rgba).convert("RGB")
-    return image.convert("RGB")
+# EXIF orientation → the transpose that makes the picture upright (as `ImageOps.exif_transpose`).
+_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
-def make_thumbnail(image: Image.Image, size: int) -> bytes:
-    """A JPEG no larger than `size` pixels on its long side, upright per the EXIF orientation."""
-    thumb = ImageOps.exif_transpose(_flatten(image))
+def make_thumbnail(picture: Image.Image, size: int, orientation: int = 1) -> bytes:
+    """A JPEG no larger than `size` pixels on its long side, upright per the EXIF orientation.
+
+    `picture` should already be small (see `decoding.decode_small`); it is not modified.
+    """
+    thumb = flatten(picture)
+    thumb = thumb.convert("RGB") if thumb.mode != "RGB" else thumb.copy()
     thumb.thumbnail((size, size))
+    if orientation in _UPRIGHT:
+        thumb = thumb.transpose(_UPRIGHT[orientation])
     out = io.BytesIO()
     thumb.save(out, "JPEG", quality=80, optimize=True)
     return out.getvalue()
 
 
 def measure(image: Image.Image, policy: LockerPolicy) -> dict[str, float]:
-    """Brightness (mean grey), contrast (its spread) and sharpness of an RGB image."""
+    """Brightness (mean grey), contrast (its spread), ink (share of dark pixels) and sharpness."""
     grey = image.convert("L")
     grey.thumbnail((policy.analysis_size, policy.analysis_size))
     pixels = np.asarray(grey, dtype=np.float32)
+    ink = np.count_nonzero(pixels < policy.ink_level) / max(1, pixels.size)
     return {
         "brightness": round(float(pixels.mean()), 2),
         "contrast": round(float(pixels.std()), 2),
+        "ink": round(float(ink), 5),
         "sharpness": round(laplacian_variance(pixels), 2),
     }
 
@@ -85,7 +98,7 @@ def judge(width: int, height: int, metrics: dict[str, float], policy: LockerPoli
         return Verdict(Reason.TOO_SMALL, {"width": width, "height": height})
     if metrics["brightness"] < policy.min_brightness:
         return Verdict(Reason.TOO_DARK, dict(metrics))
-    if metrics["brightness"] > policy.max_brightness and metrics["contrast"] < policy.min_contrast:
+    if metrics["brightness"] > policy.max_brightness and metrics["ink"] < policy.min_ink_share:
         return Verdict(Reason.TOO_BRIGHT, dict(metrics))
     if metrics["sharpness"] < policy.min_sharpness:
         return Verdict(Reason.BLURRED, dict(metrics))
@@ -94,27 +107,26 @@ def judge(width: int, height: int, metrics: dict[str, float], policy: LockerPoli
 
 def check_image(path: Path, policy: LockerPolicy) -> ImageReport:
     """Run every image check on the file at `path` (blocking; call it in a worker thread)."""
+    width = height = None
     try:
         with Image.open(path) as image:
             width, height = image.size
-            if width * height > policy.max_image_pixels:
-                # Refused before decoding: a few KB of PNG can inflate to gigabytes of pixels.
-                detail = {"width": width, "height": height, "limit_pixels": policy.max_image_pixels}
-                return ImageReport(Verdict(Reason.TOO_LARGE, detail), width, height)
             if image.format not in ("JPEG", "PNG"):
                 return ImageReport(Verdict(Reason.WRONG_TYPE, {"format": image.format}))
-            if image.format == "JPEG":
-                image.draft("RGB", (policy.analysis_size, policy.analysis_size))
-            image.load()
-            rgb = _flatten(image)
-            metrics = measure(rgb, policy)
-            verdict = judge(width, height, metrics, policy)
-            thumbnail = make_thumbnail(image, policy.thumbnail_size) if verdict.accepted else None
-    except Image.DecompressionBombWarning:
-        # Only reached when warnings are turned into errors; Pillow's own ceiling was passed.
-        return ImageReport(Verdict(Reason.TOO_LARGE, {"limit_pixels": policy.max_image_pixels}))
-    except Image.DecompressionBombError as exc:
-        return ImageReport(Verdict(Reason.TOO_LARGE, {"error": str(exc)[:200]}))
+            decoded = decode_small(image, policy)
+        metrics = measure(decoded.picture, policy)
+        verdict = judge(decoded.width, decoded.height, metrics, policy)
+        thumbnail = None
+        if verdict.accepted:
+            thumbnail = make_thumbnail(decoded.picture, policy.thumbnail_size, decoded.orientation)
+    except TooManyPixels as exc:
+        # Refused before decoding: a few KB of PNG can inflate to gigabytes of pixels.
+        return ImageReport(Verdict(Reason.TOO_MANY_PIXELS, exc.detail), width, height)
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        # Pillow's own ceiling, far above ours, checked while opening (the warning is only
+        # raised when warnings are errors): the header alone claims too many pixels.
+        detail = {"limit_pixels": policy.max_image_pixels, "error": str(exc)[:200]}
+        return ImageReport(Verdict(Reason.TOO_MANY_PIXELS, detail))
     except _DECODE_ERRORS as exc:
         return ImageReport(Verdict(Reason.UNREADABLE, {"error": str(exc)[:200]}))
-    return ImageReport(verdict, width, height, metrics, thumbnail)
+    return ImageReport(verdict, decoded.width, decoded.height, metrics, thumbnail)

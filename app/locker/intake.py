@@ -5,7 +5,6 @@ Split from service.py so each step reads on its own; `service.ingest_media` is t
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -15,7 +14,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.locker import repository
-from app.locker.checks import Inspection, inspect_file
+from app.locker.checks import Inspection, run_checks
 from app.locker.fetch import Downloaded, FetchFailed, Sleep
 from app.locker.models import Document, DocumentStatus
 from app.locker.policy import DocumentRequirement, LockerPolicy
@@ -84,11 +83,15 @@ async def check_and_store(
     size_limit: int,
     sleep: Sleep,
     now: datetime,
+    inspection: Inspection | None = None,
 ) -> Document:
-    """Run the intake checks on the spooled file; store it when accepted; record the verdict."""
-    inspection: Inspection = await asyncio.to_thread(
-        inspect_file, fetched.path, requirement, policy, size_limit=size_limit
-    )
+    """Run the intake checks on the spooled file; store it when accepted; record the verdict.
+
+    `inspection` is the verdict of checks already run on this very file (the counter checks a
+    form's files before keeping any): it is recorded as it is, the file is not checked twice.
+    """
+    if inspection is None:
+        inspection = await run_checks(fetched.path, requirement, policy, size_limit=size_limit)
     document.sha256 = fetched.sha256
     document.size = fetched.size
     document.mime_type = inspection.mime_type

@@ -10,14 +10,16 @@ at. pypdf is handed an open file, not a path: given a path it would read the who
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from PIL import Image
-from pypdf import PasswordType, PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+from pypdf import PageObject, PasswordType, PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
+from app.locker.decoding import decode_small, shrink
 from app.locker.image_checks import make_thumbnail
 from app.locker.policy import LockerPolicy
 from app.locker.reasons import Reason, Verdict
@@ -26,6 +28,9 @@ _JS_NAME = b"/JavaScript"
 _SCAN_BLOCK = 1024 * 1024
 _WALK_BUDGET = 20_000  # objects visited at most: a hostile file cannot make the walk endless
 _THUMBNAIL_MAX_FILE = 20 * 1024 * 1024  # larger PDFs get no thumbnail (its image would be loaded)
+# pypdf decodes an image that is not a JPEG whole: its raw samples (up to 4 bytes a pixel), then
+# a Pillow picture of them (4 more).
+_PDF_IMAGE_BYTES_PER_PIXEL = 8
 
 
 @dataclass(frozen=True)
@@ -141,6 +146,26 @@ def mentions_javascript(handle: BinaryIO) -> bool:
     return False
 
 
+def _picture(
+    page: PageObject, name: str, xobject: DictionaryObject, policy: LockerPolicy
+) -> Image.Image | None:
+    """Image `name` of `page`, decoded within the budget and shrunk; None when it cannot be."""
+    if isinstance(xobject, StreamObject) and xobject.get("/Filter") in (
+        "/DCTDecode",
+        ["/DCTDecode"],
+    ):
+        # A scanned page is usually one JPEG: decode it as a photo is, at a reduced scale.
+        with Image.open(io.BytesIO(xobject.get_data()), formats=["JPEG"]) as jpeg:
+            return decode_small(jpeg, policy).picture
+    pixels = int(xobject.get("/Width", 0)) * int(xobject.get("/Height", 0))
+    if pixels * _PDF_IMAGE_BYTES_PER_PIXEL > policy.decode_budget_bytes:
+        return None  # pypdf would decode it whole, into bytes and then into a picture
+    image = page.images[name].image
+    if not isinstance(image, Image.Image):
+        return None
+    return shrink(image, 2 * policy.analysis_size)
+
+
 def first_page_thumbnail(reader: PdfReader, policy: LockerPolicy) -> bytes | None:
     """A thumbnail of the largest image on page 1 (scanned PDFs are one photo per page)."""
     page = reader.pages[0]
@@ -157,10 +182,10 @@ def first_page_thumbnail(reader: PdfReader, policy: LockerPolicy) -> bytes | Non
             best = (pixels, str(name))
     if best is None:
         return None
-    image = page.images[best[1]].image
-    if not isinstance(image, Image.Image):
-        return None
-    return make_thumbnail(image, policy.thumbnail_size)
+    chosen = xobjects[best[1]]
+    assert isinstance(chosen, DictionaryObject)  # only image dictionaries were candidates
+    picture = _picture(page, best[1], chosen, policy)
+    return None if picture is None else make_thumbnail(picture, policy.thumbnail_size)
 
 
 def check_pdf(path: Path, policy: LockerPolicy) -> PdfReport:

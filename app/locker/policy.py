@@ -75,16 +75,26 @@ class LockerPolicy:
 
     # Images. A sharp 640×480 photo passes: the short side must be at least 480 pixels.
     min_short_side: int = 480
-    # Larger images are refused before decoding (decompression bombs); 50 MP covers phone cameras.
-    max_image_pixels: int = 50_000_000
+    # Larger images are refused before decoding (decompression bombs). 24 MP covers a phone
+    # photo: cameras save 12–13 MP by default (48–50 MP sensors bin 4 pixels into 1).
+    max_image_pixels: int = 24_000_000
+    # What decoding one image may cost (see decoding.py for the estimate): a 16-MP colour PNG,
+    # any baseline JPEG up to `max_image_pixels` (decoded at 1/2–1/8 scale), a progressive JPEG
+    # up to ~20 MP at 4:2:0. With the shrunk copies a check stays under ~100 MB.
+    decode_budget_bytes: int = 64 * MiB
     # Variance of the Laplacian on the grey image scaled to fit `analysis_size`; below = blurred.
     min_sharpness: float = 60.0
     analysis_size: int = 1024
-    # Mean grey level (0–255): below `min_brightness` is too dark. Above `max_brightness` with a
-    # spread under `min_contrast` is washed out; a clean white scan with text keeps its spread.
+    # Mean grey level (0–255): below `min_brightness` is too dark.
     min_brightness: float = 40.0
+    # Over-exposure needs both: a picture nearly white on average (mean grey above
+    # `max_brightness`) AND without ink, i.e. less than `min_ink_share` of its pixels darker than
+    # `ink_level` (mid-grey). A clean scan of a white page is as bright on average, but its text
+    # stays dark however little of the page it covers (a title and a signature line are ~0.1 %);
+    # in a washed-out photo even the text has turned pale grey (no pixel below ~180).
     max_brightness: float = 235.0
-    min_contrast: float = 25.0
+    ink_level: float = 128.0
+    min_ink_share: float = 0.001
     thumbnail_size: int = 320
 
     # PDFs.

@@ -14,7 +14,8 @@ from typing import Any
 
 class Reason(enum.StrEnum):
     WRONG_TYPE = "wrong_type"
-    TOO_LARGE = "too_large"
+    TOO_LARGE = "too_large"  # bytes
+    TOO_MANY_PIXELS = "too_many_pixels"  # an image past the decoding budget, whatever its bytes
     UNREADABLE = "unreadable"
     TOO_SMALL = "too_small"
     BLURRED = "blurred"
@@ -35,6 +36,12 @@ _MESSAGES: dict[Reason, tuple[str, str]] = {
     Reason.TOO_LARGE: (
         "Ukuran file terlalu besar (maks. {limit}). Mohon kirim file yang lebih kecil.",
         "The file is too large (max. {limit}). Please send a smaller file.",
+    ),
+    Reason.TOO_MANY_PIXELS: (
+        "Gambar terlalu besar ukurannya (lebih dari {megapixels} megapiksel). "
+        "Mohon kirim foto biasa dari kamera HP.",
+        "The image has too many pixels (more than {megapixels} megapixels). "
+        "Please send a normal photo from a phone camera.",
     ),
     Reason.UNREADABLE: (
         "Foto tidak dapat dibuka. Mohon foto ulang, lalu kirim lagi.",
@@ -95,6 +102,11 @@ def human_size(size: int) -> str:
     return f"{max(1, size // 1024)} KB"
 
 
+def megapixels(pixels: int) -> str:
+    """`24`, `12.5`: a pixel count as the megapixels cameras advertise."""
+    return f"{pixels / 1_000_000:.3g}"
+
+
 def message(reason: Reason, language: str = "id", **detail: Any) -> str:
     """The resident's sentence for `reason` in `language` ("id", anything else gives English)."""
     kinds = tuple(sorted(detail.get("accepted_kinds", ("image", "pdf"))))
@@ -104,6 +116,7 @@ def message(reason: Reason, language: str = "id", **detail: Any) -> str:
         "accepted_en": accepted_en,
         "limit": human_size(int(detail.get("limit", 0))),
         "max_pages": detail.get("max_pages", ""),
+        "megapixels": megapixels(int(detail.get("limit_pixels", 0))),
     }
     text_id, text_en = _MESSAGES[reason]
     return (text_id if language == "id" else text_en).format(**values)

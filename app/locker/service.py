@@ -25,8 +25,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import utcnow
 from app.locker import repository
+from app.locker.checks import Inspection
 from app.locker.errors import DocumentNotAvailable, DocumentNotFound
-from app.locker.fetch import FetchFailed, MediaSource, Sleep, download_media
+from app.locker.fetch import Downloaded, FetchFailed, MediaSource, Sleep, download_media
 from app.locker.intake import check_and_store, commit, record_failure
 from app.locker.models import AccessAction, Document, DocumentStatus
 from app.locker.policy import DocumentRequirement, LockerPolicy
@@ -36,6 +37,7 @@ from app.locker.store import BlobStore
 __all__ = [
     "PurgeReport",
     "attach_documents",
+    "ingest_checked",
     "ingest_media",
     "purge",
     "read_document",
@@ -73,36 +75,112 @@ async def ingest_media(
     `media_kind` is Meta's message type ("image", "document", ...) and selects Meta's size limit.
     """
     policy = policy or LockerPolicy()
-    document = await repository.find_by_media(session, resident_id, requirement.key, media_id)
-    if document is not None and document.status in _SETTLED:
+    document = await _pending_document(
+        session, resident_id, requirement, media_id, declared_mime, request_ref, clock
+    )
+    if document.status in _SETTLED:
         return document
-    if document is None:
-        try:
-            document = await repository.add_document(
-                session,
-                resident_id=resident_id,
-                request_ref=request_ref,
-                requirement=requirement.key,
-                kind=requirement.document_kind,
-                media_id=media_id,
-                declared_mime=declared_mime,
-                status=DocumentStatus.PENDING,
-                created_at=clock(),
-            )
-            await commit(session)
-        except IntegrityError:
-            # Another worker recorded the same media a moment ago; its result is the result.
-            await session.rollback()
-            found = await repository.find_by_media(session, resident_id, requirement.key, media_id)
-            if found is None:
-                raise
-            return found
     limit = policy.size_limit(requirement, media_kind)
     fetched = await download_media(
         source, media_id, limit=limit, policy=policy, declared_sha256=declared_sha256, sleep=sleep
     )
     if isinstance(fetched, FetchFailed):
         return await record_failure(session, document, fetched, clock())
+    return await _check_and_store(
+        session, store, document, fetched, requirement, policy, limit, sleep=sleep, clock=clock
+    )
+
+
+async def ingest_checked(
+    session: AsyncSession,
+    store: BlobStore,
+    fetched: Downloaded | FetchFailed,
+    inspection: Inspection | None,
+    *,
+    resident_id: int,
+    requirement: DocumentRequirement,
+    media_id: str,
+    declared_mime: str | None = None,
+    policy: LockerPolicy | None = None,
+    clock: Clock = utcnow,
+) -> Document:
+    """Record a file already spooled and checked (a counter upload) as `ingest_media` would.
+
+    The checks are not run again: `inspection` is their verdict on `fetched` (None: run them
+    now). A `FetchFailed` is recorded as the failure it is. The spool file is deleted afterwards,
+    as after any ingest.
+    """
+    policy = policy or LockerPolicy()
+    document = await _pending_document(
+        session, resident_id, requirement, media_id, declared_mime, None, clock
+    )
+    if isinstance(fetched, FetchFailed):
+        return await record_failure(session, document, fetched, clock())
+    if document.status in _SETTLED:
+        await _discard(fetched)
+        return document
+    limit = policy.size_limit(requirement, None)
+    return await _check_and_store(
+        session, store, document, fetched, requirement, policy, limit, inspection, clock=clock
+    )
+
+
+async def _pending_document(
+    session: AsyncSession,
+    resident_id: int,
+    requirement: DocumentRequirement,
+    media_id: str,
+    declared_mime: str | None,
+    request_ref: str | None,
+    clock: Clock,
+) -> Document:
+    """The document for this media item: found, or recorded now as `pending`; committed.
+
+    Both ways the transaction is over before returning: the download that follows must not run
+    inside it (on SQLite an open transaction holds the database's write lock, so a re-run job
+    whose document already exists blocked every webhook for as long as its download took).
+    """
+    document = await repository.find_by_media(session, resident_id, requirement.key, media_id)
+    if document is not None:
+        await commit(session)
+        return document
+    try:
+        document = await repository.add_document(
+            session,
+            resident_id=resident_id,
+            request_ref=request_ref,
+            requirement=requirement.key,
+            kind=requirement.document_kind,
+            media_id=media_id,
+            declared_mime=declared_mime,
+            status=DocumentStatus.PENDING,
+            created_at=clock(),
+        )
+        await commit(session)
+    except IntegrityError:
+        # Another worker recorded the same media a moment ago; its result is the result.
+        await session.rollback()
+        found = await repository.find_by_media(session, resident_id, requirement.key, media_id)
+        await commit(session)
+        if found is None:
+            raise
+        return found
+    return document
+
+
+async def _check_and_store(
+    session: AsyncSession,
+    store: BlobStore,
+    document: Document,
+    fetched: Downloaded,
+    requirement: DocumentRequirement,
+    policy: LockerPolicy,
+    limit: int,
+    inspection: Inspection | None = None,
+    *,
+    clock: Clock,
+    sleep: Sleep = asyncio.sleep,
+) -> Document:
     try:
         return await check_and_store(
             session,
@@ -114,10 +192,15 @@ async def ingest_media(
             size_limit=limit,
             sleep=sleep,
             now=clock(),
+            inspection=inspection,
         )
     finally:
-        with contextlib.suppress(OSError):
-            await asyncio.to_thread(fetched.path.unlink, True)
+        await _discard(fetched)
+
+
+async def _discard(fetched: Downloaded) -> None:
+    with contextlib.suppress(OSError):
+        await asyncio.to_thread(fetched.path.unlink, True)
 
 
 async def _readable(session: AsyncSession, document_id: int) -> Document:

@@ -5,8 +5,9 @@ The form parser has already spooled each file; `UploadSource` presents one as a 
 so the code that takes a file from Meta spools, hashes and size-caps it the same way, and
 `ingest_media` records, checks and stores it as it does for a photo sent by chat.
 
-`check_upload` runs the same checks without writing anything: a form can report every refused
-file before a single row or blob is kept. `store_upload` then ingests (and commits) for real.
+`check_upload` runs the checks without writing anything: a form can report every refused file
+before a single row or blob is kept. `store_upload` then records and stores the checked copy
+(and commits) without checking it again; `CheckedUpload.discard` drops a copy not stored.
 """
 
 from __future__ import annotations
@@ -17,19 +18,19 @@ import re
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import utcnow
-from app.locker.checks import inspect_file
-from app.locker.fetch import FetchFailed, MediaInfo, download_media
+from app.locker.checks import Inspection, run_checks
+from app.locker.fetch import Downloaded, FetchFailed, MediaInfo, download_media
 from app.locker.models import Document
 from app.locker.policy import DocumentRequirement, LockerPolicy, MiB
 from app.locker.reasons import Verdict
-from app.locker.service import ingest_media
+from app.locker.service import ingest_checked
 from app.locker.store import BlobStore
 
 # One uploaded file at most; a phone photo or a scanned PDF of a few pages fits easily.
@@ -84,49 +85,69 @@ def upload_policy(policy: LockerPolicy | None = None) -> LockerPolicy:
     return replace(base, max_bytes=min(base.max_bytes, UPLOAD_MAX_BYTES))
 
 
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An uploaded file after the intake checks: their verdict, and the spooled copy they ran on.
+
+    The copy is what `store_upload` keeps, so a file is checked once. Whoever holds a
+    `CheckedUpload` that is not stored calls `discard` (storing deletes the copy itself).
+    """
+
+    verdict: Verdict
+    declared_mime: str | None
+    fetched: Downloaded | FetchFailed
+    inspection: Inspection | None = None
+
+    async def discard(self) -> None:
+        if isinstance(self.fetched, Downloaded):
+            with contextlib.suppress(OSError):
+                await asyncio.to_thread(self.fetched.path.unlink, True)
+
+
 async def check_upload(
     upload: UploadedFile, requirement: DocumentRequirement, *, policy: LockerPolicy | None = None
-) -> Verdict:
+) -> CheckedUpload:
     """The intake verdict on an uploaded file (type, size, image or PDF checks); writes nothing."""
     policy = upload_policy(policy)
     limit = policy.size_limit(requirement, None)
+    declared = _declared_mime(upload)
     fetched = await download_media(UploadSource(upload), "upload", limit=limit, policy=policy)
     if isinstance(fetched, FetchFailed):
-        return Verdict(fetched.reason, dict(fetched.detail))
+        return CheckedUpload(Verdict(fetched.reason, dict(fetched.detail)), declared, fetched)
+    checked = CheckedUpload(Verdict(), declared, fetched)
     try:
-        inspection = await asyncio.to_thread(
-            inspect_file, fetched.path, requirement, policy, size_limit=limit
-        )
-    finally:
-        with contextlib.suppress(OSError):
-            await asyncio.to_thread(fetched.path.unlink, True)
-    return inspection.verdict
+        inspection = await run_checks(fetched.path, requirement, policy, size_limit=limit)
+    except BaseException:
+        await asyncio.shield(checked.discard())
+        raise
+    return replace(checked, verdict=inspection.verdict, inspection=inspection)
 
 
 async def store_upload(
     session: AsyncSession,
     store: BlobStore,
-    upload: UploadedFile,
+    checked: CheckedUpload,
     *,
     resident_id: int,
     requirement: DocumentRequirement,
     policy: LockerPolicy | None = None,
     clock: Callable[[], datetime] = utcnow,
 ) -> Document:
-    """Check and keep an uploaded file as the resident's `Document` (committed, like any ingest).
+    """Keep a checked upload as the resident's `Document` (committed, like any ingest).
 
     Never raises for a bad file: the document comes back `accepted`, or `rejected` with the
     reason, or `unavailable` when the store failed. Each upload is its own media item, so the
     same photo uploaded twice is two documents sharing one stored blob.
     """
-    return await ingest_media(
+    return await ingest_checked(
         session,
         store,
-        UploadSource(upload),
+        checked.fetched,
+        checked.inspection,
         resident_id=resident_id,
         requirement=requirement,
         media_id=f"upload:{uuid.uuid4().hex}",
-        declared_mime=_declared_mime(upload),
+        declared_mime=checked.declared_mime,
         policy=upload_policy(policy),
         clock=clock,
     )

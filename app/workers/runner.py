@@ -58,6 +58,8 @@ class WorkerSet:
             runtime.media_source,
             runtime.catalog,
             worker_id=runtime.worker_id,
+            lease_seconds=settings.worker_lease_seconds,
+            concurrency=settings.media_concurrency,
             poll_seconds=settings.worker_poll_seconds,
             on_done=self.inbound.notify,
         )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
@@ -480,3 +482,35 @@ def test_every_answer_the_bot_refuses_has_a_sentence_for_the_operator() -> None:
     assert error_text(FieldError("phone_chars"), "id") == (
         "Nomor HP hanya boleh berisi angka. Contoh: 0812 3456 7890."
     )
+
+
+async def test_each_file_is_checked_once_and_no_copy_is_left(
+    dash: Dashboard, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The counter checked every file when the form came in and again while keeping it."""
+    import tempfile
+
+    from app.locker import checks
+
+    inspected: list[str] = []
+    real = checks.inspect_file
+
+    def counting(path: Path, *args: Any, **kwargs: Any) -> checks.Inspection:
+        inspected.append(path.name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(checks, "inspect_file", counting)
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool))
+    token = await dash.sign_in("kec_a")
+    refused = await _post_form(
+        dash, token, files=[*_photos(1), ("doc_kk", ("b.jpg", blank_jpeg(), JPEG))]
+    )
+    assert refused.status_code == 422
+    assert len(inspected) == 2 and list(spool.glob("loket-media-*")) == []
+    answer = await _post_form(dash, token, files=_photos(1, 2))
+    assert answer.status_code == 303
+    assert len(inspected) == 4  # two more files, each checked once
+    assert await _count(dash, Document) == 2
+    assert list(spool.glob("loket-media-*")) == []

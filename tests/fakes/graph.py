@@ -14,6 +14,9 @@ Scripting, for the unhappy paths:
 - `add_media(..., expire_first_url=True)` / `expire_media_urls(id)`: the URL answers 404;
 - `before_send`: an async hook awaited on every `/messages` call before it is answered, to
   interleave concurrent workers or to hold a call forever ("the process dies mid-send").
+- `stall_download(media_id)`: its downloads send half the bytes, then hang until the returned
+  event is set (a slow connection, or a process that dies mid-download); `media.stalled` is set
+  once a download hangs there, `downloads_hanging` / `most_downloads_hanging` count them.
 
 Usage: `fake = FakeGraphAPI.for_settings(live_settings)`; `httpx.AsyncClient(transport=
 fake.transport())` (or `fake.client()`); `GraphClient(live_settings, client)`.
@@ -21,11 +24,12 @@ fake.transport())` (or `fake.client()`); `GraphClient(live_settings, client)`.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import itertools
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
@@ -80,6 +84,8 @@ class FakeMedia:
     expired: set[str] = field(default_factory=set)
     expire_first_url: bool = False
     downloads: int = 0
+    hold: asyncio.Event | None = None  # see FakeGraphAPI.stall_download
+    stalled: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 @dataclass
@@ -113,6 +119,8 @@ class FakeGraphAPI:
         self._scripts: list[_Script] = []
         self._wamids = itertools.count(1)
         self._url_serial = itertools.count(1)
+        self.downloads_hanging = 0
+        self.most_downloads_hanging = 0
 
     @classmethod
     def for_settings(cls, settings: Settings, **kwargs: Any) -> FakeGraphAPI:
@@ -210,6 +218,12 @@ class FakeGraphAPI:
         media.expire_first_url = expire_first_url
         self.media[media_id] = media
         return media
+
+    def stall_download(self, media_id: str) -> asyncio.Event:
+        """Downloads of `media_id` send half its bytes, then wait until the event is set."""
+        media = self.media[media_id]
+        media.hold = asyncio.Event()
+        return media.hold
 
     def expire_media_urls(self, media_id: str) -> None:
         """Every URL issued so far for `media_id` answers 404 from now on."""
@@ -322,7 +336,23 @@ class FakeGraphAPI:
         if media is None or str(request.url) in media.expired or str(request.url) not in media.urls:
             return httpx.Response(404, content=b"URL signature expired")
         media.downloads += 1
-        return httpx.Response(200, content=media.content, headers={"content-type": media.mime_type})
+        headers = {"content-type": media.mime_type}
+        if media.hold is not None:
+            return httpx.Response(200, content=self._hanging(media), headers=headers)
+        return httpx.Response(200, content=media.content, headers=headers)
+
+    async def _hanging(self, media: FakeMedia) -> AsyncIterator[bytes]:
+        assert media.hold is not None
+        half = len(media.content) // 2
+        yield media.content[:half]
+        self.downloads_hanging += 1
+        self.most_downloads_hanging = max(self.most_downloads_hanging, self.downloads_hanging)
+        media.stalled.set()
+        try:
+            await media.hold.wait()
+        finally:
+            self.downloads_hanging -= 1
+        yield media.content[half:]
 
 
 def meta_error(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.bot.client import GraphClient
 from app.db import unit_of_work
@@ -17,6 +18,7 @@ from app.locker.factory import store_from_settings
 from app.residents.models import Resident
 from tests.conversations.test_ktp_request import sharp_photo
 from tests.fakes.graph import FakeGraphAPI
+from tests.intake.support import PATIENCE_SECONDS, add_job, eventually, job, verdict_keys
 
 
 async def _jobs(sessionmaker, *media_ids: str) -> None:
@@ -113,3 +115,179 @@ async def test_a_job_that_keeps_failing_ends_unavailable(
         job = (await session.execute(select(MediaJob))).scalar_one()
         assert job.state == "done"
         assert job.last_error == "RuntimeError: boom"
+
+
+# --- several jobs at once: leases kept alive, a bound, each resident in order ---------------
+
+
+async def test_a_slow_download_does_not_hold_up_another_resident(
+    live_settings, sessionmaker
+) -> None:
+    graph = FakeGraphAPI.for_settings(live_settings)
+    graph.add_media("slow", sharp_photo(1))
+    graph.add_media("quick", sharp_photo(2))
+    release = graph.stall_download("slow")
+    slow = await add_job(sessionmaker, "6281200000001", "slow")
+    quick = await add_job(sessionmaker, "6281200000002", "quick")
+    worker = _worker(live_settings, sessionmaker, graph, poll_seconds=0.05)
+    stop = asyncio.Event()
+    loop = asyncio.create_task(worker.run(stop))
+    try:
+        await asyncio.wait_for(graph.media["slow"].stalled.wait(), PATIENCE_SECONDS)
+
+        async def quick_done() -> bool:
+            return f"media_job:{quick}" in await verdict_keys(sessionmaker)
+
+        await eventually(quick_done, "the other resident's photo waited for the slow one")
+        assert await verdict_keys(sessionmaker) == [f"media_job:{quick}"]
+        release.set()
+
+        async def both_done() -> bool:
+            return len(await verdict_keys(sessionmaker)) == 2
+
+        await eventually(both_done, "the slow photo never finished")
+        assert await verdict_keys(sessionmaker) == [f"media_job:{quick}", f"media_job:{slow}"]
+    finally:
+        release.set()
+        stop.set()
+        await loop
+
+
+async def test_a_resident_s_album_stays_in_order_while_others_run(
+    live_settings, sessionmaker
+) -> None:
+    """The engine tells a photo from a PDF by the order of the verdicts: a resident's second
+    file waits for the first, however many slots are free."""
+    graph = FakeGraphAPI.for_settings(live_settings)
+    for media_id, seed in (("a1", 1), ("a2", 2), ("b1", 3)):
+        graph.add_media(media_id, sharp_photo(seed))
+    release = graph.stall_download("a1")
+    first = await add_job(sessionmaker, "6281200000001", "a1")
+    second = await add_job(sessionmaker, "6281200000001", "a2")
+    other = await add_job(sessionmaker, "6281200000002", "b1")
+    worker = _worker(live_settings, sessionmaker, graph, poll_seconds=0.05)
+    stop = asyncio.Event()
+    loop = asyncio.create_task(worker.run(stop))
+    try:
+        await asyncio.wait_for(graph.media["a1"].stalled.wait(), PATIENCE_SECONDS)
+
+        async def other_done() -> bool:
+            return f"media_job:{other}" in await verdict_keys(sessionmaker)
+
+        await eventually(other_done, "the other resident waited")
+        assert graph.media["a2"].downloads == 0
+        assert (await job(sessionmaker, second)).lease_owner is None
+        release.set()
+
+        async def all_done() -> bool:
+            return len(await verdict_keys(sessionmaker)) == 3
+
+        await eventually(all_done, "the album never finished")
+        assert await verdict_keys(sessionmaker) == [
+            f"media_job:{other}",
+            f"media_job:{first}",
+            f"media_job:{second}",
+        ]
+    finally:
+        release.set()
+        stop.set()
+        await loop
+
+
+async def test_a_long_download_keeps_its_lease_and_nobody_takes_it(
+    live_settings, sessionmaker
+) -> None:
+    """The lease is renewed while the download runs (it used to be 300 s against a 600-s
+    download timeout, so a second worker took a job still downloading)."""
+    graph = FakeGraphAPI.for_settings(live_settings)
+    graph.add_media("long", sharp_photo(1))
+    release = graph.stall_download("long")
+    job_id = await add_job(sessionmaker, "6281200000001", "long")
+    worker = _worker(
+        live_settings,
+        sessionmaker,
+        graph,
+        lease_seconds=1.5,
+        heartbeat_seconds=0.1,
+        poll_seconds=0.05,
+    )
+    other = _worker(live_settings, sessionmaker, graph, worker_id="w2", lease_seconds=1.5)
+    stop = asyncio.Event()
+    loop = asyncio.create_task(worker.run(stop))
+    try:
+        await asyncio.wait_for(graph.media["long"].stalled.wait(), PATIENCE_SECONDS)
+        claimed = await job(sessionmaker, job_id)
+        assert claimed.lease_owner == "w1" and claimed.lease_until is not None
+        first_lease = claimed.lease_until
+
+        async def renewed() -> bool:
+            lease = (await job(sessionmaker, job_id)).lease_until
+            return lease is not None and lease > first_lease
+
+        await eventually(renewed, "the lease was never renewed")
+        # Past the first lease's end: without the heartbeat the job would be up for grabs now.
+        await asyncio.sleep(max(0.0, (first_lease - datetime.now(UTC)).total_seconds()) + 0.05)
+        assert datetime.now(UTC) > first_lease
+        assert await other._claim() is None
+        assert (await job(sessionmaker, job_id)).lease_owner == "w1"
+        release.set()
+
+        async def done() -> bool:
+            return len(await verdict_keys(sessionmaker)) == 1
+
+        await eventually(done, "the download never finished")
+        assert graph.media["long"].downloads == 1
+        finished = await job(sessionmaker, job_id)
+        assert (finished.state, finished.attempts, finished.lease_owner) == ("done", 1, None)
+    finally:
+        release.set()
+        stop.set()
+        await loop
+
+
+async def test_no_more_jobs_run_at_once_than_the_bound(live_settings, sessionmaker) -> None:
+    graph = FakeGraphAPI.for_settings(live_settings)
+    releases = []
+    for n in range(4):
+        graph.add_media(f"m{n}", sharp_photo(n))
+        releases.append(graph.stall_download(f"m{n}"))
+        await add_job(sessionmaker, f"62812000000{n:02d}", f"m{n}")
+    worker = _worker(live_settings, sessionmaker, graph, concurrency=2, poll_seconds=0.05)
+    stop = asyncio.Event()
+    loop = asyncio.create_task(worker.run(stop))
+    try:
+
+        async def two_hanging() -> bool:
+            return graph.downloads_hanging == 2
+
+        await eventually(two_hanging, "two downloads never started")
+        for _ in range(10):  # polls and wake-ups: an unbounded worker would start the others
+            worker.notify()
+            await asyncio.sleep(0.05)
+        assert graph.downloads_hanging == 2
+        async with sessionmaker() as session:
+            leased = await session.scalar(
+                select(func.count()).select_from(MediaJob).where(MediaJob.lease_owner.is_not(None))
+            )
+        assert leased == 2
+        for release in releases:
+            release.set()
+
+        async def all_done() -> bool:
+            return len(await verdict_keys(sessionmaker)) == 4
+
+        await eventually(all_done, "the jobs never finished")
+        assert graph.most_downloads_hanging == 2
+    finally:
+        for release in releases:
+            release.set()
+        stop.set()
+        await loop
+
+
+def test_the_bound_comes_from_the_settings(live_settings) -> None:
+    from app.config import Settings
+
+    assert live_settings.media_concurrency == 4
+    configured = Settings(LOKET_MEDIA_CONCURRENCY="2", LOKET_LOG_JSON=False)
+    assert configured.media_concurrency == 2

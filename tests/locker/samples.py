@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import random
@@ -9,7 +10,7 @@ import struct
 import zlib
 from collections.abc import AsyncIterator
 
-from PIL import Image, ImageDraw, ImageEnhance, ImageFilter
+from PIL import Image, ImageChops, ImageDraw, ImageEnhance, ImageFilter, ImageFont
 from pypdf import PdfWriter
 from pypdf.actions import JavaScript, PageTrigger
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
@@ -35,7 +36,8 @@ def document_photo(width: int = 640, height: int = 480, seed: int = 7) -> Image.
 
 def encode(image: Image.Image, fmt: str = "JPEG", **options: object) -> bytes:
     out = io.BytesIO()
-    image.save(out, fmt, **({"quality": 90} if fmt == "JPEG" else {}) | options)
+    defaults = {"quality": 90} if fmt == "JPEG" else {"compress_level": 1}
+    image.save(out, fmt, **defaults | options)
     return out.getvalue()
 
 
@@ -60,23 +62,116 @@ def washed_out_jpeg() -> bytes:
     return encode(Image.blend(document_photo(), white, 0.9))
 
 
+@functools.cache
+def clean_scan(lines: int = 12, seed: int = 3) -> Image.Image:
+    """A scanner's picture of a white A4 page at 200 dpi: paper at 255, a title, `lines` lines of
+    10-point print and a signature line. Ink covers 0.3–1.5 % of the page, so the mean grey is
+    about 250 and the spread small: bright and low in contrast, yet perfectly readable."""
+    rng = random.Random(seed)
+    width, height = 1654, 2339
+    page = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(page)
+    draw.text((500, 180), "KUTIPAN AKTA KELAHIRAN", fill=20, font=ImageFont.load_default(44))
+    words = [
+        "Nomor",
+        "Nama",
+        "Tempat",
+        "Tanggal",
+        "Lahir",
+        "Ayah",
+        "Ibu",
+        "Kabupaten",
+        "Desa",
+        "Kecamatan",
+        "Sipil",
+    ]
+    font = ImageFont.load_default(28)
+    for line in range(lines):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(4, 9)))
+        draw.text((160, 360 + 70 * line), text, fill=30, font=font)
+    draw.line((1000, 2000, 1450, 2000), fill=40, width=2)
+    # A scanner's faint sensor noise on the paper.
+    noise = Image.effect_noise((width, height), 2).point(lambda v: 0 if v > 128 else 2)
+    return ImageChops.subtract(page, noise).convert("RGB")
+
+
+@functools.cache
+def bright_photo() -> Image.Image:
+    """A phone photo of that white page in strong daylight: slightly turned, the print softened
+    by the lens, a little vignetting and sensor noise. As bright on average as the scan."""
+    page = clean_scan(lines=8).resize((1200, 1697), Image.Resampling.LANCZOS)
+    turned = page.rotate(1.2, Image.Resampling.BICUBIC, fillcolor=(250, 250, 248))
+    photo = turned.crop((0, 40, 1200, 1640))
+    photo = photo.filter(ImageFilter.GaussianBlur(0.6))
+    shade = Image.radial_gradient("L").resize(photo.size)  # 0 in the centre, 255 at the corners
+    noise = Image.effect_noise(photo.size, 3).point(lambda v: max(0, 128 - v) // 16)
+    dimming = ImageChops.add(shade.point(lambda v: v // 40), noise)
+    return ImageChops.subtract(photo, Image.merge("RGB", [dimming] * 3))
+
+
+def blown_out(image: Image.Image, glare: float = 0.8) -> Image.Image:
+    """Over-exposure (flash or glare): everything pushed towards white, the print turned pale."""
+    return Image.blend(image, Image.new("RGB", image.size, (255, 255, 255)), glare)
+
+
 def sharp_png() -> bytes:
     return encode(document_photo().convert("RGBA"), "PNG")
 
 
-def png_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
-    """A tiny PNG whose header claims a huge image (a decompression bomb's calling card)."""
+def png_bomb(
+    width: int = 100_000, height: int = 100_000, *, colour: bool = False, complete: bool = False
+) -> bytes:
+    """A tiny PNG whose header claims a huge image (a decompression bomb's calling card).
+
+    `colour` makes it 8-bit RGBA, which Pillow holds at 4 bytes a pixel. Without `complete` only
+    the first rows are there (Pillow refuses before decoding); with it every row is, all zeros
+    (transparent black), so it decodes: 7070×7070 compresses to ~200 KB and decodes to 200 MB.
+    """
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         crc = zlib.crc32(kind + data) & 0xFFFFFFFF
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
 
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit greyscale
-    row = b"\x00" + b"\x00" * ((width + 7) // 8)
-    pixels = zlib.compress(row * 64, 9)  # only the first rows; Pillow refuses before decoding
+    depth, colour_type, row_bytes = (8, 6, width * 4) if colour else (1, 0, (width + 7) // 8)
+    header = struct.pack(">IIBBBBB", width, height, depth, colour_type, 0, 0, 0)
+    row = b"\x00" + b"\x00" * row_bytes
+    packer = zlib.compressobj(1)
+    pixels = bytearray()
+    rows = height if complete else 64
+    for start in range(0, rows, 64):
+        pixels += packer.compress(row * min(64, rows - start))
+    pixels += packer.flush()
     return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", bytes(pixels))
+        + chunk(b"IEND", b"")
     )
+
+
+def jpeg_claiming(width: int, height: int, *, progressive: bool = False) -> bytes:
+    """A real 640×480 JPEG whose frame header claims `width`×`height` (a JPEG bomb's header).
+
+    A progressive one makes libjpeg allocate its whole-image coefficient buffer, 3 bytes a pixel
+    here (4:2:0), before it finds out the data is missing.
+    """
+    data = bytearray(encode(document_photo(), progressive=progressive))
+    sof = data.index(b"\xff\xc2" if progressive else b"\xff\xc0")
+    # The frame header: marker, length (2), precision (1), height (2), width (2).
+    data[sof + 5 : sof + 9] = struct.pack(">HH", height, width)
+    return bytes(data)
+
+
+def phone_photo(width: int = 4000, height: int = 3000) -> bytes:
+    """A phone camera's JPEG of a document: 12 MP by default."""
+    return encode(document_photo(width // 4, height // 4).resize((width, height)))
+
+
+def scanned_pdf(width: int = 4800, height: int = 3600) -> bytes:
+    """A one-page PDF holding one big JPEG, as a scanner app makes it (17 MP by default)."""
+    out = io.BytesIO()
+    document_photo(width // 6, height // 6).resize((width, height)).save(out, "PDF")
+    return out.getvalue()
 
 
 def pdf(

@@ -15,7 +15,7 @@ from app.locker.checks import Inspection, inspect_file, sniff_mime
 from app.locker.image_checks import laplacian_variance
 from app.locker.pdf_checks import has_javascript, mentions_javascript
 from app.locker.policy import DocumentRequirement, LockerPolicy
-from app.locker.reasons import Reason
+from app.locker.reasons import Reason, Verdict
 
 from . import samples
 
@@ -80,6 +80,37 @@ def test_a_clean_white_scan_is_not_washed_out(tmp_path: Path) -> None:
     assert result.verdict.accepted
 
 
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+@pytest.mark.parametrize("page", ["scan", "sparse-scan", "photo-in-daylight"])
+def test_a_bright_low_contrast_white_page_with_dark_print_is_accepted(
+    tmp_path: Path, page: str, fmt: str
+) -> None:
+    """High brightness and low contrast, as a washed-out photo has, but the print is dark."""
+    image = {
+        "scan": samples.clean_scan,
+        "sparse-scan": lambda: samples.clean_scan(lines=2),
+        "photo-in-daylight": samples.bright_photo,
+    }[page]()
+    result = inspect(tmp_path, samples.encode(image, fmt))
+    assert result.metrics["brightness"] > POLICY.max_brightness
+    assert result.metrics["contrast"] < 25.0  # the spread the old rule asked for
+    assert result.metrics["ink"] >= POLICY.min_ink_share
+    assert result.verdict == Verdict()
+    assert result.thumbnail is not None
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+@pytest.mark.parametrize("glare", [0.6, 0.8])
+def test_a_blown_out_photo_is_still_too_bright(tmp_path: Path, glare: float, fmt: str) -> None:
+    """The same page photographed with flash glare: the print itself turned pale grey."""
+    result = inspect(
+        tmp_path, samples.encode(samples.blown_out(samples.bright_photo(), glare), fmt)
+    )
+    assert result.metrics["ink"] == 0.0
+    assert result.verdict.reason is Reason.TOO_BRIGHT
+    assert result.thumbnail is None
+
+
 def test_thresholds_come_from_the_policy(tmp_path: Path) -> None:
     assert (
         inspect(tmp_path, samples.sharp_jpeg(), min_short_side=600).verdict.reason
@@ -103,13 +134,50 @@ def test_transparent_png_is_judged_on_white(tmp_path: Path) -> None:
 
 def test_decompression_bombs_are_refused(tmp_path: Path) -> None:
     # Past Pillow's own ceiling (it raises before decoding anything)...
-    assert inspect(tmp_path, samples.png_bomb()).verdict.reason == Reason.TOO_LARGE
+    assert inspect(tmp_path, samples.png_bomb()).verdict.reason == Reason.TOO_MANY_PIXELS
     # ...in Pillow's warning band (turned into an error here, as filterwarnings=error does)...
-    assert inspect(tmp_path, samples.png_bomb(10_000, 10_000)).verdict.reason == Reason.TOO_LARGE
+    bomb = inspect(tmp_path, samples.png_bomb(10_000, 10_000))
+    assert bomb.verdict.reason == Reason.TOO_MANY_PIXELS
     # ...and below it, by our own pixel limit, before decoding.
-    result = inspect(tmp_path, samples.png_bomb(9_000, 6_000))
-    assert result.verdict.reason == Reason.TOO_LARGE
-    assert result.verdict.detail["limit_pixels"] == POLICY.max_image_pixels
+    result = inspect(tmp_path, samples.png_bomb(7_070, 7_070))
+    assert result.verdict == Verdict(
+        Reason.TOO_MANY_PIXELS, {"width": 7070, "height": 7070, "limit_pixels": 24_000_000}
+    )
+    assert POLICY.max_image_pixels == 24_000_000
+    assert result.thumbnail is None
+
+
+def test_a_colour_png_past_the_decode_budget_is_refused_with_its_own_limit(
+    tmp_path: Path,
+) -> None:
+    """Under the pixel cap, but a colour PNG is decoded whole at 4 bytes a pixel: 20 MP would
+    take 80 MB. The resident is told the megapixels this kind of image may have (16.8)."""
+    result = inspect(tmp_path, samples.png_bomb(5_000, 4_000, colour=True))
+    assert result.verdict == Verdict(
+        Reason.TOO_MANY_PIXELS,
+        {
+            "width": 5000,
+            "height": 4000,
+            "decode_bytes": 80_000_000,
+            "limit_pixels": 16_777_216,
+        },
+    )
+    assert result.verdict.message("id") == (
+        "Gambar terlalu besar ukurannya (lebih dari 16.8 megapiksel). "
+        "Mohon kirim foto biasa dari kamera HP."
+    )
+
+
+def test_a_progressive_jpeg_counts_its_coefficients(tmp_path: Path) -> None:
+    """libjpeg keeps every coefficient of a progressive JPEG: 6 bytes a pixel at 4:4:4. The same
+    picture as a baseline JPEG decodes at 1/2 scale and passes."""
+    picture = samples.document_photo(1000, 750).resize((5000, 3750))
+    baseline = inspect(tmp_path, samples.encode(picture, subsampling=0))
+    assert baseline.verdict == Verdict()
+    progressive = inspect(tmp_path, samples.encode(picture, subsampling=0, progressive=True))
+    assert progressive.verdict.reason == Reason.TOO_MANY_PIXELS
+    # 625×469 blocks of 64 coefficients × 2 bytes × 3 components, plus the 2500×1875 picture.
+    assert progressive.verdict.detail["decode_bytes"] == 625 * 469 * 128 * 3 + 2500 * 1875 * 4
 
 
 def test_type_comes_from_magic_bytes_not_the_name(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from app.locker.reasons import Reason, Verdict, human_size, message
 CODES = {
     "wrong_type",
     "too_large",
+    "too_many_pixels",
     "unreadable",
     "too_small",
     "blurred",
@@ -26,8 +27,9 @@ def test_reason_codes_are_the_contract() -> None:
 
 @pytest.mark.parametrize("reason", list(Reason))
 def test_every_reason_has_short_indonesian_and_english(reason: Reason) -> None:
-    indonesian = message(reason, "id", limit=5 * 1024 * 1024, max_pages=50)
-    english = message(reason, "en", limit=5 * 1024 * 1024, max_pages=50)
+    detail = {"limit": 5 * 1024 * 1024, "max_pages": 50, "limit_pixels": 24_000_000}
+    indonesian = message(reason, "id", **detail)
+    english = message(reason, "en", **detail)
     assert indonesian != english
     for text in (indonesian, english):
         assert text.endswith(".") and len(text) <= 160 and "{" not in text
@@ -44,6 +46,10 @@ def test_messages_fill_in_the_details() -> None:
         "Jenis file tidak sesuai. Mohon kirim foto (JPG atau PNG) atau file PDF."
     )
     assert message(Reason.BLURRED).startswith("Foto kurang jelas (buram).")
+    assert message(Reason.TOO_MANY_PIXELS, "en", limit_pixels=16_777_216) == (
+        "The image has too many pixels (more than 16.8 megapixels). "
+        "Please send a normal photo from a phone camera."
+    )
 
 
 def test_verdict() -> None:

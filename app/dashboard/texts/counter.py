@@ -192,6 +192,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "File terlalu besar (paling besar {limit}).",
         "The file is too large (at most {limit}).",
     ),
+    "counter_err_doc_too_many_pixels": (
+        "Gambar terlalu besar ukurannya (paling besar {megapixels} megapiksel). "
+        "Foto ulang dengan kamera biasa, atau perkecil gambarnya.",
+        "The image has too many pixels (at most {megapixels} megapixels). "
+        "Take it again with a normal camera, or scale it down.",
+    ),
     "counter_err_doc_unreadable": (
         "Foto tidak dapat dibuka. Foto ulang dokumennya.",
         "The photo cannot be opened. Take it again.",
