@@ -147,7 +147,7 @@ async def test_an_attacker_elsewhere_cannot_lock_the_real_operator_out(
             assert (await operator.client.get("/dashboard/")).status_code == 200
     assert statuses == [401] * 5 + [429] * 2
     assert blocked.status_code == 429
-    assert blocked.headers["retry-after"] == "30"
+    assert 1 <= int(blocked.headers["retry-after"]) <= 30  # what is left of the first wait
     assert "Terlalu banyak percobaan gagal" in blocked.text
     failed = ("login_failed", "desa_a1", ATTACKER)
     assert await signin_rows(sessionmaker) == [(*failed, {})] * 5 + [
@@ -306,15 +306,19 @@ async def test_large_bodies_in_flight_are_bounded_and_signed_ones_still_land(
             )
             for raw in raws[:4]
         ]
-        await asyncio.sleep(0.1)  # let all four reserve their bytes and wait for the body
-        assert app.state.runtime.webhook_budget.in_use == 4 * FOUR_MB
+        budget = app.state.runtime.webhook_budget
+        for _ in range(500):  # let all four reserve their bytes and wait for their bodies
+            if budget.in_use == 4 * FOUR_MB:
+                break
+            await asyncio.sleep(0.01)
+        assert budget.in_use == 4 * FOUR_MB
         status, headers, _ = await raw_post(
             app, "/webhooks/whatsapp", SlowBody(raws[4]), _signed(raws[4])
         )
         assert (status, headers["retry-after"]) == (503, "5")
         gate.set()
         assert [status for status, _, _ in await asyncio.gather(*held)] == [200] * 4
-        assert app.state.runtime.webhook_budget.in_use == 0
+        assert budget.in_use == 0
         status, _, text = await raw_post(
             app, "/webhooks/whatsapp", SlowBody(raws[5]), _signed(raws[5])
         )
