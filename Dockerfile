@@ -3,7 +3,7 @@
 # Run:    see README.md ("Running with Docker and PostgreSQL").
 FROM python:3.11-slim AS build
 WORKDIR /src
-COPY pyproject.toml README.md alembic.ini ./
+COPY pyproject.toml README.md ./
 COPY app ./app
 RUN python -m venv /opt/loket \
     && /opt/loket/bin/pip install --no-cache-dir --upgrade pip \

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import os
 import signal
+import socket
 import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.config import ConfigError, Settings, load_settings
+from app.config import ConfigError, Settings, load_settings, parse_trusted_proxies
 from app.flows.catalog import CatalogInvalid
 from app.locker.cli import register as register_locker_commands
 from app.notifications.cli import register as register_template_commands
@@ -44,6 +46,15 @@ def cmd_serve(args: argparse.Namespace) -> None:
     from app.main import create_app
 
     settings = _settings()
+    if args.forwarded_allow_ips is not None:
+        try:
+            trusted = parse_trusted_proxies(args.forwarded_allow_ips, "--forwarded-allow-ips")
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+        settings = settings.model_copy(update={"forwarded_allow_ips": trusted})
+    # Bound before anything is printed: a taken port is one line on stderr, not a URL that
+    # leads to some other program.
+    listener = _listen(args.host, args.port)
     app = create_app(settings, run_workers=not args.no_workers)
     base = (
         f"http://{'localhost' if args.host in ('0.0.0.0', '127.0.0.1') else args.host}:{args.port}"
@@ -57,12 +68,31 @@ def cmd_serve(args: argparse.Namespace) -> None:
         app,
         host=args.host,
         port=args.port,
-        log_config=None,
-        access_log=False,
-        proxy_headers=True,
+        log_config=None,  # uvicorn's loggers go through configure_logging's handler
+        access_log=True,
+        proxy_headers=False,  # create_app applies LOKET_FORWARDED_ALLOW_IPS itself
         timeout_graceful_shutdown=2,
     )
-    uvicorn.Server(config).run()
+    uvicorn.Server(config).run(sockets=[listener])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port for uvicorn; CommandError when it cannot be had."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise CommandError(
+                f"port {port} on {host} is already in use: stop the program using it "
+                "or choose another port with --port"
+            ) from None
+        raise CommandError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    sock.set_inheritable(True)
+    return sock
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
@@ -119,6 +149,11 @@ def _register_core(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--no-workers", action="store_true", help="serve HTTP only")
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        metavar="IPS",
+        help="proxies whose X-Forwarded-For is believed (default: LOKET_FORWARDED_ALLOW_IPS)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     worker = sub.add_parser("worker", help="run only the background workers")

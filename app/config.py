@@ -8,6 +8,7 @@ instead of silently dropping messages.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import secrets
 from datetime import date, time
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/loket.db"
@@ -26,6 +27,11 @@ _LIVE_REQUIRED = (
     "WHATSAPP_APP_SECRET",
     "WHATSAPP_VERIFY_TOKEN",
 )
+
+
+# An HMAC key for session cookies: shorter than SHA-256's output is guessable offline from one
+# cookie; an empty one lets anybody sign `{"operator_id": 1}`.
+MIN_SECRET_KEY_BYTES = 32
 
 
 _HOURS = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*-\s*(\d{1,2})[:.](\d{2})\s*$")
@@ -95,6 +101,18 @@ class Settings(BaseSettings):
     pickup_reminders_max: int = Field(2, ge=0, alias="LOKET_PICKUP_REMINDERS_MAX")
     log_level: str = Field("INFO", alias="LOKET_LOG_LEVEL")
     log_json: bool = Field(True, alias="LOKET_LOG_JSON")
+    # Addresses whose X-Forwarded-For/-Proto are believed (the reverse proxy's); comma-separated
+    # IPs or networks, or "*". The client address matters: audit rows and the login throttle.
+    forwarded_allow_ips: str = Field("127.0.0.1,::1", alias="LOKET_FORWARDED_ALLOW_IPS")
+    # When set, GET /metrics needs `Authorization: Bearer <this>`.
+    metrics_token: SecretStr | None = Field(None, alias="LOKET_METRICS_TOKEN")
+    # /docs, /redoc and /openapi.json; unset means on in sandbox mode and off in live mode.
+    api_docs: bool | None = Field(None, alias="LOKET_API_DOCS")
+    # Webhook bodies being read at once, in bytes (at least one body of the limit); beyond it a
+    # delivery gets 503 with Retry-After, which Meta retries.
+    webhook_inflight_bytes: int = Field(
+        16 * 1024 * 1024, ge=1024, alias="LOKET_WEBHOOK_INFLIGHT_BYTES"
+    )
 
     @field_validator("whatsapp_api_base_url")
     @classmethod
@@ -146,6 +164,49 @@ class Settings(BaseSettings):
             raise ValueError("LOCKER_URL must start with file: or s3://")
         return value
 
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _trusted_proxies(cls, value: str) -> str:
+        return parse_trusted_proxies(value)
+
+    @field_validator("secret_key")
+    @classmethod
+    def _strong_secret_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            problem = _weak_key_problem(value.get_secret_value(), "LOKET_SECRET_KEY")
+            if problem is not None:
+                raise ValueError(problem)
+        return value
+
+    @field_validator("encryption_key")
+    @classmethod
+    def _usable_encryption_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return value
+        if not value.get_secret_value().strip():
+            raise ValueError(
+                "LOKET_ENCRYPTION_KEY is set but empty: unset it to store files unencrypted, "
+                "or give a base64 key of 32 bytes"
+            )
+        # Imported here: the locker's package imports these settings.
+        from app.locker.crypto import KeyRing
+        from app.locker.errors import KeyConfigError
+
+        try:
+            KeyRing.parse(value.get_secret_value())
+        except KeyConfigError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("whatsapp_app_secret", "metrics_token")
+    @classmethod
+    def _not_blank(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().strip():
+            # An empty app secret would make every signature check an HMAC with an empty key.
+            name = str(cls.model_fields[info.field_name or ""].alias)
+            raise ValueError(f"{name} is set but empty: give the value or unset it")
+        return value
+
     @model_validator(mode="after")
     def _live_mode_complete(self) -> Settings:
         if self.whatsapp_access_token is None:
@@ -162,6 +223,11 @@ class Settings(BaseSettings):
     def _raw(self, env_name: str) -> Any:
         value = getattr(self, env_name.lower())
         return value.get_secret_value() if isinstance(value, SecretStr) else value
+
+    @property
+    def api_docs_enabled(self) -> bool:
+        """Whether /docs, /redoc and /openapi.json are served (LOKET_API_DOCS, else sandbox)."""
+        return self.sandbox if self.api_docs is None else self.api_docs
 
     @property
     def sandbox(self) -> bool:
@@ -195,7 +261,17 @@ class Settings(BaseSettings):
     def session_secret(self) -> str:
         """The dashboard's signing key; in sandbox mode one is generated once and kept in var/."""
         if self.secret_key is not None:
-            return self.secret_key.get_secret_value()
+            key = self.secret_key.get_secret_value()
+            source = "LOKET_SECRET_KEY"
+        else:
+            key, source = self._sandbox_secret(), str(self.var_dir / "secret_key")
+        # Checked again here, where the key is used: settings copied in code skip validation.
+        problem = _weak_key_problem(key, source)
+        if problem is not None:
+            raise ConfigError(problem)
+        return key
+
+    def _sandbox_secret(self) -> str:
         path = self.var_dir / "secret_key"
         if path.exists():
             return path.read_text().strip()
@@ -206,6 +282,33 @@ class Settings(BaseSettings):
         return key
 
 
+def _weak_key_problem(key: str, source: str) -> str | None:
+    """Why `key` may not sign sessions (empty, or shorter than MIN_SECRET_KEY_BYTES), or None."""
+    size = len(key.strip().encode())
+    if size >= MIN_SECRET_KEY_BYTES:
+        return None
+    return (
+        f"{source} is {'empty' if size == 0 else f'only {size} bytes'}: use at least "
+        f"{MIN_SECRET_KEY_BYTES} random bytes, e.g. the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+    )
+
+
+def parse_trusted_proxies(value: str, name: str = "LOKET_FORWARDED_ALLOW_IPS") -> str:
+    """LOKET_FORWARDED_ALLOW_IPS (or `serve --forwarded-allow-ips`) checked and normalised:
+    comma-separated IP addresses or networks, or "*" for any (only behind a proxy that
+    overwrites X-Forwarded-For)."""
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    for item in items:
+        if item == "*":
+            continue
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ValueError(f"{name}: {item!r} is not an IP address or network") from None
+    return ",".join(items)
+
+
 def load_settings(**overrides: Any) -> Settings:
     """Build settings, turning validation errors into one readable `ConfigError`."""
     from pydantic import ValidationError
@@ -213,7 +316,13 @@ def load_settings(**overrides: Any) -> Settings:
     try:
         return Settings(**overrides)
     except ValidationError as exc:
-        reasons = "; ".join(
-            str(err["msg"]).removeprefix("Value error, ") for err in exc.errors(include_url=False)
-        )
+        reasons = "; ".join(_reason(err) for err in exc.errors(include_url=False))
         raise ConfigError(f"invalid configuration: {reasons}") from None
+
+
+def _reason(error: Any) -> str:
+    """One validation error as a sentence that names its variable (pydantic's own messages,
+    such as "Input should be a valid boolean", do not)."""
+    message = str(error["msg"]).removeprefix("Value error, ")
+    name = str(error["loc"][0]) if error.get("loc") else ""
+    return message if not name or name in message else f"{name}: {message}"

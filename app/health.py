@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hmac
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import SecretStr
 
 from app.db.migrate import is_at_head
 from app.observability import REGISTRY
@@ -33,6 +36,21 @@ async def readyz(request: Request, response: Response) -> str:
 
 
 @router.get("/metrics")
-async def metrics() -> Response:
-    """Prometheus text format."""
+async def metrics(request: Request) -> Response:
+    """Prometheus text format; with LOKET_METRICS_TOKEN set, only for `Authorization: Bearer`
+    with that token (401 otherwise)."""
+    token = request.app.state.settings.metrics_token
+    if token is not None and not _bearer_matches(request.headers.get("authorization"), token):
+        return PlainTextResponse(
+            "metrics need `Authorization: Bearer <LOKET_METRICS_TOKEN>`",
+            status_code=401,
+            headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+        )
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
+
+def _bearer_matches(header: str | None, token: SecretStr) -> bool:
+    scheme, _, given = (header or "").partition(" ")
+    expected = token.get_secret_value().encode()
+    # Constant time: the comparison must not tell how much of a guess was right.
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), expected)

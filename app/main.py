@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 import httpx
 import structlog
 from fastapi import FastAPI
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app import health
 from app.api import router as operator_api
@@ -53,13 +54,21 @@ def create_app(
             await runtime.aclose()
             log.info("loket stopped")
 
+    docs = settings.api_docs_enabled  # LOKET_API_DOCS: off by default in live mode
     app = FastAPI(
         title="Loket",
         summary="WhatsApp service counter for Indonesian local government",
         version="0.1.0",
         lifespan=lifespan,
+        openapi_url="/openapi.json" if docs else None,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
     )
     app.state.settings = settings
+    # The client's real address (audit rows, login throttle) from X-Forwarded-For, believed only
+    # from LOKET_FORWARDED_ALLOW_IPS. Here rather than in uvicorn, so every way of serving the app
+    # applies the same rule.
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     app.include_router(health.router)
     app.include_router(webhook.router)
     app.include_router(operator_api.router)

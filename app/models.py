@@ -8,7 +8,7 @@ from app.inbox.models import InboundEvent
 from app.intake.models import MediaJob
 from app.locker.models import Blob, Document, DocumentAccess
 from app.offices.models import Office
-from app.operators.models import ApiToken, Operator
+from app.operators.models import ApiToken, LoginThrottle, Operator, OperatorSession
 from app.outbox.models import OutboundMessage, SendHalt
 from app.requests.models import Request, RequestDocument, RequestEvent, TicketCounter
 from app.residents.models import Resident
@@ -23,9 +23,11 @@ __all__ = [
     "Document",
     "DocumentAccess",
     "InboundEvent",
+    "LoginThrottle",
     "MediaJob",
     "Office",
     "Operator",
+    "OperatorSession",
     "OutboundMessage",
     "Request",
     "RequestDocument",

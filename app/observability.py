@@ -12,7 +12,8 @@ REGISTRY = CollectorRegistry(auto_describe=True)
 
 WEBHOOK_REQUESTS = Counter(
     "loket_webhook_requests",
-    "Webhook POSTs by outcome (stored, bad_signature, no_signature, too_large, bad_json, error).",
+    "Webhook POSTs by outcome (stored, bad_signature, no_signature, too_large, busy, bad_json, "
+    "error).",
     ["outcome"],
     registry=REGISTRY,
 )
@@ -51,21 +52,83 @@ def configure_logging(*, level: str = "INFO", json: bool = True) -> None:
     """JSON lines on stderr (or readable lines for a developer), with context variables merged in.
 
     Modules bind `resident_id`, `message_id` and `wamid` with `structlog.contextvars` so every line
-    about one message carries them.
+    about one message carries them. Libraries that log through the standard library (Alembic,
+    uvicorn and its access log, asyncio, Python warnings) go through structlog's formatter, so the
+    whole stream has one format.
     """
     renderer: structlog.types.Processor = (
         structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
     )
-    logging.basicConfig(stream=sys.stderr, level=level.upper(), format="%(message)s", force=True)
+    shared: list[structlog.types.Processor] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name, _library_fields],
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                renderer,
+            ],
+            pass_foreign_args=True,
+        )
+    )
+    root = logging.getLogger()
+    for old in root.handlers[:]:
+        root.removeHandler(old)
+        old.close()
+    root.addHandler(handler)
+    root.setLevel(level.upper())
+    migration_log = logging.getLogger("alembic.runtime.migration")
+    if not any(isinstance(f, _QuietAlembicChatter) for f in migration_log.filters):
+        migration_log.addFilter(_QuietAlembicChatter())
+    logging.captureWarnings(True)
     structlog.configure(
-        processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            structlog.processors.format_exc_info,
-            renderer,
-        ],
+        processors=[*shared, structlog.processors.format_exc_info, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=False,
     )
+
+
+def _library_fields(
+    logger: object, method: str, event: structlog.types.EventDict
+) -> structlog.types.EventDict:
+    """Turn uvicorn's access line into fields; drop the raw arguments of every other record.
+
+    The path is logged without its query string: a query can carry the webhook's verify token
+    or a dashboard search for an NIK or a phone number.
+    """
+    args = event.pop("positional_args", ())
+    record = event.get("_record")
+    if (
+        getattr(record, "name", "") == "uvicorn.access"
+        and isinstance(args, tuple)
+        and len(args) == 5
+    ):
+        client, method_name, path, http_version, status = args
+        event["event"] = "http request"
+        event.update(
+            client=client,
+            method=method_name,
+            path=str(path).split("?", 1)[0],
+            http=http_version,
+            status=status,
+        )
+    return event
+
+
+class _QuietAlembicChatter(logging.Filter):
+    """Alembic says which dialect it uses on every connection it configures (each `/readyz`
+    probe, each `migrate`): that is debugging detail, not news. Demoted to DEBUG."""
+
+    _CHATTER = ("Context impl ", "Will assume ")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.INFO and str(record.msg).startswith(self._CHATTER):
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            return logging.getLogger().isEnabledFor(logging.DEBUG)
+        return True

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from app.bot.body_budget import BodyBudget
 from app.bot.client import GraphClient
 from app.bot.sandbox import SandboxSink
 from app.bot.sandbox_media import SandboxMedia
@@ -38,6 +39,8 @@ class Runtime:
     catalog: Catalog
     ingest: IngestBatcher
     worker_id: str = field(default="")
+    # Webhook body bytes held at once (LOKET_WEBHOOK_INFLIGHT_BYTES, at least one whole body).
+    webhook_budget: BodyBudget = field(default_factory=lambda: BodyBudget(16 * 1024 * 1024))
 
     async def aclose(self) -> None:
         await self.ingest.aclose()
@@ -98,4 +101,7 @@ def build_runtime(
             max_batch=settings.ingest_batch_max,
         ),
         worker_id=worker_id or f"{socket.gethostname()}:{os.getpid()}",
+        webhook_budget=BodyBudget(
+            max(settings.webhook_inflight_bytes, settings.webhook_max_body_bytes)
+        ),
     )

@@ -184,7 +184,7 @@ async def main() -> int:
             "WHATSAPP_APP_SECRET": APP_SECRET,
             "WHATSAPP_VERIFY_TOKEN": "bench-verify",
             "WHATSAPP_API_BASE_URL": "http://127.0.0.1:9",  # never reached: no workers run
-            "LOKET_SECRET_KEY": "bench-secret",
+            "LOKET_SECRET_KEY": "bench-secret-key-of-at-least-32-bytes",
             "LOKET_LOG_LEVEL": "WARNING",
         }
         migrate = await asyncio.to_thread(

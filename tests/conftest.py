@@ -24,6 +24,8 @@ from app.models import Base
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 # Recorded Meta webhook payloads (copied from the shared research folder; see SOURCES.md there).
 PAYLOADS_DIR = FIXTURES_DIR / "payloads"
+# Live mode refuses a session key shorter than 32 bytes (app.config.MIN_SECRET_KEY_BYTES).
+LIVE_SECRET_KEY = "test-secret-key-of-thirty-two-bytes-or-more"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
@@ -136,7 +138,7 @@ def live_settings(settings: Settings) -> Settings:
             "whatsapp_app_secret": _secret("test-app-secret"),
             "whatsapp_verify_token": _secret("test-verify-token"),
             "whatsapp_api_base_url": "http://graph.test",
-            "secret_key": _secret("test-secret-key"),
+            "secret_key": _secret(LIVE_SECRET_KEY),
         }
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -88,3 +89,50 @@ def test_serve_is_not_ready_until_migrated_and_stops_on_sigterm(tmp_path: Path) 
     assert f"dashboard: http://localhost:{port}/dashboard/" in stdout
     assert '"event": "workers stopped"' in stderr
     assert '"event": "loket stopped"' in stderr
+    # One format: uvicorn's own lines and its access log are JSON like Loket's.
+    lines = [json.loads(line) for line in stderr.splitlines()]
+    assert {"event": "Application startup complete.", "logger": "uvicorn.error"}.items() <= (
+        next(line for line in lines if line["event"] == "Application startup complete.").items()
+    )
+    access = [line for line in lines if line.get("logger") == "uvicorn.access"]
+    readiness = [a for a in access if a["path"] == "/readyz"]
+    assert [(a["event"], a["method"], a["path"], a["status"]) for a in readiness] == [
+        ("http request", "GET", "/readyz", 503),
+        ("http request", "GET", "/readyz", 200),
+    ]
+    assert not [line for line in lines if "Context impl" in line["event"]]
+
+
+def test_serve_on_a_taken_port_says_so_in_one_line_before_any_url(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
+            env=_env(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"loket: port {port} on 127.0.0.1 is already in use: stop the program using it "
+        "or choose another port with --port"
+    ]
+
+
+def test_serve_refuses_a_malformed_trusted_proxy_list(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli", "serve", "--forwarded-allow-ips", "10.0.0.1,proxy"],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "loket: --forwarded-allow-ips: 'proxy' is not an IP address or network"
+    ]

@@ -29,6 +29,9 @@ class AuditAction(enum.StrEnum):
     TOKEN_CREATED = "token_created"
     TOKEN_REVOKED = "token_revoked"
     OPERATOR_CREATED = "operator_created"
+    OPERATOR_DISABLED = "operator_disabled"
+    OPERATOR_ENABLED = "operator_enabled"
+    PASSWORD_CHANGED = "password_changed"
 
 
 def record(

@@ -1,8 +1,11 @@
 """Meta's webhook endpoint (contract §4): the GET handshake and the durable POST.
 
-The POST does as little as possible, in this order: refuse an oversized body before reading it,
-check the signature over the raw bytes, decode JSON, translate the body into inbound updates,
-and store them (group-committed with concurrent deliveries). Only a successful commit earns the
+The POST does as little as possible, in this order: refuse an oversized body by its
+Content-Length (413) and, in live mode, a delivery without a signature header (401), both before
+reading a byte of it; reserve the body's bytes in the process's budget (503 with Retry-After when
+too much is being read at once); read it within the limit (413); check the signature over the
+raw bytes (403); decode JSON, translate the body into inbound updates, and store them
+(group-committed with concurrent deliveries). Only a successful commit earns the
 200 that stops Meta from re-delivering; any failure answers 500 so Meta tries again later.
 No conversation work happens here: the processing worker reads the inbox.
 """
@@ -18,6 +21,7 @@ import structlog
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 
+from app.bot.body_budget import Reservation
 from app.bot.payloads import ParsedWebhook, parse_webhook
 from app.bot.signature import SIGNATURE_HEADER, SignatureResult, verify_signature
 from app.config import Settings
@@ -28,6 +32,8 @@ from app.runtime import Runtime
 log = structlog.get_logger(__name__)
 
 WEBHOOK_PATH = "/webhooks/whatsapp"
+# Meta retries a refused delivery with its own backoff; this only tells other clients when.
+BUSY_RETRY_AFTER_SECONDS = 5
 
 router = APIRouter(tags=["webhook"])
 
@@ -62,13 +68,30 @@ async def receive_updates(request: Request) -> Response:
     """Store every update of a signed delivery, then acknowledge it."""
     runtime = _runtime(request)
     settings = runtime.settings
-    body = await _read_body(request, settings.webhook_max_body_bytes)
-    if isinstance(body, Response):
-        return body
+    declared = _declared_length(request, settings.webhook_max_body_bytes)
+    if isinstance(declared, Response):
+        return declared
+    header = request.headers.get(SIGNATURE_HEADER)
     if not settings.sandbox:  # the simulator posts unsigned bodies in sandbox mode
-        refusal = _check_signature(settings, body, request.headers.get(SIGNATURE_HEADER))
+        refusal = _unsigned_refusal(settings, header)
         if refusal is not None:
             return refusal
+    reservation = runtime.webhook_budget.reserve()
+    try:
+        body = await _read_body(request, settings.webhook_max_body_bytes, declared, reservation)
+        if isinstance(body, Response):
+            return body
+        if not settings.sandbox:
+            refusal = _check_signature(settings, body, header)
+            if refusal is not None:
+                return refusal
+        return await _store(runtime, body)
+    finally:
+        reservation.release()
+
+
+async def _store(runtime: Runtime, body: bytes) -> Response:
+    settings = runtime.settings
     doc = decode_json_object(body)
     if doc is None:
         return _refuse(400, "bad_json", "body is not a JSON object")
@@ -111,20 +134,50 @@ def decode_json_object(body: bytes) -> dict[str, Any] | None:
     return doc if isinstance(doc, dict) else None
 
 
-async def _read_body(request: Request, limit: int) -> bytes | Response:
-    """The raw body, or a refusal: 413 as soon as more than `limit` bytes are announced or have
-    arrived (the rest is never read), 400 for a Content-Length that is not a number."""
+def _declared_length(request: Request, limit: int) -> int | Response | None:
+    """The announced Content-Length (None for a chunked body), or a refusal: 413 when it is
+    over `limit` (before anything else, contract §4), 400 when it is not a number."""
     declared = (request.headers.get("content-length") or "").strip()
-    if declared and not (declared.isascii() and declared.isdigit()):
+    if not declared:
+        return None
+    if not (declared.isascii() and declared.isdigit()):
         return _refuse(400, "bad_json", "invalid Content-Length")
-    if declared and (len(declared) > 18 or int(declared) > limit):
+    if len(declared) > 18 or int(declared) > limit:
         return _refuse(413, "too_large", f"body larger than {limit} bytes")
+    return int(declared)
+
+
+def _unsigned_refusal(settings: Settings, header: str | None) -> Response | None:
+    """Refuse before reading when the delivery cannot be verified at all: no app secret (403),
+    or no signature header (401). A body nobody signed is never buffered."""
+    if settings.whatsapp_app_secret is None:  # Settings refuses live mode without one
+        return _refuse(403, "bad_signature", "no app secret configured")
+    if header is None or not header.strip():
+        return _refuse(401, "no_signature", f"missing {SIGNATURE_HEADER}")
+    return None
+
+
+async def _read_body(
+    request: Request, limit: int, declared: int | None, reservation: Reservation
+) -> bytes | Response:
+    """The raw body, or a refusal: 413 as soon as more than `limit` bytes have arrived (the rest
+    is never read), 503 when the process already holds its budget of bodies."""
+    if declared is not None and not reservation.grow_to(declared):
+        return _busy()
     received = bytearray()
     async for chunk in request.stream():
         received += chunk
         if len(received) > limit:
             return _refuse(413, "too_large", f"body larger than {limit} bytes")
+        if not reservation.grow_to(len(received)):
+            return _busy()
     return bytes(received)
+
+
+def _busy() -> Response:
+    response = _refuse(503, "busy", "too many large deliveries at once; please retry")
+    response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+    return response
 
 
 def _check_signature(settings: Settings, body: bytes, header: str | None) -> Response | None:

@@ -29,15 +29,16 @@ from app.dashboard import (
 from app.dashboard.deps import (
     PREFIX,
     SESSION_LANGUAGE,
+    SESSION_LIFETIME,
     LoginRequired,
     PageNotFound,
     render,
 )
 from app.dashboard.i18n import language_of
-from app.dashboard.security import CsrfFailed, LoginThrottle, SecurityHeadersMiddleware
+from app.dashboard.security import CsrfFailed, SecurityHeadersMiddleware
 
 SESSION_COOKIE = "loket_dashboard"
-SESSION_MAX_AGE = 12 * 60 * 60  # one working day: an operator signs in each morning
+SESSION_MAX_AGE = int(SESSION_LIFETIME.total_seconds())
 
 
 def _lang(request: Request) -> str:
@@ -71,7 +72,6 @@ def create_dashboard(host: FastAPI) -> FastAPI:
     settings = host.state.settings
     dashboard = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
     dashboard.state.host = host
-    dashboard.state.throttle = LoginThrottle()
     dashboard.include_router(auth_routes.router)
     for part in (
         router,

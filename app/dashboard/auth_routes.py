@@ -1,10 +1,14 @@
-"""Signing in and out of the dashboard, with CSRF checks and login throttling.
+"""Signing in and out of the dashboard, with CSRF checks, login throttling and server sessions.
 
 Every attempt leaves an audit row with the client's address: LOGIN, LOGIN_FAILED (the username
 as typed, never the password; `{"throttled": true}` when refused by the throttle) and LOGOUT.
+The throttle counts failures per (username, address) in the database (app.operators.throttle);
+a sign-in opens a session row that signing out ends for every copy of the cookie.
 """
 
 from __future__ import annotations
+
+import math
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -15,14 +19,19 @@ from app.audit.service import AuditAction, record
 from app.dashboard.deps import (
     PREFIX,
     SESSION_LANGUAGE,
+    SESSION_LIFETIME,
     SESSION_OPERATOR,
+    SESSION_TOKEN,
     DbDep,
     LanguageDep,
     client_ip,
     render,
+    signed_in_operator,
 )
-from app.dashboard.security import CSRF_FIELD, LoginThrottle, check_csrf, csrf_token
+from app.dashboard.security import CSRF_FIELD, check_csrf, csrf_token
+from app.db import utcnow
 from app.operators import service as operators
+from app.operators import sessions, throttle
 from app.operators.models import Operator
 
 router = APIRouter()
@@ -40,17 +49,18 @@ async def checked_form(request: Request) -> FormData:
     return form
 
 
-def _throttle(request: Request) -> LoginThrottle:
-    throttle: LoginThrottle = request.app.state.throttle
-    return throttle
-
-
 def _client_ip(request: Request) -> str:
     return client_ip(request) or "unknown"  # the throttle needs a key even without an address
 
 
+def storable(text: str) -> str:
+    """`text` as every database can store it: NUL (PostgreSQL refuses it) and unpaired
+    surrogates become visible replacement characters."""
+    return text.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
+
+
 async def _record_failure(db: AsyncSession, username: str, ip: str, *, throttled: bool) -> None:
-    """Log a refused sign-in (never the password) and commit it: nothing else is written.
+    """Log a refused sign-in (never the password) and commit it with the throttle's count.
 
     The actor is "anonymous" (whoever typed it is unknown); a username that exists lends its
     office to the row, so the admin of that office sees attempts on their operators.
@@ -69,31 +79,41 @@ async def _record_failure(db: AsyncSession, username: str, ip: str, *, throttled
 
 
 @router.get("/login")
-async def login_page(request: Request, lang: LanguageDep) -> Response:
+async def login_page(request: Request, db: DbDep, lang: LanguageDep) -> Response:
     """The sign-in form; an operator already signed in goes to the queue."""
-    if isinstance(request.session.get(SESSION_OPERATOR), int):
+    if await signed_in_operator(request, db) is not None:
         return RedirectResponse(f"{PREFIX}/", status_code=303)
     return render(request, "login.html", lang, {"error": None, "username": ""})
 
 
 @router.post("/login")
 async def login(request: Request, db: DbDep, lang: LanguageDep) -> Response:
-    """Check the password; refuse while the username or the IP has too many recent failures."""
+    """Check the password; refuse while this username has too many recent failures from this
+    address (other addresses are not affected)."""
     form = await checked_form(request)
-    username = str(form.get("username") or "")[:MAX_CREDENTIAL_LENGTH]
+    typed = str(form.get("username") or "")[:MAX_CREDENTIAL_LENGTH]
     password = str(form.get("password") or "")[:MAX_CREDENTIAL_LENGTH]
-    throttle, ip = _throttle(request), _client_ip(request)
-    if throttle.blocked(username, ip):
+    ip = _client_ip(request)
+    # A username no database can store names nobody: a failed sign-in like any other.
+    username = storable(typed)
+    now = utcnow()
+    until = await throttle.blocked_until(db, username, ip, now=now)
+    if until is not None:
         await _record_failure(db, username, ip, throttled=True)
         context = {"error": "login_throttled", "username": username}
-        return render(request, "login.html", lang, context, status_code=429)
-    operator = await operators.authenticate(db, username, password) if username else None
+        wait = str(max(1, math.ceil((until - now).total_seconds())))
+        answer = render(request, "login.html", lang, context, status_code=429)
+        answer.headers["Retry-After"] = wait
+        return answer
+    operator: Operator | None = None
+    if username and username == typed:
+        operator = await operators.authenticate(db, username, password, now=now)
     if operator is None:
-        throttle.failed(username, ip)
+        await throttle.record_failure(db, username, ip, now=now)
         await _record_failure(db, username, ip, throttled=False)
         context = {"error": "login_failed", "username": username}
         return render(request, "login.html", lang, context, status_code=401)
-    throttle.succeeded(username)
+    await throttle.record_success(db, username, ip)
     record(
         db,
         actor=operator.actor,
@@ -102,20 +122,24 @@ async def login(request: Request, db: DbDep, lang: LanguageDep) -> Response:
         office_id=operator.office_id,
         ip=ip,
     )
+    token = await sessions.start_session(db, operator, lifetime=SESSION_LIFETIME, ip=ip, now=now)
     # A fresh session (new CSRF token) on sign-in; only the language choice carries over.
     request.session.clear()
     request.session[SESSION_LANGUAGE] = lang
     request.session[SESSION_OPERATOR] = operator.id
+    request.session[SESSION_TOKEN] = token
     csrf_token(request.session)
     return RedirectResponse(f"{PREFIX}/", status_code=303)
 
 
 @router.post("/logout")
 async def logout(request: Request, db: DbDep, lang: LanguageDep) -> Response:
-    """Forget the operator (logged with the address); the language choice stays."""
+    """End the session on the server, so every copy of the cookie is signed out too (logged
+    with the address); the language choice stays."""
     await checked_form(request)
-    operator_id = request.session.get(SESSION_OPERATOR)
-    operator = await db.get(Operator, operator_id) if isinstance(operator_id, int) else None
+    token = request.session.get(SESSION_TOKEN)
+    operator_id = await sessions.end_session(db, token) if isinstance(token, str) else None
+    operator = await db.get(Operator, operator_id) if operator_id is not None else None
     if operator is not None:
         record(
             db,

@@ -7,6 +7,7 @@ its lifespan) is reached through `state.host`, so both share one engine and one 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,12 +21,17 @@ from app.dashboard.i18n import language_of, status_label, translate
 from app.dashboard.security import csrf_token
 from app.deps import unit_of_work_session
 from app.operators import service as operators
+from app.operators import sessions
 from app.operators.models import Operator
 from app.runtime import Runtime
 
 PREFIX = "/dashboard"
 SESSION_OPERATOR = "operator_id"
+# The random token naming the server-side session row (app.operators.sessions).
+SESSION_TOKEN = "session"
 SESSION_LANGUAGE = "lang"
+# One working day: an operator signs in each morning. The cookie and the server row both expire.
+SESSION_LIFETIME = timedelta(hours=12)
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
@@ -56,8 +62,9 @@ DbDep = Annotated[AsyncSession, Depends(get_db, scope="function")]
 
 
 def client_ip(request: Request) -> str | None:
-    """The caller's address, for the audit log (behind a proxy: run uvicorn with
-    --proxy-headers so this is the resident's, not the proxy's)."""
+    """The caller's address, for the audit log and the login throttle. Behind a reverse proxy
+    it is the client's only when the proxy is listed in LOKET_FORWARDED_ALLOW_IPS (or
+    `serve --forwarded-allow-ips`); otherwise it is the proxy's."""
     return request.client.host if request.client else None
 
 
@@ -72,14 +79,25 @@ def language(request: Request) -> str:
 LanguageDep = Annotated[str, Depends(language)]
 
 
+async def signed_in_operator(request: Request, db: AsyncSession) -> Operator | None:
+    """The operator of this cookie's session while the session is open on the server and the
+    operator active; None otherwise (and the cookie forgets it)."""
+    operator_id = request.session.get(SESSION_OPERATOR)
+    token = request.session.get(SESSION_TOKEN)
+    if not isinstance(operator_id, int) or not isinstance(token, str):
+        return None
+    operator = await sessions.operator_for_session(db, token)
+    if operator is None or operator.id != operator_id:
+        request.session.pop(SESSION_OPERATOR, None)
+        request.session.pop(SESSION_TOKEN, None)
+        return None
+    return operator
+
+
 async def get_viewer(request: Request, db: DbDep) -> Viewer:
     """The signed-in, still active operator and their scope; LoginRequired otherwise."""
-    operator_id = request.session.get(SESSION_OPERATOR)
-    if not isinstance(operator_id, int):
-        raise LoginRequired
-    operator = await db.get(Operator, operator_id)
-    if operator is None or not operator.active:
-        request.session.pop(SESSION_OPERATOR, None)
+    operator = await signed_in_operator(request, db)
+    if operator is None:
         raise LoginRequired
     return Viewer(operator, await operators.scope_of(db, operator))
 

@@ -1,16 +1,13 @@
-"""Dashboard protections: CSRF tokens, login throttling and security headers.
+"""Dashboard protections: CSRF tokens and security headers.
 
-The throttle is kept in process memory: with several `serve` processes behind a load balancer
-each counts its own failures, so an attacker gets at most `limit` tries per process and window.
+The login throttle counts in the database (app.operators.throttle), shared by every process.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
-import time
-from collections import deque
-from collections.abc import Callable, MutableMapping
+from collections.abc import MutableMapping
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -49,52 +46,6 @@ def check_csrf(session: MutableMapping[str, Any], submitted: object) -> None:
         raise CsrfFailed
     if not hmac.compare_digest(expected.encode(), submitted.encode()):
         raise CsrfFailed
-
-
-class LoginThrottle:
-    """Refuses sign-in after `limit` failures for a username or an IP within `window` seconds."""
-
-    def __init__(
-        self,
-        *,
-        limit: int = 5,
-        window: float = 15 * 60,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.limit = limit
-        self.window = window
-        self._clock = clock
-        self._failures: dict[str, deque[float]] = {}
-
-    @staticmethod
-    def _keys(username: str, ip: str) -> tuple[str, str]:
-        return f"user:{username.strip().lower()}", f"ip:{ip}"
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        times = self._failures.get(key)
-        if times is None:
-            return deque()
-        while times and now - times[0] >= self.window:
-            times.popleft()
-        if not times:
-            del self._failures[key]
-        return times
-
-    def blocked(self, username: str, ip: str) -> bool:
-        """True while either the username or the IP has used up its attempts."""
-        now = self._clock()
-        return any(len(self._recent(k, now)) >= self.limit for k in self._keys(username, ip))
-
-    def failed(self, username: str, ip: str) -> None:
-        """Count one failed attempt against both the username and the IP."""
-        now = self._clock()
-        for key in self._keys(username, ip):
-            self._recent(key, now)
-            self._failures.setdefault(key, deque()).append(now)
-
-    def succeeded(self, username: str) -> None:
-        """A correct password clears the username's count (not the IP's)."""
-        self._failures.pop(self._keys(username, "")[0], None)
 
 
 class SecurityHeadersMiddleware:

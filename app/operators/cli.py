@@ -1,4 +1,5 @@
-"""`loket office create`, `loket operator create`, `loket token create|revoke`, `loket demo`.
+"""`loket office create`, `loket operator create|password|disable|enable`,
+`loket token create|revoke`, `loket demo`.
 
 Each command is one unit of work on `DATABASE_URL`: it commits when everything succeeded and
 leaves the database untouched otherwise. Failures end as `app.cli.CommandError` (one line on
@@ -131,6 +132,55 @@ def cmd_operator_create(args: argparse.Namespace) -> None:
     print(f"created {args.role} operator {username}{office}")
 
 
+def cmd_operator_password(args: argparse.Namespace) -> None:
+    if not args.password_stdin:
+        raise _fail("give the new password on standard input with --password-stdin")
+    from app.operators import service
+
+    password = _read_password()
+
+    async def work(session: AsyncSession) -> tuple[str, int]:
+        changed = await service.change_password(session, args.username, password)
+        detail = {"sessions_ended": changed.sessions_ended}
+        _audit(session, "PASSWORD_CHANGED", changed.operator, detail)
+        return changed.operator.username, changed.sessions_ended
+
+    username, ended = run_unit_of_work(_settings(), work)
+    print(f"changed the password of {username}; {_count(ended, 'session')} ended")
+
+
+def cmd_operator_disable(args: argparse.Namespace) -> None:
+    from app.operators import service
+
+    async def work(session: AsyncSession) -> tuple[str, int, int]:
+        done = await service.disable_operator(session, args.username)
+        detail = {"sessions_ended": done.sessions_ended, "tokens_revoked": done.tokens_revoked}
+        _audit(session, "OPERATOR_DISABLED", done.operator, detail)
+        return done.operator.username, done.sessions_ended, done.tokens_revoked
+
+    username, ended, revoked = run_unit_of_work(_settings(), work)
+    print(
+        f"disabled {username}: {_count(ended, 'session')} ended, "
+        f"{_count(revoked, 'API token')} revoked"
+    )
+
+
+def cmd_operator_enable(args: argparse.Namespace) -> None:
+    from app.operators import service
+
+    async def work(session: AsyncSession) -> str:
+        operator = await service.enable_operator(session, args.username)
+        _audit(session, "OPERATOR_ENABLED", operator, {})
+        return operator.username
+
+    username = run_unit_of_work(_settings(), work)
+    print(f"enabled {username}; their old API tokens stay revoked (loket token create)")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def cmd_token_create(args: argparse.Namespace) -> None:
     from app.operators import service
 
@@ -207,6 +257,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
     create.set_defaults(func=cmd_operator_create)
+    password = operator_sub.add_parser(
+        "password", help="set a new password; ends the operator's dashboard sessions"
+    )
+    password.add_argument("--username", required=True)
+    password.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    password.set_defaults(func=cmd_operator_password)
+    disable = operator_sub.add_parser(
+        "disable", help="refuse sign-in; end sessions and revoke API tokens at once"
+    )
+    disable.add_argument("--username", required=True)
+    disable.set_defaults(func=cmd_operator_disable)
+    enable = operator_sub.add_parser("enable", help="let a disabled operator sign in again")
+    enable.add_argument("--username", required=True)
+    enable.set_defaults(func=cmd_operator_enable)
 
     token = sub.add_parser("token", help="manage API tokens")
     token_sub = token.add_subparsers(dest="token_command", required=True, metavar="ACTION")

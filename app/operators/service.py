@@ -13,7 +13,7 @@ from app.db import utcnow
 from app.offices import repository as offices
 from app.offices import service as office_service
 from app.offices.models import OfficeLevel
-from app.operators import auth, repository
+from app.operators import auth, repository, sessions
 from app.operators.models import ApiToken, Operator, OperatorRole
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -157,6 +157,52 @@ async def set_password(session: AsyncSession, operator: Operator, password: str)
         raise OperatorError(problem)
     operator.password_hash = auth.hash_password(password)
     await session.flush()
+
+
+@dataclass(frozen=True)
+class AccessEnded:
+    """What a disable or a password change took away from an operator."""
+
+    operator: Operator
+    sessions_ended: int
+    tokens_revoked: int = 0
+
+
+async def change_password(
+    session: AsyncSession, username: str, password: str, *, now: datetime | None = None
+) -> AccessEnded:
+    """Set a new password and end every dashboard session of the operator (API tokens stay)."""
+    operator = await require_operator(session, username)
+    await set_password(session, operator, password)
+    ended = await sessions.end_all_sessions(
+        session, operator, sessions.EndReason.PASSWORD_CHANGED, now=now
+    )
+    return AccessEnded(operator, ended)
+
+
+async def disable_operator(
+    session: AsyncSession, username: str, *, now: datetime | None = None
+) -> AccessEnded:
+    """Disable an operator: sign-in refused, sessions ended and API tokens revoked at once."""
+    operator = await require_operator(session, username)
+    if not operator.active:
+        raise OperatorError(f"operator {operator.username} is already disabled")
+    now = now or utcnow()
+    operator.active = False
+    ended = await sessions.end_all_sessions(session, operator, sessions.EndReason.DISABLED, now=now)
+    revoked = await repository.revoke_tokens(session, operator.id, at=now)
+    await session.flush()
+    return AccessEnded(operator, ended, revoked)
+
+
+async def enable_operator(session: AsyncSession, username: str) -> Operator:
+    """Let a disabled operator sign in again (their old API tokens stay revoked)."""
+    operator = await require_operator(session, username)
+    if operator.active:
+        raise OperatorError(f"operator {operator.username} is not disabled")
+    operator.active = True
+    await session.flush()
+    return operator
 
 
 async def issue_token(

@@ -21,6 +21,7 @@ from app.inbox.models import InboundEvent
 from app.inbox.repository import store_updates
 from app.observability import REGISTRY
 from app.residents.models import Resident
+from tests.conftest import LIVE_SECRET_KEY
 
 URL = "/webhooks/whatsapp"
 SECRET = b"test-app-secret"  # live_settings' WHATSAPP_APP_SECRET
@@ -115,7 +116,7 @@ async def client_for_number(
         WHATSAPP_APP_SECRET=SECRET.decode(),
         WHATSAPP_VERIFY_TOKEN="test-verify-token",
         WHATSAPP_API_BASE_URL="http://graph.test",
-        LOKET_SECRET_KEY="test-secret-key",
+        LOKET_SECRET_KEY=LIVE_SECRET_KEY,
     )
     clients: dict[str, httpx.AsyncClient] = {}
     async with AsyncExitStack() as stack:
@@ -265,7 +266,9 @@ async def test_a_chunked_oversized_body_is_413_without_reading_it_all(
             yield b"x" * (16 * 1024)
 
     async with webhook_client(small) as client:
-        response = await client.post(URL, content=chunks())
+        # Signed (wrongly): an unsigned delivery is refused before any of it is read.
+        headers = {"X-Hub-Signature-256": "sha256=" + "0" * 64}
+        response = await client.post(URL, content=chunks(), headers=headers)
     assert response.status_code == 413
     assert sent <= 64 * 1024 + 2 * 16 * 1024
 

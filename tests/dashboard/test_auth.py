@@ -6,7 +6,6 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Settings
-from app.dashboard.security import LoginThrottle
 from app.main import create_app
 from tests.api.factories import World
 from tests.dashboard.conftest import Dashboard, csrf_of
@@ -47,30 +46,6 @@ async def test_five_failures_lock_the_username_even_with_the_right_password(
     assert answer.status_code == 429
     assert "Terlalu banyak percobaan gagal" in answer.text
     assert (await dash.client.get("/dashboard/")).status_code == 303
-
-
-def test_throttle_counts_per_username_and_ip_within_the_window() -> None:
-    now = [1000.0]
-    throttle = LoginThrottle(limit=5, window=900, clock=lambda: now[0])
-    for _ in range(4):
-        throttle.failed("budi", "10.0.0.1")
-    assert not throttle.blocked("budi", "10.0.0.9")
-    throttle.failed("Budi", "10.0.0.1")
-    assert throttle.blocked("budi", "10.0.0.9")  # the username, from any address
-    assert throttle.blocked("siti", "10.0.0.1")  # the address, for any username
-    assert not throttle.blocked("siti", "10.0.0.2")
-    now[0] += 900
-    assert not throttle.blocked("budi", "10.0.0.1")
-
-
-def test_a_success_clears_the_username_count_only() -> None:
-    throttle = LoginThrottle(limit=2, window=900, clock=lambda: 0.0)
-    throttle.failed("budi", "10.0.0.1")
-    throttle.succeeded("budi")
-    throttle.failed("budi", "10.0.0.2")
-    assert not throttle.blocked("budi", "10.0.0.3")
-    throttle.failed("siti", "10.0.0.1")
-    assert throttle.blocked("nobody", "10.0.0.1")
 
 
 async def test_login_without_or_with_a_wrong_csrf_token_is_403(

@@ -243,7 +243,7 @@ def test_demo_refuses_in_live_mode(loket: Loket) -> None:
         "WHATSAPP_PHONE_NUMBER_ID": "1",
         "WHATSAPP_APP_SECRET": "s",
         "WHATSAPP_VERIFY_TOKEN": "v",
-        "LOKET_SECRET_KEY": "k",
+        "LOKET_SECRET_KEY": "k" * 32,
     }
     assert "sandbox mode only" in _one_line_error(loket("demo", env=live))
     assert _query(loket.database_url, Operator) == []

@@ -63,6 +63,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit_action_token_created": ("Token API dibuat", "API token created"),
     "audit_action_token_revoked": ("Token API dicabut", "API token revoked"),
     "audit_action_operator_created": ("Petugas dibuat", "Operator created"),
+    "audit_action_operator_disabled": ("Petugas dinonaktifkan", "Operator disabled"),
+    "audit_action_operator_enabled": ("Petugas diaktifkan kembali", "Operator enabled again"),
+    "audit_action_password_changed": ("Kata sandi diganti", "Password changed"),
     # Document access (app.locker.models.AccessAction)
     "audit_access_view": ("Dilihat", "Viewed"),
     "audit_access_download": ("Diunduh", "Downloaded"),

@@ -15,8 +15,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Wrong username or password.",
     ),
     "login_throttled": (
-        "Terlalu banyak percobaan gagal. Silakan coba lagi dalam 15 menit.",
-        "Too many failed attempts. Please try again in 15 minutes.",
+        "Terlalu banyak percobaan gagal. Silakan tunggu beberapa menit, lalu coba lagi.",
+        "Too many failed attempts. Please wait a few minutes, then try again.",
     ),
     "csrf_title": ("Formulir kedaluwarsa", "Form expired"),
     "csrf_body": (
