@@ -164,8 +164,14 @@ async def _submit(
     if event.ticket:
         existing = await requests_repo.get_by_ticket(session, event.ticket)
         if existing is not None and existing.resident_id == scope.resident.id:
-            await requests.resubmit(
+            changed = await requests.resubmit(
                 session, existing, fields=event.fields, documents=documents, now=scope.now
+            )
+            await intake.bind_to_request(
+                session, documents=changed.attached, ticket=existing.ticket
+            )
+            await intake.unbind_from_request(
+                session, document_ids=changed.detached, ticket=existing.ticket, now=scope.now
             )
             return SubmissionAccepted(
                 ticket=existing.ticket,
