@@ -29,6 +29,7 @@ class AuditAction(enum.StrEnum):
     TOKEN_CREATED = "token_created"
     TOKEN_REVOKED = "token_revoked"
     OPERATOR_CREATED = "operator_created"
+    INBOX_RETRY = "inbox_retry"
 
 
 def record(
