@@ -137,7 +137,7 @@ async def _send(
             origin="conversation",
         )
         return
-    await outbox.enqueue(
+    queued = await outbox.enqueue(
         session,
         resident=scope.resident,
         bodies=bodies,
@@ -145,6 +145,16 @@ async def _send(
         origin="conversation",
         caused_by_event_id=scope.event_id,
     )
+    # Should Meta answer 131047 all the same (our clock of the window is only an estimate), the
+    # message is held behind the waiting template, as an operator's notice is, not given up.
+    waiting = notifications.template_body(
+        notifications.WAITING_TEMPLATE,
+        scope.resident.language,
+        {"ticket": _ticket_in_progress(scope)},
+    )
+    for row in queued:
+        row.fallback = waiting
+        row.hold_on_fallback = True
 
 
 def _ticket_in_progress(scope: TurnScope) -> str:
