@@ -16,11 +16,14 @@ from tests.dashboard.conftest import Dashboard
 from tests.inbox.failures import load_event, run_until_set_aside, seed_internal, seed_messages
 
 
-def _cells(html: str, event_id: int) -> list[str]:
-    """The visible text of each cell of an event's row, whitespace collapsed."""
-    row = html.split(f'id="event-{event_id}"', 1)[1].split("</tr>", 1)[0]
-    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
-    return [" ".join(unescape(re.sub(r"<[^>]+>", " ", cell)).split()) for cell in cells]
+def _card(html: str, event_id: int) -> dict[str, str]:
+    """The visible text of an event's card, by part (what, who, when, …), whitespace collapsed."""
+    card = html.split(f'id="event-{event_id}"', 1)[1].split("</li>", 1)[0]
+    parts = re.findall(r'<(dd|p|details) class="([\w -]+)"[^>]*>(.*?)</\1>', card, flags=re.S)
+    return {
+        name.split()[-1]: " ".join(unescape(re.sub(r"<[^>]+>", " ", text)).split())
+        for _, name, text in parts
+    }
 
 
 async def _set_aside(dash: Dashboard) -> tuple[int, int]:
@@ -62,27 +65,26 @@ async def test_an_admin_sees_what_failed_for_whom_when_and_why(
     assert page.status_code == 200
     assert 'id="nav-inbox" href="/dashboard/inbox"' in page.text
     assert page.text.index(f'id="event-{correction}"') < page.text.index(f'id="event-{photo}"')
-    when, who, what, error, attempts, _ = _cells(page.text, photo)
-    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d diterima \d{4}-\d\d-\d\d \d\d:\d\d", when)
-    assert who == "+6281*****0077"
-    assert what == "Foto"
-    assert error == (
-        "Data bentrok dengan data yang sudah tersimpan. Perlu perbaikan program. "
-        "Rincian teknis IntegrityError: UNIQUE constraint failed: request_document"
-    )
-    assert attempts == "3"
-    _, who, what, error, attempts, _ = _cells(page.text, correction)
-    assert (who, what, attempts) == (
-        "+6281*****0077",
-        "Permintaan perbaikan dari petugas · KTP-261202-0003",
-        "3",
-    )
-    assert error == (
-        "Isi pesan membuat program gagal. Perlu perbaikan program. "
-        "Rincian teknis KeyError: 'fields'"
-    )
+    card = _card(page.text, photo)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", card["when"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", card["received"])
+    assert {k: card[k] for k in ("what", "who", "attempts", "error-words", "technical")} == {
+        "what": "Foto",
+        "who": "+6281*****0077",
+        "attempts": "3",
+        "error-words": "Data bentrok dengan data yang sudah tersimpan. Perlu perbaikan program.",
+        "technical": "Rincian teknis IntegrityError: UNIQUE constraint failed: request_document",
+    }
+    card = _card(page.text, correction)
+    assert {k: card[k] for k in ("what", "who", "attempts", "error-words", "technical")} == {
+        "what": "Permintaan perbaikan dari petugas · KTP-261202-0003",
+        "who": "+6281*****0077",
+        "attempts": "3",
+        "error-words": "Isi pesan membuat program gagal. Perlu perbaikan program.",
+        "technical": "Rincian teknis KeyError: 'fields'",
+    }
     english = await dash.client.get("/dashboard/inbox?lang=en")
-    assert _cells(english.text, photo)[2] == "Photo"
+    assert _card(english.text, photo)["what"] == "Photo"
     assert "6281234500077" not in page.text + english.text  # the number is masked
 
 

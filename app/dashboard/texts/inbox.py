@@ -17,7 +17,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "inbox_col_what": ("Isi", "What"),
     "inbox_col_error": ("Kendala", "Problem"),
     "inbox_col_attempts": ("Percobaan", "Attempts"),
-    "inbox_received": ("diterima", "received"),
+    "inbox_received": ("Diterima", "Received"),
     "inbox_technical": ("Rincian teknis", "Technical detail"),
     "inbox_retry": ("Ulangi", "Retry"),
     "inbox_empty": ("Tidak ada pesan yang gagal diproses.", "No message failed."),
