@@ -8,6 +8,9 @@ back in review, and the resident must hear that the correction arrived.
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from tests.conversations.conftest import Loket
 from tests.conversations.operator import filed, held_for, move
 from tests.conversations.test_ktp_request import Resident, sharp_photo, texts
@@ -18,6 +21,15 @@ ASK_ADDRESS = "Silakan ketik alamat Anda (jalan/dusun, RT/RW, desa/kelurahan)."
 
 def corrected(ticket: str) -> str:
     return f"Perbaikan untuk permohonan {ticket} sudah kami terima ✅"
+
+
+def assert_corrected(replies: list[dict[str, Any]], ticket: str) -> None:
+    """The resident's whole reply to the last answer of a correction: it arrived, and when."""
+    lines = texts(replies).splitlines()
+    assert len(lines) == 3, lines
+    assert lines[0] == corrected(ticket)
+    assert re.fullmatch(r"Perkiraan selesai: \d{1,2} [A-Z][a-z]+ \d{4}", lines[1])
+    assert lines[2] == "Ketik *status* kapan saja untuk melihat perkembangannya."
 
 
 async def apply_ktp_hilang(siti: Resident, *, first: bool = True) -> str:
@@ -71,7 +83,7 @@ async def test_a_field_only_correction_updates_the_field_and_keeps_the_documents
     ]
     replies = await siti.text(NEW_ADDRESS)
 
-    assert corrected(ticket) in texts(replies)
+    assert_corrected(replies, ticket)
     after = await filed(loket, ticket)
     assert after.status == "in_review"
     assert after.fields == {**before.fields, "alamat": NEW_ADDRESS}
@@ -96,7 +108,7 @@ async def test_a_fresh_document_is_swapped_for_the_one_named(loket: Loket) -> No
     assert "Kami terima 1 foto untuk Kartu Keluarga. ✅" in texts(replies)
     replies = await siti.tap(replies, "Sudah semua")
 
-    assert corrected(ticket) in texts(replies)
+    assert_corrected(replies, ticket)
     after = await filed(loket, ticket)
     (new_kk,) = after.documents["kk"]
     assert new_kk != old_kk
@@ -126,7 +138,7 @@ async def test_a_field_and_a_document_at_once(loket: Loket) -> None:
     replies = await siti.photo("media-hilang-2", sharp_photo(12))
     replies = await siti.tap(replies, "Sudah semua")
 
-    assert corrected(ticket) in texts(replies)
+    assert_corrected(replies, ticket)
     after = await filed(loket, ticket)
     (new_letter,) = after.documents["surat_kehilangan"]
     assert new_letter != old_letter
@@ -151,7 +163,7 @@ async def test_a_document_reused_from_the_locker_is_swapped_for_a_fresh_photo(
     replies = await siti.photo("media-kk-3", sharp_photo(13))
     replies = await siti.tap(replies, "Sudah semua")
 
-    assert corrected(ticket) in texts(replies)
+    assert_corrected(replies, ticket)
     after = await filed(loket, ticket)
     (new_kk,) = after.documents["kk"]
     assert new_kk != reused_kk

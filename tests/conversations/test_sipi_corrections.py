@@ -10,14 +10,11 @@ from __future__ import annotations
 
 from tests.conversations.conftest import Loket
 from tests.conversations.operator import filed, move
+from tests.conversations.test_ktp_corrections import assert_corrected
 from tests.conversations.test_ktp_request import Resident, sharp_photo, texts
 
 REUSABLE = ["bkp", "pas_kapal", "nib", "ktp_pemilik"]
 FRESH = ["sipi_lama", "logbook"]
-
-
-def corrected(ticket: str) -> str:
-    return f"Perbaikan untuk permohonan {ticket} sudah kami terima ✅"
 
 
 async def renew_sipi(ramli: Resident, round_: int) -> str:
@@ -87,7 +84,7 @@ async def test_a_field_only_correction(loket: Loket) -> None:
     ]
     replies = await ramli.text("KM Harapan Jaya")
 
-    assert corrected(ticket) in texts(replies)
+    assert_corrected(replies, ticket)
     after = await filed(loket, ticket)
     assert after.status == "in_review"
     assert after.fields == {**before.fields, "nama_kapal": "KM Harapan Jaya"}
@@ -106,7 +103,7 @@ async def test_a_fresh_document_correction(loket: Loket) -> None:
     replies = await ramli.photo("media-logbook-fix", sharp_photo(91))
     replies = await ramli.tap(replies, "Sudah semua")
 
-    assert corrected(ticket) in texts(replies)
+    assert_corrected(replies, ticket)
     after = await filed(loket, ticket)
     (new_logbook,) = after.documents["logbook"]
     assert new_logbook != old_logbook
@@ -127,7 +124,7 @@ async def test_a_reused_document_correction(loket: Loket) -> None:
     replies = await ramli.photo("media-bkp-fix", sharp_photo(92))
     replies = await ramli.tap(replies, "Sudah semua")
 
-    assert corrected(ticket) in texts(replies)
+    assert_corrected(replies, ticket)
     after = await filed(loket, ticket)
     (new_bkp,) = after.documents["bkp"]
     assert new_bkp != reused_bkp
@@ -151,7 +148,7 @@ async def test_a_field_and_a_reused_document_at_once(loket: Loket) -> None:
     replies = await ramli.photo("media-pas-fix", sharp_photo(93))
     replies = await ramli.tap(replies, "Sudah semua")
 
-    assert corrected(ticket) in texts(replies)
+    assert_corrected(replies, ticket)
     after = await filed(loket, ticket)
     (new_pass,) = after.documents["pas_kapal"]
     assert new_pass != reused_pass
