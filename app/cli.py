@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.config import ConfigError, Settings, load_settings, parse_trusted_proxies
 from app.flows.catalog import CatalogInvalid
+from app.inbox.cli import register as register_inbox_commands
 from app.locker.cli import register as register_locker_commands
 from app.notifications.cli import register as register_template_commands
 from app.observability import configure_logging
@@ -178,6 +179,7 @@ COMMANDS: list[Register] = [
     register_locker_commands,
     register_template_commands,
     register_outbox_commands,
+    register_inbox_commands,
 ]
 
 

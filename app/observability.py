@@ -37,6 +37,15 @@ INBOX_LAG = Histogram(
     registry=REGISTRY,
 )
 INBOX_PENDING = Gauge("loket_inbox_pending", "Inbound events not yet processed.", registry=REGISTRY)
+INBOX_SET_ASIDE = Counter(
+    "loket_inbox_set_aside",
+    "Inbound events set aside after repeated failures, by kind (message, status, internal).",
+    ["kind"],
+    registry=REGISTRY,
+)
+INBOX_FAILED = Gauge(
+    "loket_inbox_failed", "Inbound events set aside and not retried yet.", registry=REGISTRY
+)
 OUTBOX_DEPTH = Gauge(
     "loket_outbox_depth", "Outbound messages waiting to be sent.", ["state"], registry=REGISTRY
 )

@@ -38,6 +38,8 @@ def loket(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None
         ["purge"],
         ["locker", "reencrypt"],
         ["templates", "export"],
+        ["inbox", "failed"],
+        ["inbox", "retry"],
     ],
 )
 def test_every_command_has_help(command: list[str]) -> None:
@@ -176,6 +178,59 @@ def test_outbox_failed_lists_and_resend_requeues(tmp_path: Path) -> None:
     again = loket("outbox", "resend", "7", env=env, cwd=tmp_path)
     assert again.returncode == 1
     assert "only given-up or failed messages can be re-sent" in again.stderr
+
+
+@pytest.mark.skipif(_backend() != "sqlite", reason="one embedded database is enough here")
+def test_inbox_failed_lists_and_retry_requeues(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "i.db"
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
+    assert loket("migrate", env=env, cwd=tmp_path).returncode == 0
+    empty = loket("inbox", "failed", env=env, cwd=tmp_path)
+    assert (empty.returncode, empty.stdout) == (0, "no set-aside events\n")
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "INSERT INTO resident (id, wa_id, language, created_at) "
+            "VALUES (1, '62811', 'id', '2026-11-22 00:00:00')"
+        )
+        conn.execute(
+            "INSERT INTO inbound_event (id, dedup_key, kind, resident_id, external_id, payload, "
+            "received_at, processed_at, failed_at, attempts, last_error) VALUES "
+            "(9, 'm:wamid.9', 'message', 1, 'wamid.9', "
+            '\'{"message": {"type": "image"}}\', \'2026-11-22 01:02:00\', '
+            "'2026-11-22 01:03:00', '2026-11-22 01:03:00', 3, 'IntegrityError: UNIQUE failed'), "
+            "(10, 'm:wamid.10', 'message', 1, 'wamid.10', '{}', '2026-11-22 01:04:00', "
+            "'2026-11-22 01:04:00', NULL, 0, NULL)"
+        )
+    listed = loket("inbox", "failed", env=env, cwd=tmp_path)
+    assert listed.stdout == (
+        "9\tresident 1\tmessage/image\t3 attempts\t2026-11-22 01:02\t"
+        "IntegrityError: UNIQUE failed\n"
+    )
+    retried = loket("inbox", "retry", "9", env=env, cwd=tmp_path)
+    assert (retried.returncode, retried.stdout) == (0, "event 9 is queued again\n")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute(
+            "SELECT processed_at, failed_at, attempts, last_error FROM inbound_event WHERE id = 9"
+        ).fetchall() == [(None, None, 0, None)]
+        assert conn.execute("SELECT actor, action, target FROM audit_event").fetchall() == [
+            ("cli", "inbox_retry", "inbound_event:9")
+        ]
+    again = loket("inbox", "retry", "9", env=env, cwd=tmp_path)
+    assert (again.returncode, again.stderr) == (
+        1,
+        "loket: inbound event 9 is still pending; only events set aside after repeated "
+        "failures can be retried\n",
+    )
+    handled = loket("inbox", "retry", "10", env=env, cwd=tmp_path)
+    assert handled.returncode == 1
+    assert "inbound event 10 is already processed" in handled.stderr
+    unknown = loket("inbox", "retry", "77", env=env, cwd=tmp_path)
+    assert (unknown.returncode, unknown.stderr) == (
+        1,
+        "loket: inbound event 77 does not exist\n",
+    )
 
 
 def test_a_database_error_is_one_line(tmp_path: Path) -> None:

@@ -32,6 +32,7 @@ class AuditAction(enum.StrEnum):
     OPERATOR_DISABLED = "operator_disabled"
     OPERATOR_ENABLED = "operator_enabled"
     PASSWORD_CHANGED = "password_changed"
+    INBOX_RETRY = "inbox_retry"
 
 
 def record(

@@ -13,12 +13,19 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
 from app.bot import messages
-from app.bot.errors import GraphError, GraphNetworkError, MediaGoneError, MediaUrlExpiredError
+from app.bot.errors import (
+    GraphError,
+    GraphNetworkError,
+    MediaGoneError,
+    MediaUrlExpiredError,
+    parse_retry_after,
+)
 from app.bot.sender import SendResult
 from app.config import Settings
 
@@ -143,7 +150,10 @@ class GraphClient:
         except httpx.TransportError as exc:
             raise GraphNetworkError(f"{method} {url}: {exc!r}") from exc
         if response.is_error:
-            raise GraphError.from_response(response.status_code, response.content)
+            retry_after = parse_retry_after(response.headers.get("retry-after"), datetime.now(UTC))
+            raise GraphError.from_response(
+                response.status_code, response.content, retry_after=retry_after
+            )
         return response
 
 

@@ -9,9 +9,13 @@ no code at all.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from app.locker import MediaGone, MediaUrlExpired
+
+MAX_RETRY_AFTER_SECONDS = 3600.0
 
 
 class GraphError(Exception):
@@ -30,6 +34,7 @@ class GraphError(Exception):
         fbtrace_id: str | None = None,
         message: str = "",
         error_type: str | None = None,
+        retry_after: float | None = None,
     ) -> None:
         self.code = code
         self.details = details
@@ -37,6 +42,8 @@ class GraphError(Exception):
         self.fbtrace_id = fbtrace_id
         self.message = message
         self.error_type = error_type
+        # Seconds the answer's `Retry-After` header asked us to wait, if it sent one.
+        self.retry_after = retry_after
         super().__init__(self.describe())
 
     def describe(self) -> str:
@@ -51,10 +58,14 @@ class GraphError(Exception):
             line += f": {text}"
         if self.fbtrace_id:
             line += f" [fbtrace_id={self.fbtrace_id}]"
+        if self.retry_after is not None:
+            line += f" (Retry-After {self.retry_after:g} s)"
         return line
 
     @classmethod
-    def from_response(cls, http_status: int, content: bytes) -> GraphError:
+    def from_response(
+        cls, http_status: int, content: bytes, *, retry_after: float | None = None
+    ) -> GraphError:
         """Parse an error answer; a body that is not Meta's shape keeps only the HTTP status."""
         payload: Any = None
         try:
@@ -64,7 +75,7 @@ class GraphError(Exception):
         error = payload.get("error") if isinstance(payload, dict) else None
         if not isinstance(error, dict):
             snippet = content[:200].decode("utf-8", errors="replace").strip()
-            return cls(code=None, http_status=http_status, message=snippet)
+            return cls(code=None, http_status=http_status, message=snippet, retry_after=retry_after)
         error_data = error.get("error_data")
         details = error_data.get("details") if isinstance(error_data, dict) else None
         return cls(
@@ -74,6 +85,7 @@ class GraphError(Exception):
             fbtrace_id=_as_str(error.get("fbtrace_id")),
             message=_as_str(error.get("message")) or "",
             error_type=_as_str(error.get("type")),
+            retry_after=retry_after,
         )
 
 
@@ -113,6 +125,29 @@ class MediaGoneError(GraphError, MediaGone):
 
 class MessageLimitError(ValueError):
     """A message body breaks one of Meta's hard limits in a way only the programmer can fix."""
+
+
+def parse_retry_after(value: str | None, now: datetime) -> float | None:
+    """An HTTP `Retry-After` value (seconds, or an HTTP date) as seconds from `now`.
+
+    Nonsense is ignored (None); a date in the past is 0; anything beyond an hour is read as an
+    hour, so a broken header cannot stop all sending for days.
+    """
+    if not value or not value.strip():
+        return None
+    text = value.strip()
+    seconds: float
+    if text.isdigit():
+        seconds = float(text)
+    else:
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - now).total_seconds()
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER_SECONDS)
 
 
 def _as_int(value: Any) -> int | None:

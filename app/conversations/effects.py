@@ -139,7 +139,7 @@ async def _send(
             prompt=prompt,
         )
         return
-    await outbox.enqueue(
+    queued = await outbox.enqueue(
         session,
         resident=scope.resident,
         bodies=bodies,
@@ -148,6 +148,16 @@ async def _send(
         caused_by_event_id=scope.event_id,
         prompt=prompt,
     )
+    # Should Meta answer 131047 all the same (our clock of the window is only an estimate), the
+    # message is held behind the waiting template, as an operator's notice is, not given up.
+    waiting = notifications.template_body(
+        notifications.WAITING_TEMPLATE,
+        scope.resident.language,
+        {"ticket": _ticket_in_progress(scope)},
+    )
+    for row in queued:
+        row.fallback = waiting
+        row.hold_on_fallback = True
 
 
 def _ticket_in_progress(scope: TurnScope) -> str:
@@ -167,8 +177,14 @@ async def _submit(
     if event.ticket:
         existing = await requests_repo.get_by_ticket(session, event.ticket)
         if existing is not None and existing.resident_id == scope.resident.id:
-            await requests.resubmit(
+            changed = await requests.resubmit(
                 session, existing, fields=event.fields, documents=documents, now=scope.now
+            )
+            await intake.bind_to_request(
+                session, documents=changed.attached, ticket=existing.ticket
+            )
+            await intake.unbind_from_request(
+                session, document_ids=changed.detached, ticket=existing.ticket, now=scope.now
             )
             return SubmissionAccepted(
                 ticket=existing.ticket,

@@ -84,7 +84,9 @@ class ConversationService:
         if event.kind == KIND_MESSAGE:
             message = event.payload.get("message") or {}
             # Whatever they wrote, the resident is back in the window: send what was held.
-            await notifications.release_held(session, resident_id=resident.id, now=self.clock())
+            released = await notifications.release_held(
+                session, resident_id=resident.id, now=self.clock()
+            )
             # Mark it read first: the blue ticks tell the resident we got it, even before a reply.
             await outbox.enqueue(
                 session,
@@ -94,6 +96,8 @@ class ConversationService:
                 origin="read_receipt",
                 caused_by_event_id=event.id,
             )
+            if released.conversation and await _awaits_answer(session, resident.id):
+                return  # the question is among the released messages: this is no answer to it
             item = to_engine_input(message)
             if isinstance(item, ChoiceInput) and item.id == notifications.READ_HELD_PAYLOAD:
                 return  # "Read message" on the waiting template: releasing was the answer
@@ -147,6 +151,18 @@ async def _conversation_of(session: AsyncSession, resident_id: int) -> Conversat
         session.add(conversation)
         await session.flush()
     return conversation
+
+
+async def _awaits_answer(session: AsyncSession, resident_id: int) -> bool:
+    """True when the engine waits for the resident to answer a question.
+
+    Called when a message released held conversation messages: they end with that question,
+    which the resident is only now shown, so the message that re-opened Meta's window (often
+    "iya ada apa?" to the waiting template) cannot be its answer. The released messages are the
+    whole reply; the resident's next message answers.
+    """
+    snapshot = (await _conversation_of(session, resident_id)).snapshot or {}
+    return snapshot.get("awaiting") is not None and not snapshot.get("handoff")
 
 
 def build_event_handler(runtime: Runtime) -> EventHandler:

@@ -20,6 +20,7 @@ from app.dashboard import (
     auth_routes,
     counter_routes,
     figures_routes,
+    inbox_routes,
     live,
     precheck_routes,
     router,
@@ -81,6 +82,7 @@ def create_dashboard(host: FastAPI) -> FastAPI:
         support_routes,
         figures_routes,
         audit_routes,
+        inbox_routes,
         live,
     ):
         dashboard.include_router(part.router)

@@ -7,6 +7,12 @@ once, and the resident's events run in arrival order. Everything an event causes
 outbox rows, `processed_at`) commits in one transaction: a crash before the commit leaves the
 event pending for the next worker, and one after it leaves nothing to redo.
 On SQLite every transaction is `BEGIN IMMEDIATE`, which serialises workers by itself.
+
+An event that fails `MAX_ATTEMPTS` times is set aside, never in silence: `failed_at` marks it
+(an admin lists and retries it: `loket inbox failed|retry`, the dashboard's inbox page), the
+failure is counted (`loket_inbox_set_aside_total`) and logged as an error with the event id, and
+`on_set_aside` (the conversation's apology to the resident) runs in a savepoint of its own after
+the failed one rolled back, committed with the mark.
 """
 
 from __future__ import annotations
@@ -22,12 +28,14 @@ from sqlalchemy.orm import aliased
 
 from app.db import is_postgres, unit_of_work, utcnow
 from app.inbox.models import InboundEvent
-from app.observability import INBOX_LAG, INBOX_PENDING
+from app.observability import INBOX_FAILED, INBOX_LAG, INBOX_PENDING, INBOX_SET_ASIDE
 
 log = structlog.get_logger(__name__)
 
 # Handles one event inside the worker's transaction; raising rolls back just that event.
 EventHandler = Callable[[AsyncSession, InboundEvent], Awaitable[None]]
+# Runs once when an event is set aside (after its last try rolled back), in its own savepoint.
+SetAsideHandler = Callable[[AsyncSession, InboundEvent], Awaitable[None]]
 
 BATCH_PER_RESIDENT = 20
 # An event that keeps failing is set aside after this many tries so it cannot block the resident.
@@ -82,9 +90,11 @@ class InboundProcessor:
         poll_seconds: float = 0.5,
         clock: Callable[[], datetime] = utcnow,
         on_processed: Callable[[], None] | None = None,
+        on_set_aside: SetAsideHandler | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._handler = handler
+        self._on_set_aside = on_set_aside
         self._poll_seconds = poll_seconds
         self._clock = clock
         self._on_processed = on_processed
@@ -149,7 +159,8 @@ class InboundProcessor:
                 if event.attempts < MAX_ATTEMPTS:
                     log.warning("event failed; will retry", attempts=event.attempts)
                     return False
-                log.error("event set aside after repeated failures", error=event.last_error)
+                await self._set_aside(session, event)
+                return True
             now = self._clock()
             event.processed_at = now
             INBOX_LAG.observe(max(0.0, (now - event.received_at).total_seconds()))
@@ -157,9 +168,34 @@ class InboundProcessor:
         finally:
             structlog.contextvars.unbind_contextvars("resident_id", "inbound_id", "external_id")
 
+    async def _set_aside(self, session: AsyncSession, event: InboundEvent) -> None:
+        """Stop trying `event` so the resident's later events can run, and say so everywhere."""
+        now = self._clock()
+        event.processed_at = now
+        event.failed_at = now
+        INBOX_SET_ASIDE.labels(kind=event.kind).inc()
+        log.error(
+            "inbound event set aside after repeated failures",
+            event_id=event.id,
+            kind=event.kind,
+            attempts=event.attempts,
+            error=event.last_error,
+        )
+        if self._on_set_aside is None:
+            return
+        try:
+            async with session.begin_nested():
+                await self._on_set_aside(session, event)
+        except Exception:  # the mark must stand even if telling the resident fails
+            log.exception("could not tell the resident about a set-aside event", event_id=event.id)
+
     async def _update_gauge(self) -> None:
         async with self._sessionmaker() as session:
             count = await session.scalar(
                 select(func.count()).where(InboundEvent.processed_at.is_(None))
             )
+            failed = await session.scalar(
+                select(func.count()).where(InboundEvent.failed_at.is_not(None))
+            )
         INBOX_PENDING.set(count or 0)
+        INBOX_FAILED.set(failed or 0)

@@ -128,6 +128,13 @@ async def bind_to_request(
     await locker.attach_documents(session, [d.document_id for d in documents], ticket)
 
 
+async def unbind_from_request(
+    session: AsyncSession, *, document_ids: Sequence[int], ticket: str, now: datetime
+) -> None:
+    """Documents swapped out of a request by a correction: retention counts from `now`."""
+    await locker.release_documents(session, document_ids, ticket, now)
+
+
 async def _owned(session: AsyncSession, resident_id: int, raw_id: str) -> Document | None:
     try:
         document_id = int(raw_id)

@@ -287,6 +287,28 @@ async def release_request(session: AsyncSession, request_ref: str, at: datetime)
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+async def release_documents(
+    session: AsyncSession, document_ids: Sequence[int], request_ref: str, at: datetime
+) -> int:
+    """Some documents no longer serve `request_ref` (replaced in a correction): release them.
+
+    Only documents still held for that request are touched; one that meanwhile serves another
+    request keeps that request's hold.
+    """
+    if not document_ids:
+        return 0
+    result = await session.execute(
+        update(Document)
+        .where(
+            Document.id.in_(document_ids),
+            Document.request_ref == request_ref,
+            Document.released_at.is_(None),
+        )
+        .values(released_at=at)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 async def set_keep_for_reuse(
     session: AsyncSession, document_id: int, keep: bool, at: datetime
 ) -> None:

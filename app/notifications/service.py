@@ -8,23 +8,26 @@ goes out; held messages are released as soon as the resident writes again.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.bot import messages
 from app.config import Settings
 from app.notifications.catalog import templates
+from app.outbox import repository as outbox_repo
 from app.outbox import service as outbox
-from app.outbox.models import OutboundMessage, OutboxState
+from app.outbox.models import ORIGIN_WAITING, OutboundMessage, OutboxState
 from app.residents.models import Resident
 
 WAITING_TEMPLATE = "loket_pesan_menunggu"
 # The quick-reply payload of the waiting template: tapping it releases the held messages.
 READ_HELD_PAYLOAD = "held:read"
-ORIGIN_WAITING = "template:waiting"
+# The origin of what the conversation engine says (`app.conversations.effects`).
+ORIGIN_CONVERSATION = "conversation"
 
 
 def window_open(resident: Resident, now: datetime, settings: Settings) -> bool:
@@ -105,7 +108,16 @@ async def hold(
         )
 
 
-async def release_held(session: AsyncSession, *, resident_id: int, now: datetime) -> int:
+@dataclass(frozen=True)
+class Released:
+    """What `release_held` let go: how many messages, and whether a conversation turn's
+    messages were among them (then they hold the question the resident is asked now)."""
+
+    count: int
+    conversation: bool
+
+
+async def release_held(session: AsyncSession, *, resident_id: int, now: datetime) -> Released:
     """The resident wrote: send what was held for them, in the order it was written."""
     result = await session.execute(
         update(OutboundMessage)
@@ -114,16 +126,13 @@ async def release_held(session: AsyncSession, *, resident_id: int, now: datetime
             OutboundMessage.state == OutboxState.HELD,
         )
         .values(state=OutboxState.PENDING, next_attempt_at=now)
+        .returning(OutboundMessage.origin)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    origins = list(result.scalars())
+    return Released(len(origins), ORIGIN_CONVERSATION in origins)
 
 
 async def _waiting_invitation_since_last_message(session: AsyncSession, resident: Resident) -> bool:
-    condition = [
-        OutboundMessage.resident_id == resident.id,
-        OutboundMessage.origin == ORIGIN_WAITING,
-        OutboundMessage.state.in_([OutboxState.PENDING, OutboxState.SENT]),
-    ]
-    if resident.last_inbound_at is not None:
-        condition.append(OutboundMessage.created_at > resident.last_inbound_at)
-    return bool(await session.scalar(select(exists().where(*condition))))
+    return await outbox_repo.waiting_invitation_since(
+        session, resident.id, resident.last_inbound_at
+    )

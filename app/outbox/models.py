@@ -94,3 +94,8 @@ class SendHalt(Base):
     until: Mapped[datetime] = mapped_column(UTCDateTime())
     reason: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# The origin of the "a message is waiting — tap to read" template: one invitation covers every
+# message held for a resident until they write again (`app.notifications`, the sender's 131047).
+ORIGIN_WAITING = "template:waiting"

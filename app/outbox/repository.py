@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import is_postgres
-from app.outbox.models import OutboundMessage, OutboxState, SendHalt
+from app.outbox.models import ORIGIN_WAITING, OutboundMessage, OutboxState, SendHalt
 from app.residents.models import Resident
 
 
@@ -190,3 +190,18 @@ async def set_halt(
         set_={"until": until, "reason": reason, "updated_at": now},
     )
     await session.execute(stmt)
+
+
+async def waiting_invitation_since(
+    session: AsyncSession, resident_id: int, since: datetime | None
+) -> bool:
+    """True when a "message waiting" template went out (or is queued) after `since`, the
+    resident's last message: it already invites them to read whatever is held."""
+    condition = [
+        OutboundMessage.resident_id == resident_id,
+        OutboundMessage.origin == ORIGIN_WAITING,
+        OutboundMessage.state.in_([OutboxState.PENDING, OutboxState.SENT]),
+    ]
+    if since is not None:
+        condition.append(OutboundMessage.created_at > since)
+    return bool(await session.scalar(select(exists().where(*condition))))

@@ -2,19 +2,22 @@
 
 Meta asks for decisions on `code` (plus `error_data.details`), not on HTTP statuses or titles
 (reference §5). The groups below follow Meta's "solution" column; the HTTP status is consulted
-only when Meta sent no code at all (a proxy's 502, a network failure).
+only when Meta's code is absent or unknown (a proxy's 502, a bare 429, a network failure).
 
-- Number-wide throttles (130429 throughput, 4 app call limit, 80007 WABA limit): pause all sending
-  with a growing backoff; the message keeps its place.
+- Number-wide throttles (130429 throughput, 4 app call limit, 80007 WABA limit, and HTTP 429 with
+  no code we know): pause all sending with a growing backoff; the message keeps its place.
 - Pair rate limit (131056): pause only this resident, at least 6 s, growing 4^X s as Meta suggests;
   other residents are still served.
-- Transient errors (131000, 131016, 133004, 1, 2, 131057 maintenance, network, 5xx without a
-  code): retry with exponential backoff and jitter, at most `settings.max_send_attempts` attempts.
+- Transient errors (131000, 131016, 133004, 1, 2, 131057 maintenance, network, and any answer
+  whose code we do not know, 4xx or 5xx): retry with exponential backoff and jitter, at most
+  `settings.max_send_attempts` attempts; then the message is given up (an operator may re-send).
 - Permanent errors (bad parameters, undeliverable, policy, permissions, templates, 24-hour window
-  closed = 131047 …): give up at once; an operator may re-send by hand.
+  closed = 131047 …): give up at once. Only these known codes give up on the first answer.
 - Authentication (190 expired token, 0): halt all sending for a few minutes, alert, and keep the
   message pending; it is not its fault.
-Throttles and halts never give a message up: waiting is the cure, not dropping.
+- A success status without a message id: give up (Meta may have taken it; a retry could double it).
+A `Retry-After` header is the minimum wait of whatever waits. Throttles and halts never give a
+message up: waiting is the cure, not dropping.
 """
 
 from __future__ import annotations
@@ -32,6 +35,9 @@ PAIR_RATE_MIN_SECONDS = 6.0
 MAINTENANCE_MIN_SECONDS = 60.0
 
 RE_ENGAGEMENT = 131047  # 24-hour window closed: the caller should send a template instead
+TOO_MANY_REQUESTS = 429
+# A bare 429 (a proxy's, or Meta's without its error shape) pauses the number at least this long.
+HTTP_THROTTLE_MIN_SECONDS = 1.0
 PAIR_RATE_LIMIT = 131056
 AUTH_CODES = frozenset({0, 190})
 # Minimum pause per number-wide throttle code: 130429 is per second, the others per hour-ish.
@@ -103,29 +109,37 @@ def decide(
     are given up instead of retried or held behind a resident's pair throttle.
     """
     code = error.code
+    wait = error.retry_after or 0.0
     if code in AUTH_CODES:
-        return HaltAuth(now + AUTH_HALT, f"access token refused (code {code}); sending halted")
+        until = now + max(AUTH_HALT, timedelta(seconds=wait))
+        return HaltAuth(until, f"access token refused (code {code}); sending halted")
     if code in NUMBER_THROTTLES:
-        pause = backoff(attempts, settings, rng, floor=NUMBER_THROTTLES[code])
+        pause = backoff(attempts, settings, rng, floor=max(NUMBER_THROTTLES[code], wait))
         return ThrottleNumber(now + pause, f"number throttled by Meta (code {code})")
     if code == PAIR_RATE_LIMIT:
         if best_effort:
             return GiveUp("pair rate limit hit; a late receipt is useless")
         exponent = min(max(attempts - 1, 0), 10)
         seconds = min(max(PAIR_RATE_MIN_SECONDS, 4.0**exponent), MAX_BACKOFF_SECONDS)
+        seconds = max(seconds, wait)
         return ThrottleResident(now + timedelta(seconds=seconds), "pair rate limit (131056)")
     if code in PERMANENT_CODES:
         if code == RE_ENGAGEMENT:
             return GiveUp("131047 re-engagement: the 24-hour window is closed; send a template")
         return GiveUp(f"permanent error (code {code})")
-    if not _transient(error):
-        return GiveUp(f"unexpected error (code {code}, HTTP {error.http_status})")
+    if error.http_status == TOO_MANY_REQUESTS:
+        pause = backoff(attempts, settings, rng, floor=max(HTTP_THROTTLE_MIN_SECONDS, wait))
+        known = "" if code is None else f", code {code}"
+        return ThrottleNumber(now + pause, f"number throttled (HTTP 429{known})")
+    if error.http_status is not None and 200 <= error.http_status < 300:
+        return GiveUp(f"unexpected success answer (HTTP {error.http_status}); not sent again")
     if best_effort:
         return GiveUp("transient error; a late receipt is useless")
     if attempts >= settings.max_send_attempts:
         return GiveUp(f"gave up after {attempts} attempts")
-    floor = MAINTENANCE_MIN_SECONDS if code == 131057 else 0.0
-    return Retry(now + backoff(attempts, settings, rng, floor=floor), "transient error; retrying")
+    floor = max(MAINTENANCE_MIN_SECONDS if code == 131057 else 0.0, wait)
+    reason = "transient error; retrying" if _transient(error) else "unknown error; retrying"
+    return Retry(now + backoff(attempts, settings, rng, floor=floor), reason)
 
 
 def backoff(
@@ -142,9 +156,9 @@ def backoff(
 
 
 def _transient(error: GraphError) -> bool:
+    """Errors known to pass: no answer at all, a transient code, or a server-side failure."""
     if isinstance(error, GraphNetworkError) or error.http_status is None:
         return True  # no answer at all: Meta may be fine, the path to it was not
     if error.code in TRANSIENT_CODES:
         return True
-    # A code we do not know: a server-side failure is worth retrying, a client-side one is not.
     return error.http_status >= 500

@@ -31,7 +31,8 @@ from app.config import Settings
 from app.db import unit_of_work, utcnow
 from app.observability import OUTBOX_DEPTH, SEND_OUTCOMES
 from app.outbox import repository, retry
-from app.outbox.models import OutboundMessage, OutboxState
+from app.outbox.models import ORIGIN_WAITING, OutboundMessage, OutboxState
+from app.residents.models import Resident
 
 log = structlog.get_logger(__name__)
 
@@ -238,12 +239,17 @@ class OutboxSender:
             # the message itself if it should follow once the resident answers.
             message.state = OutboxState.HELD if message.hold_on_fallback else OutboxState.CANCELLED
             message.attempts = attempts
+            if message.hold_on_fallback and await self._invited(session, message.resident_id):
+                # One "message waiting" invitation covers every message held until they write.
+                self._count("held", code)
+                log.info("window closed; held behind the invitation", message_id=message.id)
+                return True
             session.add(
                 OutboundMessage(
                     resident_id=message.resident_id,
                     kind="template",
                     body=message.fallback,
-                    origin="template:fallback",
+                    origin=ORIGIN_WAITING if message.hold_on_fallback else "template:fallback",
                     caused_by_event_id=message.caused_by_event_id,
                     created_at=now,
                     next_attempt_at=now,
@@ -282,6 +288,11 @@ class OutboxSender:
         self._count("throttled", code)
         log.warning("Meta throttled sending", message_id=message.id, until=decision.until)
         return False
+
+    async def _invited(self, session: AsyncSession, resident_id: int) -> bool:
+        resident = await session.get(Resident, resident_id)
+        since = resident.last_inbound_at if resident is not None else None
+        return await repository.waiting_invitation_since(session, resident_id, since)
 
     def _count(self, outcome: str, code: str | None) -> None:
         SEND_OUTCOMES.labels(outcome=outcome, code=code or "").inc()

@@ -107,6 +107,15 @@ async def submit(
     return request
 
 
+@dataclass(frozen=True)
+class Resubmitted:
+    """What a correction changed in the file: documents attached, and documents swapped out."""
+
+    request: Request
+    attached: list[AttachedDocument]
+    detached: list[int]
+
+
 async def resubmit(
     session: AsyncSession,
     request: Request,
@@ -114,14 +123,44 @@ async def resubmit(
     fields: Mapping[str, Any],
     documents: Sequence[AttachedDocument],
     now: datetime,
-) -> Request:
-    """The resident answered a correction: update the file and send it back to review."""
+) -> Resubmitted:
+    """The resident answered a correction: update the file and send it back to review.
+
+    `documents` is the whole file as the resident has it now, corrected requirements and the
+    untouched ones alike. A document already attached stays as it is (never attached twice);
+    for each requirement, a document no longer named is detached: a replaced document is
+    swapped, not kept beside its replacement. Requirements not named keep their documents.
+    """
+    changed = sorted(key for key, value in fields.items() if request.fields.get(key) != value)
     request.fields = {**request.fields, **fields}
-    _attach(session, request, documents, now)
+    links = list(await repository.documents_of(session, request.id))
+    named: dict[str, set[int]] = {}
+    for doc in documents:
+        named.setdefault(doc.requirement, set()).add(doc.document_id)
+    detached = [
+        link
+        for link in links
+        if link.requirement in named and link.document_id not in named[link.requirement]
+    ]
+    for link in detached:
+        await session.delete(link)
+    await session.flush()  # the swapped-out rows go before their replacements arrive
+    kept = {link.document_id for link in links if link not in detached}
+    attached = _attach(session, request, [d for d in documents if d.document_id not in kept], now)
     await transition(
-        session, request, RequestStatus.IN_REVIEW, actor="resident", note="corrected", now=now
+        session,
+        request,
+        RequestStatus.IN_REVIEW,
+        actor="resident",
+        note="corrected",
+        data={
+            "fields": changed,
+            "attached": [d.document_id for d in attached],
+            "detached": [link.document_id for link in detached],
+        },
+        now=now,
     )
-    return request
+    return Resubmitted(request, attached, [link.document_id for link in detached])
 
 
 def transition_error_for(request: Request, target: RequestStatus) -> str | None:
@@ -165,8 +204,14 @@ async def transition(
 
 def _attach(
     session: AsyncSession, request: Request, documents: Sequence[AttachedDocument], now: datetime
-) -> None:
+) -> list[AttachedDocument]:
+    """Link `documents` to `request`, each document once (a request holds a file only once)."""
+    attached: list[AttachedDocument] = []
+    seen: set[int] = set()
     for doc in documents:
+        if doc.document_id in seen:
+            continue
+        seen.add(doc.document_id)
         session.add(
             RequestDocument(
                 request_id=request.id,
@@ -176,3 +221,5 @@ def _attach(
                 created_at=now,
             )
         )
+        attached.append(doc)
+    return attached

@@ -13,6 +13,7 @@ import contextlib
 
 import structlog
 
+from app.conversations.failures import build_set_aside_handler
 from app.conversations.reminders import queue_timeouts
 from app.conversations.service import build_event_handler
 from app.db import utcnow
@@ -51,6 +52,7 @@ class WorkerSet:
             build_event_handler(runtime),
             poll_seconds=settings.worker_poll_seconds,
             on_processed=self._after_turns,
+            on_set_aside=build_set_aside_handler(runtime),
         )
         self.media = MediaWorker(
             runtime.sessionmaker,

@@ -103,6 +103,20 @@ async def test_error_without_metas_shape_keeps_the_status(fake, client):
     assert "Bad Gateway" in caught.value.message
 
 
+async def test_a_bare_429_keeps_its_retry_after(fake, client):
+    fake.fail_http(429, body=b"", headers={"Retry-After": "120"})
+    with pytest.raises(GraphError) as caught:
+        await client.send(_addressed())
+    error = caught.value
+    assert (error.code, error.http_status, error.message, error.retry_after) == (
+        None,
+        429,
+        "",
+        120.0,
+    )
+    assert str(error) == "Graph error (no code) (HTTP 429) (Retry-After 120 s)"
+
+
 async def test_network_failure(fake, client):
     fake.fail_network(error=httpx.ReadTimeout)
     with pytest.raises(GraphNetworkError, match="ReadTimeout"):

@@ -68,6 +68,10 @@ class Resident:
         response = await self.loket.post_webhook(_envelope(message))
         assert response.status_code == 200
         await self.loket.drain()
+        return self.unread()
+
+    def unread(self) -> list[dict[str, Any]]:
+        """What Loket sent since the resident last looked (read receipts left out)."""
         replies = [
             r.json
             for r in self.loket.graph.message_requests[self.seen :]

@@ -9,7 +9,8 @@ missing one gets Meta's 401 with code 190, and the media URL a bare 401.
 
 Scripting, for the unhappy paths:
 - `fail_next(code, times=, http_status=)`: Meta's error shape for the next calls to a route;
-- `fail_http(status, times=)`: an error without Meta's shape (a proxy's 502);
+- `fail_http(status, times=, body=, headers=)`: an error without Meta's shape (a proxy's 502, a
+  bare 429 with an empty body and a `Retry-After` header);
 - `fail_network(times=)`: the connection fails (`httpx.ConnectError` by default);
 - `add_media(..., expire_first_url=True)` / `expire_media_urls(id)`: the URL answers 404;
 - `before_send`: an async hook awaited on every `/messages` call before it is answered, to
@@ -178,12 +179,26 @@ class FakeGraphAPI:
         self._scripts.append(_Script(route, times, answer))
 
     def fail_http(
-        self, http_status: int, *, times: int = 1, body: bytes = b"", route: Route = "messages"
+        self,
+        http_status: int,
+        *,
+        times: int = 1,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        route: Route = "messages",
     ) -> None:
-        """Answer the next calls with a bare HTTP error, as a proxy in between would."""
-        content = body or f"<html>{http_status} Bad Gateway</html>".encode()
+        """Answer the next calls with a bare HTTP error, as a proxy in between would.
+
+        `body=None` gives a proxy's HTML page; `body=b""` an empty body (a bare 429).
+        """
+        content = f"<html>{http_status} Bad Gateway</html>".encode() if body is None else body
+        extra = dict(headers or {})
         self._scripts.append(
-            _Script(route, times, lambda request: httpx.Response(http_status, content=content))
+            _Script(
+                route,
+                times,
+                lambda request: httpx.Response(http_status, content=content, headers=extra),
+            )
         )
 
     def fail_network(

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.bot.errors import GraphError, GraphNetworkError
+from app.bot.errors import GraphError, GraphNetworkError, parse_retry_after
 from app.outbox.retry import (
     AUTH_HALT,
     MAX_BACKOFF_SECONDS,
@@ -109,9 +109,89 @@ def test_re_engagement_is_marked_for_the_template_fallback(policy):
     assert decision == GiveUp("131047 re-engagement: the 24-hour window is closed; send a template")
 
 
-@pytest.mark.parametrize("error", [_error(999_999, 400), _error(None, 400), _error(None, 200)])
-def test_unknown_client_side_errors_give_up(policy, error):
-    assert isinstance(policy(error, 1), GiveUp)
+@pytest.mark.parametrize(
+    "error",
+    [_error(999_999, 400), _error(None, 400), _error(None, 404), _error(999_999, 500)],
+    ids=["unknown-code-4xx", "bare-400", "bare-404", "unknown-code-5xx"],
+)
+def test_unknown_answers_retry_with_backoff_until_max_attempts(policy, error):
+    """Only known permanent codes give up on the first answer; anything unknown is retried."""
+    reason = "transient error; retrying" if error.http_status == 500 else "unknown error; retrying"
+    assert policy(error, 1) == Retry(START + _jittered(4.0), reason)
+    assert policy(error, 7) == Retry(START + _jittered(256.0), reason)
+    assert policy(error, 8) == GiveUp("gave up after 8 attempts")
+
+
+def test_a_success_answer_without_a_message_id_is_not_sent_again(policy):
+    """Meta may have taken it: a second send could reach the resident twice."""
+    assert policy(_error(None, 200), 1) == GiveUp(
+        "unexpected success answer (HTTP 200); not sent again"
+    )
+
+
+@pytest.mark.parametrize(("attempts", "step"), [(1, 4.0), (5, 64.0), (50, MAX_BACKOFF_SECONDS)])
+def test_a_bare_429_throttles_the_number_and_never_gives_up(policy, attempts, step):
+    assert policy(_error(None, 429), attempts) == ThrottleNumber(
+        START + _jittered(step, 1.0), "number throttled (HTTP 429)"
+    )
+    assert policy(_error(424242, 429), attempts) == ThrottleNumber(
+        START + _jittered(step, 1.0), "number throttled (HTTP 429, code 424242)"
+    )
+
+
+def test_a_known_permanent_code_gives_up_even_with_429(policy):
+    assert policy(_error(131026, 429), 1) == GiveUp("permanent error (code 131026)")
+
+
+def _waiting(code: int | None, http_status: int, seconds: float) -> GraphError:
+    return GraphError(code=code, http_status=http_status, message="test", retry_after=seconds)
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (_waiting(None, 429, 120), ThrottleNumber(START + timedelta(seconds=120), "")),
+        (_waiting(130429, 429, 30), ThrottleNumber(START + timedelta(seconds=30), "")),
+        (_waiting(131000, 503, 90), Retry(START + timedelta(seconds=90), "")),
+        (_waiting(None, 503, 90), Retry(START + timedelta(seconds=90), "")),
+        (_waiting(131056, 400, 100), ThrottleResident(START + timedelta(seconds=100), "")),
+        (_waiting(190, 401, 600), HaltAuth(START + timedelta(seconds=600), "")),
+    ],
+    ids=["bare-429", "throughput", "transient", "bare-503", "pair", "auth"],
+)
+def test_retry_after_is_the_minimum_wait(policy, error, expected):
+    decision = policy(error, 1)
+    assert (type(decision), getattr(decision, "at", getattr(decision, "until", None))) == (
+        type(expected),
+        getattr(expected, "at", getattr(expected, "until", None)),
+    )
+
+
+def test_a_short_retry_after_does_not_shorten_the_backoff(policy):
+    assert policy(_waiting(None, 429, 1), 20) == ThrottleNumber(
+        START + _jittered(MAX_BACKOFF_SECONDS, 1.0), "number throttled (HTTP 429)"
+    )
+    assert policy(_waiting(131056, 400, 2), 3) == ThrottleResident(
+        START + timedelta(seconds=16), "pair rate limit (131056)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [
+        ("120", 120.0),
+        (" 7 ", 7.0),
+        ("Mon, 23 Nov 2026 01:02:00 GMT", 120.0),
+        ("Mon, 23 Nov 2026 00:00:00 GMT", 0.0),
+        ("999999", 3600.0),
+        ("", None),
+        (None, None),
+        ("soon", None),
+        ("-5", None),
+    ],
+)
+def test_retry_after_header_values(header, seconds):
+    assert parse_retry_after(header, START) == seconds
 
 
 @pytest.mark.parametrize(("code", "floor"), [(130429, 1.0), (4, 60.0), (80007, 60.0)])

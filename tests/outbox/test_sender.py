@@ -195,14 +195,60 @@ async def test_permanent_error_gives_up_at_once_and_the_next_message_goes(
         assert given_up.last_error is not None and given_up.last_error.startswith("131047")
 
 
-async def test_unknown_4xx_code_gives_up(sessionmaker, fake_graph, make_worker):
+async def test_unknown_4xx_code_is_retried_not_given_up(sessionmaker, fake_graph, make_worker):
     person = await create_resident(sessionmaker)
     (message_id,) = await enqueue_texts(sessionmaker, person, ["halo"])
     fake_graph.fail_next(999999, http_status=400)
 
     await make_worker().run_once()
 
-    assert (await row(sessionmaker, message_id)).state == "given_up"
+    stored = await row(sessionmaker, message_id)
+    assert (stored.state, stored.attempts, stored.last_error_code) == ("pending", 1, 999999)
+    assert stored.last_error is not None and stored.last_error.startswith("unknown error")
+    assert stored.next_attempt_at > START
+
+
+async def test_a_bare_429_five_times_then_sent(sessionmaker, fake_graph, make_worker, clock):
+    """A plain 429 with no body (no Meta code) throttles the number; nothing is given up."""
+    person = await create_resident(sessionmaker)
+    (message_id,) = await enqueue_texts(sessionmaker, person, ["halo"])
+    fake_graph.fail_http(429, times=5, body=b"")
+    throttled_before = _outcomes("throttled", "http_429")
+    worker = make_worker()
+
+    for attempt in range(1, 6):
+        assert await worker.run_once() == 1
+        stored = await row(sessionmaker, message_id)
+        assert (stored.state, stored.attempts) == ("pending", attempt)
+        halt = (await halts(sessionmaker))["throttle"]
+        assert stored.next_attempt_at == halt.until > clock.now
+        assert await worker.run_once() == 0  # the whole number waits
+        clock.now = halt.until + timedelta(microseconds=1)
+    assert await worker.run_once() == 1
+
+    assert [(r.state, r.attempts) for r in await outbox_rows(sessionmaker)] == [("sent", 6)]
+    assert [r.status for r in fake_graph.message_requests] == [429] * 5 + [200]
+    assert _outcomes("throttled", "http_429") == throttled_before + 5
+
+
+async def test_retry_after_is_honoured_as_the_minimum_wait(
+    sessionmaker, fake_graph, make_worker, clock
+):
+    person = await create_resident(sessionmaker)
+    (message_id,) = await enqueue_texts(sessionmaker, person, ["halo"])
+    fake_graph.fail_http(429, body=b"", headers={"Retry-After": "120"})
+    worker = make_worker()
+
+    assert await worker.run_once() == 1
+
+    until = START + timedelta(seconds=120)
+    assert (await halts(sessionmaker))["throttle"].until == until
+    assert (await row(sessionmaker, message_id)).next_attempt_at == until
+    clock.advance(119)
+    assert await worker.run_once() == 0
+    clock.now = until + timedelta(microseconds=1)
+    assert await worker.run_once() == 1
+    assert (await row(sessionmaker, message_id)).state == "sent"
 
 
 async def test_best_effort_receipt_is_given_up_instead_of_blocking(
