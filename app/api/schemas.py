@@ -112,7 +112,8 @@ class HistoryEntryOut(_Out):
 
 
 class RequestSummaryOut(_Out):
-    """A request as listed: everything but the history. NIK and KK numbers are masked in lists."""
+    """A request as listed: everything but the history. NIK and KK numbers are masked in lists,
+    and so are the answers an NIK encodes (birth date, sex): `****-**-**` or `***`."""
 
     ticket: str
     service: str

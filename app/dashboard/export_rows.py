@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api import presenters
 from app.api import repository as api_repository
 from app.api import service as api_service
 from app.api.repository import Position, RequestFilter
@@ -20,6 +19,7 @@ from app.flows.catalog import Catalog
 from app.offices import repository as offices
 from app.operators.service import Scope
 from app.reports.filters import Bounds
+from app.requests.masking import mask_identity_number
 from app.requests.models import Request
 from app.residents.models import Resident
 
@@ -98,7 +98,7 @@ def _row(
         on_time=on_time,
         name=resident.name,
         wa_id=resident.wa_id,
-        nik=presenters.mask_identity_number(nik) if nik else "",
+        nik=mask_identity_number(nik) if nik else "",
     )
 
 
