@@ -75,3 +75,8 @@ def masked_fields(fields: Mapping[str, Any], keys: MaskedKeys | None) -> dict[st
         else:
             masked[key] = value
     return masked
+
+
+def mask_name(name: str) -> str:
+    """`Siti Aminah` → `S*** A*****`: enough to ask "is that you?", not enough to learn a name."""
+    return " ".join(word[:1] + "*" * (len(word) - 1) for word in name.split())
