@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.deps import Viewer
 from app.conversations import handoff
+from app.conversations import repository as chats
+from app.conversations.request_chat import recent_chat
 from app.dashboard.auth_routes import checked_form
 from app.dashboard.deps import (
     PREFIX,
@@ -28,7 +30,6 @@ from app.dashboard.deps import (
     render,
 )
 from app.dashboard.i18n import translate
-from app.dashboard.views import chat_of
 from app.db import utcnow
 from app.feedback import repository as complaints
 from app.feedback import service as feedback
@@ -187,7 +188,12 @@ async def _render_handoffs(
                 "age": age_text(since, now, lang),
                 "reason_key": f"support_reason_{reason}" if reason in KNOWN_REASONS else None,
                 "reason": reason,
-                "chat": (await chat_of(db, item.resident))[-CHAT_LINES:],
+                "chat": await recent_chat(
+                    db,
+                    item.resident,
+                    await chats.tickets_seen(db, item.resident.id, viewer.scope),
+                    limit=CHAT_LINES,
+                ),
                 "window_open": window_open(item.resident, now, runtime.settings),
             }
         )

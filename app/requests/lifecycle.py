@@ -54,6 +54,14 @@ def _code_hash(ticket: str, code: str) -> str:
     return hashlib.sha256(f"{ticket}:{code}".encode()).hexdigest()
 
 
+def is_pickup_code(request: Request, candidate: str) -> bool:
+    """True when `candidate` is the request's current one-time pickup code (to hide it)."""
+    expected = request.pickup_code_hash
+    return bool(expected) and hmac.compare_digest(
+        expected or "", _code_hash(request.ticket, candidate)
+    )
+
+
 async def apply_transition(
     session: AsyncSession,
     *,
