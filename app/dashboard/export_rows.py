@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.api import repository as api_repository
 from app.api import service as api_service
 from app.api.repository import Position, RequestFilter
+from app.dashboard.presenter import applicant_of
 from app.flows.catalog import Catalog
 from app.offices import repository as offices
 from app.operators.service import Scope
@@ -56,7 +57,8 @@ class ExportRow:
     due_date: date | None
     completed_at: datetime | None
     on_time: bool | None
-    name: str | None
+    name: str  # the name given in the answers (else the WhatsApp profile's)
+    profile_name: str  # the WhatsApp profile's, when the answers gave a name
     wa_id: str | None
     nik: str
 
@@ -85,6 +87,7 @@ def _row(
     on_time = None
     if request.completed_at is not None and request.due_date is not None:
         on_time = request.completed_at.astimezone(tz).date() <= request.due_date
+    applicant = applicant_of(fields, resident.name)
     return ExportRow(
         ticket=request.ticket,
         service=request.service_code,
@@ -96,7 +99,8 @@ def _row(
         due_date=request.due_date,
         completed_at=_local(request.completed_at, tz),
         on_time=on_time,
-        name=resident.name,
+        name=applicant.name,
+        profile_name=applicant.profile,
         wa_id=resident.wa_id,
         nik=mask_identity_number(nik) if nik else "",
     )

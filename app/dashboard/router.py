@@ -30,6 +30,7 @@ from app.dashboard.deps import (
     render,
 )
 from app.dashboard.precheck_views import PrecheckDraft, precheck_panel
+from app.dashboard.presenter import applicant_of, presenter_for
 from app.dashboard.transitions import TransitionForm, run_transition
 from app.db import utcnow
 from app.locker.errors import LockerError
@@ -94,10 +95,15 @@ async def queue(
     except api_service.InvalidQuery:
         items, next_cursor, error, code = [], None, "bad_filter", 422
     nik_keys = runtime.catalog.nik_field_keys()
+    p = await presenter_for(
+        db, runtime.catalog, lang, runtime.settings.tz, [item.assigned_to for item in items]
+    )
     rows = [
         {
             "item": item,
+            # Lists show the masked NIK and nothing it encodes (app.requests.masking).
             "nik": next((item.fields[k] for k in nik_keys if k in item.fields), ""),
+            "applicant": applicant_of(item.fields, item.resident.name),
             "overdue": views.is_overdue(item, today),
         }
         for item in items
@@ -107,6 +113,7 @@ async def queue(
     next_url = f"{PREFIX}/?" + urlencode(kept | {"cursor": next_cursor}) if next_cursor else None
     context = {
         "operator": viewer.operator,
+        "p": p,
         "rows": rows,
         "filters": filters,
         "flags": flags,
@@ -139,7 +146,9 @@ async def render_request(
     found = await api_service.find_request(db, viewer.scope, ticket)
     if found is None:
         raise PageNotFound
-    context: dict[str, Any] = await views.request_page(db, runtime, *found, utcnow(), viewer.scope)
+    context: dict[str, Any] = await views.request_page(
+        db, runtime, *found, utcnow(), viewer.scope, lang
+    )
     notice = DONE_NOTICES.get(_param(request, "done"))
     context |= {"operator": viewer.operator, "error": error, "notice": notice}
     context |= await precheck_panel(db, runtime, found[0], viewer, precheck_draft)

@@ -30,6 +30,7 @@ from app.dashboard.deps import (
     render,
 )
 from app.dashboard.i18n import translate
+from app.dashboard.presenter import presenter_for, usernames_in
 from app.db import utcnow
 from app.feedback import repository as complaints
 from app.feedback import service as feedback
@@ -91,8 +92,10 @@ async def _render_complaints(
     closed = request.query_params.get("closed") == "1"
     rows = await complaints.visible_complaints(db, viewer.scope, closed=closed)
     now = utcnow()
+    closers = usernames_in(row.complaint.closed_by for row in rows)
     context: dict[str, Any] = {
         "operator": viewer.operator,
+        "p": await presenter_for(db, runtime.catalog, lang, runtime.settings.tz, closers),
         "closed": closed,
         "rows": [
             {"row": row, "age": age_text(row.complaint.created_at, now, lang)} for row in rows
@@ -199,6 +202,7 @@ async def _render_handoffs(
         )
     context: dict[str, Any] = {
         "operator": viewer.operator,
+        "p": await presenter_for(db, runtime.catalog, lang, runtime.settings.tz),
         "items": items,
         "notice": HANDOFF_NOTICES.get(request.query_params.get("done") or ""),
         "error": error,

@@ -15,6 +15,7 @@ from app.api import repository as api_repository
 from app.api import service as api_service
 from app.api.schemas import RequestSummaryOut
 from app.conversations.request_chat import request_chat
+from app.dashboard.presenter import applicant_of, presenter_for, usernames_in
 from app.notifications.service import window_open
 from app.offices import repository as offices
 from app.offices.models import Office
@@ -72,8 +73,10 @@ async def request_page(
     resident: Resident,
     now: datetime,
     scope: Scope,
+    lang: str,
 ) -> dict[str, Any]:
-    """Everything the request page template shows (full NIK: an operator checks it here).
+    """Everything the request page template shows (full NIK: an operator checks it here), in
+    words (`p`, the presenter: titles, labels, names and dates for codes).
 
     A village that only pre-checks the request (`handles` false) sees it but gets no action,
     reply or assignment forms.
@@ -85,22 +88,34 @@ async def request_page(
     service = runtime.catalog.services.get(request.service_code)
     handles = api_service.handles(scope, request)
     team = await work.assignable(session, request) if handles else []
-    labels = {f.key: f.label for f in service.fields} if service else {}
+    assignees = [str((e.data or {}).get("assignee") or "") for e in history]
+    p = await presenter_for(
+        session,
+        runtime.catalog,
+        lang,
+        runtime.settings.tz,
+        [*usernames_in(e.actor for e in history), *assignees],
+    )
+    code = request.service_code
+    labels = p.document_labels(code, [link.requirement for link, _ in attached])
     documents = [
         {
             "id": link.document_id,
             "requirement": link.requirement,
+            "label": label,
             "mime_type": document.mime_type if document else None,
             "inline": bool(document and document.mime_type in INLINE_IMAGES),
             "available": bool(document and document.has_file),
         }
-        for link, document in attached
+        for (link, document), label in zip(attached, labels, strict=True)
     ]
     return {
+        "p": p,
         "req": request,
         "resident": resident,
         "service": service,
-        "field_labels": labels,
+        "applicant": applicant_of(request.fields or {}, resident.name),
+        "answers": p.answers(code, request.fields or {}),
         "documents": documents,
         "history": history,
         "chat": await request_chat(session, request, resident),

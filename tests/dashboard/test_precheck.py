@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -42,6 +43,15 @@ def _rows(page: str) -> list[tuple[str, str, str]]:
         (kind, key, " ".join(html.unescape(_TAG.sub(" ", body)).split()))
         for kind, key, body in _ITEM.findall(page)
     ]
+
+
+MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+          "September", "Oktober", "November", "Desember")  # fmt: skip
+
+
+def _in_words(at: datetime) -> str:
+    """A local time as the page writes it: "20 November 2026, 08.01"."""
+    return f"{at.day} {MONTHS[at.month - 1]} {at.year}, {at:%H.%M}"
 
 
 async def _seed(dash: Dashboard, world: World, *, office: str = "KEC-A") -> None:
@@ -135,8 +145,8 @@ async def test_the_village_saves_forwards_and_the_district_reads_exactly_that(
     assert [(a.actor, a.action, a.target, a.office_id) for a in audit if a.action != "login"] == [
         ("operator:desa_a1", "forwarded", TICKET, world.offices["KEC-A"])
     ]
-    saved_at = events[-2].at.astimezone(dash.runtime.settings.tz).strftime("%Y-%m-%d %H:%M")
-    sent_at = events[-1].at.astimezone(dash.runtime.settings.tz).strftime("%Y-%m-%d %H:%M")
+    saved_at = _in_words(events[-2].at.astimezone(dash.runtime.settings.tz))
+    sent_at = _in_words(events[-1].at.astimezone(dash.runtime.settings.tz))
 
     await dash.client.post("/dashboard/logout", data={"csrf_token": token})
     await dash.sign_in("kec_a")
@@ -155,13 +165,13 @@ async def test_the_village_saves_forwards_and_the_district_reads_exactly_that(
     meta = re.search(r'<p class="precheck-meta">(.*?)</p>', page.text, re.S)
     assert meta is not None
     assert " ".join(_TAG.sub(" ", meta.group(1)).split()) == (
-        f"Diperiksa oleh operator:desa_a1 · {saved_at} · 1 sesuai, 2 masalah"
+        f"Diperiksa oleh desa_a1 · {saved_at} · 1 sesuai, 2 masalah"
     )
     assert '<q id="precheck-general-note">Warga sudah dihubungi</q>' in page.text
     forwarded_line = re.search(r'<p class="precheck-forwarded"[^>]*>(.*?)</p>', page.text, re.S)
     assert forwarded_line is not None
     assert " ".join(_TAG.sub(" ", forwarded_line.group(1)).split()) == (
-        f"Diteruskan oleh operator:desa_a1 · {sent_at}"
+        f"Diteruskan oleh desa_a1 · {sent_at}"
     )
 
 
