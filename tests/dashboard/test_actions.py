@@ -185,3 +185,33 @@ async def test_another_village_cannot_move_the_request(dash: Dashboard, world: W
     answer = await _post(dash, token, to="in_review")
     assert answer.status_code == 404
     assert (await _request(dash)).status == "submitted"
+
+
+async def test_every_action_form_says_its_note_is_sent_to_the_resident(
+    dash: Dashboard, world: World
+) -> None:
+    await _at(dash, world, "in_review")
+    token = await dash.sign_in("desa_a1")
+    page = (await dash.client.get(f"/dashboard/requests/{TICKET}")).text
+    moves = ["needs_correction", "processing", "rejected"]
+    for move in moves:
+        hint = (
+            f'<small class="hint note-hint" id="note-hint-{move}">Catatan ini akan dikirim ke '
+            'pemohon bersama kabar perubahan status. <a href="#note-form">Catatan yang tidak '
+            "dikirim: tulis di Catatan internal.</a></small>"
+        )
+        assert hint in page, move
+    assert page.count('<label for="note-') == len(moves)
+    assert '<label for="note-processing">Catatan untuk pemohon (tidak wajib)</label>' in page
+    assert '<label for="note-rejected">Alasan penolakan untuk pemohon (wajib)</label>' in page
+    # The internal note has its own box, which says it is not sent.
+    assert "Catatan internal (tidak dikirim ke pemohon)" in page
+
+    answer = await _post(dash, token, to="processing", note="Tunggu SMS dari kami.")
+    assert answer.status_code == 303
+    async with dash.sessionmaker() as session:
+        bodies = (await session.execute(select(OutboundMessage.body))).scalars().all()
+    assert [b["text"]["body"] for b in bodies if b.get("type") == "text"] == [
+        f"Berkas permohonan {TICKET} (KTP-el) sudah lengkap dan sedang diproses. ✅\n"
+        "Catatan petugas: Tunggu SMS dari kami."
+    ]

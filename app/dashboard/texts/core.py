@@ -57,8 +57,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "from_loket": ("Loket", "Loket"),
     "actions": ("Tindakan", "Actions"),
     "no_actions": ("Permohonan ini sudah selesai.", "This request is closed."),
-    "note": ("Catatan", "Note"),
-    "note_required": ("Catatan (wajib)", "Note (required)"),
+    "note_resident": ("Catatan untuk pemohon (tidak wajib)", "Note to the resident (optional)"),
+    "note_reject": ("Alasan penolakan untuk pemohon (wajib)", "Reason for the resident (required)"),
+    "note_sent_hint": (
+        "Catatan ini akan dikirim ke pemohon bersama kabar perubahan status.",
+        "This note is sent to the resident with the news of the status change.",
+    ),
+    "note_internal_hint": (
+        "Catatan yang tidak dikirim: tulis di Catatan internal.",
+        "A note not to send: write it as an internal note.",
+    ),
     "what_to_correct": ("Yang perlu diperbaiki", "What to correct"),
     "pickup_place": ("Tempat pengambilan", "Pickup place"),
     "pickup_hours": ("Jam pengambilan", "Pickup hours"),
