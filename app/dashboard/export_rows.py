@@ -58,7 +58,7 @@ class ExportRow:
     completed_at: datetime | None
     on_time: bool | None
     name: str  # the name given in the answers (else the WhatsApp profile's)
-    profile_name: str  # the WhatsApp profile's, when the answers gave a name
+    profile_name: str  # the WhatsApp profile's
     wa_id: str | None
     nik: str
 
@@ -87,7 +87,6 @@ def _row(
     on_time = None
     if request.completed_at is not None and request.due_date is not None:
         on_time = request.completed_at.astimezone(tz).date() <= request.due_date
-    applicant = applicant_of(fields, resident.name)
     return ExportRow(
         ticket=request.ticket,
         service=request.service_code,
@@ -99,8 +98,8 @@ def _row(
         due_date=request.due_date,
         completed_at=_local(request.completed_at, tz),
         on_time=on_time,
-        name=applicant.name,
-        profile_name=applicant.profile,
+        name=applicant_of(fields, resident.name).name,
+        profile_name=resident.name or "",
         wa_id=resident.wa_id,
         nik=mask_identity_number(nik) if nik else "",
     )

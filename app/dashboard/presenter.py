@@ -56,10 +56,14 @@ class Applicant:
 
 
 def applicant_of(fields: Mapping[str, Any], profile_name: str | None) -> Applicant:
-    """The applicant's own name from the answers (`nama`), else the profile name alone."""
+    """The applicant's own name from the answers (`nama`), else the profile name alone; the
+    profile name beside it only when it says something else."""
     given = str(fields.get(NAME_FIELD) or "").strip()
     profile = (profile_name or "").strip()
-    return Applicant(given or profile, profile if given else "")
+    if not given:
+        return Applicant(profile, "")
+    same = " ".join(given.casefold().split()) == " ".join(profile.casefold().split())
+    return Applicant(given, "" if same else profile)
 
 
 @dataclass(frozen=True)

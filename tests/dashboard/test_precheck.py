@@ -222,18 +222,27 @@ async def test_other_villages_get_404(dash: Dashboard, world: World) -> None:
     assert await _events(dash) == 8  # the seeded requests' and this request's first entries
 
 
+def _form(page: str, name: str) -> str:
+    """The HTML of the pre-check's `form` or `forward` form."""
+    found = re.search(rf'<form [^>]*id="precheck-{name}".*?</form>', page, re.S)
+    assert found is not None, name
+    return found.group(0)
+
+
 async def test_form_errors_re_render_the_page(dash: Dashboard, world: World) -> None:
     await _seed(dash, world)
     token = await dash.sign_in("desa_a1")
     early = await _post(dash, token, "forward")
     assert early.status_code == 409
-    assert "Simpan hasil pra-periksa dulu sebelum meneruskan." in early.text
+    # Each reason stands in the form it is about, not at the top of the page.
+    assert "Simpan hasil pra-periksa dulu sebelum meneruskan." in _form(early.text, "forward")
     missing = {k: v for k, v in CHECKED.items() if k != "result:fields"}
     incomplete = await _post(dash, token, "precheck", **missing)
     assert incomplete.status_code == 422
-    assert 'id="form-error" role="alert">Pilih OK atau Masalah untuk setiap butir.' in (
-        incomplete.text
-    )
+    assert (
+        '<p class="error form-error" id="form-error" data-for="precheck-form" role="alert" '
+        'tabindex="-1" autofocus>Pilih OK atau Masalah untuk setiap butir.</p>'
+    ) in _form(incomplete.text, "form")
     silent = await _post(dash, token, "precheck", **{**CHECKED, "note:fields": " "})
     assert silent.status_code == 422
     assert "Tulis catatan untuk setiap butir yang bermasalah." in silent.text
@@ -248,7 +257,11 @@ async def test_form_errors_re_render_the_page(dash: Dashboard, world: World) -> 
     assert (await _post(dash, token, "forward")).status_code == 303
     again = await _post(dash, token, "forward")
     assert again.status_code == 409
-    assert "Berkas ini sudah diteruskan; pra-periksa tidak dapat diubah lagi." in again.text
+    # The form is gone once forwarded: the reason stands at the top.
+    assert (
+        '<p class="error" id="form-error" role="alert">'
+        "Berkas ini sudah diteruskan; pra-periksa tidak dapat diubah lagi.</p>"
+    ) in again.text
     resaved = await _post(dash, token, "precheck", **CHECKED)
     assert resaved.status_code == 409
     no_csrf = await dash.client.post(f"{PAGE}/forward", data={})

@@ -75,6 +75,7 @@ def test_people_chat_and_times_in_words() -> None:
         "Daeng Rahman", "Daeng 🐟"
     )
     assert applicant_of({"nama_anak": "Bayi"}, "Siti") == Applicant("Siti", "")
+    assert applicant_of({"nama": "Siti  Aminah"}, "siti aminah") == Applicant("Siti  Aminah", "")
 
 
 def test_audit_details_are_named_items() -> None:

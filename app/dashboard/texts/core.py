@@ -76,6 +76,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Complete without the code (note required, recorded in the history)",
     ),
     "move_to": ("Ubah ke", "Move to"),
+    # The action buttons: what the operator does, a verb.
+    "do_in_review": ("Mulai periksa", "Start the review"),
+    "do_needs_correction": ("Minta perbaikan", "Ask for a correction"),
+    "do_processing": ("Proses berkas", "Process the file"),
+    "do_ready_for_pickup": ("Siap diambil", "Ready for pickup"),
+    "do_out_for_delivery": ("Kirim ke alamat", "Send for delivery"),
+    "do_completed": ("Selesaikan", "Complete"),
+    "do_rejected": ("Tolak", "Reject"),
     "reply": ("Balas warga", "Reply to the resident"),
     "reply_send": ("Kirim", "Send"),
     "window_open": (
