@@ -1,13 +1,12 @@
-"""Turn rows into the API's JSON shapes, masking identity numbers where a list shows them.
+"""Turn rows into the API's JSON shapes, masking personal data where a list shows it.
 
-An operator needs the full NIK to check a file, so the single request shows it; lists, which are
-screenshotted, exported and left open on shared screens, show only its region and serial ends.
+The single request shows every answer in full; a list item masks what `app.requests.masking`
+says a list must not show (identity numbers, and what an NIK encodes).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from app.api.schemas import (
@@ -24,43 +23,11 @@ from app.api.schemas import (
 )
 from app.flows.catalog import Catalog, Service
 from app.locker.models import Document
+from app.requests.masking import masked_fields, masked_keys
 from app.requests.models import Request, RequestDocument, RequestEvent
 from app.residents.models import Resident
 
-# Validators whose answers identify a person or a family: NIK and KK numbers.
-IDENTITY_VALIDATORS = frozenset({"nik", "kk"})
-_SIXTEEN_DIGITS = re.compile(r"^\d{16}$")
-
 Attached = Sequence[tuple[RequestDocument, Document | None]]
-
-
-def mask_identity_number(value: str) -> str:
-    """`3201014508900003` → `3201********0003`; anything shorter keeps only its last 4 digits."""
-    if len(value) >= 12:
-        return value[:4] + "*" * (len(value) - 8) + value[-4:]
-    return "*" * max(len(value) - 4, 0) + value[-4:]
-
-
-def identity_keys(catalog: Catalog, service_code: str) -> frozenset[str] | None:
-    """The field keys of a service holding NIK or KK numbers; None when the service is unknown."""
-    service = catalog.services.get(service_code)
-    if service is None:
-        return None
-    return frozenset(f.key for f in service.fields if f.validator in IDENTITY_VALIDATORS)
-
-
-def masked_fields(fields: Mapping[str, Any], keys: frozenset[str] | None) -> dict[str, Any]:
-    """`fields` with identity numbers masked; for a service no longer in the catalog, every
-    16-digit value is taken for one."""
-    masked: dict[str, Any] = {}
-    for key, value in fields.items():
-        sensitive = (
-            key in keys
-            if keys is not None
-            else isinstance(value, str) and bool(_SIXTEEN_DIGITS.match(value))
-        )
-        masked[key] = mask_identity_number(value) if sensitive and isinstance(value, str) else value
-    return masked
 
 
 def _local(text: Any) -> LocalTextOut:
@@ -141,8 +108,8 @@ def request_summary(
     office_code: str | None,
     assignee: str | None = None,
 ) -> RequestSummaryOut:
-    """A list item: every field of the request but its history, identity numbers masked."""
-    fields = masked_fields(request.fields or {}, identity_keys(catalog, request.service_code))
+    """A list item: every field of the request but its history, personal data masked."""
+    fields = masked_fields(request.fields or {}, masked_keys(catalog, request.service_code))
     values = _summary_values(request, resident, attached, office_code, fields, assignee)
     return RequestSummaryOut(**values)
 

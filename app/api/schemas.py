@@ -112,7 +112,8 @@ class HistoryEntryOut(_Out):
 
 
 class RequestSummaryOut(_Out):
-    """A request as listed: everything but the history. NIK and KK numbers are masked in lists."""
+    """A request as listed: everything but the history. NIK and KK numbers are masked in lists,
+    and so are the answers an NIK encodes (birth date, sex): `****-**-**` or `***`."""
 
     ticket: str
     service: str
@@ -156,7 +157,8 @@ class PickupIn(BaseModel):
 
 class TransitionIn(BaseModel):
     """Move a request: `documents` (ids) and `fields` (keys) name what `needs_correction` asks
-    for; `note` is the reason (required for `rejected`); `code` is the resident's pickup code."""
+    for; `note` is sent to the resident with the status message (for `rejected` it is the reason,
+    and required); `code` is the resident's pickup code."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -23,6 +23,7 @@ class AuditAction(enum.StrEnum):
     ASSIGNED = "assigned"
     FORWARDED = "forwarded"
     COUNTER_INTAKE = "counter_intake"
+    RESIDENT_LOOKUP = "resident_lookup"
     EXPORT = "export"
     HANDOFF_ENDED = "handoff_ended"
     COMPLAINT_CLOSED = "complaint_closed"

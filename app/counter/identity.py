@@ -4,24 +4,35 @@ The phone number is what the resident will follow the request on, so it becomes 
 Meta sends for that number (`62812…`: country code and number, digits only). An NIK finds the
 resident through their earlier requests; when it names nobody, or several people, the operator is
 asked for the phone number instead.
+
+A lookup reveals only what the counter needs. An NIK finds a resident only through requests the
+operator may see (their offices' requests): an NIK known only to another office gets the same
+answer as an unknown one, so the counter cannot be used to learn another office's residents or
+their numbers. A phone number the operator typed says whether Loket knows it (the page shows the
+name masked). Every lookup is audited (`resident_lookup`: by what, the masked number, the result).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import phonenumbers
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.audit.service import AuditAction, record
 from app.counter import repository
 from app.counter.forms import CounterForm, FieldError
 from app.flows.catalog import Catalog
 from app.flows.identity import IdentityError, parse_nik
+from app.operators.service import Scope
+from app.requests.masking import mask_identity_number
 from app.residents.models import Resident
 
 DEFAULT_REGION = "ID"
 MAX_INPUT = 40
+# Step 2 looks the same number up again on every view and post: one audit row per half hour.
+AUDIT_AGAIN_AFTER = timedelta(minutes=30)
 _MOBILE = frozenset(
     {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
 )
@@ -62,13 +73,24 @@ class Applicant:
         return self.wa_id or ""
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """Who looks a resident up: what they may see (`scope`) and what the audit log records."""
+
+    actor: str
+    scope: Scope
+    office_id: int | None
+    ip: str | None
+    now: datetime
+
+
 async def find_applicant(
-    session: AsyncSession, catalog: Catalog, *, phone: str, nik: str, today: date
+    session: AsyncSession, catalog: Catalog, *, phone: str, nik: str, today: date, by: Lookup
 ) -> tuple[Applicant | None, dict[str, FieldError]]:
     """The applicant named by `phone` and/or `nik`, or errors by input ("phone", "nik").
 
     The phone number decides when both are given; an NIK alone must lead to exactly one
-    resident who already applied with it.
+    resident who already applied with it at an office `by.scope` covers.
     """
     phone, nik = phone.strip()[:MAX_INPUT], nik.strip()[:MAX_INPUT]
     errors: dict[str, FieldError] = {}
@@ -84,19 +106,57 @@ async def find_applicant(
             errors["phone"] = FieldError("phone")
         if errors or wa_id is None:
             return None, errors
-        return Applicant(wa_id, await repository.resident_by_wa_id(session, wa_id), number), {}
+        resident = await repository.resident_by_wa_id(session, wa_id)
+        await _audit(session, by, "phone", wa_id, "known" if resident else "new", resident)
+        return Applicant(wa_id, resident, number), {}
     if errors:
         return None, errors
     if number is None:
         return None, {"phone": FieldError("identity_missing")}
-    found = await repository.residents_with_nik(session, number, catalog.nik_field_keys())
-    if not found:
-        return None, {"phone": FieldError("nik_unknown")}
-    if len(found) > 1:
-        return None, {"phone": FieldError("nik_ambiguous")}
+    keys = catalog.nik_field_keys()
+    found = await repository.residents_with_nik(session, number, keys, scope=by.scope)
+    if len(found) != 1:
+        result = "ambiguous" if found else await _unknown_here(session, number, keys)
+        await _audit(session, by, "nik", number, result, None)
+        return None, {"phone": FieldError("nik_ambiguous" if found else "nik_unknown")}
     resident = await session.get(Resident, found[0])
     assert resident is not None  # its request refers to it (ON DELETE RESTRICT)
+    await _audit(session, by, "nik", number, "found", resident)
     return Applicant(resident.wa_id, resident, number), {}
+
+
+async def _unknown_here(session: AsyncSession, nik: str, keys: tuple[str, ...]) -> str:
+    """For the audit log only: "other_office" when requests outside the scope hold the NIK."""
+    elsewhere = await repository.residents_with_nik(session, nik, keys, scope=None, limit=1)
+    return "other_office" if elsewhere else "unknown"
+
+
+async def _audit(
+    session: AsyncSession,
+    by: Lookup,
+    kind: str,
+    value: str,
+    result: str,
+    resident: Resident | None,
+) -> None:
+    """One `resident_lookup` row, unless this operator looked the same number up just now."""
+    target = f"{kind}:{mask_identity_number(value)}"
+    since = by.now - AUDIT_AGAIN_AFTER
+    if await repository.looked_up_since(session, by.actor, target, result, since):
+        return
+    detail: dict[str, object] = {"by": kind, "result": result}
+    if resident is not None:
+        detail["resident_id"] = resident.id
+    record(
+        session,
+        actor=by.actor,
+        action=AuditAction.RESIDENT_LOOKUP,
+        target=target,
+        office_id=by.office_id,
+        ip=by.ip,
+        detail=detail,
+        at=by.now,
+    )
 
 
 def prefill(form: CounterForm, applicant: Applicant) -> dict[str, str]:

@@ -8,7 +8,6 @@ admin gets the same 404 page as for anything else they may not see.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -23,6 +22,7 @@ from app.api import service as api_service
 from app.audit import repository
 from app.audit.repository import AuditFilter, Position
 from app.audit.service import AuditAction
+from app.dashboard.audit_detail import detail_items
 from app.dashboard.deps import (
     PREFIX,
     DbDep,
@@ -32,7 +32,9 @@ from app.dashboard.deps import (
     ViewerDep,
     render,
 )
+from app.dashboard.presenter import presenter_for, usernames_in
 from app.dashboard.texts import MESSAGES
+from app.offices import repository as offices
 from app.operators.models import OperatorRole
 from app.operators.service import Scope
 
@@ -133,10 +135,6 @@ def _url(params: dict[str, str]) -> str:
     return f"{PREFIX}/audit" + (f"?{urlencode(kept)}" if kept else "")
 
 
-def _detail_text(detail: dict[str, Any]) -> str:
-    return json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else ""
-
-
 def _labeller(lang: str) -> Any:
     """`label("audit_action_", "login")`: the translated name, or the raw value if it has none."""
 
@@ -173,8 +171,13 @@ async def audit_log(
     next_url = None
     if next_position is not None:
         next_url = _url(own | {"cursor": api_service.encode_cursor(next_position)})
+    p = await presenter_for(
+        db, runtime.catalog, lang, runtime.settings.tz, usernames_in(row.actor for row in rows)
+    )
+    office_names = {office.id: office.name for office in await offices.all_offices(db)}
     context = {
         "operator": viewer.operator,
+        "p": p,
         "tab": tab,
         "tabs": {name: _url(shared | {"tab": name}) for name in TABS},
         "filters": raw,
@@ -183,8 +186,8 @@ async def audit_log(
         "next_url": next_url,
         "first_url": _url(own) if raw["cursor"] else None,
         "error": error,
-        "tz": runtime.settings.tz,
         "label": _labeller(lang),
-        "detail_text": _detail_text,
+        "detail_items": lambda detail: detail_items(detail, p, office_names),
+        "access_reason": lambda reason: _labeller(lang)("access_reason_", reason),
     }
     return render(request, "audit.html", lang, context, status_code=code)

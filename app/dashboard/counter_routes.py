@@ -27,7 +27,7 @@ from app.counter.forms import (
     build_form,
     parse_pick,
 )
-from app.counter.identity import Applicant, find_applicant, prefill
+from app.counter.identity import Applicant, Lookup, find_applicant, prefill
 from app.counter.service import UploadNotKept, check_posted, take_down
 from app.counter.uploads import MAX_TOTAL_BYTES, TOTAL
 from app.dashboard.auth_routes import checked_form
@@ -47,6 +47,7 @@ from app.dashboard.texts import MESSAGES
 from app.db import utcnow
 from app.flows.catalog import Service
 from app.locker.reasons import human_size
+from app.requests.masking import mask_name
 from app.runtime import Runtime
 
 router = APIRouter()
@@ -63,6 +64,12 @@ def _param(request: Request, name: str, limit: int = 200) -> str:
 
 def _today(runtime: Runtime) -> date:
     return datetime.now(runtime.settings.tz).date()
+
+
+def _lookup(request: Request, viewer: Viewer) -> Lookup:
+    """The operator looking a resident up: their scope, and who the audit log names."""
+    office_id = viewer.operator.office_id
+    return Lookup(viewer.actor, viewer.scope, office_id, client_ip(request), utcnow())
 
 
 def error_text(error: FieldError, lang: str) -> str:
@@ -115,7 +122,12 @@ async def counter_start(
         known = values["service"].partition(":")[0] in runtime.catalog.services
         errors["service"] = FieldError("variant" if known else "service")
     applicant, found = await find_applicant(
-        db, runtime.catalog, phone=values["phone"], nik=values["nik"], today=_today(runtime)
+        db,
+        runtime.catalog,
+        phone=values["phone"],
+        nik=values["nik"],
+        today=_today(runtime),
+        by=_lookup(request, viewer),
     )
     errors |= found
     if picked is None or applicant is None:
@@ -144,7 +156,12 @@ async def _resolve(
     if parse_pick(runtime.catalog, pick) is None:
         errors["service"] = FieldError("variant")
     applicant, found = await find_applicant(
-        db, runtime.catalog, phone=phone, nik=nik, today=_today(runtime)
+        db,
+        runtime.catalog,
+        phone=phone,
+        nik=nik,
+        today=_today(runtime),
+        by=_lookup(request, viewer),
     )
     errors |= found
     if errors or applicant is None:
@@ -180,6 +197,7 @@ async def _form_page(
         "service": service,
         "variant": service.variant(form.variant),
         "applicant": applicant,
+        "applicant_name": mask_name(applicant.resident.name or "") if applicant.resident else "",
         "values": values,
         "errors": _errors_out(errors or {}, lang),
         "warnings": {

@@ -21,8 +21,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from app.dashboard.export_rows import ExportRow
-from app.dashboard.i18n import status_label, translate
-from app.flows.catalog import Catalog
+from app.dashboard.i18n import translate
+from app.dashboard.presenter import Presenter
 
 Cell = str | date | datetime | None
 
@@ -33,7 +33,7 @@ CSV_CHUNK_ROWS = 500
 CSV_TIME = "%Y-%m-%d %H:%M"
 XLSX_TIME = "yyyy-mm-dd hh:mm"
 XLSX_DATE = "yyyy-mm-dd"
-COLUMN_WIDTHS = (18, 16, 16, 16, 12, 12, 17, 12, 17, 10, 24, 16, 19)
+COLUMN_WIDTHS = (18, 16, 16, 16, 12, 12, 17, 12, 17, 10, 24, 20, 16, 19)
 HEADER_KEYS = (
     "export_col_ticket",
     "export_col_service",
@@ -46,10 +46,10 @@ HEADER_KEYS = (
     "export_col_completed_at",
     "export_col_on_time",
     "export_col_name",
+    "export_col_profile",
     "export_col_phone",
     "export_col_nik",
 )
-CHANNEL_KEYS = {"whatsapp": "export_channel_whatsapp", "counter": "export_channel_counter"}
 
 
 def header(lang: str) -> list[str]:
@@ -57,26 +57,25 @@ def header(lang: str) -> list[str]:
     return [translate(key, lang) for key in HEADER_KEYS]
 
 
-def cells(row: ExportRow, catalog: Catalog, lang: str) -> list[Cell]:
-    """One row's cells in column order; names, statuses and yes/no in the operator's language."""
-    service = catalog.services.get(row.service)
-    variant = service.variant(row.variant) if service is not None else None
+def cells(row: ExportRow, p: Presenter) -> list[Cell]:
+    """One row's cells in column order, in words (the pages' presenter); times stay times, so a
+    spreadsheet can sort and count them."""
     on_time = ""
     if row.on_time is not None:
-        on_time = translate("export_yes" if row.on_time else "export_no", lang)
-    channel = CHANNEL_KEYS.get(row.channel)
+        on_time = p.t("export_yes" if row.on_time else "export_no")
     return [
         row.ticket,
-        service.names.get(lang) if service is not None else row.service,
-        variant.title.get(lang) if variant is not None else (row.variant or ""),
-        status_label(row.status, lang),
+        p.service(row.service),
+        p.variant(row.service, row.variant),
+        p.status(row.status),
         row.office or "",
-        translate(channel, lang) if channel else row.channel,
+        p.channel(row.channel),
         row.submitted_at,
         row.due_date,
         row.completed_at,
         on_time,
-        row.name or "",
+        row.name,
+        row.profile_name,
         row.wa_id or "",
         row.nik,
     ]

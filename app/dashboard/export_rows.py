@@ -12,14 +12,15 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api import presenters
 from app.api import repository as api_repository
 from app.api import service as api_service
 from app.api.repository import Position, RequestFilter
+from app.dashboard.presenter import applicant_of
 from app.flows.catalog import Catalog
 from app.offices import repository as offices
 from app.operators.service import Scope
 from app.reports.filters import Bounds
+from app.requests.masking import mask_identity_number
 from app.requests.models import Request
 from app.residents.models import Resident
 
@@ -56,7 +57,8 @@ class ExportRow:
     due_date: date | None
     completed_at: datetime | None
     on_time: bool | None
-    name: str | None
+    name: str  # the name given in the answers (else the WhatsApp profile's)
+    profile_name: str  # the WhatsApp profile's
     wa_id: str | None
     nik: str
 
@@ -96,9 +98,10 @@ def _row(
         due_date=request.due_date,
         completed_at=_local(request.completed_at, tz),
         on_time=on_time,
-        name=resident.name,
+        name=applicant_of(fields, resident.name).name,
+        profile_name=resident.name or "",
         wa_id=resident.wa_id,
-        nik=presenters.mask_identity_number(nik) if nik else "",
+        nik=mask_identity_number(nik) if nik else "",
     )
 
 

@@ -24,6 +24,7 @@ from app.dashboard.charts import chart_data, decimal, percent
 from app.dashboard.deps import DbDep, LanguageDep, RuntimeDep, ViewerDep, client_ip, render
 from app.dashboard.export_rows import ExportQuery
 from app.dashboard.i18n import translate
+from app.dashboard.presenter import Presenter
 from app.offices import repository as offices
 from app.reports import figures
 from app.reports.filters import (
@@ -130,7 +131,8 @@ async def _export_rows(
     if cut:
         count = f"{limit:,}".replace(",", "." if lang != "en" else ",")
         note = translate("export_truncated", lang).format(limit=count)
-    return [export.cells(row, runtime.catalog, lang) for row in rows], note
+    p = Presenter(runtime.catalog, lang, runtime.settings.tz)
+    return [export.cells(row, p) for row in rows], note
 
 
 def _attachment(runtime: Runtime, suffix: str) -> dict[str, str]:

@@ -84,6 +84,7 @@ async def _refused(
         ticket,
         lang,
         error=f"precheck_err_{exc.code}",
+        error_for="precheck-form" if draft is not None else "precheck-forward",
         status_code=STATUS_OF_ERROR[exc.code],
         precheck_draft=draft,
     )

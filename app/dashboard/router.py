@@ -30,6 +30,7 @@ from app.dashboard.deps import (
     render,
 )
 from app.dashboard.precheck_views import PrecheckDraft, precheck_panel
+from app.dashboard.presenter import applicant_of, presenter_for
 from app.dashboard.transitions import TransitionForm, run_transition
 from app.db import utcnow
 from app.locker.errors import LockerError
@@ -94,10 +95,15 @@ async def queue(
     except api_service.InvalidQuery:
         items, next_cursor, error, code = [], None, "bad_filter", 422
     nik_keys = runtime.catalog.nik_field_keys()
+    p = await presenter_for(
+        db, runtime.catalog, lang, runtime.settings.tz, [item.assigned_to for item in items]
+    )
     rows = [
         {
             "item": item,
+            # Lists show the masked NIK and nothing it encodes (app.requests.masking).
             "nik": next((item.fields[k] for k in nik_keys if k in item.fields), ""),
+            "applicant": applicant_of(item.fields, item.resident.name),
             "overdue": views.is_overdue(item, today),
         }
         for item in items
@@ -107,6 +113,7 @@ async def queue(
     next_url = f"{PREFIX}/?" + urlencode(kept | {"cursor": next_cursor}) if next_cursor else None
     context = {
         "operator": viewer.operator,
+        "p": p,
         "rows": rows,
         "filters": filters,
         "flags": flags,
@@ -132,17 +139,30 @@ async def render_request(
     lang: str,
     *,
     error: str | None = None,
+    error_for: str | None = None,
     status_code: int = 200,
     precheck_draft: PrecheckDraft | None = None,
 ) -> Response:
-    """The request page, with a form error when one is given (other routes call this too)."""
+    """The request page, with a form error when one is given (other routes call this too).
+
+    `error_for` names the form (its id) the error is shown in; without it, at the top.
+    """
     found = await api_service.find_request(db, viewer.scope, ticket)
     if found is None:
         raise PageNotFound
-    context: dict[str, Any] = await views.request_page(db, runtime, *found, utcnow(), viewer.scope)
+    context: dict[str, Any] = await views.request_page(
+        db, runtime, *found, utcnow(), viewer.scope, lang
+    )
     notice = DONE_NOTICES.get(_param(request, "done"))
-    context |= {"operator": viewer.operator, "error": error, "notice": notice}
+    context |= {
+        "operator": viewer.operator,
+        "error": error,
+        "error_for": error_for,
+        "notice": notice,
+    }
     context |= await precheck_panel(db, runtime, found[0], viewer, precheck_draft)
+    if error_for is not None and error_for not in _forms_on(context):
+        context["error_for"] = None  # that form is gone (the request moved on): say it on top
     context |= {
         "live_url": f"{PREFIX}/live?" + urlencode({"ticket": found[0].ticket}),
         # After a form error the address bar shows the POST's URL; refresh from the page's own.
@@ -150,6 +170,16 @@ async def render_request(
         "live_version": await repository.request_version(db, found[0]),
     }
     return render(request, "request.html", lang, context, status_code=status_code)
+
+
+def _forms_on(context: dict[str, Any]) -> set[str]:
+    """The ids of the forms the request page shows, which a form error can stand in."""
+    forms = {f"action-{move}" for move in context["moves"]}
+    if context["handles"]:
+        forms |= {"reply-form", "note-form", "assign-form"}
+    if context.get("precheck", {}).get("editable"):
+        forms |= {"precheck-form", "precheck-forward"}
+    return forms
 
 
 async def handled_request(
@@ -207,8 +237,17 @@ async def move_request(
         await db.rollback()
         await db.refresh(viewer.operator)
         error, code = failure
+        form_id = f"action-{form.to.value}" if form.to is not None else None
         return await render_request(
-            request, db, runtime, viewer, ticket, lang, error=error, status_code=code
+            request,
+            db,
+            runtime,
+            viewer,
+            ticket,
+            lang,
+            error=error,
+            error_for=form_id,
+            status_code=code,
         )
     return RedirectResponse(f"{PREFIX}/requests/{ticket}?done=moved", status_code=303)
 
@@ -230,7 +269,15 @@ async def reply(
         return await precheck_only(request, db, runtime, viewer, ticket, lang)
     if not text or len(text) > 4096 or "\x00" in text:
         return await render_request(
-            request, db, runtime, viewer, ticket, lang, error="err_reply_empty", status_code=422
+            request,
+            db,
+            runtime,
+            viewer,
+            ticket,
+            lang,
+            error="err_reply_empty",
+            error_for="reply-form",
+            status_code=422,
         )
     outcome = await lifecycle.send_operator_reply(
         db,

@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.deps import Viewer
 from app.conversations import handoff
+from app.conversations import repository as chats
+from app.conversations.request_chat import recent_chat
 from app.dashboard.auth_routes import checked_form
 from app.dashboard.deps import (
     PREFIX,
@@ -28,7 +30,7 @@ from app.dashboard.deps import (
     render,
 )
 from app.dashboard.i18n import translate
-from app.dashboard.views import chat_of
+from app.dashboard.presenter import presenter_for, usernames_in
 from app.db import utcnow
 from app.feedback import repository as complaints
 from app.feedback import service as feedback
@@ -90,8 +92,10 @@ async def _render_complaints(
     closed = request.query_params.get("closed") == "1"
     rows = await complaints.visible_complaints(db, viewer.scope, closed=closed)
     now = utcnow()
+    closers = usernames_in(row.complaint.closed_by for row in rows)
     context: dict[str, Any] = {
         "operator": viewer.operator,
+        "p": await presenter_for(db, runtime.catalog, lang, runtime.settings.tz, closers),
         "closed": closed,
         "rows": [
             {"row": row, "age": age_text(row.complaint.created_at, now, lang)} for row in rows
@@ -187,12 +191,18 @@ async def _render_handoffs(
                 "age": age_text(since, now, lang),
                 "reason_key": f"support_reason_{reason}" if reason in KNOWN_REASONS else None,
                 "reason": reason,
-                "chat": (await chat_of(db, item.resident))[-CHAT_LINES:],
+                "chat": await recent_chat(
+                    db,
+                    item.resident,
+                    await chats.tickets_seen(db, item.resident.id, viewer.scope),
+                    limit=CHAT_LINES,
+                ),
                 "window_open": window_open(item.resident, now, runtime.settings),
             }
         )
     context: dict[str, Any] = {
         "operator": viewer.operator,
+        "p": await presenter_for(db, runtime.catalog, lang, runtime.settings.tz),
         "items": items,
         "notice": HANDOFF_NOTICES.get(request.query_params.get("done") or ""),
         "error": error,

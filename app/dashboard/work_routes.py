@@ -40,7 +40,15 @@ async def add_note(
         )
     except work.WorkRefused as exc:
         return await render_request(
-            request, db, runtime, viewer, ticket, lang, error=exc.key, status_code=422
+            request,
+            db,
+            runtime,
+            viewer,
+            ticket,
+            lang,
+            error=exc.key,
+            error_for="note-form",
+            status_code=422,
         )
     return RedirectResponse(f"{PREFIX}/requests/{ticket}?done=noted", status_code=303)
 
@@ -67,7 +75,15 @@ async def assign(
         assignee = await operators_repo.get_by_username(db, wanted)
         if assignee is None:
             return await render_request(
-                request, db, runtime, viewer, ticket, lang, error="err_assignee", status_code=422
+                request,
+                db,
+                runtime,
+                viewer,
+                ticket,
+                lang,
+                error="err_assignee",
+                error_for="assign-form",
+                status_code=422,
             )
     try:
         await work.assign(
@@ -80,6 +96,14 @@ async def assign(
         )
     except work.WorkRefused as exc:
         return await render_request(
-            request, db, runtime, viewer, ticket, lang, error=exc.key, status_code=422
+            request,
+            db,
+            runtime,
+            viewer,
+            ticket,
+            lang,
+            error=exc.key,
+            error_for="assign-form",
+            status_code=422,
         )
     return RedirectResponse(f"{PREFIX}/requests/{ticket}?done=assigned", status_code=303)

@@ -51,8 +51,13 @@ async def notify(
     template: tuple[str, dict[str, str]] | None,
     now: datetime,
     origin: str,
+    keep_text: bool = False,
 ) -> str:
-    """Send `text` to the resident as the window allows; returns "sent", "template" or "held"."""
+    """Send `text` to the resident as the window allows; returns "sent", "template" or "held".
+
+    `keep_text` says the text holds more than the template (an operator's note): when the
+    template has to go instead, the text is held as well, to be read when the resident answers.
+    """
     language = resident.language
     if window_open(resident, now, settings):
         fallback = (
@@ -64,13 +69,18 @@ async def notify(
             session, resident=resident, bodies=messages.text(text), origin=origin, now=now
         ):
             row.fallback = fallback
-            row.hold_on_fallback = template is None
+            row.hold_on_fallback = template is None or keep_text
         return "sent"
     if template is not None:
         body = template_body(template[0], language, template[1])
         await outbox.enqueue(
             session, resident=resident, bodies=[body], origin=f"template:{origin}", now=now
         )
+        if keep_text:
+            bodies = messages.text(text)
+            await hold(
+                session, resident=resident, bodies=bodies, ticket=ticket, now=now, origin=origin
+            )
         return "template"
     await hold(
         session,

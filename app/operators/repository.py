@@ -72,3 +72,13 @@ async def usernames_by_id(session: AsyncSession, operator_ids: Sequence[int]) ->
         return {}
     stmt = select(Operator.id, Operator.username).where(Operator.id.in_(operator_ids))
     return {row.id: row.username for row in await session.execute(stmt)}
+
+
+async def display_names(session: AsyncSession, usernames: Sequence[str]) -> dict[str, str]:
+    """Display names by username, for the operators that exist among `usernames`."""
+    if not usernames:
+        return {}
+    stmt = select(Operator.username, Operator.display_name).where(
+        Operator.username.in_(list(usernames))
+    )
+    return {str(u): str(d) for u, d in (await session.execute(stmt)).all()}

@@ -5,6 +5,12 @@ reason, the pickup code), moves the request through the status machine, and queu
 message in the same transaction: free-form inside Meta's 24-hour window, an approved template
 outside it (or when Meta answers 131047). A correction goes through the conversation engine, which
 then asks for exactly the named documents and fields and re-submits the file.
+
+The note of a move is for the resident, on every move: it is the reason of a rejection, the
+"Catatan petugas" line of a correction request, and the same line at the end of every other
+status message. The approved templates have no room for it, so when only a template can go out
+the full message is held too (with the "message waiting" invitation) and the resident reads the
+note as soon as they answer. Notes for colleagues are internal notes (`app.requests.work`).
 """
 
 from __future__ import annotations
@@ -52,6 +58,14 @@ class WindowClosed(Exception):
 
 def _code_hash(ticket: str, code: str) -> str:
     return hashlib.sha256(f"{ticket}:{code}".encode()).hexdigest()
+
+
+def is_pickup_code(request: Request, candidate: str) -> bool:
+    """True when `candidate` is the request's current one-time pickup code (to hide it)."""
+    expected = request.pickup_code_hash
+    return bool(expected) and hmac.compare_digest(
+        expected or "", _code_hash(request.ticket, candidate)
+    )
 
 
 async def apply_transition(
@@ -171,6 +185,9 @@ async def _tell_resident(
     language = resident.language
     name = service.names.get(language) if service else request.service_code
     values = {"ticket": request.ticket, "service": name}
+    # A rejection's note is its reason, already in the message; any other note is one more line.
+    note = (note or "").strip() or None
+    note_line = text("note_line", language, note=note) if note and to is not S.REJECTED else ""
     template: tuple[str, dict[str, str]] | None = None
     if to is S.READY_FOR_PICKUP:
         assert pickup_code is not None
@@ -197,11 +214,12 @@ async def _tell_resident(
         session,
         settings=runtime.settings,
         resident=resident,
-        text=text(to.value, language, **values),
+        text=text(to.value, language, note_line=note_line, **values),
         ticket=request.ticket,
         template=template,
         now=now,
         origin=f"status:{to.value}",
+        keep_text=bool(note_line),
     )
     if to is S.COMPLETED:
         _queue_survey(session, request, resident, now)

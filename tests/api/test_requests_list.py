@@ -171,7 +171,7 @@ async def test_items_carry_the_request_but_mask_identity_numbers(api: Api, seede
     assert item["fields"] == {
         "nik": "3201********0003",
         "nama": "Siti Aminah",
-        "tanggal_lahir": "1990-08-05",
+        "tanggal_lahir": "****-**-**",
         "no_kk": "3201********0007",
         "alamat": "Jl. Melati 3",
     }

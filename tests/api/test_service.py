@@ -1,4 +1,4 @@
-"""Cursors, status lists and identity-number masking, the pure parts of the operator API."""
+"""Cursors and status lists, the pure parts of the operator API (masking: tests/requests)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.api.presenters import identity_keys, mask_identity_number, masked_fields
 from app.api.service import InvalidQuery, decode_cursor, encode_cursor, parse_statuses
-from app.flows.catalog import shipped_catalog
 
 
 @given(
@@ -61,33 +59,3 @@ def test_statuses_are_split_trimmed_and_checked() -> None:
     assert parse_statuses("submitted, in_review,submitted") == ("submitted", "in_review")
     with pytest.raises(InvalidQuery, match="unknown status 'done'"):
         parse_statuses("submitted,done")
-
-
-@pytest.mark.parametrize(
-    ("value", "masked"),
-    [
-        ("3201014508900003", "3201********0003"),
-        ("320101450890", "3201****0890"),
-        ("12345", "*2345"),
-        ("12", "12"),
-    ],
-)
-def test_identity_numbers_keep_only_their_ends(value: str, masked: str) -> None:
-    assert mask_identity_number(value) == masked
-
-
-def test_masking_follows_the_catalog_validators() -> None:
-    catalog = shipped_catalog()
-    assert identity_keys(catalog, "ktp") == {"nik", "no_kk"}
-    assert identity_keys(catalog, "gone") is None
-    assert "nik_pelapor" in catalog.nik_field_keys()
-    assert "no_kk" not in catalog.nik_field_keys()
-    fields = {"nik": "3201014508900003", "nama": "Siti", "gt": 12, "catatan": "1234567890123456"}
-    assert masked_fields(fields, frozenset({"nik", "gt"})) == {
-        "nik": "3201********0003",
-        "nama": "Siti",
-        "gt": 12,
-        "catatan": "1234567890123456",
-    }
-    # A service no longer in the catalog: every 16-digit answer is taken for an identity number.
-    assert masked_fields(fields, None)["catatan"] == "1234********3456"

@@ -67,7 +67,7 @@ async def test_a_district_operator_fills_the_ktp_form_with_two_photos(
     await page.locator("#ticket").wait_for(timeout=20_000)
     ticket = await page.locator("#ticket").inner_text()
     assert page.url.endswith(f"/dashboard/requests/{ticket}?done=counter")
-    assert await page.locator('dd[data-field="tanggal_lahir"]').inner_text() == "1990-08-05"
+    assert await page.locator('dd[data-field="tanggal_lahir"]').inner_text() == "5 Agustus 1990"
     shown = page.locator("img.doc-image")
     assert await shown.count() == 2
     await shown.first.evaluate("img => img.decode()")

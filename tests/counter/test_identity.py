@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.counter.forms import FieldError, build_form
-from app.counter.identity import Applicant, find_applicant, prefill, wa_id_of
+from app.counter.identity import Applicant, Lookup, find_applicant, prefill, wa_id_of
 from app.flows.catalog import Catalog, shipped_catalog
 from tests.api.factories import add_request, add_resident, ktp_fields
 from tests.counter.support import NIK
 
 TODAY = date(2026, 11, 20)
+# An admin without an office: every office's requests (scoping has its own tests).
+EVERYWHERE = Lookup("operator:root", None, None, "127.0.0.1", datetime(2026, 11, 20, tzinfo=UTC))
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +41,7 @@ async def test_a_phone_number_finds_the_resident_who_holds_it(
 ) -> None:
     siti = await add_resident(db_session, "6281234567890", "Siti Aminah")
     found, errors = await find_applicant(
-        db_session, catalog, phone="0812 3456 7890", nik="", today=TODAY
+        db_session, catalog, phone="0812 3456 7890", nik="", today=TODAY, by=EVERYWHERE
     )
     assert (found, errors) == (Applicant("6281234567890", siti, None), {})
 
@@ -48,7 +50,7 @@ async def test_a_new_number_is_a_resident_still_to_create(
     db_session: AsyncSession, catalog: Catalog
 ) -> None:
     found, errors = await find_applicant(
-        db_session, catalog, phone="+62 812 0000 1111", nik=f" {NIK} ", today=TODAY
+        db_session, catalog, phone="+62 812 0000 1111", nik=f" {NIK} ", today=TODAY, by=EVERYWHERE
     )
     assert (found, errors) == (Applicant("6281200001111", None, NIK), {})
 
@@ -75,7 +77,7 @@ async def test_an_nik_finds_the_one_resident_who_applied_with_it(
         fields=ktp_fields("3201021203850001", "Budi Santoso"),
     )
     found, errors = await find_applicant(
-        db_session, catalog, phone="", nik="3201 0145 0890 0003", today=TODAY
+        db_session, catalog, phone="", nik="3201 0145 0890 0003", today=TODAY, by=EVERYWHERE
     )
     assert (found, errors) == (Applicant("6281234567890", siti, NIK), {})
 
@@ -83,12 +85,16 @@ async def test_an_nik_finds_the_one_resident_who_applied_with_it(
 async def test_an_nik_of_several_residents_or_of_none_asks_for_the_phone(
     db_session: AsyncSession, catalog: Catalog
 ) -> None:
-    found, errors = await find_applicant(db_session, catalog, phone="", nik=NIK, today=TODAY)
+    found, errors = await find_applicant(
+        db_session, catalog, phone="", nik=NIK, today=TODAY, by=EVERYWHERE
+    )
     assert (found, errors) == (None, {"phone": FieldError("nik_unknown")})
     for number, ticket in (("6281234567890", "KTP-261120-0001"), ("6281234567891", "KK-1")):
         resident = await add_resident(db_session, number, "Siti Aminah")
         await add_request(db_session, ticket=ticket, resident=resident, office_id=None)
-    found, errors = await find_applicant(db_session, catalog, phone="", nik=NIK, today=TODAY)
+    found, errors = await find_applicant(
+        db_session, catalog, phone="", nik=NIK, today=TODAY, by=EVERYWHERE
+    )
     assert (found, errors) == (None, {"phone": FieldError("nik_ambiguous")})
 
 
@@ -107,7 +113,9 @@ async def test_wrong_or_missing_identity_says_which_input(
         ("0812 3456 7890", "1234", {"nik": FieldError("nik_length", {"count": 4})}),
     ]
     for phone, nik, expected in cases:
-        found, errors = await find_applicant(db_session, catalog, phone=phone, nik=nik, today=TODAY)
+        found, errors = await find_applicant(
+            db_session, catalog, phone=phone, nik=nik, today=TODAY, by=EVERYWHERE
+        )
         assert (found, errors) == (None, expected), (phone, nik)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import select, update
@@ -185,3 +186,79 @@ async def test_another_village_cannot_move_the_request(dash: Dashboard, world: W
     answer = await _post(dash, token, to="in_review")
     assert answer.status_code == 404
     assert (await _request(dash)).status == "submitted"
+
+
+async def test_every_action_form_says_its_note_is_sent_to_the_resident(
+    dash: Dashboard, world: World
+) -> None:
+    await _at(dash, world, "in_review")
+    token = await dash.sign_in("desa_a1")
+    page = (await dash.client.get(f"/dashboard/requests/{TICKET}")).text
+    moves = ["needs_correction", "processing", "rejected"]
+    for move in moves:
+        hint = (
+            f'<small class="hint note-hint" id="note-hint-{move}">Catatan ini akan dikirim ke '
+            'pemohon bersama kabar perubahan status. <a href="#note-form">Catatan yang tidak '
+            "dikirim: tulis di Catatan internal.</a></small>"
+        )
+        assert hint in page, move
+    assert page.count('<label for="note-') == len(moves)
+    assert '<label for="note-processing">Catatan untuk pemohon (tidak wajib)</label>' in page
+    assert '<label for="note-rejected">Alasan penolakan untuk pemohon (wajib)</label>' in page
+    # The internal note has its own box, which says it is not sent.
+    assert "Catatan internal (tidak dikirim ke pemohon)" in page
+
+    answer = await _post(dash, token, to="processing", note="Tunggu SMS dari kami.")
+    assert answer.status_code == 303
+    async with dash.sessionmaker() as session:
+        bodies = (await session.execute(select(OutboundMessage.body))).scalars().all()
+    assert [b["text"]["body"] for b in bodies if b.get("type") == "text"] == [
+        f"Berkas permohonan {TICKET} (KTP-el) sudah lengkap dan sedang diproses. ✅\n"
+        "Catatan petugas: Tunggu SMS dari kami."
+    ]
+
+
+def _form(page: str, form_id: str) -> str:
+    found = re.search(rf'<form [^>]*id="{form_id}".*?</form>', page, re.S)
+    assert found is not None, form_id
+    return found.group(0)
+
+
+async def test_a_form_error_stands_in_its_own_form(dash: Dashboard, world: World) -> None:
+    await _at(dash, world, "in_review")
+    token = await dash.sign_in("desa_a1")
+    answer = await _post(dash, token, to="needs_correction", note="kurang")
+    assert answer.status_code == 422
+    error = (
+        '<p class="error form-error" id="form-error" data-for="action-needs_correction" '
+        'role="alert" tabindex="-1" autofocus>Pilih dokumen atau isian yang harus diperbaiki.</p>'
+    )
+    assert error in _form(answer.text, "action-needs_correction")
+    assert answer.text.count('id="form-error"') == 1
+    empty = await dash.client.post(
+        f"/dashboard/requests/{TICKET}/messages", data={"csrf_token": token, "text": " "}
+    )
+    assert empty.status_code == 422
+    assert "Tulis isi balasan." in _form(empty.text, "reply-form")
+    # A move the request can no longer make: its form is gone, so the reason is on top.
+    stale = await _post(dash, token, to="completed")
+    assert stale.status_code == 409
+    assert (
+        '<p class="error" id="form-error" role="alert">Perubahan status ini tidak diizinkan '
+        "sekarang.</p>"
+    ) in stale.text
+
+
+async def test_reject_is_a_red_button_apart_from_the_others(dash: Dashboard, world: World) -> None:
+    await _at(dash, world, "in_review")
+    await dash.sign_in("desa_a1")
+    page = (await dash.client.get(f"/dashboard/requests/{TICKET}")).text
+    zone = re.search(r'<div class="danger-zone" id="danger-zone">(.*?)</div>', page, re.S)
+    assert zone is not None
+    assert 'id="action-rejected"' in zone.group(1)
+    assert '<button type="submit" class="danger">Tolak</button>' in zone.group(1)
+    assert page.count('class="danger"') == 1
+    buttons = re.findall(
+        r'<button type="submit">([^<]+)</button>', _form(page, "action-processing")
+    )
+    assert buttons == ["Proses berkas"]

@@ -7,12 +7,13 @@ from html.parser import HTMLParser
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 
 from app.api import service as api_service
 from app.audit.models import AuditEvent
 from app.audit.service import AuditAction, record
 from app.db import unit_of_work
+from app.operators.models import Operator
 from tests.api.factories import World
 from tests.audit.factories import AuditTrail, at, seed_audit_trail
 from tests.dashboard.conftest import Dashboard
@@ -55,10 +56,15 @@ def next_link(html: str) -> str | None:
 
 
 async def admin_with_trail(dash: Dashboard, world: World, username: str) -> AuditTrail:
-    """Sign `username` in, forget that sign-in's own audit row, then seed the trail."""
+    """Sign `username` in, forget that sign-in's own audit row, then seed the trail; two
+    operators get display names (the page shows those, not `operator:<username>`)."""
     await dash.sign_in(username)
     async with unit_of_work(dash.sessionmaker) as session:
         await session.execute(delete(AuditEvent))
+        for who, name in (("kec_a", "Rahmat Hidayat"), ("desa_a1", "Nur Aini")):
+            await session.execute(
+                update(Operator).where(Operator.username == who).values(display_name=name)
+            )
     return await seed_audit_trail(dash.sessionmaker, world)
 
 
@@ -72,18 +78,22 @@ async def test_only_admins_see_the_audit_log(dash: Dashboard, world: World, user
         assert "Tidak ditemukan" in answer.text
 
 
-A8 = ["2026-11-21 08:00:00", "operator:kec_a", "Diteruskan", "KK-261120-0001", "KEC-A",
+# Times in the office's timezone, operators by display name (an unknown one by username), details
+# in words.
+A8 = ["21 November 2026, 08.00.00", "Rahmat Hidayat", "Diteruskan", "KK-261120-0001", "KEC-A",
       "10.0.0.1", ""]  # fmt: skip
-A7 = ["2026-11-21 01:30:00", "anonymous", "Gagal masuk", "kab", "KAB", "10.0.0.7",
-      '{"throttled": true}']  # fmt: skip
-A6 = ["2026-11-20 23:59:59", "operator:lain", "Masuk", "lain", "LAIN", "10.0.0.6", ""]
-A5 = ["2026-11-20 13:00:00", "cli", "Token API dibuat", "root", "", "", '{"prefix": "lkt_ab12"}']
-A4 = ["2026-11-20 12:00:00", "operator:desa_a1", "Selesai tanpa kode pengambilan",
-      "KTP-261120-0001", "DESA-A1", "", '{"note": "kode hilang"}']  # fmt: skip
-A3 = ["2026-11-20 11:00:00", "operator:kab", "Ekspor", "requests.csv", "KAB", "10.0.0.3",
-      '{"rows": 7}']  # fmt: skip
-A2 = ["2026-11-20 10:00:00", "anonymous", "Gagal masuk", "desa_b1", "DESA-B1", "10.0.0.2", ""]
-A1 = ["2026-11-20 09:00:00", "operator:kec_a", "Masuk", "kec_a", "KEC-A", "10.0.0.1", ""]
+A7 = ["21 November 2026, 01.30.00", "tidak dikenal", "Gagal masuk", "kab", "KAB", "10.0.0.7",
+      "Diblokir sementara: ya"]  # fmt: skip
+A6 = ["20 November 2026, 23.59.59", "lain", "Masuk", "lain", "LAIN", "10.0.0.6", ""]
+A5 = ["20 November 2026, 13.00.00", "perintah loket (server)", "Token API dibuat", "root", "", "",
+      "Awalan token: lkt_ab12"]  # fmt: skip
+A4 = ["20 November 2026, 12.00.00", "Nur Aini", "Selesai tanpa kode pengambilan",
+      "KTP-261120-0001", "DESA-A1", "", "Catatan: kode hilang"]  # fmt: skip
+A3 = ["20 November 2026, 11.00.00", "kab", "Ekspor", "requests.csv", "KAB", "10.0.0.3",
+      "Baris: 7"]  # fmt: skip
+A2 = ["20 November 2026, 10.00.00", "tidak dikenal", "Gagal masuk", "desa_b1", "DESA-B1",
+      "10.0.0.2", ""]  # fmt: skip
+A1 = ["20 November 2026, 09.00.00", "Rahmat Hidayat", "Masuk", "kec_a", "KEC-A", "10.0.0.1", ""]
 
 
 async def test_actions_tab_shows_the_rows_of_the_admins_offices(
@@ -114,10 +124,11 @@ async def test_documents_tab(dash: Dashboard, world: World) -> None:
     assert answer.status_code == 200
     docs = trail.documents
     assert table(answer.text) == [
-        (trail.reads["D2"], ["2026-11-20 10:00:00", "operator:kab", "Diunduh",
-                             str(docs["desa_b1"]), "KTP-261120-0003", "api"]),
-        (trail.reads["D1"], ["2026-11-20 09:00:00", "operator:desa_a1", "Dilihat",
-                             str(docs["shared"]), "KK-261120-0001 KTP-261120-0001", "dashboard"]),
+        (trail.reads["D2"], ["20 November 2026, 10.00.00", "kab", "Diunduh",
+                             str(docs["desa_b1"]), "KTP-261120-0003", "diunduh lewat API"]),
+        (trail.reads["D1"], ["20 November 2026, 09.00.00", "Nur Aini", "Dilihat",
+                             str(docs["shared"]), "KK-261120-0001 KTP-261120-0001",
+                             "dibuka di dasbor"]),
     ]  # fmt: skip
     for ticket in ("KTP-261120-0003", "KK-261120-0001", "KTP-261120-0001"):
         assert f'href="/dashboard/requests/{ticket}"' in answer.text
@@ -128,11 +139,11 @@ async def test_history_tab(dash: Dashboard, world: World) -> None:
     answer = await dash.client.get("/dashboard/audit?tab=history&lang=en")
     assert answer.status_code == 200
     assert table(answer.text) == [
-        (trail.history["H3"], ["2026-11-20 11:00:00", "operator:desa_b1", "KTP-261120-0003",
+        (trail.history["H3"], ["20 November 2026, 11:00:00", "desa_b1", "KTP-261120-0003",
                                "In review → Processing", ""]),
-        (trail.history["H2"], ["2026-11-20 10:00:00", "operator:kec_a", "KK-261120-0001",
+        (trail.history["H2"], ["20 November 2026, 10:00:00", "Rahmat Hidayat", "KK-261120-0001",
                                "Internal note", "cek berkas"]),
-        (trail.history["H1"], ["2026-11-20 09:00:00", "operator:desa_a1", "KTP-261120-0001",
+        (trail.history["H1"], ["20 November 2026, 09:00:00", "Nur Aini", "KTP-261120-0001",
                                "Submitted → In review", ""]),
     ]  # fmt: skip
 

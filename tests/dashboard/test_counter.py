@@ -93,7 +93,9 @@ async def test_step_one_goes_on_with_the_number_as_whatsapp_sends_it(
 async def test_step_one_finds_a_returning_resident_by_nik(dash: Dashboard, world: World) -> None:
     async with unit_of_work(dash.sessionmaker) as session:
         siti = await add_resident(session, WA_ID, "Siti Aminah")
-        await add_request(session, ticket="KK-261120-0001", resident=siti, office_id=None)
+        await add_request(
+            session, ticket="KK-261120-0001", resident=siti, office_id=world.offices["DESA-A1"]
+        )
     await dash.sign_in("kec_a")
     query = {"service": "ktp:hilang", "nik": "3201-0145-0890-0003"}
     answer = await dash.client.get("/dashboard/counter", params=query)
@@ -102,7 +104,7 @@ async def test_step_one_finds_a_returning_resident_by_nik(dash: Dashboard, world
     assert location == f"/dashboard/counter/ktp?variant=hilang&phone={WA_ID}&nik={NIK}"
     form = await dash.client.get(location)
     assert form.status_code == 200
-    assert f"<strong>Siti Aminah</strong> ({WA_ID}) · sudah terdaftar" in form.text
+    assert f"<strong>S*** A*****</strong> ({WA_ID}) · sudah terdaftar" in form.text
     assert f'id="field_nik" value="{NIK}"' in form.text
 
 
@@ -112,7 +114,10 @@ async def test_step_one_errors_stay_next_to_their_inputs(dash: Dashboard, world:
     assert page.status_code == 422
     assert _error(page.text, "service") == "variant"
     assert _error(page.text, "phone") == "nik_unknown"
-    assert "Belum ada permohonan dengan NIK ini. Isi nomor HP warga." in page.text
+    assert (
+        "Belum ada permohonan dengan NIK ini di wilayah kerja Anda. Isi nomor HP warga."
+        in page.text
+    )
     assert f'value="{NIK}"' in page.text
     bad = await dash.client.get("/dashboard/counter", params={"service": "x", "phone": "021 555"})
     assert bad.status_code == 422

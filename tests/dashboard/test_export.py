@@ -18,11 +18,13 @@ from tests.reports.seed import PERIOD, WIB, seed_figures
 
 HEADER_ID = [
     "Tiket", "Layanan", "Jenis", "Status", "Kode kantor", "Saluran", "Diajukan pada", "Tenggat",
-    "Selesai pada", "Tepat waktu", "Nama pemohon", "Nomor WhatsApp", "NIK (disamarkan)",
+    "Selesai pada", "Tepat waktu", "Nama pemohon", "Nama profil WhatsApp", "Nomor WhatsApp",
+    "NIK (disamarkan)",
 ]  # fmt: skip
-SITI = ["Siti Aminah", "6289900000011"]
+# The name in the answers, the WhatsApp profile's name (the same here) and the number.
+SITI = ["Siti Aminah", "Siti Aminah", "6289900000011"]
 # The second resident's name is a formula: the CSV must show it as text.
-FORMULA = ['\'=HYPERLINK("http://x")', "6289900000012"]
+FORMULA = ['\'=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")', "6289900000012"]
 KTP, KK = ["KTP-el", "KTP-el baru"], ["Kartu Keluarga (KK)", "KK baru (menikah)"]
 NIK_1, NIK_3 = "3201********0001", "3201********0003"
 # KEC-A's requests submitted 2026-11-01..07 (WIB), newest first (see tests/reports/seed.py).
@@ -104,7 +106,7 @@ async def test_the_xlsx_has_the_same_rows_with_real_dates(dash: Dashboard, world
     assert list(rows[1]) == [
         "KTP-A2-0002", *KTP, "Selesai", "DESA-A2", "WhatsApp", datetime(2026, 11, 7, 8, 0),
         datetime(2026, 11, 21), datetime(2026, 11, 8, 0, 30), "ya",
-        '=HYPERLINK("http://x")', "6289900000012", NIK_1,
+        '=HYPERLINK("http://x")', '=HYPERLINK("http://x")', "6289900000012", NIK_1,
     ]  # fmt: skip
     assert list(rows[2])[6:10] == [datetime(2026, 11, 4, 12, 0), datetime(2026, 11, 18), None, None]
     assert [row[0] for row in rows[1:]] == [row[0] for row in KEC_A_WEEK]

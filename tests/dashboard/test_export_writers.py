@@ -5,13 +5,17 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
 
 from app.dashboard import export
 from app.dashboard.export_rows import ExportRow
+from app.dashboard.presenter import Presenter
 from app.flows.catalog import shipped_catalog
+
+WIB = ZoneInfo("Asia/Jakarta")
 
 ROW = ExportRow(
     ticket="KTP-261120-0001",
@@ -25,6 +29,7 @@ ROW = ExportRow(
     completed_at=None,
     on_time=None,
     name="Siti Aminah",
+    profile_name="Siti",
     wa_id=None,
     nik="3201********0003",
 )
@@ -49,19 +54,18 @@ def test_text_a_spreadsheet_would_run_gets_an_apostrophe(text: str, shown: str) 
 
 def test_cells_are_in_column_order_and_in_the_operators_language() -> None:
     catalog = shipped_catalog()
-    assert export.cells(ROW, catalog, "id") == [
+    assert export.cells(ROW, Presenter(catalog, "id", WIB)) == [
         "KTP-261120-0001", "KTP-el", "KTP-el hilang", "Siap diambil", "DESA-A1", "Loket",
-        datetime(2026, 11, 20, 8, 5), date(2026, 12, 4), None, "", "Siti Aminah", "",
+        datetime(2026, 11, 20, 8, 5), date(2026, 12, 4), None, "", "Siti Aminah", "Siti", "",
         "3201********0003",
     ]  # fmt: skip
     done = export.cells(
         ExportRow(**{**ROW.__dict__, "service": "gone", "variant": "x", "on_time": False}),
-        catalog,
-        "en",
+        Presenter(catalog, "en", WIB),
     )
     assert done[1:4] == ["gone", "x", "Ready for pickup"]
     assert done[9] == "no"
-    assert export.header("en")[0] == "Ticket" and len(export.header("en")) == 13
+    assert export.header("en")[0] == "Ticket" and len(export.header("en")) == 14
 
 
 def test_csv_starts_with_a_bom_and_comes_in_chunks(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -42,6 +43,15 @@ def _rows(page: str) -> list[tuple[str, str, str]]:
         (kind, key, " ".join(html.unescape(_TAG.sub(" ", body)).split()))
         for kind, key, body in _ITEM.findall(page)
     ]
+
+
+MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+          "September", "Oktober", "November", "Desember")  # fmt: skip
+
+
+def _in_words(at: datetime) -> str:
+    """A local time as the page writes it: "20 November 2026, 08.01"."""
+    return f"{at.day} {MONTHS[at.month - 1]} {at.year}, {at:%H.%M}"
 
 
 async def _seed(dash: Dashboard, world: World, *, office: str = "KEC-A") -> None:
@@ -135,8 +145,8 @@ async def test_the_village_saves_forwards_and_the_district_reads_exactly_that(
     assert [(a.actor, a.action, a.target, a.office_id) for a in audit if a.action != "login"] == [
         ("operator:desa_a1", "forwarded", TICKET, world.offices["KEC-A"])
     ]
-    saved_at = events[-2].at.astimezone(dash.runtime.settings.tz).strftime("%Y-%m-%d %H:%M")
-    sent_at = events[-1].at.astimezone(dash.runtime.settings.tz).strftime("%Y-%m-%d %H:%M")
+    saved_at = _in_words(events[-2].at.astimezone(dash.runtime.settings.tz))
+    sent_at = _in_words(events[-1].at.astimezone(dash.runtime.settings.tz))
 
     await dash.client.post("/dashboard/logout", data={"csrf_token": token})
     await dash.sign_in("kec_a")
@@ -155,13 +165,13 @@ async def test_the_village_saves_forwards_and_the_district_reads_exactly_that(
     meta = re.search(r'<p class="precheck-meta">(.*?)</p>', page.text, re.S)
     assert meta is not None
     assert " ".join(_TAG.sub(" ", meta.group(1)).split()) == (
-        f"Diperiksa oleh operator:desa_a1 · {saved_at} · 1 sesuai, 2 masalah"
+        f"Diperiksa oleh desa_a1 · {saved_at} · 1 sesuai, 2 masalah"
     )
     assert '<q id="precheck-general-note">Warga sudah dihubungi</q>' in page.text
     forwarded_line = re.search(r'<p class="precheck-forwarded"[^>]*>(.*?)</p>', page.text, re.S)
     assert forwarded_line is not None
     assert " ".join(_TAG.sub(" ", forwarded_line.group(1)).split()) == (
-        f"Diteruskan oleh operator:desa_a1 · {sent_at}"
+        f"Diteruskan oleh desa_a1 · {sent_at}"
     )
 
 
@@ -212,18 +222,27 @@ async def test_other_villages_get_404(dash: Dashboard, world: World) -> None:
     assert await _events(dash) == 8  # the seeded requests' and this request's first entries
 
 
+def _form(page: str, name: str) -> str:
+    """The HTML of the pre-check's `form` or `forward` form."""
+    found = re.search(rf'<form [^>]*id="precheck-{name}".*?</form>', page, re.S)
+    assert found is not None, name
+    return found.group(0)
+
+
 async def test_form_errors_re_render_the_page(dash: Dashboard, world: World) -> None:
     await _seed(dash, world)
     token = await dash.sign_in("desa_a1")
     early = await _post(dash, token, "forward")
     assert early.status_code == 409
-    assert "Simpan hasil pra-periksa dulu sebelum meneruskan." in early.text
+    # Each reason stands in the form it is about, not at the top of the page.
+    assert "Simpan hasil pra-periksa dulu sebelum meneruskan." in _form(early.text, "forward")
     missing = {k: v for k, v in CHECKED.items() if k != "result:fields"}
     incomplete = await _post(dash, token, "precheck", **missing)
     assert incomplete.status_code == 422
-    assert 'id="form-error" role="alert">Pilih OK atau Masalah untuk setiap butir.' in (
-        incomplete.text
-    )
+    assert (
+        '<p class="error form-error" id="form-error" data-for="precheck-form" role="alert" '
+        'tabindex="-1" autofocus>Pilih OK atau Masalah untuk setiap butir.</p>'
+    ) in _form(incomplete.text, "form")
     silent = await _post(dash, token, "precheck", **{**CHECKED, "note:fields": " "})
     assert silent.status_code == 422
     assert "Tulis catatan untuk setiap butir yang bermasalah." in silent.text
@@ -238,7 +257,11 @@ async def test_form_errors_re_render_the_page(dash: Dashboard, world: World) -> 
     assert (await _post(dash, token, "forward")).status_code == 303
     again = await _post(dash, token, "forward")
     assert again.status_code == 409
-    assert "Berkas ini sudah diteruskan; pra-periksa tidak dapat diubah lagi." in again.text
+    # The form is gone once forwarded: the reason stands at the top.
+    assert (
+        '<p class="error" id="form-error" role="alert">'
+        "Berkas ini sudah diteruskan; pra-periksa tidak dapat diubah lagi.</p>"
+    ) in again.text
     resaved = await _post(dash, token, "precheck", **CHECKED)
     assert resaved.status_code == 409
     no_csrf = await dash.client.post(f"{PAGE}/forward", data={})

@@ -42,7 +42,7 @@ async def test_niks_are_masked_in_the_queue(dash: Dashboard, world: World) -> No
     await seed_requests(dash.sessionmaker, world)
     await dash.sign_in("desa_a1")
     page = await dash.client.get("/dashboard/")
-    assert '<td class="nik">3201********0003</td>' in page.text
+    assert '<td class="nik" data-label="NIK">3201********0003</td>' in page.text
     assert "3201014508900003" not in page.text
 
 

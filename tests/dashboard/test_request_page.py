@@ -204,7 +204,7 @@ async def test_history_times_are_local_and_actors_translated(dash: Dashboard, wo
     await dash.sign_in("desa_a1")
     page = await dash.client.get(f"/dashboard/requests/{TICKET}?lang=en")
     # Created 01:01 UTC, shown in Asia/Jakarta (UTC+7).
-    assert "<time>2026-11-20 08:01</time>" in page.text
-    assert '<span class="actor">resident</span>' in page.text
+    assert '<time datetime="2026-11-20T01:01:00+00:00">20 November 2026, 08:01</time>' in page.text
+    assert '<span class="actor" title="resident">resident</span>' in page.text
     page = await dash.client.get(f"/dashboard/requests/{TICKET}?lang=id")
-    assert '<span class="actor">warga</span>' in page.text
+    assert '<span class="actor" title="resident">warga</span>' in page.text

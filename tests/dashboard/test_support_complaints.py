@@ -223,7 +223,7 @@ async def test_the_closed_view_shows_who_closed_and_how(dash: Dashboard, world: 
     assert await _listed(dash) == [ids["budi"]]
     page = await dash.client.get("/dashboard/complaints?closed=1")
     assert LISTED.findall(page.text) == [str(ids["siti_ktp"]), str(ids["siti_kk"])]
-    assert '<dd class="closed-by">operator:kec_a</dd>' in page.text
+    assert '<dd class="closed-by" title="operator:kec_a">kec_a</dd>' in page.text
     assert '<dd class="resolution">Berkas KK sudah dipercepat.</dd>' in page.text
     assert 'id="show-open"' in page.text and 'name="resolution"' not in page.text
     dash.client.cookies.clear()

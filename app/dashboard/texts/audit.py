@@ -57,6 +57,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit_action_assigned": ("Penugasan", "Assigned"),
     "audit_action_forwarded": ("Diteruskan", "Forwarded"),
     "audit_action_counter_intake": ("Permohonan di loket", "Counter intake"),
+    "audit_action_resident_lookup": ("Pencarian warga di loket", "Counter resident lookup"),
     "audit_action_export": ("Ekspor", "Export"),
     "audit_action_handoff_ended": ("Percakapan petugas diakhiri", "Hand-off ended"),
     "audit_action_complaint_closed": ("Pengaduan ditutup", "Complaint closed"),

@@ -57,8 +57,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "from_loket": ("Loket", "Loket"),
     "actions": ("Tindakan", "Actions"),
     "no_actions": ("Permohonan ini sudah selesai.", "This request is closed."),
-    "note": ("Catatan", "Note"),
-    "note_required": ("Catatan (wajib)", "Note (required)"),
+    "note_resident": ("Catatan untuk pemohon (tidak wajib)", "Note to the resident (optional)"),
+    "note_reject": ("Alasan penolakan untuk pemohon (wajib)", "Reason for the resident (required)"),
+    "note_sent_hint": (
+        "Catatan ini akan dikirim ke pemohon bersama kabar perubahan status.",
+        "This note is sent to the resident with the news of the status change.",
+    ),
+    "note_internal_hint": (
+        "Catatan yang tidak dikirim: tulis di Catatan internal.",
+        "A note not to send: write it as an internal note.",
+    ),
     "what_to_correct": ("Yang perlu diperbaiki", "What to correct"),
     "pickup_place": ("Tempat pengambilan", "Pickup place"),
     "pickup_hours": ("Jam pengambilan", "Pickup hours"),
@@ -68,6 +76,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Complete without the code (note required, recorded in the history)",
     ),
     "move_to": ("Ubah ke", "Move to"),
+    # The action buttons: what the operator does, a verb.
+    "do_in_review": ("Mulai periksa", "Start the review"),
+    "do_needs_correction": ("Minta perbaikan", "Ask for a correction"),
+    "do_processing": ("Proses berkas", "Process the file"),
+    "do_ready_for_pickup": ("Siap diambil", "Ready for pickup"),
+    "do_out_for_delivery": ("Kirim ke alamat", "Send for delivery"),
+    "do_completed": ("Selesaikan", "Complete"),
+    "do_rejected": ("Tolak", "Reject"),
     "reply": ("Balas warga", "Reply to the resident"),
     "reply_send": ("Kirim", "Send"),
     "window_open": (

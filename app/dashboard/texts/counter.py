@@ -87,8 +87,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Enter the resident's phone number (or the NIK if they have applied before).",
     ),
     "counter_err_nik_unknown": (
-        "Belum ada permohonan dengan NIK ini. Isi nomor HP warga.",
-        "No request has this NIK yet. Enter the resident's phone number.",
+        "Belum ada permohonan dengan NIK ini di wilayah kerja Anda. Isi nomor HP warga.",
+        "No request in your offices has this NIK. Enter the resident's phone number.",
     ),
     "counter_err_nik_ambiguous": (
         "NIK ini dipakai lebih dari satu warga. Isi nomor HP warga.",
