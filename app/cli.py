@@ -24,6 +24,7 @@ from app.notifications.cli import register as register_template_commands
 from app.observability import configure_logging
 from app.operators.cli import register as register_operator_commands
 from app.outbox.cli import register as register_outbox_commands
+from app.whatsapp_flows.cli import register as register_flows_commands
 
 
 class CommandError(Exception):
@@ -143,6 +144,7 @@ COMMANDS: list[Register] = [
     register_locker_commands,
     register_template_commands,
     register_outbox_commands,
+    register_flows_commands,
 ]
 
 
