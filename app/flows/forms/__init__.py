@@ -21,13 +21,7 @@ reference for the form's shape.
 from __future__ import annotations
 
 from app.flows.forms.check import form_problems
-from app.flows.forms.generator import (
-    FormError,
-    FormLimits,
-    FormProblem,
-    build_flow,
-    entry_screen,
-)
+from app.flows.forms.generator import build_flow, entry_screen
 from app.flows.forms.keys import (
     FormAnswers,
     PayloadKey,
@@ -39,6 +33,7 @@ from app.flows.forms.keys import (
     split_payload,
 )
 from app.flows.forms.limits import FLOW_JSON_VERSION
+from app.flows.forms.model import FormError, FormLimits, FormProblem
 from app.flows.forms.validator import FlowIssue, validate_flow
 
 LANGUAGES = ("id", "en")

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date
 
 from app.flows.catalog.schema import Service
-from app.flows.forms.generator import FormError, FormProblem, build_flow
+from app.flows.forms.generator import build_flow
+from app.flows.forms.model import FormError, FormProblem
 from app.flows.forms.validator import validate_flow
 
 LANGUAGES = ("id", "en")

@@ -25,28 +25,16 @@ The entry screen declares the prefill data model (`keys.prefill_keys`); every in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from app.flows.catalog.schema import DocumentSpec, FieldSpec, Service
+from app.flows.catalog.schema import FieldSpec, Service
 from app.flows.forms import keys
-from app.flows.forms.conditions import (
-    Applicability,
-    applies_parts,
-    clauses,
-    condition,
-    expression,
-    negation,
-)
+from app.flows.forms.conditions import applies_parts, clauses, condition
+from app.flows.forms.documents import document_screens
 from app.flows.forms.inputs import InputContext, LabelTooLong, example_value, input_component
-from app.flows.forms.limits import (
-    FLOW_JSON_VERSION,
-    MAX_FILE_SIZE_KB,
-    PICKERS_PER_COMPLETION,
-    SCREEN_TITLE,
-    TEXT_LIMITS,
-)
+from app.flows.forms.limits import FLOW_JSON_VERSION, PICKERS_PER_COMPLETION, SCREEN_TITLE
+from app.flows.forms.model import FormError, FormLimits, FormProblem, Path, Screen
 from app.flows.forms.routing import cases, skip_targets
 from app.flows.forms.summary import summary_screen
 from app.flows.messages import shipped_messages
@@ -54,44 +42,6 @@ from app.flows.messages import shipped_messages
 VARIANT_SCREEN = "VARIANT"
 DATA_SCREEN = "DATA"
 SUMMARY_SCREEN = "SUMMARY"
-ACCEPTED_MIME_TYPES = {"pdf": ["application/pdf"], "image": ["image/jpeg", "image/png"]}
-
-Path = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class FormLimits:
-    """Sizes the form is built with. The defaults suit the locker's; the publishing code
-    derives the file sizes from the locker's policy (`app.whatsapp_flows.limits`)."""
-
-    photo_max_kb: int = 5 * 1024
-    document_max_kb: int = MAX_FILE_SIZE_KB
-    fields_per_screen: int = 8
-
-
-@dataclass(frozen=True)
-class FormProblem:
-    """Why a service cannot become a Flow: the catalog node (`path`) and the reason."""
-
-    path: Path
-    reason: str
-
-
-class FormError(ValueError):
-    """The service cannot become a Flow within Meta's limits; `problems` says why."""
-
-    def __init__(self, problems: list[FormProblem]) -> None:
-        super().__init__("; ".join(problem.reason for problem in problems))
-        self.problems = problems
-
-
-@dataclass
-class _Screen:
-    id: str
-    title: str
-    children: list[dict[str, Any]] = field(default_factory=list)
-    applies: Applicability = field(default_factory=Applicability)
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def build_flow(
@@ -129,6 +79,9 @@ class _Builder:
     def texts(self, key: str, **params: Any) -> str:
         return shipped_messages().text(self.language, key, **params)
 
+    def problem(self, path: Path, reason: str) -> None:
+        self.problems.append(FormProblem(path, reason))
+
     # --- where answers live ----------------------------------------------------------------
 
     def locate(self, name: str, screen: str) -> str:
@@ -146,16 +99,16 @@ class _Builder:
 
     def build(self) -> dict[str, Any]:
         self._check_keys()
-        screens: list[_Screen] = []
+        screens: list[Screen] = []
         if self.service.variants:
             screens.append(self._variant_screen())
         screens += self._data_screens()
-        screens += self._document_screens()
+        screens += document_screens(self.service, self)
         final = summary_screen(self.service, self, SUMMARY_SCREEN)
         if self.problems:
             raise FormError(self.problems)
         # The summary takes part in routing as the last, always shown, screen.
-        screens.append(_Screen(SUMMARY_SCREEN, final["title"]))
+        screens.append(Screen(SUMMARY_SCREEN, final["title"]))
         targets = skip_targets([screen.applies for screen in screens], cases(self.service))
         flow_screens = [self._render(screens, i, targets) for i in range(len(screens) - 1)]
         flow_screens.append(final)
@@ -168,22 +121,22 @@ class _Builder:
                 keys.RESERVED_FIELD_PREFIXES
             ):
                 reason = f"field key '{spec.key}' is reserved by the form's payload"
-                self.problems.append(FormProblem(("fields", index, "key"), reason))
+                self.problem(("fields", index, "key"), reason)
         pickers = sum(keys.picker_pages(spec) for spec in self.service.documents)
         if pickers > PICKERS_PER_COMPLETION:
             reason = (
                 f"the documents need {pickers} file pickers; a Flow may send at most "
                 f"{PICKERS_PER_COMPLETION}"
             )
-            self.problems.append(FormProblem(("documents",), reason))
+            self.problem(("documents",), reason)
 
-    def _render(self, screens: list[_Screen], index: int, targets: list[int]) -> dict[str, Any]:
+    def _render(self, screens: list[Screen], index: int, targets: list[int]) -> dict[str, Any]:
         screen = screens[index]
         children = [*screen.children, self._footer(screens, index, targets[index])]
         layout = {"type": "SingleColumnLayout", "children": children}
         return {"id": screen.id, "title": screen.title, **screen.extra, "layout": layout}
 
-    def _footer(self, screens: list[_Screen], index: int, skip_to: int) -> dict[str, Any]:
+    def _footer(self, screens: list[Screen], index: int, skip_to: int) -> dict[str, Any]:
         """Navigate to the next screen, or past the group of screens before `skip_to` when
         none of them applies (see routing.py)."""
         here, following = screens[index].id, screens[index + 1].id
@@ -230,7 +183,7 @@ class _Builder:
 
     # --- screens ---------------------------------------------------------------------------
 
-    def _variant_screen(self) -> _Screen:
+    def _variant_screen(self) -> Screen:
         options = []
         for variant in self.service.variants:
             option = {"id": variant.code, "title": variant.title.get(self.language)}
@@ -247,15 +200,15 @@ class _Builder:
             "init-value": self.prefill(keys.VARIANT_KEY, VARIANT_SCREEN),
         }
         intro = {"type": "TextBody", "text": self.service.summary.get(self.language)}
-        return _Screen(VARIANT_SCREEN, self._service_title(), [intro, choose])
+        return Screen(VARIANT_SCREEN, self._service_title(), [intro, choose])
 
-    def _data_screens(self) -> list[_Screen]:
+    def _data_screens(self) -> list[Screen]:
         fields = list(enumerate(self.service.fields))
         if not fields:
             return []
         count = -(-len(fields) // self.limits.fields_per_screen)
         size, extra = divmod(len(fields), count)
-        screens: list[_Screen] = []
+        screens: list[Screen] = []
         start = 0
         for step in range(count):
             chunk = fields[start : start + size + (1 if step < extra else 0)]
@@ -263,7 +216,7 @@ class _Builder:
             screen_id = keys.screen_id(DATA_SCREEN.lower(), step)
             for _, spec in chunk:
                 self.field_screen[spec.key] = screen_id
-            screen = _Screen(screen_id, self._service_title(step + 1, count))
+            screen = Screen(screen_id, self._service_title(step + 1, count))
             for index, spec in chunk:
                 component = self._field(index, spec, screen_id)
                 if component is not None:
@@ -286,77 +239,12 @@ class _Builder:
         except LabelTooLong as exc:
             node = "form_label" if spec.form_label is not None else "label"
             reason = f"{exc} ({self.language}); give the field a shorter form_label"
-            self.problems.append(FormProblem(("fields", index, node, self.language), reason))
+            self.problem(("fields", index, node, self.language), reason)
             return None
         if spec.when is None:
             return component
         when = condition(clauses(spec.when, self.locate, screen))
         return {"type": "If", "condition": when, "then": [component]}
-
-    def _document_screens(self) -> list[_Screen]:
-        screens = []
-        for index, spec in enumerate(self.service.documents):
-            pages = keys.picker_pages(spec)
-            for page in range(1, pages + 1):
-                screens.append(self._document_screen(index, spec, page, pages))
-        return screens
-
-    def _document_screen(self, index: int, spec: DocumentSpec, page: int, pages: int) -> _Screen:
-        screen_id = keys.screen_id(f"doc_{spec.key}", page - 1)
-        applies = Applicability(spec.when, keys.held_key(spec.key) if spec.reusable else None)
-        label = spec.label.get(self.language)
-        title = label if len(label) <= SCREEN_TITLE else self.texts("form.document_title")
-        screen = _Screen(screen_id, title, applies=applies)
-        if spec.when is not None:
-            hidden = negation(clauses(spec.when, self.locate, screen_id))
-            not_needed = {"type": "TextBody", "text": self.texts("form.not_needed")}
-            screen.children.append({"type": "If", "condition": hidden, "then": [not_needed]})
-        if spec.reusable:
-            held = self.prefill(keys.held_key(spec.key), screen_id)
-            held_text = {"type": "TextBody", "text": self.texts("form.held")}
-            screen.children.append({"type": "If", "condition": held, "then": [held_text]})
-        if pages > 1:
-            label = self.texts("form.page", label=label, page=page, pages=pages)
-        screen.children.append(self._picker(index, spec, page, label, screen_id))
-        return screen
-
-    def _picker(
-        self, index: int, spec: DocumentSpec, page: int, label: str, screen: str
-    ) -> dict[str, Any]:
-        photo = "pdf" not in spec.kinds
-        kind = "PhotoPicker" if photo else "DocumentPicker"
-        required = spec.min >= 1 and spec.when is None and not spec.reusable
-        notes = [text.get(self.language) for text in (spec.note, spec.prompt) if text is not None]
-        notes.append(self.texts("form.photo_hint" if photo else "form.file_hint"))
-        if spec.min == 0:
-            notes.append(self.texts("form.optional"))
-        description = " ".join(notes)
-        while len(description) > TEXT_LIMITS[kind]["description"] and len(notes) > 1:
-            notes.pop(0)
-            description = " ".join(notes)
-        picker: dict[str, Any] = {
-            "type": kind,
-            "name": keys.picker_key(spec.key, page),
-            "label": label,
-            "description": description,
-        }
-        if photo:
-            picker["photo-source"] = "camera_gallery"
-            picker["min-uploaded-photos"] = 1 if required else 0
-            picker["max-uploaded-photos"] = 1
-            picker["max-file-size-kb"] = self.limits.photo_max_kb
-        else:
-            accepted = [kind_ for kind_ in ("pdf", "image") if kind_ in spec.kinds]
-            picker["allowed-mime-types"] = [m for k in accepted for m in ACCEPTED_MIME_TYPES[k]]
-            picker["min-uploaded-documents"] = 1 if required else 0
-            picker["max-uploaded-documents"] = 1
-            picker["max-file-size-kb"] = self.limits.document_max_kb
-        if spec.when is not None:
-            picker["visible"] = expression(clauses(spec.when, self.locate, screen))
-        if len(label) > TEXT_LIMITS[kind]["label"]:
-            reason = f"document label '{label}' is longer than a picker label may be (80)"
-            self.problems.append(FormProblem(("documents", index, "label", self.language), reason))
-        return picker
 
     def _service_title(self, step: int = 1, steps: int = 1) -> str:
         name = self.service.names.get(self.language)

@@ -4,25 +4,16 @@ completes the Flow with every answer and file, keyed as `keys.payload_keys` says
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Protocol
+from typing import Any
 
 from app.flows.catalog.schema import FieldSpec, Service
 from app.flows.forms import keys
 from app.flows.forms.conditions import clauses, condition
 from app.flows.forms.limits import COMPONENTS_PER_SCREEN
+from app.flows.forms.model import FormContext
 
 # Components the summary needs besides the answer lines: intro, OptIn, Footer, headroom.
 _FIXED = 4
-
-
-class FormContext(Protocol):
-    """What the summary needs from the generator."""
-
-    language: str
-
-    def texts(self, key: str, **params: Any) -> str: ...
-
-    def locate(self, name: str, screen: str) -> str: ...
 
 
 def summary_screen(service: Service, form: FormContext, screen_id: str) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from app.flows.forms.bindings import (
     resolve,
     walk_components,
 )
+from app.flows.forms.components import check_component, too_long
 
 SCREEN_ID = re.compile(r"^[A-Za-z_]+$")
 
@@ -105,7 +106,7 @@ class _Validator:
         here = str(screen.get("id"))
         title = screen.get("title")
         if isinstance(title, str) and not is_dynamic(title) and len(title) > meta.SCREEN_TITLE:
-            self._too_long(f"{path}.title", "title", title, meta.SCREEN_TITLE)
+            too_long(self.add, f"{path}.title", "title", title, meta.SCREEN_TITLE)
         self._data_model(screen.get("data"), f"{path}.data")
         layout = screen.get("layout")
         children = layout.get("children") if isinstance(layout, dict) else None
@@ -199,7 +200,7 @@ class _Validator:
                 names.add(name)
             if in_conditional and kind not in meta.CONDITIONAL_CHILDREN:
                 self.add(where, "conditional-child", f"{kind} cannot sit inside If or Switch")
-            self._component(component, where)
+            check_component(component, where, self.add)
             if kind == "If":
                 if depth + 1 > meta.IF_DEPTH:
                     self.add(where, "if", f"If may be nested at most {meta.IF_DEPTH} levels")
@@ -220,49 +221,6 @@ class _Validator:
         if not isinstance(then, list) or not then:
             self.add(f"{where}.then", "if", "an If needs a non-empty then")
 
-    def _component(self, component: dict[str, Any], where: str) -> None:
-        kind = str(component.get("type"))
-        for prop, most in meta.TEXT_LIMITS.get(kind, {}).items():
-            value = component.get(prop)
-            if isinstance(value, str) and not is_dynamic(value) and len(value) > most:
-                self._too_long(f"{where}.{prop}", f"{kind} {prop}", value, most)
-        if "pattern" in component:
-            if not component.get("helper-text"):
-                self.add(f"{where}.pattern", "pattern", "a pattern needs a helper-text")
-            if component.get("input-type", "text") not in meta.PATTERN_INPUT_TYPES:
-                self.add(f"{where}.pattern", "pattern", "pattern needs input-type text or number")
-        if kind in ("RadioButtonsGroup", "Dropdown"):
-            self._options(component, kind, where)
-        if kind in meta.PICKERS:
-            self._picker(component, kind, where)
-
-    def _options(self, component: dict[str, Any], kind: str, where: str) -> None:
-        options = component.get("data-source")
-        if not isinstance(options, list):
-            return  # bound to data: checked at run time by WhatsApp
-        low, high = meta.RADIO_OPTIONS if kind == "RadioButtonsGroup" else meta.DROPDOWN_OPTIONS
-        if not low <= len(options) <= high:
-            self.add(f"{where}.data-source", "options", f"{kind} needs {low}–{high} options")
-        for position, option in enumerate(options):
-            for prop, most in (
-                ("title", meta.OPTION_TITLE),
-                ("description", meta.OPTION_DESCRIPTION),
-                ("metadata", meta.OPTION_METADATA),
-            ):
-                value = option.get(prop) if isinstance(option, dict) else None
-                if isinstance(value, str) and len(value) > most:
-                    self._too_long(f"{where}.data-source[{position}].{prop}", prop, value, most)
-
-    def _picker(self, component: dict[str, Any], kind: str, where: str) -> None:
-        low = component.get(meta.PICKER_MIN_KEY[kind], 0)
-        high = component.get(meta.PICKER_MAX_KEY[kind], 30)
-        size = component.get("max-file-size-kb", meta.MAX_FILE_SIZE_KB)
-        counts_ok = isinstance(low, int) and isinstance(high, int) and 0 <= low <= high
-        if not counts_ok or not 1 <= high <= meta.PICKER_COUNT_RANGE[1]:
-            self.add(where, "picker-range", "picker counts must be 0 ≤ min ≤ max ≤ 30, max ≥ 1")
-        if isinstance(size, int) and not 1 <= size <= meta.MAX_FILE_SIZE_KB:
-            self.add(f"{where}.max-file-size-kb", "picker-range", "max-file-size-kb is 1–25600")
-
     def _bindings(
         self, screen: dict[str, Any], path: str, here: str, index: dict[str, ScreenIndex]
     ) -> None:
@@ -279,10 +237,6 @@ class _Validator:
                 reason = resolve(ref, here, index)
                 if reason is not None:
                     self.add(where, "binding", f"{_show(ref)} {reason}")
-
-    def _too_long(self, path: str, what: str, value: str, most: int) -> None:
-        message = f"{what} '{value}' has {len(value)} characters; at most {most}"
-        self.add(path, "text-length", message)
 
 
 def _direct_footers(children: Any) -> int:
