@@ -317,3 +317,23 @@ def test_a_field_key_the_payload_uses_is_refused() -> None:
     assert [(p.path, p.reason) for p in problems] == [
         (("fields", 0, "key"), "field key 'variant' is reserved by the form's payload")
     ]
+
+
+@pytest.mark.parametrize(
+    ("shape", "screens"),
+    [
+        ({"fields": []}, ["DOC_KK", "SUMMARY"]),
+        ({"documents": []}, ["DATA", "SUMMARY"]),
+        ({"fields": [], "documents": []}, ["SUMMARY"]),
+        (
+            {"variants": [{"code": "a", "title": {"id": "A", "en": "A"}}], "fields": []},
+            ["VARIANT", "DOC_KK", "SUMMARY"],
+        ),
+    ],
+)
+def test_sparse_services_still_make_valid_flows(shape: dict[str, Any], screens: list[str]) -> None:
+    sparse = service(**shape)
+    flow = build_flow(sparse, "en", today=TODAY)
+    assert [s["id"] for s in flow["screens"]] == screens
+    assert entry_screen(sparse) == screens[0]
+    assert validate_flow(flow) == []
