@@ -27,6 +27,7 @@ from app.notifications.cli import register as register_template_commands
 from app.observability import configure_logging
 from app.operators.cli import register as register_operator_commands
 from app.outbox.cli import register as register_outbox_commands
+from app.whatsapp_flows.cli import register as register_flows_commands
 
 
 class CommandError(Exception):
@@ -180,6 +181,7 @@ COMMANDS: list[Register] = [
     register_template_commands,
     register_outbox_commands,
     register_inbox_commands,
+    register_flows_commands,
 ]
 
 

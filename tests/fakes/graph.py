@@ -19,6 +19,9 @@ Scripting, for the unhappy paths:
   event is set (a slow connection, or a process that dies mid-download); `media.stalled` is set
   once a download hangs there, `downloads_hanging` / `most_downloads_hanging` count them.
 
+The Flows API (list, create, upload Flow JSON, publish) lives in `fake.flows`
+(`tests/fakes/graph_flows.py`); its multipart uploads are recorded parsed in `form`.
+
 Usage: `fake = FakeGraphAPI.for_settings(live_settings)`; `httpx.AsyncClient(transport=
 fake.transport())` (or `fake.client()`); `GraphClient(live_settings, client)`.
 """
@@ -38,8 +41,17 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from app.config import DEFAULT_API_VERSION, Settings
+from tests.fakes.graph_flows import DEFAULT_WABA_ID, FLOW_ROUTES, FakeFlows, parse_multipart
 
-Route = Literal["messages", "media_info", "media_download"]
+Route = Literal[
+    "messages",
+    "media_info",
+    "media_download",
+    "flows_list",
+    "flows_create",
+    "flow_assets",
+    "flow_publish",
+]
 DEFAULT_TOKEN = "test-access-token"
 DEFAULT_PHONE_NUMBER_ID = "106540352242922"
 
@@ -70,6 +82,7 @@ class RecordedRequest:
     json: Any
     route: str
     status: int | None = None
+    form: dict[str, Any] | None = None  # a parsed multipart body (Flow JSON uploads)
 
 
 @dataclass
@@ -107,6 +120,7 @@ class FakeGraphAPI:
         version: str = DEFAULT_API_VERSION,
         base_url: str = "http://graph.test",
         media_base_url: str = "http://media.test",
+        waba_id: str = DEFAULT_WABA_ID,
     ) -> None:
         self.token = token
         self.phone_number_id = phone_number_id
@@ -122,6 +136,7 @@ class FakeGraphAPI:
         self._url_serial = itertools.count(1)
         self.downloads_hanging = 0
         self.most_downloads_hanging = 0
+        self.flows = FakeFlows(version, waba_id, meta_error)
 
     @classmethod
     def for_settings(cls, settings: Settings, **kwargs: Any) -> FakeGraphAPI:
@@ -132,6 +147,7 @@ class FakeGraphAPI:
             phone_number_id=settings.phone_number_id,
             version=settings.whatsapp_api_version,
             base_url=settings.whatsapp_api_base_url,
+            waba_id=settings.whatsapp_business_account_id or DEFAULT_WABA_ID,
             **kwargs,
         )
 
@@ -270,10 +286,12 @@ class FakeGraphAPI:
         elif request.method == "POST" and path.endswith("/messages"):
             route = "messages"
         else:
-            route = "media_info"
+            route = self.flows.route(request.method, path) or "media_info"
         recorded = RecordedRequest(
             request.method, str(request.url), path, request.headers, payload, route
         )
+        if route == "flow_assets":
+            recorded.form = parse_multipart(request)
         self.requests.append(recorded)
         return recorded
 
@@ -292,6 +310,8 @@ class FakeGraphAPI:
             return meta_error(190, f"(#190) {META_MESSAGES[190]}", http_status=401)
         if recorded.route == "messages":
             return self._messages(recorded)
+        if recorded.route in FLOW_ROUTES:
+            return self.flows.answer(recorded.route, request, recorded.form)
         return self._media_info(recorded)
 
     def _messages(self, recorded: RecordedRequest) -> httpx.Response:

@@ -131,8 +131,26 @@ def _read_file(path: Path) -> tuple[Service | None, list[CatalogError]]:
         return None, sorted(errors, key=lambda error: error.line)
     for node_path, reason in service_problems(service):
         errors.append(CatalogError(name, _line(root, node_path), reason))
+    if not errors:
+        errors += _form_errors(name, root, service)
     errors.sort(key=lambda error: error.line)
     return (None if errors else service), errors
+
+
+def _form_errors(name: str, root: yaml.Node, service: Service) -> list[CatalogError]:
+    """A service that cannot become a WhatsApp Flow form is an error, unless it says
+    `flow: false` (chat only): see app/flows/forms/check.py."""
+    # Imported here: the form generator imports the catalog's schema (a cycle at import time).
+    from app.flows.forms.check import form_problems
+
+    return [
+        CatalogError(
+            name,
+            _line(root, problem.path),
+            f"cannot become a WhatsApp Flow form: {problem.reason} (or set flow: false)",
+        )
+        for problem in form_problems(service)
+    ]
 
 
 def _reason(detail: ErrorDetails) -> str:

@@ -63,6 +63,7 @@ class FieldSpec(_Strict):
 
     key: Key
     label: LocalText
+    form_label: LocalText | None = None
     prompt: LocalText
     validator: Validator
     required: bool = True
@@ -112,7 +113,11 @@ class Fee(_Strict):
 
 
 class Service(_Strict):
-    """One service of the catalog."""
+    """One service of the catalog.
+
+    `flow: false` keeps a service out of WhatsApp Flows (chat only); otherwise it must be
+    possible to generate its Flow form within Meta's limits, or the catalog does not load.
+    """
 
     code: Key
     order: int = 100
@@ -126,6 +131,7 @@ class Service(_Strict):
     pickup: LocalText
     in_person: LocalText | None = None
     legal_basis: list[str] = Field(min_length=1)
+    flow: bool = True
     variants: list[Variant] = []
     fields: list[FieldSpec] = []
     documents: list[DocumentSpec] = []
