@@ -1,147 +1,122 @@
-"""The command phrases `classify` looks for, in order of precedence.
+"""Word knowledge the intent model starts from: chat spellings and word classes.
 
-Phrases are matched as whole words in the normalised message (see textmatch.normalize, which
-already turns chat spelling such as "gak" and "blm" into "tidak" and "belum").
+The model (intent_model.py) learns its weights from the labelled corpus, but a corpus of a few
+thousand messages cannot contain every greeting of the archipelago or every spelling of "thanks".
+The word classes below give the model a feature ("LEX:greet") shared by all the words of a
+class, so a word never seen in training but listed here (or a close typo of one) counts like the
+words that were seen. Service names are not here: they come from the catalog.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+
+def _classes(table: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """`{class: "word word ..."}` turned into `{word: (class, ...)}`."""
+    found: dict[str, tuple[str, ...]] = {}
+    for name, words in table.items():
+        for word in words.split():
+            found[word] = (*found.get(word, ()), name)
+    return found
 
 
-@dataclass(frozen=True)
-class Rule:
-    """A command and how it shows: whole phrases, word prefixes, or words that occur together."""
-
-    label: str
-    phrases: tuple[str, ...] = ()
-    prefixes: tuple[str, ...] = ()
-    together: tuple[frozenset[str], ...] = ()
-
-    def matches(self, words: list[str]) -> bool:
-        """True when any phrase, prefix or word set of the rule is in `words`."""
-        text = f" {' '.join(words)} "
-        if any(f" {phrase} " in text for phrase in self.phrases):
-            return True
-        if any(word.startswith(prefix) for word in words for prefix in self.prefixes):
-            return True
-        present = set(words)
-        return any(group <= present for group in self.together)
+def words_of_list(text: str) -> frozenset[str]:
+    """The space-separated words of a list written as one string."""
+    return frozenset(text.split())
 
 
-def _all(*words: str) -> frozenset[str]:
-    return frozenset(words)
-
-
-# In order of precedence.
-STRONG_RULES = (
-    Rule(
-        "complaint",
-        phrases=(
-            "keluhan",
-            "mengeluh",
-            "kecewa",
-            "pengaduan",
-            "pungli",
-            "lambat",
-            "tidak ramah",
-            "buruk",
-            "jelek",
-            "parah",
-            "terrible",
-            "dimintai uang",
-            "minta uang",
-            "awful",
-        ),
-        prefixes=("komplain", "complaint"),
-    ),
-    Rule("cancel", phrases=("tidak jadi", "cancel", "stop"), prefixes=("batal",)),
-    Rule(
-        "agent",
-        phrases=(
-            "operator",
-            "admin",
-            "cs",
-            "petugas",
-            "human",
-            "agent",
-            "customer service",
-            "hubungkan",
-            "sambungkan",
-            "telpon",
-            "telepon",
-            "sama orang",
-            "dengan orang",
-        ),
-    ),
-    Rule(
-        "requirements",
-        phrases=(
-            "persyaratan",
-            "dokumen apa",
-            "berkas apa",
-            "bawa apa",
-            "perlu apa",
-            "requirements",
-            "requirement",
-            "what documents",
-            "documents do i need",
-            "perlu disiapkan",
-        ),
-        prefixes=("syarat", "syaraik"),
-    ),
-    Rule(
-        "status",
-        phrases=(
-            "status",
-            "sampai mana",
-            "diproses",
-            "progres",
-            "progress",
-            "track",
-            "tiket",
-            "cek permohonan",
-            "bisa diambil",
-            "kabarnya",
-        ),
-        together=(
-            _all("sudah", "jadi"),
-            _all("belum", "jadi"),
-            _all("kapan", "jadi"),
-            _all("sudah", "selesai"),
-            _all("selesai", "belum"),
-            _all("gimana", "permohonan"),
-        ),
-    ),
-    Rule("language", phrases=("bahasa", "english", "inggris", "language")),
+# Chat spellings and regional forms, mapped after textmatch.normalize (which knows the common
+# ones such as "sy", "gak", "blm"). Only words whose meaning does not depend on context.
+SPELLING: dict[str, str] = dict(
+    pair.split("=")
+    for pair in words_of_list(
+        "bs=bisa bsa=bisa bisakah=bisa jd=jadi jdi=jadi dadi=jadi dados=jadi aj=saja aja=saja "
+        "ajah=saja dmn=dimana dmana=dimana mana=mana kpn=kapan kapn=kapan bgmn=gimana "
+        "bagaimana=gimana gimna=gimana gmana=gimana gimane=gimana kumaha=gimana pripun=gimana "
+        "baa=gimana knp=kenapa napa=kenapa mksh=makasih makasi=makasih mkasih=makasih "
+        "mksih=makasih trims=makasih trimakasih=makasih terimakasih=makasih tq=thanks thx=thanks "
+        "ty=thanks tengkyu=thanks dr=dari sm=sama lg=lagi bgt=banget tp=tapi trus=terus "
+        "trs=terus org=orang skrg=sekarang sdh=sudah sampun=sudah alah=sudah parantos=sudah "
+        "pls=please plis=please plz=please tolong=tolong tulung=tolong mhn=mohon kmn=kemana "
+        "pengen=ingin pgn=ingin pingin=ingin nio=mau badhe=mau bade=mau hoyong=mau "
+        "damel=buat mambuek=buat buek=buat ngadamel=buat bkn=bukan ilang=hilang ical=hilang "
+        "leungit=hilang raib=hilang lahia=lahir lair=lahir sedo=meninggal pupus=meninggal "
+        "maningga=meninggal komplen=komplain complain=komplain komplin=komplain "
+        "ngadu=mengadu lelet=lambat lambek=lambat kuciwa=kecewa ok=oke okay=oke okey=oke "
+        "oki=oke sip=sip sipp=sip nggih=iya inggih=iya muhun=iya iye=iya iyaa=iya yoi=iya "
+        "mboten=tidak henteu=tidak kagak=tidak ora=tidak teu=tidak dereng=belum acan=belum "
+        "durung=belum blom=belum belom=belum klg=keluarga gk=tidak g=tidak"
+    )
 )
-MENU_RULE = Rule(
-    "menu",
-    phrases=(
-        "halo",
-        "hallo",
-        "hai",
-        "hi",
-        "hello",
-        "hey",
-        "pagi",
-        "siang",
-        "sore",
-        "malam",
-        "assalamualaikum",
-        "asalamualaikum",
-        "permisi",
-        "misi",
-        "punten",
-        "tabe",
-        "sugeng",
-        "menu",
-        "mulai",
-        "start",
-        "layanan",
-        "home",
-        "good morning",
-        "good afternoon",
-    ),
+
+WORD_CLASSES: dict[str, tuple[str, ...]] = _classes(
+    {
+        "greet": "halo hallo helo hello hai hi hey hei oi woi ping punten sampurasun tabe "
+        "sugeng horas assalamualaikum asalamualaikum assalamu alaikum salam asslmkm aslmkm "
+        "askum swastiastu shalom salom pagi siang sore malam malem enjing sonten dalu "
+        "permisi misi kulonuwun kulanuwun mejuah juah yaahowu njuah tabea morning afternoon "
+        "evening greetings wassalam rahayu",
+        "thanks": "makasih thanks thank terima kasih matur nuwun suwun nuhun tarimo "
+        "kasuwun maturnuwun syukron appreciate",
+        "ack": "oke sip mantap mantul noted baik baiklah siap alright good nice great cool "
+        "beres paham mengerti",
+        "yes": "iya ya yes yup betul benar bener setuju boleh lanjut lanjutkan correct gas lai",
+        "no": "tidak bukan jangan no nope salah keliru ndak indak",
+        "notyet": "belum nanti besok later yet dulu",
+        "ask": "apa gimana kapan berapa dimana mana kenapa apakah siapa bisa boleh how what "
+        "when where which why can does do is are tanya nanya bertanya info informasi",
+        "want": "mau ingin butuh perlu minta buat bikin urus ngurus mengurus mengajukan "
+        "ajukan daftar cetak ganti perpanjang need want apply make get renew replace request",
+        "problem": "hilang rusak patah sobek retak dicuri dicopet kebakar terbakar basah "
+        "lost broken damaged stolen expired kadaluarsa habis mati salah keliru",
+        "status": "status jadi selesai diproses proses progres progress sampai kabar kabarnya "
+        "update lacak tracking track ready rampung terbit dicetak jadinya diambil ambil "
+        "diverifikasi beres",
+        "ticket": "nomor tiket ticket permohonan pengajuan berkas application",
+        "require": "syarat syaratnya persyaratan persyaratannya syaraik sarat syaratipun "
+        "dokumen berkas bawa dibawa siapkan disiapkan requirements requirement documents "
+        "document bring lampiran",
+        "fee": "biaya bayar gratis ongkos harga tarif pungutan denda retribusi cost fee free "
+        "pay uang admin",
+        "duration": "lama berapa hari minggu cepat sehari seminggu long days waktu",
+        "inperson": "datang langsung sendiri diwakilkan wakil online jauh person someone",
+        "office": "kantor alamat lokasi buka tutup jam libur sabtu minggu senin jumat "
+        "telepon telpon email office open hours address loket",
+        "pickup": "ambil diambil ambilnya pengambilan diantar antar dikirim kirim pos "
+        "pickup delivered deliver",
+        "human": "petugas operator admin cs orang manusia human agent person officer staff "
+        "pegawai langsung nyata beneran bicara ngomong nyarios matur chat hubungkan "
+        "sambungkan telepon telpon ditelpon konsultasi someone",
+        "help": "tolong bantu bantuan help mohon sos tulungan",
+        "cancel": "batal batalkan batalin membatalkan dibatalkan cancel stop berhenti sudahi "
+        "udahan gajadi sido keluar exit quit forget hapus",
+        "language": "bahasa english inggris language indonesian indonesia indo foreigner asing "
+        "speak",
+        "complaint": "komplain keluhan mengeluh pengaduan mengadu adu kecewa lambat buruk "
+        "jelek parah pungli pungutan liar calo judes galak kasar lama kesal marah "
+        "mengecewakan keterlaluan becus payah terrible bad awful disappointed complain "
+        "complaint pelicin kritik puas profesional dipingpong protes unacceptable rude bribe",
+        "outofscope": "sim paspor passport pajak pbb npwp bpjs kis bansos pkh blt sembako "
+        "prakerja sertifikat tanah skck sktm nib imb bpkb stnk nikah kua cerai perceraian "
+        "umroh haji cpns lowongan tilang listrik pdam vaksin driving license tax taxes "
+        "usaha",
+        "menuword": "menu mulai start restart home layanan pilihan options utama awal ulang "
+        "kembali balik services",
+        "switch": "eh maksud maksudnya salah bukan ganti aja saja meant sorry",
+        "send": "kirim kirimnya foto file upload pdf fotonya kepencet",
+    }
 )
-WEAK_AGENT_RULE = Rule("agent", phrases=("bantuan", "bantu", "tolong", "help"))
+
+# Background sentences that residents put before what they ask, used to tell a story's request
+# from what it mentions in passing (intents.train_models). They name statuses and services
+# already dealt with, on purpose.
+STORY_OPENINGS = (
+    "kemarin saya sudah cek status kk, katanya sudah beres.",
+    "minggu lalu saya tanya status akte anak ke petugas, sudah jadi.",
+    "kk saya sudah jadi bulan lalu, terima kasih banyak.",
+    "saya sudah pindah ke sini dua tahun lalu.",
+    "dulu saya urus akte kelahiran anak lewat sini dan lancar.",
+    "katanya status permohonan bisa dicek lewat wa ini.",
+    "tadi saya cek status ktp di kantor desa, masih diproses.",
+    "anak saya yang pertama sudah punya kia.",
+    "ktp saya sudah beres tahun lalu, tidak ada masalah.",
+)

@@ -1,56 +1,233 @@
-"""Intent classification: accuracy on labelled resident messages, and the evaluate command."""
+"""Intent classification: the corpus, the figures it reaches, and the behaviour around them.
+
+The accuracy floors below are the figures reached (docs/intents.md), rounded down: a change that
+makes the classifier worse on the corpus (cross-validated) or on the hold-out fails here.
+"""
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
+from pathlib import Path
 
+import numpy as np
 import pytest
 
-from app.flows.catalog import shipped_catalog
-from app.flows.intents import IntentClassifier, classify, evaluate, main
+from app.flows.catalog import load_catalog, shipped_catalog
+from app.flows.catalog.loader import SHIPPED_DIR
+from app.flows.intent_eval import corpus_digest, crossval, evaluate, main, score_file
+from app.flows.intent_model import quantise
+from app.flows.intents import (
+    ACTS,
+    COMMANDS,
+    CORPUS,
+    WEIGHTS,
+    IntentClassifier,
+    Models,
+    classify,
+    prepare,
+    read_examples,
+    train_models,
+    understand,
+    use_catalog,
+)
 from tests.flows.conftest import DATA_DIR
 
-COMMANDS = {"menu", "status", "requirements", "agent", "cancel", "language", "complaint"}
+CROSSVAL_FLOOR = 0.93  # 5-fold: 0.936
+HOLDOUT_FLOOR = 0.94  # intents_holdout2.tsv, written after the freeze: 0.949
+HOLDOUT_ACT_FLOOR = 0.94  # its dialogue acts: 0.946
+OLD_HOLDOUT_FLOOR = 0.95  # intents_holdout.tsv, the first classifier's hold-out: 0.959
 
 
-@pytest.mark.parametrize("name", ["intents.tsv", "intents_holdout.tsv"])
-def test_accuracy_on_labelled_messages(name: str) -> None:
-    # intents.tsv was written before the matcher; intents_holdout.tsv after it, unseen by it.
+def test_corpus_is_large_and_uses_only_known_labels_and_acts():
+    examples = read_examples(CORPUS)
+    labels = {e.label for e in examples}
+    assert len(examples) >= 1500
+    assert labels == set(shipped_catalog().services) | set(COMMANDS) | {"none"}
+    assert {e.act for e in examples} == set(ACTS)
+    assert len({e.text.lower() for e in examples}) == len(examples)
+
+
+@pytest.mark.slow
+def test_cross_validated_accuracy_on_the_corpus_stays_above_its_floor():
+    score = crossval(CORPUS, folds=5)
+    print(f"\n5-fold: labels {score.accuracy:.3f}, acts {score.act_accuracy:.3f}")
+    assert score.total == len(read_examples(CORPUS))
+    assert score.accuracy >= CROSSVAL_FLOOR
+
+
+@pytest.mark.parametrize(
+    ("name", "floor"),
+    [("intents_holdout2.tsv", HOLDOUT_FLOOR), ("intents_holdout.tsv", OLD_HOLDOUT_FLOOR)],
+)
+def test_accuracy_on_hold_out_messages_stays_above_its_floor(name: str, floor: float) -> None:
     accuracy, wrong = evaluate(DATA_DIR / name)
     print(f"\n{name}: accuracy {accuracy:.3f}, misclassified: {wrong}")
-    assert accuracy >= 0.95
+    assert accuracy >= floor
 
 
-def test_labelled_set_is_large_and_uses_only_known_labels():
-    rows = (DATA_DIR / "intents.tsv").read_text("utf-8").splitlines()[1:]
-    labels = {row.split("\t")[1] for row in rows}
-    assert len(rows) >= 250
-    assert labels == set(shipped_catalog().services) | COMMANDS | {"none"}
+def test_dialogue_acts_of_the_hold_out_stay_above_their_floor():
+    score = score_file(DATA_DIR / "intents_holdout2.tsv", IntentClassifier(shipped_catalog()))
+    assert score.acts == score.total == len(read_examples(DATA_DIR / "intents_holdout2.tsv"))
+    assert score.act_accuracy >= HOLDOUT_ACT_FLOOR
+
+
+def test_the_new_hold_out_is_large_and_shares_no_message_with_the_corpus():
+    corpus = {e.text.lower() for e in read_examples(CORPUS)}
+    held = read_examples(DATA_DIR / "intents_holdout2.tsv")
+    assert len(held) >= 300
+    assert [e.text for e in held if e.text.lower() in corpus] == []
+    assert {e.act for e in held} <= set(ACTS)
+
+
+@pytest.mark.slow
+def test_shipped_weights_are_what_training_on_the_corpus_gives():
+    shipped = json.loads(WEIGHTS.read_text("utf-8"))
+    assert shipped["corpus_sha256"] == corpus_digest(CORPUS)
+    catalog = shipped_catalog()
+    fresh = train_models(prepare(read_examples(CORPUS), catalog), catalog)
+    loaded = Models.from_json(shipped)
+    for name in ("intent", "act", "ranker"):
+        ours, theirs = getattr(fresh, name), getattr(loaded, name)
+        assert ours.classes == theirs.classes
+        assert ours.rows == theirs.rows
+        # Quantised to 8 bits: a retraining on another CPU may round one step differently.
+        mine, _ = quantise(ours.weights)
+        stored = np.rint(theirs.weights / float(shipped[name]["scale"])).astype(np.int16)
+        assert int(np.abs(mine.astype(np.int16) - stored).max()) <= 1
 
 
 @pytest.mark.parametrize(
     ("text", "label"),
     [
+        # Issue 12's failures: keywords must not beat meaning.
+        ("halo pak petugas, mau bikin ktp", "ktp"),
+        ("kemarin sy cek status kk di kantor, sudah beres. skrg ktp sy yg hilang", "ktp"),
+        ("kami sekeluarga mau pindah ke kota lain, kk dan ktp nanti gimana", "pindah"),
+        ("eh salah, mau KK aja. kk sy hilang", "kk"),
+        ("kapan ktp sy jadi?", "status"),
+        ("kapan ktp sy bs diambil?", "status"),
+        ("terima kasih", None),
+        ("mksh bang 🙏", None),
+        ("matur nuwun", None),
+        ("thank you", None),
+        ("🙏", None),
+        ("assalamualaikum", "menu"),
+        ("sugeng enjing", "menu"),
+        ("tabe'", "menu"),
+        ("mau perpanjang sim", None),
+        ("bansos kapan cair", None),
+        # The contract's examples, kept from the first classifier.
         ("syarat kk apa aja", "requirements"),
         ("ktp sy ilang min", "ktp"),
-        ("buat ktp pindahan dr luar kota", "ktp"),
         ("pindah kk ke alamat baru", "pindah"),
         ("ktp anak", "kia"),
         ("udh 2 bulan ktp gak jadi2 parah", "complaint"),
         ("cek KTP-261122-0042", "status"),
         ("", None),
-        ("terima kasih", None),
     ],
 )
 def test_examples(text, label):
     assert classify(text) == label
 
 
+@pytest.mark.parametrize(
+    ("text", "act", "topic"),
+    [
+        ("makasih min", "thanks", None),
+        ("sugeng enjing", "greeting", None),
+        ("iya nak sudah benar semua, terima kasih", "yes", None),
+        ("bukan", "no", None),
+        ("surat polisinya belum ada, harus ke polsek dulu ya?", "not_yet", None),
+        ("eh salah, maksud saya KIA", "switch", None),
+        ("mau bicara dengan petugas", "human", None),
+        ("eh maaf salah kirim", "withdraw", None),
+        ("mau bikin paspor", "out_of_scope", None),
+        ("nanti diambil di mana?", "question", "pickup"),
+        ("hari sabtu buka?", "question", "office"),
+        ("berapa biaya bikin kk", "question", "fees"),
+        ("bikin akte berapa lama?", "question", "duration"),
+        ("harus datang langsung?", "question", "in_person"),
+        ("surat kehilangan dapatnya di mana?", "question", "where_document"),
+        ("ktp saya hilang", "other", None),
+    ],
+)
+def test_understand_tells_dialogue_acts(text, act, topic):
+    seen = understand(text)
+    assert (seen.act, seen.topic) == (act, topic)
+
+
+def test_understand_names_the_service_behind_a_command():
+    seen = understand("syarat bikin akte kelahiran apa aja")
+    assert (seen.label, seen.act, seen.topic, seen.service) == (
+        "requirements",
+        "question",
+        "requirements",
+        "akta_kelahiran",
+    )
+
+
+def _catalog_with_extra_service(folder: Path) -> Path:
+    for path in SHIPPED_DIR.glob("*.yaml"):
+        (folder / path.name).write_text(path.read_text("utf-8"), "utf-8")
+    extra = (SHIPPED_DIR / "kia.yaml").read_text("utf-8")
+    extra = re.sub(r"^code: kia$", "code: legalisir", extra, flags=re.M)
+    extra = re.sub(r"^order: 50$", "order: 90", extra, flags=re.M)
+    extra = re.sub(r"^ticket_prefix: KIA$", "ticket_prefix: LGS", extra, flags=re.M)
+    extra = re.sub(
+        r"^names: .*$",
+        'names: {id: "Legalisir Dokumen", en: "Document legalisation"}',
+        extra,
+        flags=re.M,
+    )
+    extra = re.sub(
+        r"^keywords: \[.*?\]$",
+        "keywords: [legalisir, legalisasi, cap basah, fotokopi dilegalisir]",
+        extra,
+        flags=re.M | re.S,
+    )
+    (folder / "legalisir.yaml").write_text(extra, "utf-8")
+    return folder
+
+
+def test_a_service_added_to_the_catalog_later_is_recognised_by_its_names(tmp_path):
+    catalog = load_catalog(_catalog_with_extra_service(tmp_path))
+    assert "legalisir" in catalog.services
+    classifier = IntentClassifier(catalog)
+    assert classifier.classify("mau legalisir ijazah") == "legalisir"
+    assert classifier.classify("min sy perlu legalisasi fotokopi akta") == "legalisir"
+    assert classifier.classify("syarat legalisir apa aja?") == "requirements"
+    assert classifier.understand("syarat legalisir apa aja?").service == "legalisir"
+    assert classifier.classify("legalisir sy udh jadi blm?") == "status"
+    assert classifier.classify("ktp sy hilang") == "ktp"
+    # The shipped catalog knows no such service.
+    assert IntentClassifier(shipped_catalog()).classify("mau legalisir ijazah") is None
+
+
+def test_use_catalog_switches_what_classify_knows(tmp_path):
+    catalog = load_catalog(_catalog_with_extra_service(tmp_path))
+    use_catalog(catalog)
+    try:
+        assert classify("mau legalisir ijazah") == "legalisir"
+    finally:
+        use_catalog(shipped_catalog())
+    assert classify("mau legalisir ijazah") is None
+
+
 def test_classifier_uses_its_own_catalog():
     only_ktp = IntentClassifier(type(shipped_catalog())({"ktp": shipped_catalog().get("ktp")}))
     assert only_ktp.classify("akta kelahiran") is None
     assert only_ktp.classify("e-ktp") == "ktp"
+
+
+def test_score_counts_acts_and_confusion(tmp_path):
+    sample = tmp_path / "sample.tsv"
+    sample.write_text("text\tlabel\tact\nktp hilang\tktp\tother\nhalo\tstatus\tgreeting\n", "utf-8")
+    score = score_file(sample, IntentClassifier(shipped_catalog()))
+    assert (score.total, score.right, score.acts, score.acts_right) == (2, 1, 2, 2)
+    assert dict(score.confusion) == {("ktp", "ktp"): 1, ("status", "menu"): 1}
 
 
 def test_evaluate_command_prints_accuracy_and_mistakes(tmp_path, capsys):
