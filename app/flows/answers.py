@@ -241,8 +241,8 @@ def on_edit(turn: Turn, item: ResidentInput) -> None:
         return
     if text is None:
         unsupported(turn, item)
-    elif not fail(turn, turn.t("edit.unclear")):
-        ask(turn)
+    else:
+        retry(turn, turn.t("edit.unclear"))
 
 
 def open_edit(turn: Turn, choice: str) -> bool:

@@ -98,7 +98,10 @@ def _sixteen(text: str, prefix: str, parse: Callable[[str], str], known: set[str
     else:
         candidates = [number for number in scan.candidates if number not in known]
         if len(candidates) > 1:
-            return Verdict(error=f"{prefix}_several", params={"count": len(candidates)})
+            shown = " / ".join(f"…{number[-4:]}" for number in candidates)  # "…0003 / …0004"
+            return Verdict(
+                error=f"{prefix}_several", params={"count": len(candidates), "numbers": shown}
+            )
         if not candidates:
             return _no_sixteen(text, prefix, scan.runs, scan.lookalike)
         number = candidates[0]

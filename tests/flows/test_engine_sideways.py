@@ -228,3 +228,26 @@ def test_every_kind_of_non_answer_has_its_line_in_both_languages():
     for language in ("id", "en"):
         assert [kind for kind in KINDS if f"not_answer.{kind}" not in tables[language]] == []
     assert len(KINDS) == 11
+
+
+def test_two_different_niks_are_asked_back(make_engine):
+    chat = Chat(make_engine())
+    chat.send("ktp hilang")
+    chat.send("NIK 7307011708650003 / 7307011708650004")
+    assert chat.texts() == [
+        "Ada 2 nomor 16 angka di pesan Anda (…0003 / …0004). Yang mana NIK-nya? "
+        "Mohon ketik satu saja."
+    ]
+    assert chat.snapshot["draft"]["fields"] == {}
+
+
+def test_an_unclear_pick_from_the_edit_list_is_one_message(make_engine):
+    chat = Chat(make_engine())
+    at_summary(chat)
+    chat.send("ada yang salah")
+    chat.send("kucing")
+    [message] = chat.events[:-1]
+    assert isinstance(message, SendList)
+    assert message.body == (
+        "Mohon pilih bagian yang ingin diubah dari daftar.\nBagian mana yang ingin diubah?"
+    )

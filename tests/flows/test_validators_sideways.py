@@ -40,7 +40,10 @@ def ok(value: object, **params: object) -> Verdict:
         ("73.07.01.170865.0003", ok(NIK)),
         ("7307011708650003 7307011708650003", ok(NIK)),  # sent twice: one number
         ("nik: 7307011708650003, hp 081234567890", ok(NIK)),
-        ("NIK 7307011708650003 / 7307011708650004", Verdict(None, "nik_several", {"count": 2})),
+        (
+            "NIK 7307011708650003 / 7307011708650004",
+            Verdict(None, "nik_several", {"count": 2, "numbers": "…0003 / …0004"}),
+        ),
         ("NIK: 9901011708650003", Verdict(error="nik_province", params={"province": "99"})),
         ("nik sy 7307 0117 0865 003", Verdict(error="nik_length", params={"count": 15})),
         ("0812 3456 7890 1234 5678", Verdict(error="nik_length", params={"count": 20})),
