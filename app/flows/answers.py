@@ -1,15 +1,23 @@
-"""Answers to the draft's own questions: the variant, a field, the summary, the edit list."""
+"""Answers to the draft's own questions: the variant, a field, the summary, the edit list.
+
+A refused answer gets one short line saying what is wrong (and the buttons of the question when
+it has some), never the whole prompt again; see `reask`.
+"""
 
 from __future__ import annotations
 
+from datetime import date
+
+from app.flows.catalog import FieldSpec
 from app.flows.inputs import ChoiceInput, MediaInput, ResidentInput, TextInput, UnsupportedInput
+from app.flows.nonanswers import COURTESY, non_answer
 from app.flows.progress import advance, submit
 from app.flows.prompts import ask, raise_missing
-from app.flows.textmatch import Option, is_no, is_skip, is_yes, pick_option
+from app.flows.reask import MAX_TRIES, reask, retry
+from app.flows.summary_reply import read_summary_reply
+from app.flows.textmatch import Option, is_no, is_skip, pick_option
 from app.flows.turn import Turn
-from app.flows.validators import nik_warnings, validate
-
-MAX_TRIES = 3
+from app.flows.validators import Verdict, nik_warnings, validate
 
 
 def text_of(item: ResidentInput) -> str | None:
@@ -83,8 +91,10 @@ def on_variant(turn: Turn, item: ResidentInput) -> None:
     if code is None:
         if text is None:
             unsupported(turn, item)
-        elif not fail(turn, turn.t("invalid.choice")):
-            ask(turn)
+        else:
+            kind = non_answer(text)
+            line = not_answer_line(turn, kind, None) if kind else turn.t("invalid.choice")
+            retry(turn, line, count=kind not in COURTESY)
         return
     draft.variant = code
     advance(turn)
@@ -106,7 +116,7 @@ def on_field(turn: Turn, item: ResidentInput) -> None:
     if text is None:
         unsupported(turn, item)
         return
-    if not spec.required and is_skip(text):
+    if not spec.required and (is_skip(text) or is_no(text) or non_answer(text) == "not_yet"):
         draft.fields.pop(spec.key, None)
         if spec.key not in draft.skipped:
             draft.skipped.append(spec.key)
@@ -114,13 +124,46 @@ def on_field(turn: Turn, item: ResidentInput) -> None:
         return
     verdict = validate(spec, text, today=turn.today, answers=draft.fields, service=service)
     if verdict.ok:
+        if "read" in verdict.params:  # "kemarin": say which day we understood
+            read = turn.date_text(date.fromisoformat(str(verdict.params["read"])))
+            turn.note(turn.t("answer.date_read", date=read))
         _store(turn, spec.key, verdict.value)
         return
-    message = turn.t(f"invalid.{verdict.error}", **verdict.params)
+    retry(turn, refusal(turn, spec, verdict), count=verdict.kind not in COURTESY)
+
+
+def refusal(turn: Turn, spec: FieldSpec, verdict: Verdict) -> str:
+    """The one line that says what is wrong with a refused answer (with an example)."""
+    if verdict.not_an_answer:
+        return not_answer_line(turn, verdict.kind, spec)
+    params = {
+        name: turn.date_text(value) if isinstance(value, date) else value
+        for name, value in verdict.params.items()
+    }
+    message = turn.t(f"invalid.{verdict.error}", **params)
     if spec.example is not None and spec.validator in {"text", "name"}:
         message = f"{message}\n{turn.t('invalid.example', example=spec.example.get(turn.lang))}"
-    if not fail(turn, message) and spec.validator == "choice":
-        ask(turn)
+    return message
+
+
+def not_answer_line(turn: Turn, kind: str | None, spec: FieldSpec | None) -> str:
+    """A fitting word on a message that is not an answer, then what the step needs.
+
+    `spec` is the field asked for; None for a question answered with buttons or a list.
+    """
+    lead = turn.t(f"not_answer.{kind}") if kind else ""
+    if spec is None or spec.validator == "choice":
+        need = turn.t("not_answer.pick")
+    else:
+        need = turn.t("not_answer.type", label=label_phrase(spec.label.get(turn.lang)))
+    return f"{lead} {need}".strip()
+
+
+def label_phrase(label: str) -> str:
+    """A field label inside a sentence: "Nama lengkap" is "nama lengkap", "NIK" stays."""
+    if len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
 
 
 def _store(turn: Turn, key: str, value: object) -> None:
@@ -133,30 +176,59 @@ def _store(turn: Turn, key: str, value: object) -> None:
 
 
 def on_confirm(turn: Turn, item: ResidentInput) -> None:
-    """ "Ya, kirim" submits; "Ubah data" opens the list of answers to change."""
-    text = text_of(item) or ""
+    """ "Ya, kirim" submits; "Ubah data" opens the list of answers to change.
+
+    Typed replies are read as a whole (`summary_reply`): a chatty yes submits, a question or a
+    hesitation is answered in one line with the buttons (the summary is not sent again), "gak
+    jadi" asks to confirm the cancellation, "namanya salah" opens the name straight away.
+    """
+    text = text_of(item)
+    kind: str | None
+    target: str | None = None
+    if isinstance(item, ChoiceInput) and item.id in {"yes", "edit"}:
+        kind = item.id
+    elif text is None:
+        unsupported(turn, item)
+        return
+    else:
+        kind, target = _summary_reply(turn, text)
+    if kind == "yes":
+        submit(turn)
+    elif kind == "edit" and target is not None:
+        open_edit(turn, target)
+    elif kind == "edit":
+        turn.wait_for("edit")
+        ask(turn)
+    elif kind == "cancel":
+        session = turn.session
+        session.resume_to = session.awaiting
+        turn.wait_for("cancel", target=turn.draft().ticket)
+        ask(turn)
+    elif kind in {"complete", "asked", "wait"}:
+        leads = {"complete": "confirm.complete", "asked": "not_answer.question"}
+        line = f"{turn.t(leads.get(kind, 'confirm.take_time'))} {turn.t('confirm.short')}"
+        reask(turn, line)
+    else:
+        courtesy = non_answer(text or "")
+        lead = f"{turn.t(f'not_answer.{courtesy}')} " if courtesy in COURTESY else ""
+        retry(turn, f"{lead}{turn.t('confirm.unclear')}", count=courtesy not in COURTESY)
+
+
+def _summary_reply(turn: Turn, text: str) -> tuple[str | None, str | None]:
     options = [
         Option("yes", (turn.t("confirm.accept"), "kirim", "send")),
         Option("edit", (turn.t("confirm.edit"), "ubah", "edit", "ganti", "change")),
     ]
-    chosen = item.id if isinstance(item, ChoiceInput) and item.id in {"yes", "edit"} else None
-    if chosen is None and text:
-        found = pick_option(text, options)
-        chosen = found.id if found else ("yes" if is_yes(text) else "edit" if is_no(text) else None)
-    if chosen == "yes":
-        submit(turn)
-    elif chosen == "edit":
-        turn.wait_for("edit")
-        ask(turn)
-    elif text_of(item) is None:
-        unsupported(turn, item)
-    elif not fail(turn, turn.t("confirm.unclear")):
-        ask(turn)
+    reply = read_summary_reply(text, turn.service(), turn.draft())
+    if reply.kind is not None:
+        return reply.kind, reply.target
+    found = pick_option(text, options)  # a button title typed out
+    return (found.id if found else None), None
 
 
 def on_edit(turn: Turn, item: ResidentInput) -> None:
     """The resident picked an answer or a document to change."""
-    service, draft = turn.service(), turn.draft()
+    service = turn.service()
     choice = item.id if isinstance(item, ChoiceInput) else None
     text = text_of(item)
     if choice is None and text is not None:
@@ -165,19 +237,29 @@ def on_edit(turn: Turn, item: ResidentInput) -> None:
         options += [Option(f"doc:{s.key}", (s.label.id, s.label.en)) for s in service.documents]
         found = pick_option(text, options)
         choice = found.id if found else None
+    if choice is not None and open_edit(turn, choice):
+        return
+    if text is None:
+        unsupported(turn, item)
+    else:
+        retry(turn, turn.t("edit.unclear"))
+
+
+def open_edit(turn: Turn, choice: str) -> bool:
+    """Open one item of the edit list ("var", "fld:KEY", "doc:KEY"); False when unknown."""
+    service, draft = turn.service(), turn.draft()
     if choice == "var" and service.variants:
         draft.variant = None
         advance(turn)
-    elif choice and choice.startswith("fld:") and service.field(choice[4:]):
+    elif choice.startswith("fld:") and service.field(choice[4:]):
         turn.wait_for("field", choice[4:])
         ask(turn)
-    elif choice and choice.startswith("doc:") and service.document(choice[4:]):
+    elif choice.startswith("doc:") and service.document(choice[4:]):
         _forget_document(turn, choice[4:])
         advance(turn)
-    elif text is None:
-        unsupported(turn, item)
-    elif not fail(turn, turn.t("edit.unclear")):
-        ask(turn)
+    else:
+        return False
+    return True
 
 
 def _forget_document(turn: Turn, key: str) -> None:

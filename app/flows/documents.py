@@ -3,7 +3,8 @@
 Every accepted media item becomes a `StoreMedia`; the resident hears back once the locker has
 answered for all items in flight, so an album of 2 photos gets one "Kami terima 2 foto ..."
 instead of two messages. A document is complete at its maximum count, or when the resident
-says "selesai" / taps "Sudah semua" after the minimum.
+says "selesai" / "udah itu aja" / taps "Sudah semua" after the minimum (or answers "Ada foto
+lain?" with a no).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from app.flows.inputs import ChoiceInput, DocumentChecked, MediaInput, ResidentI
 from app.flows.progress import advance
 from app.flows.prompts import ask, raise_missing, reusable_document
 from app.flows.session import DocProgress
-from app.flows.textmatch import is_done, is_no, is_skip, is_yes
+from app.flows.textmatch import is_done, is_no, is_skip, is_yes, tokens
 from app.flows.turn import Option, Turn
 
 PDF_TYPES = frozenset({"application/pdf", "application/x-pdf"})
@@ -39,7 +40,8 @@ def on_document(turn: Turn, item: ResidentInput) -> None:
         receive(turn, spec, progress, item)
         return
     text = text_of(item)
-    if (isinstance(item, ChoiceInput) and item.id == "done") or (text and is_done(text)):
+    tapped_done = isinstance(item, ChoiceInput) and item.id == "done"
+    if tapped_done or (text and (is_done(text) or _no_more(turn, spec, text))):
         _finish(turn, spec, progress)
     elif spec.min == 0 and text is not None and is_skip(text):
         _complete(turn, spec, progress)
@@ -48,6 +50,17 @@ def on_document(turn: Turn, item: ResidentInput) -> None:
         fail(turn, turn.t("document.expected", label=label))
     else:
         unsupported(turn, item)
+
+
+# "No" words that do not mean "no more files": "belum" is "not yet (more to come)".
+_NOT_YET_WORDS = frozenset({"belum", "nanti", "jangan", "batal"})
+
+
+def _no_more(turn: Turn, spec: DocumentSpec, text: str) -> bool:
+    """A no to "Ada foto lain?" ("tidak", "ga ada", "mboten") once enough files are in."""
+    words = tokens(text)
+    enough = turn.draft().pages.get(spec.key, 0) >= max(spec.min, 1)
+    return enough and is_no(text) and words[0] not in _NOT_YET_WORDS
 
 
 def media_kind(item: MediaInput) -> str | None:

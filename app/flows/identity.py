@@ -20,6 +20,13 @@ PROVINCES = frozenset(
 )
 LENGTH = 16
 _SEPARATORS = re.compile(r"[\s.\-]")
+# Digit groups with the separators people type between them ("7307 0512 3456 0001").
+_RUN = re.compile(r"\d+(?:[ \t.\-]{1,3}\d+)*")
+_GROUP = re.compile(r"\d+")
+# A word of digits with a letter typed for one ("13030157O8900001"): a typo, not two numbers.
+_LOOKALIKE = re.compile(r"[\dOoIl|.\-]*\d[\dOoIl|.\-]*")
+_WORD_SPLIT = re.compile(r"[\s:;,=()/]+")
+_LETTER_AMONG_DIGITS = re.compile(r"\d{2}[\s.\-]?[OoIl|][\s.\-]?\d{2}")
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,42 @@ class IdentityError(ValueError):
 def clean(text: str) -> str:
     """The number without spaces, dots or dashes."""
     return _SEPARATORS.sub("", text.strip())
+
+
+@dataclass(frozen=True)
+class NumberScan:
+    """The numbers in a message: 16-digit candidates, every digit run, and look-alike typos."""
+
+    candidates: tuple[str, ...]
+    runs: tuple[str, ...]
+    lookalike: bool
+
+
+def scan_numbers(text: str) -> NumberScan:
+    """Find the 16-digit numbers written inside a sentence ("nik sy 7307 0512 3456 0001 pak").
+
+    A run of digit groups longer than 16 digits (a NIK and a phone number typed one after
+    the other) yields each stretch of whole groups that makes exactly 16 digits.
+    """
+    candidates: list[str] = []
+    runs: list[str] = []
+    for match in _RUN.finditer(text):
+        groups = _GROUP.findall(match.group())
+        runs.append("".join(groups))
+        for start in range(len(groups)):
+            total = ""
+            for group in groups[start:]:
+                total += group
+                if len(total) >= LENGTH:
+                    break
+            if len(total) == LENGTH and total not in candidates:
+                candidates.append(total)
+    lookalike = bool(_LETTER_AMONG_DIGITS.search(text)) or any(
+        _LOOKALIKE.fullmatch(word) and any(c.isalpha() for c in word)
+        for word in _WORD_SPLIT.split(text)
+        if sum(c.isdigit() for c in word) >= 6
+    )
+    return NumberScan(tuple(candidates), tuple(runs), lookalike)
 
 
 def parse_nik(text: str, *, today: date) -> NikInfo:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from app.flows.lexicon import ADDRESS, FILLERS, REGIONAL_NO, REGIONAL_YES, THANKS
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -31,13 +33,41 @@ SLANG: dict[str, str] = dict(
     )
 )
 
-YES_WORDS = _words(
-    "ya iya y yes yoi yup betul benar bener sudah ok oke okay okey siap setuju boleh lanjut "
-    "sip mau iye nggih inggih yo"
+YES_WORDS = (
+    _words(
+        "ya iya y yes yoi yup betul benar bener sudah ok oke okay okey siap setuju boleh lanjut "
+        "sip mau iye nggih inggih yo"
+    )
+    | REGIONAL_YES
 )
-NO_WORDS = _words("tidak no n bukan belum jangan nope nanti batal")
+NO_WORDS = _words("tidak no n bukan belum jangan nope nanti batal g gk engga") | REGIONAL_NO
 DONE_WORDS = frozenset(
     {"selesai", "sudah semua", "sudah", "udah", "done", "finished", "itu saja", "cukup", "lanjut"}
+)
+# What a resident may say when a document is complete ("udah itu aja", "sudah lengkap pak"),
+# read after `reading_words` has dropped address words, fillers and thanks.
+DONE_PHRASES = DONE_WORDS | frozenset(
+    {
+        "sudah itu", "sudah itu saja", "itu", "segitu", "segitu saja", "sudah segitu",
+        "cuma itu", "hanya itu", "sudah cukup", "sudah lengkap", "lengkap", "semua sudah",
+        "sudah semuanya", "semuanya sudah", "sudah begitu", "begitu saja", "sudah selesai",
+        "tidak ada lagi", "sudah tidak ada lagi", "that s all",
+        "thats all", "that is all", "all done", "no more", "nothing else", "sudah kirim semua",
+        "sudah saya kirim semua", "sudah dikirim semua", "sudah semua ya",
+    }
+)  # fmt: skip
+# Chat spellings that `normalize` keeps (the intent rules depend on its exact output) but
+# that answers need read: "aja" is "saja", "gtu" is "begitu", "bnr" is "benar".
+READING_SLANG: dict[str, str] = dict(
+    pair.split("=")
+    for pair in _words(
+        "aja=saja aj=saja ajah=saja gitu=begitu gtu=begitu gt=begitu bgtu=begitu bgitu=begitu "
+        "bnr=benar bner=benar bener=benar btl=betul btul=betul smua=semua smw=semua "
+        "smuanya=semuanya tau=tahu tw=tahu gk=tidak g=tidak engga=tidak nda=tidak "
+        "gada=tidak_ada gaada=tidak_ada "
+        "krim=kirim kirimkan=kirim kirimin=kirim lgi=lagi lg=lagi dlu=dulu dl=dulu cm=cuma "
+        "cuman=cuma okey=ok oke=ok okay=ok okeh=ok wes=sudah uwis=sudah wis=sudah mpun=sudah"
+    )
 )
 SKIP_WORDS = frozenset({"lewati", "skip", "-", "tidak ada", "tidak punya", "kosong", "none"})
 FUZZY_THRESHOLD = 86
@@ -59,10 +89,36 @@ def tokens(text: str) -> list[str]:
     return normalize(text).split()
 
 
+def reading_words(text: str) -> list[str]:
+    """The words of a reply as answers are read: normalised, a few more chat spellings read,
+    and the words that carry nothing here (address words, fillers) dropped."""
+    words: list[str] = []
+    for word in normalize(text).split():
+        words += READING_SLANG.get(word, word).replace("_", " ").split()
+    return [word for word in words if word not in ADDRESS and word not in FILLERS]
+
+
+def without_thanks(words: list[str]) -> list[str]:
+    """`words` without the phrases of thanks in them ("sudah benar, terima kasih")."""
+    text = f" {' '.join(words)} "
+    for phrase in sorted(THANKS, key=len, reverse=True):
+        text = text.replace(f" {phrase} ", " ")
+    return text.split()
+
+
 def is_yes(text: str) -> bool:
-    """True for a plain "yes" in Indonesian, English or chat spelling."""
+    """True for a plain "yes" in Indonesian, English, chat spelling or a regional language.
+
+    A question is never a yes: "iya?" and "udh gtu aj?" ask something back.
+    """
     words = tokens(text)
-    return bool(words) and len(words) <= 3 and words[0] in YES_WORDS and "tidak" not in words
+    return (
+        "?" not in text
+        and bool(words)
+        and len(words) <= 3
+        and words[0] in YES_WORDS
+        and "tidak" not in words
+    )
 
 
 def is_no(text: str) -> bool:
@@ -72,9 +128,14 @@ def is_no(text: str) -> bool:
 
 
 def is_done(text: str) -> bool:
-    """True when the resident says they have sent everything ("selesai", "sudah semua")."""
+    """True when the resident says they have sent everything ("selesai", "udah itu aja")."""
     norm = normalize(text)
-    return norm in DONE_WORDS or norm.startswith(("sudah semua", "selesai"))
+    if norm in DONE_WORDS or norm.startswith(("sudah semua", "selesai")):
+        return True
+    words = without_thanks(reading_words(text))
+    while len(words) > 1 and words[0] in YES_WORDS:  # "ya udah itu aja", "nggih sampun"
+        words = words[1:]
+    return " ".join(words) in DONE_PHRASES
 
 
 def is_skip(text: str) -> bool:

@@ -93,8 +93,8 @@ def test_each_kind_of_field_refuses_with_the_validator_s_code(catalog: Catalog) 
     assert checked.errors == {
         "nik": FieldError("nik_length", {"count": 11}),
         "nama": FieldError("name_digits"),
-        "tanggal_lahir": FieldError("date_format"),
-        "jenis_kelamin": FieldError("choice"),
+        "tanggal_lahir": FieldError("date_impossible"),  # day 32, month 13
+        "jenis_kelamin": FieldError("not_an_answer", {"kind": "dont_know"}),
         "status_kawin": FieldError("empty"),
         "alamat": FieldError("text_long", {"max": 200}),
     }
@@ -118,7 +118,13 @@ def test_a_kk_number_equal_to_the_nik_is_caught_first(catalog: Catalog) -> None:
         ("ktp", "baru", "no_kk", "3201019999150007", FieldError("kk_date")),
         ("pindah", "keluar", "jumlah_pindah", "banyak", FieldError("number_format")),
         ("sipi_perpanjangan", None, "no_hp", "12345", FieldError("phone_short")),
-        ("sipi_perpanjangan", None, "sipi_berlaku_sampai", "31-02-2027", FieldError("date_format")),
+        (
+            "sipi_perpanjangan",
+            None,
+            "sipi_berlaku_sampai",
+            "31-02-2027",
+            FieldError("date_impossible"),
+        ),
     ],
 )
 def test_the_codes_are_the_bot_s_own(

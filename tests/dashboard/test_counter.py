@@ -283,7 +283,7 @@ async def test_form_errors_keep_every_value_and_create_nothing(
     text = page.text
     assert _error(text, "nik") == "nik_length"
     assert "NIK berisi 12 angka; NIK harus 16 angka." in text
-    assert _error(text, "tanggal_lahir") == "date_format"
+    assert _error(text, "tanggal_lahir") == "date_impossible"  # 31 February
     assert _error(text, "status_kawin") == "empty"
     assert _error(text, "doc_kk") == "doc_blurred"
     assert 'value="3201 0145 0890"' in text and 'value="31-02-1990"' in text

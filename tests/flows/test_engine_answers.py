@@ -80,9 +80,11 @@ def test_a_choice_that_matches_nothing_re_shows_the_buttons(make_engine):
     start_ktp(chat)
     for answer in (NIK, "Siti Aminah", "17-08-1990"):
         chat.send(answer)
-    chat.send("tidak tahu")
-    assert chat.texts() == ["Mohon pilih salah satu pilihan di bawah.", "Jenis kelamin Anda?"]
+    chat.send("sapi")
+    # One message: the reason as the body of the buttons, not the reason and the prompt.
+    assert chat.texts() == ["Mohon pilih salah satu pilihan di bawah."]
     assert chat.choices() == ["opt:laki_laki", "opt:perempuan"]
+    assert chat.prompts() == [chat.awaiting["prompt"]]
 
 
 def test_kk_number_equal_to_the_nik_is_refused(make_engine):

@@ -131,7 +131,7 @@ def test_the_question_back_after_the_operator_offer_keeps_its_buttons_valid(make
     for answer in ("1303015708900001", "Siti Aminah", "17-08-1990"):
         chat.send(answer)
     sex = chat.prompts()[0]
-    for wrong in ("x", "y", "z"):
+    for wrong in ("x", "q", "z"):  # ("y" is a yes: not a failed try at a choice)
         chat.send(wrong)
     assert chat.awaiting["kind"] == "operator_offer"
     chat.tap("retry", "Coba lagi", chat.prompts()[0])

@@ -104,7 +104,8 @@ def test_numbers_with_units_and_ranges():
     assert check(gt, "12 GT") == Verdict(value=12)
     assert check(gt, "7,5") == Verdict(value=7.5)
     assert check(gt, "45") == Verdict(error="number_range", params={"min": "1", "max": "30"})
-    assert check(gt, "dua belas") == Verdict(error="number_format")
+    assert check(gt, "dua belas") == Verdict(value=12)  # numbers in words (issue 12)
+    assert check(gt, "banyak") == Verdict(error="number_format")
 
 
 def test_dates_past_and_future():
@@ -112,7 +113,8 @@ def test_dates_past_and_future():
     assert check(spec("date"), "01-01-2027").error == "date_future"
     assert check(spec("date", dates="future"), "01-01-2020").error == "date_past"
     assert check(spec("date", dates="any"), "01-01-2027") == Verdict(value="2027-01-01")
-    assert check(spec("date"), "besok").error == "date_format"
+    assert check(spec("date"), "besok").error == "date_future"  # tomorrow, read (issue 12)
+    assert check(spec("date"), "entah").error == "date_format"
 
 
 def test_text_length_and_empty_answer():

@@ -115,6 +115,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Empat angka terakhir NIK tidak boleh 0000.",
         "The last four digits of the NIK cannot be 0000.",
     ),
+    "counter_err_nik_several": (
+        "Ada {count} nomor 16 angka. Isi satu NIK saja.",
+        "There are {count} numbers of 16 digits. Enter one NIK only.",
+    ),
     "counter_err_kk_length": (
         "Nomor KK berisi {count} angka; harus 16 angka.",
         "The KK number has {count} digits; it must have 16.",
@@ -135,12 +139,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Ini NIK, bukan nomor KK. Nomor KK ada di bagian atas Kartu Keluarga.",
         "This is the NIK, not the KK number, which is at the top of the family card.",
     ),
+    "counter_err_kk_several": (
+        "Ada {count} nomor 16 angka. Isi satu nomor KK saja.",
+        "There are {count} numbers of 16 digits. Enter one KK number only.",
+    ),
     "counter_err_date_format": (
         "Tanggal tidak terbaca. Contoh: 17-08-1990 atau 17 Agustus 1990.",
         "The date cannot be read. Example: 17-08-1990 or 17 August 1990.",
     ),
     "counter_err_date_future": ("Tanggal ini belum terjadi.", "This date is in the future."),
     "counter_err_date_past": ("Tanggal ini sudah lewat.", "This date has passed."),
+    "counter_err_date_several": ("Ada lebih dari satu tanggal.", "There is more than one date."),
+    "counter_err_date_inexact": (
+        "Isi tanggal yang pasti. Contoh: {example}.",
+        "Enter the exact date. Example: {example}.",
+    ),
+    "counter_err_date_no_year": ("Tahunnya belum diisi.", "The year is missing."),
+    "counter_err_date_impossible": (
+        "Tanggal ini tidak ada di kalender.",
+        "This date does not exist on the calendar.",
+    ),
     "counter_err_phone": (
         "Nomor HP seluler belum benar. Contoh: 0812 3456 7890.",
         "Not a valid mobile number. Example: 0812 3456 7890.",
@@ -160,15 +178,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "counter_err_name_digits": ("Nama tidak boleh berisi angka.", "A name cannot contain digits."),
     "counter_err_name_short": ("Nama terlalu pendek.", "The name is too short."),
     "counter_err_name_chars": ("Nama hanya boleh berisi huruf.", "Only letters in a name."),
+    "counter_err_name_sentence": ("Isi namanya saja.", "Enter the name only."),
+    "counter_err_name_unclear": ("Nama tidak terbaca.", "The name cannot be read."),
     "counter_err_number_format": ("Isi dengan angka saja.", "Enter a number only."),
     "counter_err_number_range": (
         "Angkanya harus antara {min} dan {max}.",
         "The number must be between {min} and {max}.",
     ),
+    "counter_err_number_several": ("Isi satu angka saja.", "Enter one number only."),
+    "counter_err_number_total": ("Isi jumlah seluruhnya.", "Enter the total."),
     "counter_err_choice": ("Pilih salah satu pilihan.", "Choose one of the options."),
     "counter_err_text_long": (
         "Terlalu panjang: paling banyak {max} huruf.",
         "Too long: at most {max} characters.",
+    ),
+    "counter_err_not_an_answer": (
+        "Isian ini berupa pertanyaan, salam, atau perintah, bukan jawaban.",
+        "This entry is a question, a greeting or a command, not an answer.",
     ),
     # Documents: counts, then the locker's refusal reasons.
     "counter_err_total_size": (
