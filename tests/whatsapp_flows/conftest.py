@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.config import Settings
+from tests.conftest import LIVE_SECRET_KEY
 from tests.fakes.graph import FakeGraphAPI
 
 WABA_ID = "102290129340398"
@@ -23,7 +24,7 @@ def flows_settings(tmp_path: Path) -> Settings:
         WHATSAPP_VERIFY_TOKEN="test-verify-token",
         WHATSAPP_BUSINESS_ACCOUNT_ID=WABA_ID,
         WHATSAPP_API_BASE_URL="http://graph.test",
-        LOKET_SECRET_KEY="test-secret-key",
+        LOKET_SECRET_KEY=LIVE_SECRET_KEY,
     )
 
 

@@ -12,6 +12,7 @@ import pytest
 import app.cli
 import app.whatsapp_flows.cli as flows_cli
 from app.cli import main
+from tests.conftest import LIVE_SECRET_KEY
 from tests.fakes.graph import FakeGraphAPI
 from tests.flows.conftest import DATA_DIR
 from tests.test_cli import loket
@@ -22,7 +23,7 @@ LIVE = {
     "WHATSAPP_PHONE_NUMBER_ID": "106540352242922",
     "WHATSAPP_APP_SECRET": "test-app-secret",
     "WHATSAPP_VERIFY_TOKEN": "test-verify-token",
-    "LOKET_SECRET_KEY": "test-secret-key",
+    "LOKET_SECRET_KEY": LIVE_SECRET_KEY,
     "WHATSAPP_API_BASE_URL": "http://graph.test",
 }
 
