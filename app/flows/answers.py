@@ -9,7 +9,14 @@ from __future__ import annotations
 from datetime import date
 
 from app.flows.catalog import FieldSpec
-from app.flows.inputs import ChoiceInput, MediaInput, ResidentInput, TextInput, UnsupportedInput
+from app.flows.inputs import (
+    ChoiceInput,
+    MediaInput,
+    ResidentInput,
+    TextInput,
+    UnsupportedInput,
+    text_of,
+)
 from app.flows.nonanswers import COURTESY, non_answer
 from app.flows.progress import advance, submit
 from app.flows.prompts import ask, raise_missing
@@ -18,15 +25,6 @@ from app.flows.summary_reply import read_summary_reply
 from app.flows.textmatch import Option, is_no, is_skip, pick_option
 from app.flows.turn import Turn
 from app.flows.validators import Verdict, nik_warnings, validate
-
-
-def text_of(item: ResidentInput) -> str | None:
-    """What the resident typed, or the title of what they tapped; None for anything else."""
-    if isinstance(item, TextInput):
-        return item.text
-    if isinstance(item, ChoiceInput):
-        return item.title or None
-    return None
 
 
 def fail(turn: Turn, message: str) -> bool:

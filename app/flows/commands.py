@@ -4,10 +4,10 @@ complaint) and the short yes/no prompts they open."""
 from __future__ import annotations
 
 from app.flows import information, survey
-from app.flows.answers import fail, on_field, text_of, unsupported
+from app.flows.answers import fail, on_field, unsupported
 from app.flows.documents import on_document, on_reuse
 from app.flows.events import CancelRequest, HandOff, LanguageChanged
-from app.flows.inputs import ChoiceInput, MediaInput, ResidentInput, TextInput
+from app.flows.inputs import ChoiceInput, MediaInput, ResidentInput, TextInput, text_of
 from app.flows.progress import advance, drop_draft, start_service
 from app.flows.prompts import ask, cancellable, menu
 from app.flows.textmatch import is_no, is_yes, normalize

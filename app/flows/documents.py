@@ -9,10 +9,10 @@ lain?" with a no).
 
 from __future__ import annotations
 
-from app.flows.answers import fail, text_of, unsupported
+from app.flows.answers import fail, unsupported
 from app.flows.catalog import DocumentSpec
 from app.flows.events import ReuseDocument, StoreMedia
-from app.flows.inputs import ChoiceInput, DocumentChecked, MediaInput, ResidentInput
+from app.flows.inputs import ChoiceInput, DocumentChecked, MediaInput, ResidentInput, text_of
 from app.flows.progress import advance
 from app.flows.prompts import ask, raise_missing, reusable_document
 from app.flows.session import DocProgress

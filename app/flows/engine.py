@@ -29,6 +29,7 @@ from app.flows.inputs import (
     SubmissionAccepted,
     SurveyStart,
     TimeoutInput,
+    text_of,
 )
 from app.flows.intents import IntentClassifier
 from app.flows.messages import Messages, shipped_messages
@@ -176,7 +177,7 @@ def _resident(turn: Turn, item: ResidentInput) -> None:
     if command is not None and survey.intercept(turn, command):
         return
     if command is not None:
-        commands.run(turn, command, answers.text_of(item) or "")
+        commands.run(turn, command, text_of(item) or "")
         return
     if session.draft is not None and session.awaiting is None:
         turn.wait_for("resume")  # the conversation expired earlier; the draft was kept
@@ -193,7 +194,7 @@ def _resident(turn: Turn, item: ResidentInput) -> None:
 
 def _idle(turn: Turn, item: ResidentInput) -> None:
     """No question open (or the menu): start a service, run a command, or show the menu."""
-    text = answers.text_of(item)
+    text = text_of(item)
     if isinstance(item, ChoiceInput):
         code = item.id[4:]
         if item.id.startswith("svc:") and code in turn.catalog.services:

@@ -176,3 +176,12 @@ def parse_input(data: dict[str, Any]) -> Input:
         values["due_date"] = date.fromisoformat(values["due_date"])
     result: Input = cls(**values)
     return result
+
+
+def text_of(item: ResidentInput) -> str | None:
+    """What the resident typed, or the title of what they tapped; None for anything else."""
+    if isinstance(item, TextInput):
+        return item.text
+    if isinstance(item, ChoiceInput):
+        return item.title or None
+    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import NoReturn
 
+from app.flows import survey
 from app.flows.catalog import DocumentSpec, FieldSpec
 from app.flows.context import RequestSummary, StoredDocument
 from app.flows.session import Draft
@@ -55,8 +56,6 @@ def ask(turn: Turn) -> None:
             options = [Option("lang:id", "Bahasa Indonesia"), Option("lang:en", "English")]
             turn.offer(turn.t("language.ask"), options)
         case "survey":
-            from app.flows import survey  # survey builds on this module: import here, no cycle
-
             survey.ask_element(turn)
 
 

@@ -12,9 +12,8 @@ typed in full in the first message ("ktp saya 2 bulan belum jadi") is recorded a
 
 from __future__ import annotations
 
-from app.flows.answers import text_of
 from app.flows.events import ComplaintFiled, HandOff, SurveyAnswered
-from app.flows.inputs import ChoiceInput, ResidentInput, SurveyStart, TextInput
+from app.flows.inputs import ChoiceInput, ResidentInput, SurveyStart, TextInput, text_of
 from app.flows.session import Feedback
 from app.flows.textmatch import is_no, is_yes, normalize
 from app.flows.turn import Option, Turn
