@@ -120,7 +120,7 @@ class ConversationService:
         rounds = 0
         while pending and rounds <= MAX_FOLLOW_UPS:
             rounds += 1
-            context = await build_context(session, resident, now=now)
+            context = await build_context(session, resident, now=now, settings=self.settings)
             step = self.engine.handle(conversation.snapshot or None, pending.pop(0), context)
             conversation.snapshot = step.snapshot
             outcome = await effects.apply(

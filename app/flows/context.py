@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 
 
 @dataclass(frozen=True)
@@ -14,6 +14,10 @@ class RequestSummary:
     service_code: str
     status: str
     updated_at: datetime
+    due_date: date | None = None
+    office_name: str | None = None
+    pickup_place: str | None = None
+    pickup_hours: str | None = None
 
 
 @dataclass(frozen=True)
@@ -30,10 +34,31 @@ class StoredDocument:
 
 
 @dataclass(frozen=True)
+class OfficeInfo:
+    """Where and when the office serves residents: for side questions and hand-off promises.
+
+    Times are local to the office. `days_off` lists the holidays (national and the office's
+    own) in the coming weeks; `opens_next` is the start of the next opening period, or now when
+    the office is open.
+    """
+
+    name: str
+    address: str | None = None
+    hours_text: str | None = None
+    opening: time = time(8, 0)
+    closing: time = time(16, 0)
+    working_weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
+    days_off: tuple[date, ...] = ()
+    open_now: bool = False
+    opens_next: datetime | None = None
+
+
+@dataclass(frozen=True)
 class ResidentContext:
-    """The resident's language, name, open requests and reusable documents."""
+    """The resident's language, name, open requests and reusable documents, and their office."""
 
     language: str = "id"
     name: str | None = None
     open_requests: list[RequestSummary] = field(default_factory=list)
     locker: list[StoredDocument] = field(default_factory=list)
+    office: OfficeInfo | None = None

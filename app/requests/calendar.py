@@ -71,3 +71,27 @@ def promised_date(settings: Settings, at: datetime, service_days: int) -> date:
     return due_date(
         at, service_days, settings.tz, settings.opening_hours[1], settings.extra_holidays
     )
+
+
+def opens_next(
+    at: datetime, tz: ZoneInfo, hours: tuple[time, time], extra_holidays: Iterable[date] = ()
+) -> datetime:
+    """`at` itself while the office is open, else the local start of its next opening period."""
+    extra = frozenset(extra_holidays)
+    opening, closing = hours
+    local = at.astimezone(tz)
+    day = local.date()
+    if is_working_day(day, extra) and opening <= local.time() < closing:
+        return local
+    if not (is_working_day(day, extra) and local.time() < opening):
+        day += timedelta(days=1)
+        while not is_working_day(day, extra):
+            day += timedelta(days=1)
+    return datetime.combine(day, opening, tzinfo=tz)
+
+
+def days_off_ahead(start: date, days: int, extra_holidays: Iterable[date] = ()) -> list[date]:
+    """Weekdays from `start` on (for `days` days) that are holidays: national or the office's."""
+    extra = frozenset(extra_holidays)
+    ahead = (start + timedelta(days=offset) for offset in range(days))
+    return [day for day in ahead if day.weekday() < 5 and not is_working_day(day, extra)]

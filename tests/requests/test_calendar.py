@@ -8,7 +8,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.config import Settings
-from app.requests.calendar import add_working_days, due_date, is_working_day, received_day
+from app.requests.calendar import (
+    add_working_days,
+    days_off_ahead,
+    due_date,
+    is_working_day,
+    opens_next,
+    received_day,
+)
 
 WITA = ZoneInfo("Asia/Makassar")
 CLOSING = time(16, 0)
@@ -71,3 +78,36 @@ def test_settings_parse_holidays_and_office_hours() -> None:
 def test_settings_refuse_bad_calendar_values(name: str, value: str, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):
         Settings(**{name: value})
+
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+HOURS = (time(8, 0), time(16, 0))
+
+
+@pytest.mark.parametrize(
+    ("local", "expected"),
+    [
+        # Open: the answer is now.
+        (datetime(2026, 11, 25, 10, 30, tzinfo=JAKARTA), datetime(2026, 11, 25, 10, 30)),
+        # Before opening on a working day: at 08:00 the same day.
+        (datetime(2026, 11, 25, 6, 0, tzinfo=JAKARTA), datetime(2026, 11, 25, 8, 0)),
+        # After closing on Friday: Monday 08:00.
+        (datetime(2026, 11, 27, 17, 0, tzinfo=JAKARTA), datetime(2026, 11, 30, 8, 0)),
+        # Christmas Eve evening: the 25th is a holiday and then a weekend: Monday 28th.
+        (datetime(2026, 12, 24, 18, 0, tzinfo=JAKARTA), datetime(2026, 12, 28, 8, 0)),
+    ],
+)
+def test_opens_next_is_now_while_open_else_the_next_opening(
+    local: datetime, expected: datetime
+) -> None:
+    got = opens_next(local.astimezone(UTC), JAKARTA, HOURS)
+    assert got.replace(tzinfo=None) == expected and got.utcoffset() == JAKARTA.utcoffset(expected)
+
+
+def test_days_off_ahead_lists_weekday_holidays_only() -> None:
+    extra = {date(2026, 12, 31)}
+    assert days_off_ahead(date(2026, 12, 20), 14, extra) == [
+        date(2026, 12, 25),
+        date(2026, 12, 31),
+        date(2027, 1, 1),
+    ]
