@@ -10,12 +10,14 @@ from typing import Any
 from sqlalchemy import JSON, String, Text, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.conversations.models import Conversation
 from app.conversations.redaction import REDACTED
 from app.conversations.retention import redact_expired
 from app.conversations.transcript import inbound_line
-from app.db import Base
+from app.db import Base, unit_of_work
 from app.inbox.models import InboundEvent
 from app.requests.models import Request
+from tests.api.factories import START, add_request, add_resident, ktp_fields
 from tests.conversations.conftest import Loket
 from tests.conversations.operator import move
 from tests.conversations.test_ktp_request import Resident, sharp_photo, texts
@@ -124,3 +126,38 @@ async def redact_expired_at(
     async with sessionmaker() as session:
         report = await redact_expired(session, now, RETENTION)
     return report.requests, report.inbound, report.outbound, report.conversations
+
+
+async def test_a_conversation_in_progress_is_not_touched(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """Waiting for an answer: its snapshot and its messages of no request stay as they are."""
+    start = START  # when `add_request` records the rejection
+    async with unit_of_work(sessionmaker) as session:
+        resident = await add_resident(session, "6281234500009", "Siti")
+        request = await add_request(
+            session, ticket="KTP-260105-0001", resident=resident, office_id=None,
+            status="rejected", fields=ktp_fields(OLD["nik"], OLD_NAME),
+        )  # fmt: skip
+        snapshot = {"language": "id", "submitted": {request.ticket: {"nik": OLD["nik"]}}}
+        session.add(Conversation(resident_id=resident.id, snapshot=snapshot, status="waiting"))
+        for n, text in enumerate([f"NIK saya {OLD['nik']}", f"KTP-260105-0001 {OLD['kk']}"]):
+            at = start + timedelta(days=1, minutes=n)
+            session.add(
+                InboundEvent(
+                    dedup_key=f"m:wamid.wait.{n}", kind="message", resident_id=resident.id,
+                    external_id=f"wamid.wait.{n}", received_at=at, occurred_at=at, processed_at=at,
+                    payload={"message": {"type": "text", "text": {"body": text}}},
+                )
+            )  # fmt: skip
+    assert await redact_expired_at(sessionmaker, start + timedelta(days=200)) == (1, 1, 0, 0)
+    async with sessionmaker() as session:
+        conversation = (await session.execute(select(Conversation))).scalar_one()
+        assert (conversation.snapshot, conversation.redacted_at) == (snapshot, None)
+        events = (await session.execute(select(InboundEvent).order_by(InboundEvent.id))).scalars()
+        # The message naming the rejected request goes; the one of no request may be the
+        # conversation in progress.
+        assert [inbound_line(e).text for e in events] == [
+            f"NIK saya {OLD['nik']}",
+            f"{REDACTED} KTP-260105-0001",
+        ]
