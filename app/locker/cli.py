@@ -1,4 +1,8 @@
-"""`loket purge` and `loket locker reencrypt`: the locker's maintenance commands."""
+"""`loket purge` and `loket locker reencrypt`: the locker's maintenance commands.
+
+`loket purge` applies the whole retention policy: the files here, then the personal data kept
+beside them (app/conversations/retention.py), imported when run so the locker stays below it.
+"""
 
 from __future__ import annotations
 
@@ -33,13 +37,22 @@ def _run(args: argparse.Namespace, work: Any) -> None:
 
 def cmd_purge(args: argparse.Namespace) -> None:
     async def work(settings: Any, session: Any, store: Any) -> None:
-        report = await purge(session, store, utcnow(), settings.retention_days)
+        from app.conversations.retention import redact_expired
+
+        now = utcnow()
+        report = await purge(session, store, now, settings.retention_days)
         print(
             f"purged {report.documents_purged} documents "
             f"({report.released} of ended requests, {report.drafts} never submitted, "
             f"{report.expired} expired); deleted {report.blobs_deleted} files, "
             f"{report.bytes_freed} bytes; {report.stray_files_deleted} stray files; "
             f"{report.failures} failures"
+        )
+        redacted = await redact_expired(session, now, settings.retention_days)
+        print(
+            f"redacted personal data: {redacted.requests} requests, "
+            f"{redacted.inbound} messages received, {redacted.outbound} messages sent, "
+            f"{redacted.conversations} conversations"
         )
 
     _run(args, work)

@@ -47,6 +47,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "first_page": ("Halaman pertama", "First page"),
     "bad_filter": ("Filter tidak valid.", "Invalid filter."),
     "answers": ("Jawaban", "Answers"),
+    "redacted": (
+        "Data pribadi permohonan ini (jawaban, isi pesan, catatan) sudah dihapus: masa simpannya "
+        "berakhir.",
+        "This request's personal data (answers, messages, notes) was erased: its retention "
+        "period ended.",
+    ),
     "documents": ("Dokumen", "Documents"),
     "no_documents": ("Belum ada dokumen.", "No documents yet."),
     "open_pdf": ("Buka PDF", "Open PDF"),
