@@ -141,8 +141,8 @@ def _labeller(lang: str) -> Any:
     def label(prefix: str, value: str | None) -> str:
         if value is None:
             return ""
-        names = MESSAGES.get(f"{prefix}{value}")
-        return (names[1] if lang == "en" else names[0]) if names else value
+        key = f"{prefix}{value}"
+        return MESSAGES.text(key, lang) if key in MESSAGES else value
 
     return label
 

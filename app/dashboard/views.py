@@ -55,7 +55,7 @@ def operator_moves(status: str) -> list[RequestStatus]:
     return [s for s in ACTION_ORDER if s in allowed]
 
 
-# History entries without a status change that the page labels (app/dashboard/texts/work.py).
+# History entries without a status change that the page labels (app/dashboard/texts/*.yaml).
 HISTORY_KINDS = frozenset(
     f"history_{kind}" for kind in ("note", "assigned", "precheck", "forwarded", "pickup_reminder")
 )
