@@ -12,8 +12,6 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
 
-from app.api import service as api_service
-from app.api.deps import Viewer
 from app.dashboard.auth_routes import checked_form
 from app.dashboard.deps import (
     PREFIX,
@@ -27,7 +25,8 @@ from app.dashboard.deps import (
 from app.dashboard.precheck_views import PrecheckDraft
 from app.dashboard.router import render_request
 from app.db import utcnow
-from app.requests import precheck
+from app.operators.service import Viewer
+from app.requests import precheck, queries
 from app.requests.precheck import PrecheckError
 from app.runtime import Runtime
 
@@ -101,7 +100,7 @@ async def save_precheck(
 ) -> Response:
     """Save the village's checklist: every item OK or a problem with a note, and a general note."""
     form = await checked_form(request)
-    found = await api_service.find_request(db, viewer.scope, ticket, for_update=True)
+    found = await queries.find_request(db, viewer.scope, ticket, for_update=True)
     if found is None:
         raise PageNotFound
     target = found[0]
@@ -134,7 +133,7 @@ async def forward_precheck(
 ) -> Response:
     """Forward the saved pre-check to the handling office (once)."""
     await checked_form(request)
-    found = await api_service.find_request(db, viewer.scope, ticket, for_update=True)
+    found = await queries.find_request(db, viewer.scope, ticket, for_update=True)
     if found is None:
         raise PageNotFound
     try:
