@@ -17,13 +17,13 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.deps import Viewer
 from app.dashboard.i18n import language_of, status_label, translate
 from app.dashboard.security import csrf_token
 from app.deps import unit_of_work_session
 from app.operators import service as operators
 from app.operators import sessions
 from app.operators.models import Operator
+from app.operators.service import Viewer
 from app.runtime import Runtime
 
 PREFIX = "/dashboard"

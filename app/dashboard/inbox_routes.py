@@ -16,7 +16,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.deps import Viewer
 from app.dashboard.auth_routes import checked_form
 from app.dashboard.deps import (
     PREFIX,
@@ -34,6 +33,7 @@ from app.dashboard.texts import MESSAGES
 from app.inbox import service
 from app.inbox.models import InboundEvent
 from app.operators.models import OperatorRole
+from app.operators.service import Viewer
 from app.requests.masking import mask_identity_number
 from app.residents.models import Resident
 from app.runtime import Runtime

@@ -1,6 +1,6 @@
 """The dashboard's pages: the queue, one request, its actions, the reply box and documents.
 
-Routes stay thin: they parse the form, call the domain (`app.api.service` for lists and scope,
+Routes stay thin: they parse the form, call the domain (`app.requests.queries` for lists and scope,
 `app.requests.lifecycle` for moves and replies, the locker for files) and render. A form error
 re-renders the page with the reason in the operator's language; success redirects (PRG).
 The POST routes share that skeleton: `PostedDep` / `HandledDep` check the form and find the
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -19,9 +20,6 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
 
-from app.api import service as api_service
-from app.api.deps import Viewer
-from app.api.documents import open_visible
 from app.dashboard import repository, views
 from app.dashboard.auth_routes import checked_form
 from app.dashboard.deps import (
@@ -39,9 +37,11 @@ from app.dashboard.precheck_views import PrecheckDraft, precheck_panel
 from app.dashboard.presenter import applicant_of, presenter_for
 from app.dashboard.transitions import TransitionForm, run_transition
 from app.db import utcnow
+from app.locker import open_visible
 from app.locker.errors import LockerError
 from app.locker.models import AccessAction
-from app.requests import lifecycle
+from app.operators.service import Viewer
+from app.requests import lifecycle, listing, queries
 from app.requests.models import Request as RequestRow
 from app.requests.status import RequestStatus
 from app.residents.models import Resident
@@ -81,7 +81,7 @@ async def queue(
     flags = {name: _flag(request, name) for name in ("mine", "overdue", "precheck")}
     cursor = _param(request, "cursor") or None
     today = datetime.now(runtime.settings.tz).date()
-    query = api_service.ListQuery(
+    query = queries.ListQuery(
         status=filters["status"] or None,
         service=filters["service"] or None,
         office=filters["office"] or None,
@@ -94,23 +94,25 @@ async def queue(
     )
     error, code = None, 200
     try:
-        page = await api_service.list_page(
+        page = await queries.list_page(
             db, runtime.catalog, viewer.scope, query, viewer_id=viewer.operator.id, today=today
         )
         items, next_cursor = page.items, page.next_cursor
-    except api_service.InvalidQuery:
+    except queries.InvalidQuery:
         items, next_cursor, error, code = [], None, "bad_filter", 422
     nik_keys = runtime.catalog.nik_field_keys()
     p = await presenter_for(
-        db, runtime.catalog, lang, runtime.settings.tz, [item.assigned_to for item in items]
+        db, runtime.catalog, lang, runtime.settings.tz, [item.assignee for item in items]
     )
     rows = [
         {
-            "item": item,
+            "item": item.request,
+            "resident": item.resident,
+            "assignee": item.assignee,
             # Lists show the masked NIK and nothing it encodes (app.requests.masking).
             "nik": next((item.fields[k] for k in nik_keys if k in item.fields), ""),
             "applicant": applicant_of(item.fields, item.resident.name),
-            "overdue": views.is_overdue(item, today),
+            "overdue": views.is_overdue(item.request, today),
         }
         for item in items
     ]
@@ -150,7 +152,7 @@ async def render_request(
     The reason stands at the top when the refusal names no form, or one the page no longer
     shows; a refused pre-check keeps what the village typed.
     """
-    found = await api_service.find_request(db, viewer.scope, ticket)
+    found = await queries.find_request(db, viewer.scope, ticket)
     if found is None:
         raise PageNotFound
     context: dict[str, Any] = await views.request_page(
@@ -221,7 +223,7 @@ async def posted_request(
     everywhere. A FormRefused of the route shows the request page again."""
     refusals_on(request, _request_page_again)
     form = await checked_form(request)
-    found = await api_service.find_request(db, viewer.scope, ticket, for_update=True)
+    found = await queries.find_request(db, viewer.scope, ticket, for_update=True)
     if found is None:
         raise PageNotFound
     return PostedRequest(ticket, form, *found, viewer)
@@ -233,7 +235,7 @@ PostedDep = Annotated[PostedRequest, Depends(posted_request)]
 async def handled_request(posted: PostedDep) -> PostedRequest:
     """The posted request, for its handling office; a village that only pre-checks it is told
     why it cannot do this (403)."""
-    if not api_service.handles(posted.viewer.scope, posted.row):
+    if not queries.handles(posted.viewer.scope, posted.row):
         raise FormRefused("err_precheck_only", status_code=403)
     return posted
 
@@ -291,7 +293,13 @@ async def document_content(
     """A document shown in the page or opened in a tab; every view is audited ("dashboard")."""
     try:
         opened = await open_visible(
-            db, runtime.store, viewer, document_id, reason=AUDIT_REASON, action=AccessAction.VIEW
+            db,
+            runtime.store,
+            document_id,
+            may_see=partial(listing.document_visible, db, viewer.scope),
+            actor=viewer.actor,
+            reason=AUDIT_REASON,
+            action=AccessAction.VIEW,
         )
     except LockerError:
         raise PageNotFound from None

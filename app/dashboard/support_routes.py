@@ -14,7 +14,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.deps import Viewer
 from app.conversations import handoff
 from app.conversations import repository as chats
 from app.conversations.request_chat import recent_chat
@@ -37,6 +36,7 @@ from app.db import utcnow
 from app.feedback import repository as complaints
 from app.feedback import service as feedback
 from app.notifications.service import window_open
+from app.operators.service import Viewer
 from app.runtime import Runtime
 
 router = APIRouter()

@@ -8,6 +8,7 @@ Public surface (import from here):
 - service: `ingest_media`, `read_document`, `read_thumbnail`, `resident_locker`,
   `attach_documents`, `release_request`, `set_keep_for_reuse`, `purge`, `PurgeReport`,
   `reencrypt`, `reencrypt_locker`
+- reading: `open_visible` (a document for a reader allowed to see it), `MaySee`
 - models: `Document`, `DocumentStatus`, `Blob`, `DocumentAccess`, `AccessAction`
 """
 
@@ -34,6 +35,7 @@ from app.locker.fetch import (
 from app.locker.models import AccessAction, Blob, Document, DocumentAccess, DocumentStatus
 from app.locker.policy import DocumentRequirement, LockerPolicy
 from app.locker.purge import PurgeReport, purge
+from app.locker.reading import MaySee, open_visible
 from app.locker.reasons import Reason
 from app.locker.reasons import message as reason_message
 from app.locker.rotation import ReencryptReport, reencrypt, reencrypt_locker
@@ -64,6 +66,7 @@ __all__ = [
     "KeyRing",
     "LockerError",
     "LockerPolicy",
+    "MaySee",
     "MediaGone",
     "MediaInfo",
     "MediaInfoLike",
@@ -77,6 +80,7 @@ __all__ = [
     "attach_documents",
     "ingest_media",
     "open_store",
+    "open_visible",
     "purge",
     "read_document",
     "read_thumbnail",
