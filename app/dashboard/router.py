@@ -281,7 +281,7 @@ async def reply(
         )
     outcome = await lifecycle.send_operator_reply(
         db,
-        runtime=runtime,
+        settings=runtime.settings,
         request=found[0],
         actor=viewer.actor,
         text_body=text,

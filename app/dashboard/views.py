@@ -16,10 +16,10 @@ from app.api import service as api_service
 from app.api.schemas import RequestSummaryOut
 from app.conversations.request_chat import request_chat
 from app.dashboard.presenter import applicant_of, presenter_for, usernames_in
-from app.notifications.service import window_open
 from app.offices import repository as offices
 from app.offices.models import Office
 from app.operators.service import Scope, in_scope
+from app.outbox.delivery import window_open
 from app.requests import work
 from app.requests.models import Request
 from app.requests.status import FINAL, RequestStatus, allowed_moves
