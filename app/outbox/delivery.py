@@ -190,9 +190,9 @@ async def refused_for_window(
 ) -> Literal["held", "template_fallback"]:
     """Meta answered 131047 to `message`, sent as if inside the window: its template goes instead.
 
-    A message that should follow once the resident answers (`hold_on_fallback`) is held, and
-    its fallback is the waiting invitation, which goes out only when none since the resident's
-    last message covers it already; any other message is replaced by its own template.
+    A message that should follow once the resident answers (`hold_on_fallback`) is held, and its
+    template goes out as the invitation to read it, unless an invitation sent since the resident's
+    last message covers it already; any other message is replaced by its template.
     """
     message.state = OutboxState.HELD if message.hold_on_fallback else OutboxState.CANCELLED
     if message.hold_on_fallback:
