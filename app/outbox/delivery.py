@@ -37,6 +37,10 @@ ORIGIN_CONVERSATION = "conversation"
 Outcome = Literal["sent", "template", "held"]
 
 
+class WindowClosed(Exception):
+    """A message that may not be held cannot go out: the window is closed and it has no template."""
+
+
 def window_open(resident: Resident, now: datetime, settings: Settings) -> bool:
     """True while Meta allows free-form messages: the resident wrote within the window."""
     if settings.service_window_hours == 0 or resident.last_inbound_at is None:
@@ -60,6 +64,7 @@ async def deliver(
     origin: str,
     template: tuple[str, dict[str, str]] | None = None,
     keep_message: bool = False,
+    may_hold: bool = True,
     kind: str | None = None,
     prompt: str | None = None,
     caused_by_event_id: int | None = None,
@@ -69,7 +74,8 @@ async def deliver(
     `template` is the approved template (name, values) that may stand in for the message;
     `ticket` names the request in the "message waiting" invitation. `keep_message` says the
     message holds more than its template (an operator's note): when the template has to go
-    instead, the message is held as well, to be read when the resident answers. `kind`,
+    instead, the message is held as well, to be read when the resident answers. Without
+    `may_hold` a message with no template raises `WindowClosed` outside the window. `kind`,
     `prompt` and `caused_by_event_id` describe a conversation turn's reply; a held message keeps
     only its prompt, since it goes out when the resident's next message releases it.
     """
@@ -103,6 +109,8 @@ async def deliver(
                 session, resident=resident, bodies=bodies, ticket=ticket, now=now, origin=origin
             )
         return "template"
+    if not may_hold:
+        raise WindowClosed("outside the 24-hour window: a template is needed")
     await hold(
         session,
         resident=resident,

@@ -51,8 +51,8 @@ class PickupCodeMismatch(Exception):
     """The code the resident showed is not the one we sent (→ 409)."""
 
 
-class WindowClosed(Exception):
-    """A free-form message cannot be sent outside the 24-hour window; a template is needed."""
+# An operator's reply the window refuses (the outbox decides; callers catch it here).
+WindowClosed = delivery.WindowClosed
 
 
 def _code_hash(ticket: str, code: str) -> str:
@@ -278,8 +278,6 @@ async def send_operator_reply(
     resident = await session.get(Resident, request.resident_id)
     assert resident is not None
     body = text("operator_reply", resident.language, ticket=request.ticket, text=text_body)
-    if not delivery.window_open(resident, now, settings) and not hold_if_closed:
-        raise WindowClosed("outside the 24-hour window: a template is needed")
     outcome = await delivery.deliver(
         session,
         settings=settings,
@@ -288,6 +286,7 @@ async def send_operator_reply(
         ticket=request.ticket,
         now=now,
         origin="operator_reply",
+        may_hold=hold_if_closed,
     )
     session.add(
         RequestEvent(
