@@ -136,7 +136,8 @@ async def transition_request(
     try:
         await lifecycle.apply_transition(
             session,
-            runtime=runtime,
+            catalog=runtime.catalog,
+            settings=runtime.settings,
             request=request,
             to=body.to,
             actor=viewer.actor,
@@ -170,7 +171,7 @@ async def message_resident(
     try:
         outcome = await lifecycle.send_operator_reply(
             session,
-            runtime=runtime,
+            settings=runtime.settings,
             request=found[0],
             actor=viewer.actor,
             text_body=body.text,

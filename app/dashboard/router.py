@@ -276,7 +276,7 @@ async def reply(posted: HandledDep, db: DbDep, runtime: RuntimeDep) -> Response:
         raise FormRefused("err_reply_empty", form="reply-form")
     outcome = await lifecycle.send_operator_reply(
         db,
-        runtime=runtime,
+        settings=runtime.settings,
         request=posted.row,
         actor=posted.viewer.actor,
         text_body=text,

@@ -35,8 +35,8 @@ from app.dashboard.presenter import presenter_for, usernames_in
 from app.db import utcnow
 from app.feedback import repository as complaints
 from app.feedback import service as feedback
-from app.notifications.service import window_open
 from app.operators.service import Viewer
+from app.outbox.delivery import window_open
 from app.runtime import Runtime
 
 router = APIRouter()

@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.conversations.request_chat import request_chat
 from app.dashboard.presenter import applicant_of, presenter_for, usernames_in
-from app.notifications.service import window_open
 from app.offices import repository as offices
 from app.offices.models import Office
 from app.operators.service import Scope, in_scope
+from app.outbox.delivery import window_open
 from app.requests import listing, queries, work
 from app.requests import repository as requests_repo
 from app.requests.models import Request

@@ -99,5 +99,5 @@ class SendHalt(Base):
 
 
 # The origin of the "a message is waiting — tap to read" template: one invitation covers every
-# message held for a resident until they write again (`app.notifications`, the sender's 131047).
+# message held for a resident until they write again (`app.outbox.delivery`).
 ORIGIN_WAITING = "template:waiting"

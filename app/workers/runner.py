@@ -140,7 +140,13 @@ class WorkerSet:
         """Remind residents of documents still waiting at the office to be collected."""
         while not self._stop.is_set():
             try:
-                if await send_due_reminders(self.runtime, utcnow()):
+                runtime = self.runtime
+                if await send_due_reminders(
+                    runtime.sessionmaker,
+                    utcnow(),
+                    catalog=runtime.catalog,
+                    settings=runtime.settings,
+                ):
                     self.outbox.notify()
             except Exception:
                 log.exception("pickup reminder scan failed")

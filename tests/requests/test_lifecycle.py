@@ -28,7 +28,8 @@ async def move(loket: Loket, ticket: str, to: S, **kwargs) -> None:
         assert request is not None
         await lifecycle.apply_transition(
             session,
-            runtime=loket.runtime,
+            catalog=loket.runtime.catalog,
+            settings=loket.runtime.settings,
             request=request,
             to=to,
             actor="operator:budi",
@@ -173,7 +174,7 @@ async def test_operator_reply_inside_outside_and_held(loket: Loket, sessionmaker
         with pytest.raises(lifecycle.WindowClosed):
             await lifecycle.send_operator_reply(
                 session,
-                runtime=loket.runtime,
+                settings=loket.runtime.settings,
                 request=request,
                 actor="operator:budi",
                 text_body="Halo",
@@ -181,7 +182,7 @@ async def test_operator_reply_inside_outside_and_held(loket: Loket, sessionmaker
             )
         outcome = await lifecycle.send_operator_reply(
             session,
-            runtime=loket.runtime,
+            settings=loket.runtime.settings,
             request=request,
             actor="operator:budi",
             text_body="Foto KK kurang jelas",
