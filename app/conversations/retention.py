@@ -38,6 +38,7 @@ from app.conversations.request_chat import Timeline, load_timeline
 from app.conversations.transcript import ChatLine, inbound_line, outbound_line
 from app.inbox.models import KIND_INTERNAL, KIND_MESSAGE, InboundEvent
 from app.observability import RETENTION_REDACTED
+from app.outbox import service as outbox
 from app.outbox.models import OutboundMessage, OutboxState
 from app.requests.models import Request, RequestEvent
 from app.requests.status import FINAL
@@ -209,11 +210,7 @@ async def _redact_messages(
         if due(line):
             body = redact_json(row.body, timeline.named)
             fallback = None if row.fallback is None else redact_json(row.fallback, timeline.named)
-            await session.execute(
-                update(OutboundMessage)
-                .where(OutboundMessage.id == row.id)
-                .values(body=body, fallback=fallback, last_error=None, redacted_at=now)
-            )
+            await outbox.redact(session, row.id, body=body, fallback=fallback, now=now)
             report.outbound += 1
 
 
