@@ -77,6 +77,11 @@ class Settings(BaseSettings):
     whatsapp_business_account_id: str | None = Field(None, alias="WHATSAPP_BUSINESS_ACCOUNT_ID")
     whatsapp_api_base_url: str = Field("https://graph.facebook.com", alias="WHATSAPP_API_BASE_URL")
     whatsapp_api_version: str = Field(DEFAULT_API_VERSION, alias="WHATSAPP_API_VERSION")
+    # How long one Graph call may take before it counts as "no answer" (the outbox then retries:
+    # Meta may have taken the message, so a retry can deliver it twice).
+    whatsapp_api_timeout_seconds: float = Field(
+        30.0, gt=0, le=600, alias="WHATSAPP_API_TIMEOUT_SECONDS"
+    )
 
     service_window_hours: int = Field(24, ge=0, alias="LOKET_SERVICE_WINDOW_HOURS")
     retry_base_seconds: float = Field(4.0, gt=0, alias="LOKET_RETRY_BASE_SECONDS")
