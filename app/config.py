@@ -227,6 +227,18 @@ class Settings(BaseSettings):
             raise ValueError("live mode needs LOKET_SECRET_KEY to sign dashboard sessions")
         return self
 
+    @model_validator(mode="after")
+    def _lease_outlives_a_send(self) -> Settings:
+        # A worker holds a resident's outbox lease while it waits for Meta's answer; a lease
+        # that can run out meanwhile lets another worker send the same message again.
+        if self.worker_lease_seconds <= self.whatsapp_api_timeout_seconds:
+            raise ValueError(
+                f"LOKET_WORKER_LEASE_SECONDS ({self.worker_lease_seconds:g} s) must be longer "
+                f"than WHATSAPP_API_TIMEOUT_SECONDS ({self.whatsapp_api_timeout_seconds:g} s): "
+                "a message still waiting for Meta's answer would be sent again by another worker"
+            )
+        return self
+
     def _raw(self, env_name: str) -> Any:
         value = getattr(self, env_name.lower())
         return value.get_secret_value() if isinstance(value, SecretStr) else value

@@ -50,6 +50,7 @@ class Cluster:
     disruptions: list[Disruption] = field(default_factory=list)
     kills: int = 0
     _starts: int = 0
+    _logs: dict[str, Path] = field(default_factory=dict)
 
     @property
     def base_url(self) -> str:
@@ -72,7 +73,8 @@ class Cluster:
             args += [] if self.serve_workers else ["--no-workers"]
         else:
             args = ["worker"]
-        with (self.logs / f"{self._starts:03d}-{name}.log").open("wb") as log:
+        self._logs[name] = self.logs / f"{self._starts:03d}-{name}.log"
+        with self._logs[name].open("wb") as log:
             self.processes[name] = subprocess.Popen(
                 [sys.executable, "-m", "app.cli", *args],
                 env=self.env,
@@ -94,6 +96,22 @@ class Cluster:
                 pass
             time.sleep(0.1)
         raise AssertionError(f"loket serve was not ready in time; see {self.logs}")
+
+    def wait_working(self, name: str) -> None:
+        """Until `name` is past its start-up: serve answers /readyz, a worker's loops run (a kill
+        during the imports would test nothing)."""
+        if name == "serve":
+            self.wait_until_ready()
+            return
+        log = self._logs[name]
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            if b'"workers started"' in log.read_bytes():
+                return
+            if self.processes[name].poll() is not None:
+                raise AssertionError(f"{name} exited by itself; see {log}")
+            time.sleep(0.1)
+        raise AssertionError(f"{name} did not start its loops in time; see {log}")
 
     def kill(self, name: str) -> None:
         """SIGKILL one process (no chance to release leases or finish a transaction)."""

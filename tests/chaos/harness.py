@@ -27,8 +27,12 @@ APP_SECRET = "chaos-app-secret-of-thirty-two-bytes-or-more"
 GRAPH_VERSION = "v25.0"
 # Short enough that hangs and lost answers cost little time, long enough for a loaded machine.
 GRAPH_TIMEOUT_SECONDS = 2.0
-# A killed worker's residents are taken over after this long.
-LEASE_SECONDS = 5.0
+# A killed worker's residents are taken over after its lease ran out. The lease must also
+# outlast a send plus writing its result: on SQLite that write queues for the one write lock
+# (busy timeout 30 s), and on a loaded machine it waited 15 s behind four other processes, so a
+# 5-s lease ran out and another worker sent the message again without any crash.
+LEASE_SECONDS = {"sqlite": 35.0, "postgresql": 5.0}
+POLL_SECONDS = {"sqlite": 0.5, "postgresql": 0.2}
 DELIVERY_SECONDS = 240.0 if LONG else 120.0
 QUIET_TIMEOUT_SECONDS = 240.0 if LONG else 120.0
 
@@ -39,6 +43,7 @@ REPORTS: list[Report] = []
 def loket_env(database_url: str, graph_url: str, folder: Path) -> dict[str, str]:
     """Live-mode settings for the processes: signed webhooks, the fake Graph API, short waits."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "LOKET_"))}
+    database = "postgresql" if database_url.startswith("postgresql") else "sqlite"
     return {
         **clean,
         "DATABASE_URL": database_url,
@@ -53,9 +58,11 @@ def loket_env(database_url: str, graph_url: str, folder: Path) -> dict[str, str]
         "WHATSAPP_API_VERSION": GRAPH_VERSION,
         "WHATSAPP_API_TIMEOUT_SECONDS": str(GRAPH_TIMEOUT_SECONDS),
         "LOKET_RETRY_BASE_SECONDS": "0.05",
-        "LOKET_WORKER_LEASE_SECONDS": str(LEASE_SECONDS),
-        "LOKET_WORKER_POLL_SECONDS": "0.2",
+        "LOKET_WORKER_LEASE_SECONDS": str(LEASE_SECONDS[database]),
+        "LOKET_WORKER_POLL_SECONDS": str(POLL_SECONDS[database]),
         "LOKET_LOG_JSON": "true",
+        # Log lines reach the file at once: the test reads them to know a worker is running.
+        "PYTHONUNBUFFERED": "1",
     }
 
 

@@ -89,6 +89,7 @@ class Report:
     sent_twice_explained: int = 0
     sent_twice_unexplained: int = 0
     disruptions: list[str] = field(default_factory=list)
+    doubled: list[dict[str, Any]] = field(default_factory=list)  # each message sent twice
     quiet: bool = False  # the inbox and outbox emptied before the timeout
     crashed: list[str] = field(default_factory=list)  # processes that ended by themselves
 
@@ -130,7 +131,6 @@ def tally(
     report.set_aside = sum(1 for e in events if e.failed_at is not None)
     _outbound(report, rows, {e.id for e in events})
     _sends(report, rows, graph, disruptions)
-    report.disruptions = [d.what for d in disruptions]
     return report
 
 
@@ -167,6 +167,7 @@ def _sends(report: Report, rows: list[Any], graph: ChaosGraph, disruptions: list
     report.faults = dict(sorted(Counter(s.outcome for s in sends).items()))
     report.answers_lost = sum(1 for s in sends if s.outcome == "timeout")
     taken: dict[str, list[float]] = defaultdict(list)
+    origin = sends[0].at if sends else 0.0  # times in the report count from the first send
     answer_lost: set[str] = set()
     for send in sends:
         if send.taken:
@@ -187,3 +188,13 @@ def _sends(report: Report, rows: list[Any], graph: ChaosGraph, disruptions: list
             report.sent_twice_explained += extra
         else:
             report.sent_twice_unexplained += extra
+        report.doubled.append(
+            {
+                "message": key[:160],
+                "sent_at": [round(t - origin, 2) for t in times],
+                "explained": explained,
+            }
+        )
+    report.disruptions = [
+        f"{d.what} at {d.start - origin:.2f}-{d.end - origin:.2f} s" for d in disruptions
+    ]
