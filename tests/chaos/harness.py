@@ -161,7 +161,7 @@ def assert_sound(report: Report) -> None:
         "set_aside": report.set_aside,
         "processed_twice": report.processed_twice,
         "replies_unsent": report.replies_unsent,
-        "events_without_reply": report.events_without_reply,
+        "events_without_receipt": report.events_without_receipt,
         "recorded_not_taken": report.recorded_not_taken,
         "sent_twice_unexplained": report.sent_twice_unexplained,
     }

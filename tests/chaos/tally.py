@@ -79,6 +79,9 @@ class Report:
     processed_twice: int = 0
     replies: int = 0  # outbox rows of real messages (not receipts or typing indicators)
     replies_unsent: int = 0  # of those, not marked sent
+    events_without_receipt: int = 0  # messages processed without their read receipt queued
+    # Messages the bot answered with no text of its own (it may stay silent by design, e.g.
+    # while an operator has taken the conversation over): reported, not a failure by itself.
     events_without_reply: int = 0
     recorded_not_taken: int = 0  # marked sent, but Meta never took it
     receipts_given_up: int = 0  # read receipts/typing indicators dropped after a failure
@@ -137,10 +140,13 @@ def tally(
 def _outbound(report: Report, rows: list[Any], event_ids: set[int]) -> None:
     by_event: dict[int, Counter[str]] = defaultdict(Counter)
     answered: set[int] = set()
+    receipted: set[int] = set()
     for message, _wa_id in rows:
         if message.caused_by_event_id is not None:
             by_event[message.caused_by_event_id][json.dumps(message.body, sort_keys=True)] += 1
         if is_status_body(message.body):
+            if message.caused_by_event_id is not None:
+                receipted.add(message.caused_by_event_id)
             report.receipts_given_up += message.state == OutboxState.GIVEN_UP.value
             continue
         report.replies += 1
@@ -149,6 +155,7 @@ def _outbound(report: Report, rows: list[Any], event_ids: set[int]) -> None:
             answered.add(message.caused_by_event_id)
     report.processed_twice = sum(1 for c in by_event.values() if max(c.values()) > 1)
     report.events_without_reply = len(event_ids - answered)
+    report.events_without_receipt = len(event_ids - receipted)
 
 
 def _sends(report: Report, rows: list[Any], graph: ChaosGraph, disruptions: list[Disruption]):
