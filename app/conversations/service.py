@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -21,13 +22,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.bot.inbound import to_engine_input
 from app.config import Settings
-from app.conversations import effects, handoff, replies
+from app.conversations import albums, effects, handoff, replies
 from app.conversations.context import build_context
 from app.conversations.models import Conversation
 from app.db import utcnow
 from app.flows.catalog import Catalog
 from app.flows.engine import Engine
-from app.flows.inputs import ChoiceInput, Input, parse_input
+from app.flows.inputs import ChoiceInput, Input, MediaInput, parse_input
 from app.inbox.models import KIND_INTERNAL, KIND_MESSAGE, KIND_STATUS, InboundEvent
 from app.inbox.processor import EventHandler
 from app.outbox import delivery
@@ -97,6 +98,8 @@ class ConversationService:
             item = await replies.with_prompt(
                 session, resident_id=resident.id, message=message, item=item
             )
+            if isinstance(item, MediaInput):
+                item = replace(item, group_hint=await albums.group_of(session, event))
             await self.run_turn(session, resident, item, event_id=event.id)
         elif event.kind == KIND_INTERNAL:
             await self.run_turn(

@@ -6,6 +6,7 @@ from datetime import date
 from typing import NoReturn
 
 from app.flows import survey
+from app.flows.album_prompt import ask_confirmation
 from app.flows.catalog import DocumentSpec, FieldSpec
 from app.flows.context import RequestSummary, StoredDocument
 from app.flows.identity import mask_number
@@ -34,6 +35,8 @@ def ask(turn: Turn) -> None:
             _document(turn, turn.service().document(awaiting.key or ""))
         case "reuse":
             _reuse(turn)
+        case "album":
+            ask_confirmation(turn)
         case "confirm":
             _confirm(turn)
         case "edit":
