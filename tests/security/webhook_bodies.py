@@ -80,6 +80,13 @@ _reply = _dropping(
         "description": _or_garbage(hostile_text),
     }
 )
+
+
+def _unknown_interactive(kind: Any, value: Any) -> dict[str, Any]:
+    """An interactive reply of a sub-type we do not know (or a `type` that is no string)."""
+    return {"type": kind, kind: value} if isinstance(kind, str) else {"type": kind}
+
+
 _interactive = st.one_of(
     st.builds(
         lambda kind, reply: {"type": kind, kind: reply},
@@ -93,7 +100,7 @@ _interactive = st.one_of(
         },
         st.one_of(any_json.map(json.dumps), hostile_text),
     ),
-    st.builds(lambda kind, value: {"type": kind, kind: value}, _or_garbage(hostile_text), any_json),
+    st.builds(_unknown_interactive, _or_garbage(hostile_text), any_json),
 )
 MIME_TYPES = [
     "image/jpeg",
