@@ -5,11 +5,13 @@ A conversation is drawn move by move for a service of the shipped catalog: taps 
 the engine just offered, plausible answers, hostile text and forged taps, media, locations,
 unsupported kinds, the system's verdicts (documents checked, submissions accepted, timeouts,
 operator events, surveys), and now and then a snapshot damaged in storage. After every move:
-- no exception, and no `Failure` unless the snapshot given was damaged;
+- no exception, and no `Failure` unless a snapshot of this conversation was damaged;
 - every event is one the engine's own types accept (they check Meta's limits when built) and
   serialises to JSON, and `WaitUntil`, when present, is the last event and comes only once;
 - the snapshot survives a JSON round trip and loads again;
-- a resident's message gets at least one message back unless an operator has the conversation.
+- a resident's message gets at least one message back, or the work whose result brings one (a
+  document check, a submission), unless an operator has the conversation or the snapshot given
+  was damaged.
 
 `LOKET_FUZZ=long` runs 10,000 conversations per test (see tests/security/fuzz.py).
 """
