@@ -88,6 +88,11 @@ _when = st.datetimes(
     min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
 )
 _short = st.one_of(st.sampled_from(["", "x", "KTP-261120-0002"]), st.text(max_size=30))
+# Tickets come from the database, in one format ("KTP-261120-0002"), never empty.
+_ticket = st.one_of(
+    st.sampled_from(["KTP-261120-0002", "KK-261121-0001"]),
+    st.from_regex(r"[A-Z]{2,5}-[0-9]{6}-[0-9]{4}", fullmatch=True),
+)
 contexts = st.builds(
     ResidentContext,
     language=st.sampled_from(["id", "en", "", "xx"]),
@@ -96,7 +101,7 @@ contexts = st.builds(
     open_requests=st.lists(
         st.builds(
             RequestSummary,
-            ticket=_short,
+            ticket=_ticket,
             service_code=st.sampled_from([*SERVICES, "", "unknown"]),
             status=st.sampled_from(["submitted", "in_review", "ready", "done", "weird"]),
             updated_at=_when,
@@ -164,7 +169,7 @@ system_inputs = st.one_of(
         reason=st.none() | st.sampled_from(REASONS),
         pages=st.integers(-5, 10_000),
     ),
-    st.builds(SubmissionAccepted, ticket=_short, due_date=st.dates()),
+    st.builds(SubmissionAccepted, ticket=_ticket, due_date=st.dates()),
     st.builds(
         OperatorEvent,
         kind=st.sampled_from(["correction_needed", "handoff_ended"]),
@@ -173,10 +178,10 @@ system_inputs = st.one_of(
         # Operators' notes reach the engine through the dashboard and the API, which take at
         # most 2,000 characters (app/requests/work.py, app/api/schemas.py).
         note=st.none() | hostile_text.filter(lambda note: len(note) <= OPERATOR_NOTE),
-        ticket=st.none() | _short,
+        ticket=st.none() | _ticket,
         service=st.none() | st.sampled_from([*SERVICES, "unknown"]),
     ),
-    st.builds(SurveyStart, ticket=_short, service=st.sampled_from([*SERVICES, "unknown"])),
+    st.builds(SurveyStart, ticket=_ticket, service=st.sampled_from([*SERVICES, "unknown"])),
 )
 # A snapshot damaged in storage: a key replaced by garbage JSON.
 _garbage = st.one_of(
