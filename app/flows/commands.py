@@ -8,6 +8,7 @@ from app.flows.answers import fail, on_field, unsupported
 from app.flows.documents import on_document, on_reuse
 from app.flows.events import CancelRequest, HandOff, LanguageChanged
 from app.flows.inputs import ChoiceInput, MediaInput, ResidentInput, TextInput, text_of
+from app.flows.numbers import typed_position
 from app.flows.progress import advance, drop_draft, start_service
 from app.flows.prompts import ask, cancellable, menu
 from app.flows.textmatch import is_no, is_yes, normalize
@@ -141,7 +142,7 @@ def on_cancel_pick(turn: Turn, item: ResidentInput) -> None:
     choice = item.id.removeprefix("tkt:") if isinstance(item, ChoiceInput) else None
     text = (text_of(item) or "").strip().upper()
     if choice not in tickets:
-        index = int(text) - 1 if text.isdigit() else -1
+        index = (typed_position(text) or 0) - 1
         choice = (
             tickets[index] if 0 <= index < len(tickets) else (text if text in tickets else None)
         )

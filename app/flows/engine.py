@@ -33,6 +33,7 @@ from app.flows.inputs import (
 )
 from app.flows.intents import IntentClassifier
 from app.flows.messages import Messages, shipped_messages
+from app.flows.numbers import typed_position
 from app.flows.progress import advance, start_service
 from app.flows.prompts import ask, menu
 from app.flows.session import Session
@@ -168,7 +169,7 @@ def _resident(turn: Turn, item: ResidentInput) -> None:
             _answer_stale(turn)
             return
         if item.id.startswith("page:") and session.awaiting is not None:
-            session.awaiting.page = int(item.id[5:]) if item.id[5:].isdigit() else 0
+            session.awaiting.page = typed_position(item.id[5:]) or 0
             ask(turn)
             return
         if item.id.startswith(("svc:", "req:")):

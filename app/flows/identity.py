@@ -120,7 +120,7 @@ def parse_kk(text: str, *, today: date) -> str:
 
 def _sixteen_digits(text: str) -> str:
     number = clean(text)
-    if not number.isdigit():
+    if not number.isdecimal():  # not isdigit(): "²" is a digit that int() cannot read
         raise IdentityError("digits")
     if len(number) != LENGTH:
         raise IdentityError("length", count=len(number))

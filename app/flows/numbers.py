@@ -52,6 +52,21 @@ def find_numbers(text: str) -> list[float]:
     return found + _flush(words)
 
 
+# More digits than any list position or page number a resident could mean.
+_MOST_DIGITS = 6
+
+
+def typed_position(text: str) -> int | None:
+    """The number of a typed list position or page ("2"), None when `text` is not one.
+
+    Only a few ASCII digits count: `int()` refuses digits such as "²" that `isdigit()` accepts,
+    and a number of thousands of digits (over Python's conversion limit).
+    """
+    if not (text.isascii() and text.isdigit()) or len(text) > _MOST_DIGITS:
+        return None
+    return int(text)
+
+
 def word_number(text: str) -> int | None:
     """The number a few words spell ("dua puluh lima" is 25), None when they spell none."""
     numbers = find_numbers(text)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from app.flows.events import ComplaintFiled, HandOff, SurveyAnswered
 from app.flows.inputs import ChoiceInput, ResidentInput, SurveyStart, TextInput, text_of
+from app.flows.numbers import typed_position
 from app.flows.session import Feedback
 from app.flows.textmatch import is_no, is_yes, normalize
 from app.flows.turn import Option, Turn
@@ -198,7 +199,7 @@ def on_complaint_pick(turn: Turn, item: ResidentInput) -> None:
     text = (text_of(item) or "").strip().upper()
     choice: str | None = item.id.removeprefix("tkt:") if isinstance(item, ChoiceInput) else text
     if choice not in tickets and choice != "-":
-        index = int(text) - 1 if text.isdigit() else -1
+        index = (typed_position(text) or 0) - 1
         if 0 <= index < len(tickets):
             choice = tickets[index]
         elif is_no(text):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from app.flows.lexicon import ADDRESS, FILLERS, REGIONAL_NO, REGIONAL_YES, THANKS
+from app.flows.numbers import typed_position
 
 
 def _words(text: str) -> frozenset[str]:
@@ -158,7 +159,8 @@ def pick_option(text: str, options: Sequence[Option]) -> Option | None:
     if not norm:
         return None
     if norm.isdigit():
-        index = int(norm) - 1
+        position = typed_position(norm)
+        index = -1 if position is None else position - 1
         return options[index] if 0 <= index < len(options) else None
     exact = [opt for opt in options if norm in _names(opt)]
     if len(exact) == 1:
