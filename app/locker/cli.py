@@ -14,7 +14,7 @@ from app.locker.rotation import reencrypt_locker
 
 
 def _run(args: argparse.Namespace, work: Any) -> None:
-    from app.cli import _settings
+    from app.cli_support import command_settings as _settings
 
     settings = _settings()
 
@@ -46,7 +46,7 @@ def cmd_purge(args: argparse.Namespace) -> None:
 
 
 def cmd_reencrypt(args: argparse.Namespace) -> None:
-    from app.cli import CommandError
+    from app.cli_support import CommandError
 
     async def work(settings: Any, session: Any, store: Any) -> None:
         if settings.encryption_key is None:
