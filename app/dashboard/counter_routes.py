@@ -299,8 +299,10 @@ async def counter_submit(
         try:
             made = await take_down(
                 db,
-                runtime,
                 checked.intake,
+                catalog=runtime.catalog,
+                settings=runtime.settings,
+                store=runtime.store,
                 actor=viewer.actor,
                 ip=client_ip(request),
                 now=utcnow(),
