@@ -10,10 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api import repository
 from app.api.deps import Viewer, not_found
-from app.locker.errors import LockerError
-from app.locker.models import AccessAction, Document
-from app.locker.service import read_document
-from app.locker.store import BlobStore
+from app.locker import AccessAction, BlobStore, Document, LockerError, read_document
 
 # What the locker accepts (images and PDFs); anything older or odd is served as bytes.
 CONTENT_TYPES = ("image/jpeg", "image/png", "application/pdf", "application/octet-stream")

@@ -22,7 +22,7 @@ from app.api.schemas import (
     VariantOut,
 )
 from app.flows.catalog import Catalog, Service
-from app.locker.models import Document
+from app.locker import Document
 from app.requests.masking import masked_fields, masked_keys
 from app.requests.models import Request, RequestDocument, RequestEvent
 from app.residents.models import Resident

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.audit.models import AuditEvent
-from app.locker.models import DocumentAccess
+from app.locker import DocumentAccess
 from app.offices.models import Office
 from app.operators.service import Scope
 from app.requests.models import Request, RequestDocument, RequestEvent

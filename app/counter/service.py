@@ -24,13 +24,11 @@ from app.config import Settings
 from app.counter.forms import CheckedAnswers, CounterForm, FieldError, check_answers
 from app.counter.identity import Applicant
 from app.counter.uploads import CheckedFiles, FileChecks, check_files, files_of
+from app.db import commit_keeping_loaded
 from app.flows.catalog import Catalog, Service
 from app.intake import service as intake_service
 from app.intake.service import requirement_for
-from app.locker import BlobStore
-from app.locker.intake import commit
-from app.locker.models import DocumentStatus
-from app.locker.upload import store_upload
+from app.locker import BlobStore, DocumentStatus, store_upload
 from app.notifications import service as notifications
 from app.notifications.catalog import text
 from app.offices.models import Office
@@ -99,7 +97,7 @@ async def check_posted(
         errors["office"] = FieldError("office")
     # Nothing is written yet: end the page's read transaction before the checks, which take
     # seconds (on SQLite an open transaction holds the database's write lock).
-    await commit(session)
+    await commit_keeping_loaded(session)
     files = files_of(posted, form.documents)
     service = form.service
     checks = await check_files(catalog, service.code, form.documents, answers.documents, files)

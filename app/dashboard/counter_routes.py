@@ -46,7 +46,7 @@ from app.dashboard.security import CsrfFailed
 from app.dashboard.texts import MESSAGES
 from app.db import utcnow
 from app.flows.catalog import Service
-from app.locker.reasons import human_size
+from app.locker import human_size
 from app.requests.masking import mask_name
 from app.runtime import Runtime
 

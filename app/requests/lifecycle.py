@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import locker
 from app.audit.service import AuditAction, record
 from app.flows.inputs import OperatorEvent, SurveyStart
 from app.inbox.internal import queue_input
-from app.locker import service as locker
 from app.notifications import service as notifications
 from app.notifications.catalog import text
 from app.offices.models import Office

@@ -95,7 +95,7 @@ async def test_a_job_that_keeps_failing_ends_unavailable(
     live_settings, sessionmaker, monkeypatch
 ) -> None:
     """A bug (not a bad file) in ingest: after the last try the resident is asked again."""
-    from app.locker import service as locker
+    from app import locker
 
     async def broken(*args, **kwargs):
         raise RuntimeError("boom")
