@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.config import Settings
 from app.main import create_app
 from app.runtime import Runtime
-from tests.api.factories import World, build_world
+from tests.support.factories import World, build_world
 
 
 @dataclass

@@ -13,7 +13,7 @@ from app.outbox.models import OutboundMessage
 from app.requests.models import RequestEvent
 from app.residents.models import Resident
 from tests.api.conftest import Api
-from tests.api.factories import SITI, World, seed_requests
+from tests.support.factories import SITI, World, seed_requests
 
 TICKET = "KTP-261120-0001"
 

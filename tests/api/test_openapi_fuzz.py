@@ -38,7 +38,7 @@ from app.offices.models import Office
 from app.requests.models import Request
 from app.residents.models import Resident
 from tests.api.conftest import Api
-from tests.api.factories import BUDI, World, add_document, build_world, seed_requests
+from tests.support.factories import BUDI, World, add_document, build_world, seed_requests
 
 CHECKS = [
     not_a_server_error,

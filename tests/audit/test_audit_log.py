@@ -12,8 +12,8 @@ from app.db import unit_of_work
 from app.operators.service import Scope
 from app.reports import audit_log
 from app.reports.audit_log import AuditFilter
-from tests.api.factories import World
-from tests.audit.factories import AuditTrail, at, seed_audit_trail
+from tests.support.audit_trail import AuditTrail, at, seed_audit_trail
+from tests.support.factories import World
 
 EVERYTHING = AuditFilter()
 

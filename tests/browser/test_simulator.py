@@ -19,8 +19,8 @@ from app.notifications.service import hold
 from app.outbox.service import enqueue
 from app.residents.models import Resident
 from tests.browser.conftest import screenshot_path
-from tests.browser.phone import SimPhone, jpeg, upload
-from tests.simulator.samples import photo_jpeg, photo_png
+from tests.support.phone import SimPhone, jpeg, upload
+from tests.support.photos import photo_jpeg, photo_png
 
 pytestmark = pytest.mark.browser
 

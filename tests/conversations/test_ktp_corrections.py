@@ -12,8 +12,8 @@ import re
 from typing import Any
 
 from tests.conversations.conftest import Loket
-from tests.conversations.operator import filed, held_for, move
 from tests.conversations.test_ktp_request import Resident, sharp_photo, texts
+from tests.support.operator import filed, held_for, move
 
 NEW_ADDRESS = "Dusun Mawar RT 02/RW 01, Desa Sukamaju"
 ASK_ADDRESS = "Silakan ketik alamat Anda (jalan/dusun, RT/RW, desa/kelurahan)."

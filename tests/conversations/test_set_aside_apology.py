@@ -13,10 +13,10 @@ from app.inbox.models import InboundEvent
 from app.outbox.models import OutboundMessage
 from app.residents.models import Resident
 from tests.conversations.conftest import Loket
-from tests.conversations.operator import move
 from tests.conversations.test_ktp_request import WA_ID
 from tests.conversations.test_ktp_request import Resident as Chat
 from tests.requests.conftest import create_request
+from tests.support.operator import move
 
 APOLOGY_ID = (
     "Maaf, pesan Anda belum bisa kami proses. Kami sedang memeriksanya; "

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Settings
 from tests.api.conftest import Api, running, world
-from tests.api.factories import PASSWORD
+from tests.support.factories import PASSWORD
 
 __all__ = ["Dashboard", "csrf_of", "dash", "world"]
 

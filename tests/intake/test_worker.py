@@ -18,7 +18,7 @@ from app.locker.factory import store_from_settings
 from app.residents.models import Resident
 from tests.conversations.test_ktp_request import sharp_photo
 from tests.fakes.graph import FakeGraphAPI
-from tests.intake.support import PATIENCE_SECONDS, add_job, eventually, job, verdict_keys
+from tests.support.intake import PATIENCE_SECONDS, add_job, eventually, job, verdict_keys
 
 
 async def _jobs(sessionmaker, *media_ids: str) -> None:

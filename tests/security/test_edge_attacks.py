@@ -28,10 +28,9 @@ from app.config import ConfigError, Settings, load_settings
 from app.db import unit_of_work
 from app.operators import service as operators
 from app.operators.models import Operator
-from tests.api.factories import PASSWORD, World
 from tests.conftest import LIVE_SECRET_KEY
 from tests.dashboard.conftest import world
-from tests.security.support import (
+from tests.support.attacks import (
     ATTACKER,
     OFFICE,
     SlowBody,
@@ -41,6 +40,7 @@ from tests.security.support import (
     signin_rows,
     started,
 )
+from tests.support.factories import PASSWORD, World
 
 __all__ = ["world"]
 

@@ -14,7 +14,7 @@ from app.residents.models import Resident
 from app.simulator.chat import template_view
 from tests.api.conftest import running
 from tests.simulator.conftest import Phone, Simulator
-from tests.simulator.samples import photo_jpeg
+from tests.support.photos import photo_jpeg
 
 SITI, BUDI = "6281299990021", "6281299990022"
 GREETING = (
