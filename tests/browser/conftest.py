@@ -20,7 +20,7 @@ import uvicorn
 
 from app.config import Settings
 from app.main import create_app
-from tests.conftest import IN_CI
+from tests.support.environment import IN_CI
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_FLAGS = [

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.offices.models import Office
 from app.requests.models import Request
 from app.residents.models import Resident
-from tests.conversations.conftest import loket  # noqa: F401  (the live app fixture)
+from tests.support.loket import loket  # noqa: F401  (the live app fixture)
 
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from app.db import migrate
-from tests.conftest import _backend, _pg_admin
+from tests.support.environment import _backend, _pg_admin
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from app.db import unit_of_work
 from app.requests import service as requests
 from app.requests.models import Request
 from app.residents.models import Resident
-from tests.conversations.conftest import loket  # noqa: F401  (the live app fixture)
+from tests.support.loket import loket  # noqa: F401  (the live app fixture)
 
 
 async def create_request(

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from app.config import Settings
-from tests.conftest import LIVE_SECRET_KEY
 from tests.fakes.graph import FakeGraphAPI
+from tests.support.environment import LIVE_SECRET_KEY
 
 WABA_ID = "102290129340398"
 

@@ -12,10 +12,10 @@ import pytest
 import app.cli_support
 import app.whatsapp_flows.cli as flows_cli
 from app.cli import main
-from tests.conftest import LIVE_SECRET_KEY
 from tests.fakes.graph import FakeGraphAPI
 from tests.flows.conftest import DATA_DIR
-from tests.test_cli import loket
+from tests.support.cli import loket
+from tests.support.environment import LIVE_SECRET_KEY
 from tests.whatsapp_flows.conftest import WABA_ID
 
 LIVE = {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from app.flows.catalog import CatalogError, check_catalog, load_catalog
 from tests.flows.conftest import DATA_DIR
-from tests.test_cli import loket
+from tests.support.cli import loket
 
 NOT_A_FLOW = DATA_DIR / "broken" / "not_a_flow"
 REASON = (
