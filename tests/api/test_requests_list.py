@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from app.db import unit_of_work
 from app.operators.models import Operator
 from app.requests.models import Request
-from tests.api.conftest import Api
+from tests.support.clients import Api
 from tests.support.factories import World, seed_requests
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.requests.models import Request, RequestDocument
-from tests.browser.conftest import screenshot_path
+from tests.support.browser import screenshot_path
 from tests.support.counter import (
     PHONE_TYPED,
     STORED_KTP_BARU,

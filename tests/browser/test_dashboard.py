@@ -14,7 +14,7 @@ from app.db import unit_of_work
 from app.locker.factory import store_from_settings
 from app.offices.models import Office
 from app.outbox.models import OutboundMessage
-from tests.browser.conftest import screenshot_path
+from tests.support.browser import screenshot_path
 from tests.support.factories import (
     PASSWORD,
     add_document,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import screenshot_path
+from tests.support.browser import screenshot_path
 from tests.support.factories import PASSWORD, build_world
 from tests.support.figures_seed import PERIOD, seed_figures
 

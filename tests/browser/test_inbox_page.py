@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.db import unit_of_work
 from app.inbox.models import KIND_MESSAGE, InboundEvent
 from app.outbox.models import OutboundMessage
-from tests.browser.conftest import screenshot_path
+from tests.support.browser import screenshot_path
 from tests.support.factories import PASSWORD, add_resident, build_world
 
 pytestmark = pytest.mark.browser

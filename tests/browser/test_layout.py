@@ -20,7 +20,7 @@ from app.db import unit_of_work
 from app.inbox.models import KIND_MESSAGE, InboundEvent
 from app.locker.factory import store_from_settings
 from app.outbox.models import OutboundMessage
-from tests.browser.conftest import screenshot_path
+from tests.support.browser import screenshot_path
 from tests.support.factories import (
     PASSWORD,
     START,

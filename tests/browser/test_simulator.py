@@ -18,7 +18,7 @@ from app.inbox.models import InboundEvent
 from app.notifications.service import hold
 from app.outbox.service import enqueue
 from app.residents.models import Resident
-from tests.browser.conftest import screenshot_path
+from tests.support.browser import screenshot_path
 from tests.support.phone import SimPhone, jpeg, upload
 from tests.support.photos import photo_jpeg, photo_png
 

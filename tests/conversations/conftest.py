@@ -1,4 +1,4 @@
-"""A whole Loket in-process: the app with a fake Graph API, and its workers driven step by step."""
+"""The conversation tests' fixture: a whole Loket in-process (see tests/support/loket.py)."""
 
 from __future__ import annotations
 

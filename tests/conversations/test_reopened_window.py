@@ -17,8 +17,10 @@ import pytest
 from sqlalchemy import select
 
 from app.outbox.models import OutboundMessage
-from tests.api.conftest import world  # noqa: F401  (offices and operators for the dashboard)
-from tests.dashboard.conftest import Dashboard
+from tests.support.clients import (
+    Dashboard,
+    world,  # noqa: F401  (offices and operators for the dashboard)
+)
 from tests.support.corrections import apply_ktp_hilang
 from tests.support.counter import as_form, ktp_baru_answers, photo
 from tests.support.loket import Loket

@@ -12,9 +12,9 @@ from app.db import unit_of_work
 from app.inbox.models import InboundEvent
 from app.outbox.models import OutboundMessage
 from app.residents.models import Resident
-from tests.requests.conftest import create_request
 from tests.support.loket import Loket
 from tests.support.operator import move
+from tests.support.request_rows import create_request
 from tests.support.resident import WA_ID
 from tests.support.resident import Resident as Chat
 

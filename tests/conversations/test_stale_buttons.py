@@ -20,7 +20,7 @@ from app.conversations.models import Conversation
 from app.outbox.models import OutboundMessage
 from app.requests.models import Request
 from app.workers.runner import WorkerSet
-from tests.api.conftest import running
+from tests.support.clients import running
 from tests.support.environment import FIXTURES_DIR
 from tests.support.loket import Loket
 from tests.support.resident import NUMBER, WA_ID, Resident, sharp_photo, texts

@@ -14,8 +14,8 @@ from app.audit.models import AuditEvent
 from app.audit.service import AuditAction, record
 from app.db import unit_of_work
 from app.operators.models import Operator
-from tests.dashboard.conftest import Dashboard
 from tests.support.audit_trail import AuditTrail, at, seed_audit_trail
+from tests.support.clients import Dashboard
 from tests.support.factories import World
 
 

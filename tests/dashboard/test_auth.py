@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Settings
 from app.main import create_app
-from tests.dashboard.conftest import Dashboard, csrf_of
+from tests.support.clients import Dashboard, csrf_of
 from tests.support.factories import World
 
 

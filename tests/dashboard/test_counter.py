@@ -19,7 +19,7 @@ from app.requests.calendar import due_date
 from app.requests.models import Request, RequestDocument, RequestEvent
 from app.residents.models import Resident
 from app.workers.runner import WorkerSet
-from tests.dashboard.conftest import Dashboard, csrf_of
+from tests.support.clients import Dashboard, csrf_of
 from tests.support.counter import (
     NIK,
     PHONE_TYPED,

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.dashboard import export_rows
-from tests.dashboard.conftest import Dashboard
+from tests.support.clients import Dashboard
 from tests.support.factories import World
 from tests.support.figures_seed import PERIOD, WIB, seed_figures
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from html import unescape
 
 from app.db import unit_of_work
-from tests.dashboard.conftest import Dashboard
+from tests.support.clients import Dashboard
 from tests.support.factories import World, add_request, add_resident
 from tests.support.figures_seed import PERIOD, WIB, seed_figures
 from tests.support.html_tables import table_rows

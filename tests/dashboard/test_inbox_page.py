@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.models import AuditEvent
 from app.inbox.models import InboundEvent
 from app.inbox.processor import InboundProcessor
-from tests.dashboard.conftest import Dashboard
+from tests.support.clients import Dashboard
 from tests.support.factories import World
 from tests.support.inbox_failures import (
     load_event,

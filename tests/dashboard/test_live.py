@@ -10,7 +10,7 @@ from starlette.routing import Mount
 
 from app.db import unit_of_work
 from app.requests.models import Request
-from tests.dashboard.conftest import Dashboard
+from tests.support.clients import Dashboard
 from tests.support.factories import World, seed_requests
 
 TICKET = "KTP-261120-0001"

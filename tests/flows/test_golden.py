@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.flows.conftest import GOLDEN_DIR
+from tests.support.engine_data import GOLDEN_DIR
 from tests.support.golden import load, replay, save
 
 FILES = sorted(GOLDEN_DIR.glob("*.yaml"))

@@ -14,9 +14,9 @@ from app.requests import lifecycle
 from app.requests.models import RequestEvent
 from app.requests.service import TransitionNotAllowed
 from app.requests.status import RequestStatus as S
-from tests.requests.conftest import create_request, load
 from tests.support.lifecycle import OUTSIDE, move, sent
 from tests.support.loket import Loket
+from tests.support.request_rows import create_request, load
 
 
 async def test_review_sends_a_short_free_form_text(loket: Loket, sessionmaker) -> None:

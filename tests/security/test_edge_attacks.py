@@ -28,7 +28,6 @@ from app.config import ConfigError, Settings, load_settings
 from app.db import unit_of_work
 from app.operators import service as operators
 from app.operators.models import Operator
-from tests.dashboard.conftest import world
 from tests.support.attacks import (
     ATTACKER,
     OFFICE,
@@ -39,6 +38,7 @@ from tests.support.attacks import (
     signin_rows,
     started,
 )
+from tests.support.clients import world
 from tests.support.environment import LIVE_SECRET_KEY
 from tests.support.factories import PASSWORD, World
 

@@ -9,8 +9,7 @@ import pytest
 from app.config import Settings
 from tests.fakes.graph import FakeGraphAPI
 from tests.support.environment import LIVE_SECRET_KEY
-
-WABA_ID = "102290129340398"
+from tests.support.flows_publishing import WABA_ID
 
 
 @pytest.fixture

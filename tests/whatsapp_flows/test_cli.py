@@ -13,10 +13,10 @@ import app.cli_support
 import app.whatsapp_flows.cli as flows_cli
 from app.cli import main
 from tests.fakes.graph import FakeGraphAPI
-from tests.flows.conftest import DATA_DIR
 from tests.support.cli import loket
+from tests.support.engine_data import DATA_DIR
 from tests.support.environment import LIVE_SECRET_KEY
-from tests.whatsapp_flows.conftest import WABA_ID
+from tests.support.flows_publishing import WABA_ID
 
 LIVE = {
     "WHATSAPP_ACCESS_TOKEN": "test-access-token",
