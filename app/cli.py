@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.cli_support import CommandError, command_settings
 from app.config import ConfigError, Settings, parse_trusted_proxies
+from app.conversations.cli import register as register_retention_commands
 from app.flows.catalog import CatalogInvalid
 from app.inbox.cli import register as register_inbox_commands
 from app.locker.cli import register as register_locker_commands
@@ -169,6 +170,7 @@ def _register_core(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
 COMMANDS: list[Register] = [
     _register_core,
     register_operator_commands,
+    register_retention_commands,
     register_locker_commands,
     register_template_commands,
     register_outbox_commands,

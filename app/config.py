@@ -79,6 +79,11 @@ class Settings(BaseSettings):
     whatsapp_business_account_id: str | None = Field(None, alias="WHATSAPP_BUSINESS_ACCOUNT_ID")
     whatsapp_api_base_url: str = Field("https://graph.facebook.com", alias="WHATSAPP_API_BASE_URL")
     whatsapp_api_version: str = Field(DEFAULT_API_VERSION, alias="WHATSAPP_API_VERSION")
+    # How long one Graph call may take before it counts as "no answer" (the outbox then retries:
+    # Meta may have taken the message, so a retry can deliver it twice).
+    whatsapp_api_timeout_seconds: float = Field(
+        30.0, gt=0, le=600, alias="WHATSAPP_API_TIMEOUT_SECONDS"
+    )
 
     service_window_hours: int = Field(24, ge=0, alias="LOKET_SERVICE_WINDOW_HOURS")
     retry_base_seconds: float = Field(4.0, gt=0, alias="LOKET_RETRY_BASE_SECONDS")
@@ -215,6 +220,18 @@ class Settings(BaseSettings):
             )
         if self.secret_key is None:
             raise ValueError("live mode needs LOKET_SECRET_KEY to sign dashboard sessions")
+        return self
+
+    @model_validator(mode="after")
+    def _lease_outlives_a_send(self) -> Settings:
+        # A worker holds a resident's outbox lease while it waits for Meta's answer; a lease
+        # that can run out meanwhile lets another worker send the same message again.
+        if self.worker_lease_seconds <= self.whatsapp_api_timeout_seconds:
+            raise ValueError(
+                f"LOKET_WORKER_LEASE_SECONDS ({self.worker_lease_seconds:g} s) must be longer "
+                f"than WHATSAPP_API_TIMEOUT_SECONDS ({self.whatsapp_api_timeout_seconds:g} s): "
+                "a message still waiting for Meta's answer would be sent again by another worker"
+            )
         return self
 
     def _raw(self, env_name: str) -> Any:

@@ -56,6 +56,14 @@ SEND_OUTCOMES = Counter(
     registry=REGISTRY,
 )
 
+RETENTION_REDACTED = Counter(
+    "loket_retention_redacted",
+    "Rows whose personal data retention redacted, by kind (requests, inbound, outbound, "
+    "conversations).",
+    ["kind"],
+    registry=REGISTRY,
+)
+
 
 def configure_logging(*, level: str = "INFO", json: bool = True) -> None:
     """JSON lines on stderr (or readable lines for a developer), with context variables merged in.

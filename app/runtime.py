@@ -65,7 +65,10 @@ def build_runtime(
     sessionmaker = create_sessionmaker(engine)
     http = httpx.AsyncClient(
         transport=transport,
-        timeout=httpx.Timeout(30.0, connect=10.0),
+        timeout=httpx.Timeout(
+            settings.whatsapp_api_timeout_seconds,
+            connect=min(10.0, settings.whatsapp_api_timeout_seconds),
+        ),
         follow_redirects=True,
     )
     graph: GraphClient | None = None

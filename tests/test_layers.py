@@ -1,5 +1,6 @@
 """Imports flow one way: the HTTP edges (the JSON API and the dashboard) use the domain, never
-the other way round. Only the application factory (app/main.py) mounts them."""
+the other way round, and never each other. Only the application factory (app/main.py) mounts
+them."""
 
 from __future__ import annotations
 
@@ -41,11 +42,23 @@ def test_no_domain_module_imports_the_api_or_the_dashboard() -> None:
     assert offenders == []
 
 
-def test_the_api_does_not_import_the_dashboard() -> None:
-    offenders = [
+def _crossings(folder: str, edge: str) -> list[str]:
+    """Imports of `edge` by the modules under app/`folder`."""
+    return [
         f"{path.relative_to(ROOT.parent).as_posix()} imports {name}"
-        for path in sorted((ROOT / "api").rglob("*.py"))
+        for path in sorted((ROOT / folder).rglob("*.py"))
         for name in sorted(_imports(path))
-        if name == "app.dashboard" or name.startswith("app.dashboard.")
+        if name == edge or name.startswith(edge + ".")
     ]
+
+
+def test_the_api_does_not_import_the_dashboard() -> None:
+    offenders = _crossings("api", "app.dashboard")
+    assert offenders == []
+
+
+def test_the_dashboard_does_not_import_the_api() -> None:
+    """The dashboard reads requests from the domain and presents them itself: a change to the
+    API's wire schema cannot break a page."""
+    offenders = _crossings("dashboard", "app.api")
     assert offenders == []

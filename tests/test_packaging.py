@@ -101,6 +101,19 @@ def test_the_wheel_ships_the_migrations(wheel: Path) -> None:
     assert "License-Expression: MIT" in metadata.splitlines()
 
 
+def test_the_wheel_ships_the_text_catalogs(wheel: Path) -> None:
+    """The dashboard and the engine read their texts from YAML files next to their code."""
+    names = zipfile.ZipFile(wheel).namelist()
+    folders = ("app/dashboard/texts/", "app/flows/messages/")
+    catalogs = sorted(n for n in names if n.startswith(folders) and n.endswith(".yaml"))
+    assert catalogs == [
+        "app/dashboard/texts/en.yaml",
+        "app/dashboard/texts/id.yaml",
+        "app/flows/messages/en.yaml",
+        "app/flows/messages/id.yaml",
+    ]
+
+
 def _clean_env() -> dict[str, str]:
     """No PYTHONPATH (it would show the source tree) and no Loket settings."""
     prefixes = ("WHATSAPP_", "LOKET_", "PYTHON", "DATABASE_URL", "LOCKER_URL")

@@ -8,7 +8,6 @@ durable.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Annotated, Any, NoReturn
 
 from fastapi import Depends, HTTPException, Request, status
@@ -18,8 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.deps import unit_of_work_session
 from app.operators import service as operators
-from app.operators.models import Operator
-from app.operators.service import Scope
+from app.operators.service import Viewer
 from app.runtime import Runtime
 
 
@@ -69,18 +67,6 @@ def invalid(location: tuple[str, ...], message: str, value: Any = None) -> NoRet
     raise RequestValidationError(
         [{"type": "value_error", "loc": location, "msg": message, "input": value}]
     )
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """The operator making the call and the offices whose requests they may see."""
-
-    operator: Operator
-    scope: Scope
-
-    @property
-    def actor(self) -> str:
-        return self.operator.actor
 
 
 async def get_viewer(

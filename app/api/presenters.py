@@ -1,12 +1,11 @@
-"""Turn rows into the API's JSON shapes, masking personal data where a list shows it.
+"""Turn the domain's rows into the API's JSON shapes (contract §5).
 
-The single request shows every answer in full; a list item masks what `app.requests.masking`
-says a list must not show (identity numbers, and what an NIK encodes).
+The rows come from `app.requests.queries` already masked where a list shows them: a list item
+hides what `app.requests.masking` says a list must not show, the single request shows it all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 from app.api.schemas import (
@@ -15,19 +14,17 @@ from app.api.schemas import (
     HistoryEntryOut,
     LocalTextOut,
     RequestOut,
+    RequestPageOut,
     RequestSummaryOut,
     RequirementOut,
     ResidentOut,
     ServiceOut,
     VariantOut,
 )
-from app.flows.catalog import Catalog, Service
+from app.flows.catalog import Service
 from app.locker import Document
-from app.requests.masking import masked_fields, masked_keys
-from app.requests.models import Request, RequestDocument, RequestEvent
-from app.residents.models import Resident
-
-Attached = Sequence[tuple[RequestDocument, Document | None]]
+from app.requests.models import RequestDocument, RequestEvent
+from app.requests.queries import ListedRequest, RequestInFull, RequestPage
 
 
 def _local(text: Any) -> LocalTextOut:
@@ -72,26 +69,20 @@ def _document(link: RequestDocument, document: Document | None) -> DocumentOut:
     )
 
 
-def _summary_values(
-    request: Request,
-    resident: Resident,
-    attached: Attached,
-    office_code: str | None,
-    fields: dict[str, Any],
-    assignee: str | None,
-) -> dict[str, Any]:
+def _summary_values(item: ListedRequest) -> dict[str, Any]:
+    request, resident = item.request, item.resident
     return {
         "ticket": request.ticket,
         "service": request.service_code,
         "variant": request.variant,
         "status": request.status,
         "resident": ResidentOut(wa_id=resident.wa_id, user_id=resident.user_id, name=resident.name),
-        "fields": fields,
+        "fields": item.fields,
         "warnings": list(request.warnings or []),
-        "documents": [_document(link, document) for link, document in attached],
-        "office": office_code,
+        "documents": [_document(link, document) for link, document in item.documents],
+        "office": item.office,
         "channel": request.channel,
-        "assigned_to": assignee,
+        "assigned_to": item.assignee,
         "due_date": request.due_date,
         "submitted_at": request.submitted_at,
         "completed_at": request.completed_at,
@@ -100,18 +91,16 @@ def _summary_values(
     }
 
 
-def request_summary(
-    catalog: Catalog,
-    request: Request,
-    resident: Resident,
-    attached: Attached,
-    office_code: str | None,
-    assignee: str | None = None,
-) -> RequestSummaryOut:
+def request_summary(item: ListedRequest) -> RequestSummaryOut:
     """A list item: every field of the request but its history, personal data masked."""
-    fields = masked_fields(request.fields or {}, masked_keys(catalog, request.service_code))
-    values = _summary_values(request, resident, attached, office_code, fields, assignee)
-    return RequestSummaryOut(**values)
+    return RequestSummaryOut(**_summary_values(item))
+
+
+def request_page(page: RequestPage) -> RequestPageOut:
+    """A page of list items and the cursor to the next one."""
+    return RequestPageOut(
+        items=[request_summary(item) for item in page.items], next_cursor=page.next_cursor
+    )
 
 
 def _history_kind(event: RequestEvent) -> str | None:
@@ -121,19 +110,10 @@ def _history_kind(event: RequestEvent) -> str | None:
     return "message" if "message" in data else None
 
 
-def request_detail(
-    request: Request,
-    resident: Resident,
-    attached: Attached,
-    office_code: str | None,
-    history: Iterable[RequestEvent],
-    assignee: str | None = None,
-) -> RequestOut:
+def request_detail(item: RequestInFull) -> RequestOut:
     """One request in full, with its history (internal notes included: this is for operators)."""
-    fields = dict(request.fields or {})
-    values = _summary_values(request, resident, attached, office_code, fields, assignee)
     return RequestOut(
-        **values,
+        **_summary_values(item),
         history=[
             HistoryEntryOut(
                 at=event.at,
@@ -143,6 +123,6 @@ def request_detail(
                 note=event.note,
                 kind=_history_kind(event),
             )
-            for event in history
+            for event in item.history
         ],
     )

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import StreamingResponse
 
 from app.api import documents as document_files
-from app.api import service
+from app.api import presenters
 from app.api.deps import (
     RuntimeDep,
     SessionDep,
@@ -22,7 +22,6 @@ from app.api.deps import (
     invalid,
     not_found,
 )
-from app.api.presenters import service_out
 from app.api.schemas import (
     ErrorOut,
     MessageIn,
@@ -34,7 +33,7 @@ from app.api.schemas import (
     TransitionIn,
 )
 from app.db import utcnow
-from app.requests import lifecycle
+from app.requests import lifecycle, queries
 from app.requests.service import TransitionNotAllowed
 
 
@@ -59,7 +58,7 @@ Ticket = Annotated[str, Path(description="a ticket such as KTP-241122-0042")]
 @router.get("/services", response_model=list[ServiceOut])
 async def list_services(viewer: ViewerDep, runtime: RuntimeDep) -> list[ServiceOut]:
     """The service catalog: names, variants, questions and required documents."""
-    return [service_out(item) for item in runtime.catalog.ordered]
+    return [presenters.service_out(item) for item in runtime.catalog.ordered]
 
 
 @router.get("/requests", response_model=RequestPageOut)
@@ -92,12 +91,12 @@ async def list_requests(
     overdue: Annotated[bool, Query(description="only open requests past their due date")] = False,
 ) -> RequestPageOut:
     """A page of requests, newest first. `collecting` ones only when asked for by `status`."""
-    query = service.ListQuery(
+    query = queries.ListQuery(
         status, service_code, office, resident, q, limit, cursor, assigned, overdue
     )
     today = utcnow().astimezone(runtime.settings.tz).date()
     try:
-        return await service.list_page(
+        page = await queries.list_page(
             session,
             runtime.catalog,
             viewer.scope,
@@ -105,17 +104,18 @@ async def list_requests(
             viewer_id=viewer.operator.id,
             today=today,
         )
-    except service.InvalidQuery as exc:
+    except queries.InvalidQuery as exc:
         invalid(("query", exc.parameter), str(exc))
+    return presenters.request_page(page)
 
 
 @router.get("/requests/{ticket}", response_model=RequestOut, responses=_errors(404))
 async def get_request(ticket: Ticket, viewer: ViewerDep, session: SessionDep) -> RequestOut:
     """One request with its documents and history."""
-    found = await service.find_request(session, viewer.scope, ticket)
+    found = await queries.find_request(session, viewer.scope, ticket)
     if found is None:
         not_found("request")
-    return await service.request_detail(session, *found)
+    return presenters.request_detail(await queries.request_in_full(session, *found))
 
 
 @router.post(
@@ -127,16 +127,17 @@ async def transition_request(
     ticket: Ticket, body: TransitionIn, viewer: ViewerDep, session: SessionDep, runtime: RuntimeDep
 ) -> RequestOut:
     """Move the request to `to` and send the resident the matching message."""
-    found = await service.find_request(session, viewer.scope, ticket, for_update=True)
+    found = await queries.find_request(session, viewer.scope, ticket, for_update=True)
     if found is None:
         not_found("request")
     request, resident = found
-    if not service.handles(viewer.scope, request):
+    if not queries.handles(viewer.scope, request):
         forbidden(PRECHECK_ONLY)
     try:
         await lifecycle.apply_transition(
             session,
-            runtime=runtime,
+            catalog=runtime.catalog,
+            settings=runtime.settings,
             request=request,
             to=body.to,
             actor=viewer.actor,
@@ -152,7 +153,7 @@ async def transition_request(
         conflict(str(exc))
     except lifecycle.InvalidTransitionInput as exc:
         invalid(("body",), str(exc))
-    return await service.request_detail(session, request, resident)
+    return presenters.request_detail(await queries.request_in_full(session, request, resident))
 
 
 @router.post(
@@ -162,15 +163,15 @@ async def message_resident(
     ticket: Ticket, body: MessageIn, viewer: ViewerDep, session: SessionDep, runtime: RuntimeDep
 ) -> MessageOut:
     """A free-text reply to the resident, inside the 24-hour window (409 outside it)."""
-    found = await service.find_request(session, viewer.scope, ticket)
+    found = await queries.find_request(session, viewer.scope, ticket)
     if found is None:
         not_found("request")
-    if not service.handles(viewer.scope, found[0]):
+    if not queries.handles(viewer.scope, found[0]):
         forbidden(PRECHECK_ONLY)
     try:
         outcome = await lifecycle.send_operator_reply(
             session,
-            runtime=runtime,
+            settings=runtime.settings,
             request=found[0],
             actor=viewer.actor,
             text_body=body.text,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.bot.client import normalise_sha256
 from app.flows.inputs import (
     ChoiceInput,
     LocationInput,
@@ -43,7 +44,7 @@ def to_engine_input(message: dict[str, Any]) -> ResidentInput:
             kind=kind,  # type: ignore[arg-type]
             media_id=str(media["id"]),
             mime_type=str(media.get("mime_type") or "application/octet-stream"),
-            sha256=_optional(media.get("sha256")),
+            sha256=normalise_sha256(media.get("sha256")),  # hex, as the locker hashes
             caption=_optional(media.get("caption")),
             filename=_optional(media.get("filename")),
         )

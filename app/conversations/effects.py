@@ -19,8 +19,7 @@ from app.flows import events as ev
 from app.flows.catalog import Catalog
 from app.flows.inputs import Input, SubmissionAccepted
 from app.intake import service as intake
-from app.notifications import service as notifications
-from app.outbox import service as outbox
+from app.outbox import delivery
 from app.requests import repository as requests_repo
 from app.requests import service as requests
 from app.requests.calendar import promised_date
@@ -125,39 +124,20 @@ async def _send(
             for r in event.rows
         ]
         bodies, kind = [messages.list_message(event.body, event.button_label, rows)], "list"
-    if not notifications.window_open(scope.resident, scope.now, scope.settings):
-        # A turn the resident did not start (a correction request, a document verdict after a
-        # long download) may fall outside Meta's window: hold it behind the waiting template.
-        ticket = _ticket_in_progress(scope)
-        await notifications.hold(
-            session,
-            resident=scope.resident,
-            bodies=bodies,
-            ticket=ticket,
-            now=scope.now,
-            origin="conversation",
-            prompt=prompt,
-        )
-        return
-    queued = await outbox.enqueue(
+    # A turn the resident did not start (a correction request, a document verdict after a long
+    # download) may fall outside Meta's window: delivery then holds it behind the waiting template.
+    await delivery.deliver(
         session,
+        settings=scope.settings,
         resident=scope.resident,
         bodies=bodies,
+        ticket=_ticket_in_progress(scope),
+        now=scope.now,
+        origin=delivery.ORIGIN_CONVERSATION,
         kind=kind,
-        origin="conversation",
-        caused_by_event_id=scope.event_id,
         prompt=prompt,
+        caused_by_event_id=scope.event_id,
     )
-    # Should Meta answer 131047 all the same (our clock of the window is only an estimate), the
-    # message is held behind the waiting template, as an operator's notice is, not given up.
-    waiting = notifications.template_body(
-        notifications.WAITING_TEMPLATE,
-        scope.resident.language,
-        {"ticket": _ticket_in_progress(scope)},
-    )
-    for row in queued:
-        row.fallback = waiting
-        row.hold_on_fallback = True
 
 
 def _ticket_in_progress(scope: TurnScope) -> str:

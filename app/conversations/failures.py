@@ -21,12 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.bot import messages
 from app.config import Settings
 from app.db import utcnow
 from app.inbox.models import KIND_INTERNAL, KIND_MESSAGE, InboundEvent
 from app.inbox.processor import SetAsideHandler
-from app.notifications import service as notifications
 from app.notifications.catalog import text
+from app.outbox import delivery
 from app.residents.models import Resident
 
 if TYPE_CHECKING:
@@ -63,13 +64,12 @@ async def apologise(
     if apology is None:
         return None
     body, ticket = apology
-    return await notifications.notify(
+    return await delivery.deliver(
         session,
         settings=settings,
         resident=resident,
-        text=body,
+        bodies=messages.text(body),
         ticket=ticket,
-        template=None,
         now=now,
         origin=ORIGIN,
     )

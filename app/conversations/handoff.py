@@ -22,14 +22,15 @@ from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import AuditAction, record
+from app.bot import messages
 from app.conversations.models import Conversation
 from app.db import is_postgres
 from app.flows.inputs import OperatorEvent
 from app.inbox.internal import queue_input
 from app.inbox.models import InboundEvent
-from app.notifications import service as notifications
 from app.notifications.catalog import text as notification_text
 from app.operators.service import Scope
+from app.outbox import delivery
 from app.requests import lifecycle
 from app.requests.models import Request
 from app.requests.visibility import visible
@@ -191,20 +192,21 @@ async def reply(
     if request is not None:
         return await lifecycle.send_operator_reply(
             session,
-            runtime=runtime,
+            settings=runtime.settings,
             request=request,
             actor=actor,
             text_body=text_body,
             now=now,
             hold_if_closed=True,
         )
-    return await notifications.notify(
+    return await delivery.deliver(
         session,
         settings=runtime.settings,
         resident=resident,
-        text=notification_text("operator_message", resident.language, text=text_body),
+        bodies=messages.text(
+            notification_text("operator_message", resident.language, text=text_body)
+        ),
         ticket=NO_TICKET,
-        template=None,
         now=now,
         origin="operator_reply",
     )

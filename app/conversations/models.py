@@ -30,3 +30,5 @@ class Conversation(Base):
     handoff_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     handoff_reason: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # When retention last pruned the snapshot; it keeps `updated_at`, so a later turn shows.
+    redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -19,20 +20,18 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.bot import messages
 from app.bot.inbound import to_engine_input
 from app.config import Settings
-from app.conversations import effects, handoff, replies
+from app.conversations import albums, effects, handoff, replies
 from app.conversations.context import build_context
 from app.conversations.models import Conversation
 from app.db import utcnow
 from app.flows.catalog import Catalog
 from app.flows.engine import Engine
-from app.flows.inputs import ChoiceInput, Input, parse_input
+from app.flows.inputs import ChoiceInput, Input, MediaInput, parse_input
 from app.inbox.models import KIND_INTERNAL, KIND_MESSAGE, KIND_STATUS, InboundEvent
 from app.inbox.processor import EventHandler
-from app.notifications import service as notifications
-from app.outbox import service as outbox
+from app.outbox import delivery
 from app.outbox.statuses import apply_status
 from app.residents.models import Resident
 
@@ -84,26 +83,23 @@ class ConversationService:
         if event.kind == KIND_MESSAGE:
             message = event.payload.get("message") or {}
             # Whatever they wrote, the resident is back in the window: send what was held.
-            released = await notifications.release_held(
+            released = await delivery.release_held(
                 session, resident_id=resident.id, now=self.clock()
             )
             # Mark it read first: the blue ticks tell the resident we got it, even before a reply.
-            await outbox.enqueue(
-                session,
-                resident=resident,
-                bodies=[messages.read_receipt(event.external_id)],
-                kind="read",
-                origin="read_receipt",
-                caused_by_event_id=event.id,
+            await delivery.mark_read(
+                session, resident=resident, wamid=event.external_id, caused_by_event_id=event.id
             )
             if released.conversation and await _awaits_answer(session, resident.id):
                 return  # the question is among the released messages: this is no answer to it
             item = to_engine_input(message)
-            if isinstance(item, ChoiceInput) and item.id == notifications.READ_HELD_PAYLOAD:
+            if isinstance(item, ChoiceInput) and item.id == delivery.READ_HELD_PAYLOAD:
                 return  # "Read message" on the waiting template: releasing was the answer
             item = await replies.with_prompt(
                 session, resident_id=resident.id, message=message, item=item
             )
+            if isinstance(item, MediaInput):
+                item = replace(item, group_hint=await albums.group_of(session, event))
             await self.run_turn(session, resident, item, event_id=event.id)
         elif event.kind == KIND_INTERNAL:
             await self.run_turn(

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
 
 from app.audit.service import AuditAction, record
+from app.bot import messages
 from app.config import Settings
 from app.counter.forms import CheckedAnswers, CounterForm, FieldError, check_answers
 from app.counter.identity import Applicant
@@ -29,9 +30,9 @@ from app.flows.catalog import Catalog, Service
 from app.intake import service as intake_service
 from app.intake.service import requirement_for
 from app.locker import BlobStore, DocumentStatus, store_upload
-from app.notifications import service as notifications
 from app.notifications.catalog import text
 from app.offices.models import Office
+from app.outbox import delivery
 from app.requests import service as requests
 from app.requests.calendar import promised_date
 from app.requests.models import Request
@@ -251,13 +252,13 @@ async def _tell_resident(
         "ticket": request.ticket,
         "office": office.name,
     }
-    await notifications.notify(
+    await delivery.deliver(
         session,
         settings=settings,
         resident=resident,
-        text=text("counter_created", language, **values),
+        bodies=messages.text(text("counter_created", language, **values)),
         ticket=request.ticket,
-        template=(TEMPLATE, values),
         now=now,
         origin=CHANNEL,
+        template=(TEMPLATE, values),
     )

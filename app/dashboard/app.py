@@ -31,9 +31,11 @@ from app.dashboard.deps import (
     PREFIX,
     SESSION_LANGUAGE,
     SESSION_LIFETIME,
+    FormRefused,
     LoginRequired,
     PageNotFound,
     render,
+    show_refused_form,
 )
 from app.dashboard.i18n import language_of
 from app.dashboard.security import CsrfFailed, SecurityHeadersMiddleware
@@ -92,6 +94,7 @@ def create_dashboard(host: FastAPI) -> FastAPI:
     dashboard.add_exception_handler(LoginRequired, _login_required)
     dashboard.add_exception_handler(PageNotFound, _not_found)
     dashboard.add_exception_handler(CsrfFailed, _csrf_failed)
+    dashboard.add_exception_handler(FormRefused, show_refused_form)
     dashboard.add_exception_handler(StarletteHTTPException, _http_error)
     # A malformed path parameter (a document id that is not a number) names nothing.
     dashboard.add_exception_handler(RequestValidationError, _not_found)

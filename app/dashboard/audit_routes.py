@@ -18,7 +18,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api import service as api_service
 from app.audit.service import AuditAction
 from app.dashboard.audit_detail import detail_items
 from app.dashboard.deps import (
@@ -42,6 +41,7 @@ from app.reports.audit_log import (
     list_document_reads,
     list_operator_history,
 )
+from app.requests import queries
 
 router = APIRouter()
 
@@ -85,9 +85,9 @@ def _local_day_start(value: str, tz: tzinfo, *, next_day: bool = False) -> datet
 
 def _cursor(value: str) -> Position:
     try:
-        at, row_id = api_service.decode_cursor(value)
+        at, row_id = queries.decode_cursor(value)
         position = (at.astimezone(UTC), row_id)
-    except (api_service.InvalidQuery, OverflowError):
+    except (queries.InvalidQuery, OverflowError):
         raise BadFilter("audit_err_cursor") from None
     if not 0 < row_id <= _MAX_ID:
         raise BadFilter("audit_err_cursor")
@@ -146,8 +146,8 @@ def _labeller(lang: str) -> Any:
     def label(prefix: str, value: str | None) -> str:
         if value is None:
             return ""
-        names = MESSAGES.get(f"{prefix}{value}")
-        return (names[1] if lang == "en" else names[0]) if names else value
+        key = f"{prefix}{value}"
+        return MESSAGES.text(key, lang) if key in MESSAGES else value
 
     return label
 
@@ -175,7 +175,7 @@ async def audit_log(
     own = shared | {"tab": tab, "action": raw["action"] if tab == "actions" else ""}
     next_url = None
     if next_position is not None:
-        next_url = _url(own | {"cursor": api_service.encode_cursor(next_position)})
+        next_url = _url(own | {"cursor": queries.encode_cursor(next_position)})
     p = await presenter_for(
         db, runtime.catalog, lang, runtime.settings.tz, usernames_in(row.actor for row in rows)
     )

@@ -18,8 +18,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api import service as api_service
-from app.api.deps import Viewer
 from app.counter import repository
 from app.counter.forms import (
     CounterForm,
@@ -47,6 +45,8 @@ from app.dashboard.texts import MESSAGES
 from app.db import utcnow
 from app.flows.catalog import Service
 from app.locker import human_size
+from app.operators.service import Viewer
+from app.requests import queries
 from app.requests.masking import mask_name
 from app.runtime import Runtime
 
@@ -330,7 +330,7 @@ async def counter_submit(
         if checked is not None:
             await checked.discard()
         await posted.close()
-    if await api_service.find_request(db, viewer.scope, made.ticket) is None:
+    if await queries.find_request(db, viewer.scope, made.ticket) is None:
         # Routed to an office above this operator's (a regency service taken at a district):
         # say where it went instead of sending them to a page they may not open.
         done = {"recorded": made.ticket}

@@ -1,4 +1,5 @@
-"""Dependencies of the dashboard: runtime, one transaction per page, language, the operator.
+"""Dependencies of the dashboard: runtime, one transaction per page, language, the operator,
+and the one way a refused form is shown again.
 
 The dashboard is a sub-application mounted on the main app; the main app's runtime (built in
 its lifespan) is reached through `state.host`, so both share one engine and one locker.
@@ -6,23 +7,23 @@ its lifespan) is reached through `state.host`, so both share one engine and one 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.deps import Viewer
 from app.dashboard.i18n import language_of, status_label, translate
 from app.dashboard.security import csrf_token
 from app.deps import unit_of_work_session
 from app.operators import service as operators
 from app.operators import sessions
 from app.operators.models import Operator
+from app.operators.service import Viewer
 from app.runtime import Runtime
 
 PREFIX = "/dashboard"
@@ -42,6 +43,30 @@ class LoginRequired(Exception):
 
 class PageNotFound(Exception):
     """Unknown or outside the operator's scope (→ 404 page, the same for both)."""
+
+
+class FormRefused(Exception):
+    """A posted form the dashboard will not act on (→ its page again, the reason by the form).
+
+    `message` is the text key of the reason; `form` names where it is shown (the form's id on
+    the page, a complaint's or conversation's id; None: at the top); `kept` is what the operator
+    typed, for a page that fills it in again. The route's unit of work rolls back, so a refusal
+    keeps nothing; `show_refused_form` renders the page in a fresh one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        form: str | int | None = None,
+        status_code: int = 422,
+        kept: object = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.form = form
+        self.status_code = status_code
+        self.kept = kept
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -132,3 +157,55 @@ def render(
     return templates.TemplateResponse(
         request, template, base | (context or {}), status_code=status_code
     )
+
+
+# A page that shows a refused form again: (request, db, runtime, viewer, lang, refusal).
+RefusalPage = Callable[
+    [Request, AsyncSession, Runtime, Viewer, str, FormRefused], Awaitable[Response]
+]
+_REFUSAL_PAGE = "refusal_page"
+
+
+def refusals_on(request: Request, page: RefusalPage) -> None:
+    """Name the page a FormRefused raised while handling `request` is shown on."""
+    setattr(request.state, _REFUSAL_PAGE, page)
+
+
+def shown_on(page: RefusalPage) -> Any:
+    """A route dependency (`dependencies=[shown_on(page)]`): its refused forms show `page`."""
+
+    def mark(request: Request) -> None:
+        refusals_on(request, page)
+
+    return Depends(mark)
+
+
+def render_refusable(
+    request: Request,
+    template: str,
+    lang: str,
+    context: dict[str, Any],
+    refused: FormRefused | None,
+) -> HTMLResponse:
+    """A page that has forms; after a refusal, with its reason (`error`, a text key) where
+    `error_for` says, and the refusal's status code."""
+    context = context | {
+        "error": refused.message if refused else None,
+        "error_for": refused.form if refused else None,
+    }
+    code = refused.status_code if refused else 200
+    return render(request, template, lang, context, status_code=code)
+
+
+async def show_refused_form(request: Request, exc: Exception) -> Response:
+    """The exception handler for FormRefused: the route's page, with the reason by its form.
+
+    The route's own unit of work has rolled back by now; the page is read in a new one, for the
+    same operator in the same language.
+    """
+    assert isinstance(exc, FormRefused)
+    page: RefusalPage = getattr(request.state, _REFUSAL_PAGE)
+    runtime = get_runtime(request)
+    async with unit_of_work_session(runtime) as db:
+        viewer = await get_viewer(request, db)
+        return await page(request, db, runtime, viewer, language(request), exc)

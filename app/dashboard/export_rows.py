@@ -1,7 +1,7 @@
 """The rows of an export: the queue's own listing query, walked page by page, then localized.
 
 The export lists what the queue lists for the same filters (status, service, search, scope),
-using `app.api.repository.list_requests` and its cursor, plus an optional submission period.
+using `app.requests.listing.list_requests` and its cursor, plus an optional submission period.
 """
 
 from __future__ import annotations
@@ -12,14 +12,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api import repository as api_repository
-from app.api import service as api_service
-from app.api.repository import Position, RequestFilter
 from app.dashboard.presenter import applicant_of
 from app.flows.catalog import Catalog
 from app.offices import repository as offices
 from app.operators.service import Scope
 from app.reports.filters import Bounds
+from app.requests import listing, queries
+from app.requests.listing import Position, RequestFilter
 from app.requests.masking import mask_identity_number
 from app.requests.models import Request
 from app.residents.models import Resident
@@ -65,9 +64,7 @@ class ExportRow:
 
 def _filter(catalog: Catalog, query: ExportQuery) -> RequestFilter:
     """The queue's own filters (InvalidQuery if bad), limited to the chosen office's subtree."""
-    shared = api_service.search_filter(
-        catalog, status=query.status, service=query.service, q=query.q
-    )
+    shared = queries.search_filter(catalog, status=query.status, service=query.service, q=query.q)
     return replace(shared, offices=query.offices)
 
 
@@ -125,9 +122,7 @@ async def export_rows(
     codes: dict[int, str] = {}
     rows: list[ExportRow] = []
     while True:
-        page = await api_repository.list_requests(
-            session, scope, wanted, after=after, limit=PAGE_SIZE
-        )
+        page = await listing.list_requests(session, scope, wanted, after=after, limit=PAGE_SIZE)
         missing = {r.office_id for r, _ in page if r.office_id is not None} - codes.keys()
         codes |= await offices.codes_by_id(session, sorted(missing))
         for request, resident in page:

@@ -16,8 +16,6 @@ from fastapi.responses import Response, StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.concurrency import run_in_threadpool
 
-from app.api import service as api_service
-from app.api.deps import Viewer
 from app.audit.service import AuditAction, record
 from app.dashboard import export, export_rows
 from app.dashboard.charts import chart_data, decimal, percent
@@ -26,6 +24,7 @@ from app.dashboard.export_rows import ExportQuery
 from app.dashboard.i18n import translate
 from app.dashboard.presenter import Presenter
 from app.offices import repository as offices
+from app.operators.service import Viewer
 from app.reports import figures
 from app.reports.filters import (
     FilterError,
@@ -35,6 +34,7 @@ from app.reports.filters import (
     parse_period,
 )
 from app.reports.repository import Narrowing
+from app.requests import queries
 from app.runtime import Runtime
 
 router = APIRouter()
@@ -114,7 +114,7 @@ async def _export_rows(
         rows, cut = await export_rows.export_rows(
             db, runtime.catalog, viewer.scope, query, runtime.settings.tz, limit=limit
         )
-    except (FilterError, api_service.InvalidQuery) as exc:
+    except (FilterError, queries.InvalidQuery) as exc:
         body = exc.key if isinstance(exc, FilterError) else "bad_filter"
         context = {"operator": viewer.operator, "title": "export_bad_filter_title", "body": body}
         return render(request, "message.html", lang, context, status_code=422)

@@ -1,17 +1,14 @@
 """Every string the dashboard shows, in Indonesian (default) and English.
 
 Templates and routes name a key; nothing a person reads is written inline in a template. The
-strings live in `app/dashboard/texts/`, one module per part of the dashboard.
+strings live in `app/dashboard/texts/id.yaml` and `en.yaml`, one catalog per language.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from app.dashboard.texts import MESSAGES
-
-LANGUAGES = ("id", "en")
-DEFAULT_LANGUAGE = "id"
+from app.dashboard.texts import DEFAULT_LANGUAGE, LANGUAGES, MESSAGES
 
 
 def language_of(value: Any) -> str:
@@ -21,8 +18,7 @@ def language_of(value: Any) -> str:
 
 def translate(key: str, language: str) -> str:
     """The message `key` in `language`; an unknown key is a bug, so it raises KeyError."""
-    indonesian, english = MESSAGES[key]
-    return english if language == "en" else indonesian
+    return MESSAGES.text(key, language)
 
 
 def status_label(status: str, language: str) -> str:

@@ -16,22 +16,24 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.deps import Viewer
 from app.dashboard.auth_routes import checked_form
 from app.dashboard.deps import (
     PREFIX,
     DbDep,
+    FormRefused,
     LanguageDep,
     PageNotFound,
     RuntimeDep,
     ViewerDep,
     client_ip,
-    render,
+    render_refusable,
+    shown_on,
 )
 from app.dashboard.texts import MESSAGES
 from app.inbox import service
 from app.inbox.models import InboundEvent
 from app.operators.models import OperatorRole
+from app.operators.service import Viewer
 from app.requests.masking import mask_identity_number
 from app.residents.models import Resident
 from app.runtime import Runtime
@@ -114,9 +116,7 @@ async def _page(
     runtime: Runtime,
     viewer: Viewer,
     lang: str,
-    *,
-    error: str | None = None,
-    status_code: int = 200,
+    refused: FormRefused | None = None,
 ) -> Response:
     rows = [_row(event, resident) for event, resident in await service.list_failed(db, PAGE_LIMIT)]
     notice = "inbox_done_retried" if request.query_params.get("done") == "retried" else None
@@ -126,9 +126,8 @@ async def _page(
         "limit": PAGE_LIMIT,
         "tz": runtime.settings.tz,
         "notice": notice,
-        "error": error,
     }
-    return render(request, "inbox.html", lang, context, status_code=status_code)
+    return render_refusable(request, "inbox.html", lang, context, refused)
 
 
 @router.get("/inbox")
@@ -140,15 +139,8 @@ async def failed_events(
     return await _page(request, db, runtime, viewer, lang)
 
 
-@router.post("/inbox/{event_id}/retry")
-async def retry_event(
-    request: Request,
-    event_id: int,
-    viewer: ViewerDep,
-    db: DbDep,
-    runtime: RuntimeDep,
-    lang: LanguageDep,
-) -> Response:
+@router.post("/inbox/{event_id}/retry", dependencies=[shown_on(_page)])
+async def retry_event(request: Request, event_id: int, viewer: ViewerDep, db: DbDep) -> Response:
     """Queue one set-aside event again (audited); the processing worker runs it once."""
     _admin(viewer)
     await checked_form(request)
@@ -159,7 +151,5 @@ async def retry_event(
     except service.InboundEventNotFound:
         raise PageNotFound from None
     except service.NotRetryable:
-        return await _page(
-            request, db, runtime, viewer, lang, error="inbox_err_not_retryable", status_code=409
-        )
+        raise FormRefused("inbox_err_not_retryable", status_code=409) from None
     return RedirectResponse(f"{PREFIX}/inbox?done=retried", status_code=303)

@@ -19,10 +19,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api import service as api_service
-from app.api.deps import Viewer
 from app.dashboard import repository
 from app.dashboard.deps import DbDep, PageNotFound, RuntimeDep, ViewerDep
+from app.operators.service import Viewer
+from app.requests import queries
 from app.runtime import Runtime
 
 router = APIRouter()
@@ -37,7 +37,7 @@ async def version_of(session: AsyncSession, viewer: Viewer, ticket: str | None) 
     """The page's current fingerprint; None when the request is gone from the viewer's scope."""
     if ticket is None:
         return await repository.queue_version(session, viewer.scope)
-    found = await api_service.find_request(session, viewer.scope, ticket)
+    found = await queries.find_request(session, viewer.scope, ticket)
     return await repository.request_version(session, found[0]) if found else None
 
 

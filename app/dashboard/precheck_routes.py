@@ -8,28 +8,15 @@ success redirects back to it (PRG).
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.ext.asyncio import AsyncSession
+from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from app.api import service as api_service
-from app.api.deps import Viewer
-from app.dashboard.auth_routes import checked_form
-from app.dashboard.deps import (
-    PREFIX,
-    DbDep,
-    LanguageDep,
-    PageNotFound,
-    RuntimeDep,
-    ViewerDep,
-    client_ip,
-)
+from app.dashboard.deps import DbDep, FormRefused, RuntimeDep, client_ip
 from app.dashboard.precheck_views import PrecheckDraft
-from app.dashboard.router import render_request
+from app.dashboard.router import PostedDep
 from app.db import utcnow
 from app.requests import precheck
 from app.requests.precheck import PrecheckError
-from app.runtime import Runtime
 
 router = APIRouter()
 
@@ -65,87 +52,49 @@ def checked_items(form: FormData) -> dict[str, tuple[str, str | None]]:
     return items
 
 
-async def _refused(
-    request: Request,
-    db: AsyncSession,
-    runtime: Runtime,
-    viewer: Viewer,
-    ticket: str,
-    lang: str,
-    exc: PrecheckError,
-    draft: PrecheckDraft | None = None,
-) -> Response:
-    """The request page again with the reason, and what the village typed if there was a form."""
-    return await render_request(
-        request,
-        db,
-        runtime,
-        viewer,
-        ticket,
-        lang,
-        error=f"precheck_err_{exc.code}",
-        error_for="precheck-form" if draft is not None else "precheck-forward",
+def _refused(exc: PrecheckError, draft: PrecheckDraft | None = None) -> FormRefused:
+    """The reason on the request page, with what the village typed if there was a form."""
+    return FormRefused(
+        f"precheck_err_{exc.code}",
+        form="precheck-form" if draft is not None else "precheck-forward",
         status_code=STATUS_OF_ERROR[exc.code],
-        precheck_draft=draft,
+        kept=draft,
     )
 
 
 @router.post("/requests/{ticket}/precheck")
-async def save_precheck(
-    request: Request,
-    ticket: str,
-    viewer: ViewerDep,
-    db: DbDep,
-    runtime: RuntimeDep,
-    lang: LanguageDep,
-) -> Response:
+async def save_precheck(posted: PostedDep, db: DbDep, runtime: RuntimeDep) -> Response:
     """Save the village's checklist: every item OK or a problem with a note, and a general note."""
-    form = await checked_form(request)
-    found = await api_service.find_request(db, viewer.scope, ticket, for_update=True)
-    if found is None:
-        raise PageNotFound
-    target = found[0]
-    items, note = checked_items(form), _text(form, "note")
+    target = posted.row
+    items, note = checked_items(posted.form), _text(posted.form, "note")
     try:
         await precheck.save_precheck(
             db,
             target,
             service=runtime.catalog.services.get(target.service_code),
-            scope=viewer.scope,
-            actor=viewer.actor,
+            scope=posted.viewer.scope,
+            actor=posted.viewer.actor,
             items=items,
             note=note,
             now=utcnow(),
         )
     except PrecheckError as exc:
-        draft = PrecheckDraft(items, note)
-        return await _refused(request, db, runtime, viewer, ticket, lang, exc, draft)
-    return RedirectResponse(f"{PREFIX}/requests/{ticket}?done=prechecked", status_code=303)
+        raise _refused(exc, PrecheckDraft(items, note)) from None
+    return posted.done("prechecked")
 
 
 @router.post("/requests/{ticket}/forward")
-async def forward_precheck(
-    request: Request,
-    ticket: str,
-    viewer: ViewerDep,
-    db: DbDep,
-    runtime: RuntimeDep,
-    lang: LanguageDep,
-) -> Response:
+async def forward_precheck(request: Request, posted: PostedDep, db: DbDep) -> Response:
     """Forward the saved pre-check to the handling office (once)."""
-    await checked_form(request)
-    found = await api_service.find_request(db, viewer.scope, ticket, for_update=True)
-    if found is None:
-        raise PageNotFound
     try:
         await precheck.forward(
             db,
-            found[0],
-            scope=viewer.scope,
-            actor=viewer.actor,
+            posted.row,
+            scope=posted.viewer.scope,
+            actor=posted.viewer.actor,
             now=utcnow(),
             ip=client_ip(request),
         )
     except PrecheckError as exc:
-        return await _refused(request, db, runtime, viewer, ticket, lang, exc)
-    return RedirectResponse(f"{PREFIX}/requests/{ticket}?done=forwarded", status_code=303)
+        raise _refused(exc) from None
+    return posted.done("forwarded")

@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.deps import Viewer
 from app.offices import repository as offices
 from app.offices.models import OfficeLevel
+from app.operators.service import Viewer
 from app.requests import precheck
 from app.requests.models import Request
 from app.runtime import Runtime

@@ -1,40 +1,45 @@
 """The dashboard's pages: the queue, one request, its actions, the reply box and documents.
 
-Routes stay thin: they parse the form, call the domain (`app.api.service` for lists and scope,
+Routes stay thin: they parse the form, call the domain (`app.requests.queries` for lists and scope,
 `app.requests.lifecycle` for moves and replies, the locker for files) and render. A form error
 re-renders the page with the reason in the operator's language; success redirects (PRG).
+The POST routes share that skeleton: `PostedDep` / `HandledDep` check the form and find the
+request, a route raises `FormRefused`, and one handler (`deps.show_refused_form`) shows it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from functools import partial
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import FormData
 
-from app.api import service as api_service
-from app.api.deps import Viewer
-from app.api.documents import open_visible
 from app.dashboard import repository, views
 from app.dashboard.auth_routes import checked_form
 from app.dashboard.deps import (
     PREFIX,
     DbDep,
+    FormRefused,
     LanguageDep,
     PageNotFound,
     RuntimeDep,
     ViewerDep,
+    refusals_on,
     render,
 )
 from app.dashboard.precheck_views import PrecheckDraft, precheck_panel
 from app.dashboard.presenter import applicant_of, presenter_for
 from app.dashboard.transitions import TransitionForm, run_transition
 from app.db import utcnow
-from app.locker import AccessAction, LockerError
-from app.requests import lifecycle
+from app.locker import AccessAction, LockerError, open_visible
+from app.operators.service import Viewer
+from app.requests import lifecycle, listing, queries
 from app.requests.models import Request as RequestRow
 from app.requests.status import RequestStatus
 from app.residents.models import Resident
@@ -74,7 +79,7 @@ async def queue(
     flags = {name: _flag(request, name) for name in ("mine", "overdue", "precheck")}
     cursor = _param(request, "cursor") or None
     today = datetime.now(runtime.settings.tz).date()
-    query = api_service.ListQuery(
+    query = queries.ListQuery(
         status=filters["status"] or None,
         service=filters["service"] or None,
         office=filters["office"] or None,
@@ -87,23 +92,25 @@ async def queue(
     )
     error, code = None, 200
     try:
-        page = await api_service.list_page(
+        page = await queries.list_page(
             db, runtime.catalog, viewer.scope, query, viewer_id=viewer.operator.id, today=today
         )
         items, next_cursor = page.items, page.next_cursor
-    except api_service.InvalidQuery:
+    except queries.InvalidQuery:
         items, next_cursor, error, code = [], None, "bad_filter", 422
     nik_keys = runtime.catalog.nik_field_keys()
     p = await presenter_for(
-        db, runtime.catalog, lang, runtime.settings.tz, [item.assigned_to for item in items]
+        db, runtime.catalog, lang, runtime.settings.tz, [item.assignee for item in items]
     )
     rows = [
         {
-            "item": item,
+            "item": item.request,
+            "resident": item.resident,
+            "assignee": item.assignee,
             # Lists show the masked NIK and nothing it encodes (app.requests.masking).
             "nik": next((item.fields[k] for k in nik_keys if k in item.fields), ""),
             "applicant": applicant_of(item.fields, item.resident.name),
-            "overdue": views.is_overdue(item, today),
+            "overdue": views.is_overdue(item.request, today),
         }
         for item in items
     ]
@@ -136,17 +143,14 @@ async def render_request(
     viewer: Viewer,
     ticket: str,
     lang: str,
-    *,
-    error: str | None = None,
-    error_for: str | None = None,
-    status_code: int = 200,
-    precheck_draft: PrecheckDraft | None = None,
+    refused: FormRefused | None = None,
 ) -> Response:
-    """The request page, with a form error when one is given (other routes call this too).
+    """The request page; after a refused form, with its reason next to that form.
 
-    `error_for` names the form (its id) the error is shown in; without it, at the top.
+    The reason stands at the top when the refusal names no form, or one the page no longer
+    shows; a refused pre-check keeps what the village typed.
     """
-    found = await api_service.find_request(db, viewer.scope, ticket)
+    found = await queries.find_request(db, viewer.scope, ticket)
     if found is None:
         raise PageNotFound
     context: dict[str, Any] = await views.request_page(
@@ -155,12 +159,13 @@ async def render_request(
     notice = DONE_NOTICES.get(_param(request, "done"))
     context |= {
         "operator": viewer.operator,
-        "error": error,
-        "error_for": error_for,
+        "error": refused.message if refused else None,
+        "error_for": refused.form if refused else None,
         "notice": notice,
     }
-    context |= await precheck_panel(db, runtime, found[0], viewer, precheck_draft)
-    if error_for is not None and error_for not in _forms_on(context):
+    draft = refused.kept if refused and isinstance(refused.kept, PrecheckDraft) else None
+    context |= await precheck_panel(db, runtime, found[0], viewer, draft)
+    if context["error_for"] is not None and context["error_for"] not in _forms_on(context):
         context["error_for"] = None  # that form is gone (the request moved on): say it on top
     context |= {
         "live_url": f"{PREFIX}/live?" + urlencode({"ticket": found[0].ticket}),
@@ -168,7 +173,8 @@ async def render_request(
         "live_page": f"{PREFIX}/requests/{found[0].ticket}",
         "live_version": await repository.request_version(db, found[0]),
     }
-    return render(request, "request.html", lang, context, status_code=status_code)
+    code = refused.status_code if refused else 200
+    return render(request, "request.html", lang, context, status_code=code)
 
 
 def _forms_on(context: dict[str, Any]) -> set[str]:
@@ -181,26 +187,58 @@ def _forms_on(context: dict[str, Any]) -> set[str]:
     return forms
 
 
-async def handled_request(
-    db: AsyncSession, viewer: Viewer, ticket: str, *, for_update: bool = False
-) -> tuple[RequestRow, Resident] | None:
-    """The request, for its handling office; None for a village that only pre-checks it.
+async def _request_page_again(
+    request: Request,
+    db: AsyncSession,
+    runtime: Runtime,
+    viewer: Viewer,
+    lang: str,
+    refused: FormRefused,
+) -> Response:
+    ticket = str(request.path_params["ticket"])
+    return await render_request(request, db, runtime, viewer, ticket, lang, refused)
 
-    A request outside the viewer's scope is PageNotFound, as everywhere.
-    """
-    found = await api_service.find_request(db, viewer.scope, ticket, for_update=for_update)
+
+@dataclass(frozen=True)
+class PostedRequest:
+    """A form posted from a request page (its CSRF token checked) and the request, locked."""
+
+    ticket: str  # as the address names it: the page to go back to
+    form: FormData
+    row: RequestRow
+    resident: Resident
+    viewer: Viewer
+
+    def done(self, notice: str) -> RedirectResponse:
+        """Back to the request page with the notice of what was done (PRG)."""
+        return RedirectResponse(f"{PREFIX}/requests/{self.ticket}?done={notice}", status_code=303)
+
+
+async def posted_request(
+    request: Request, ticket: str, viewer: ViewerDep, db: DbDep
+) -> PostedRequest:
+    """The request a form is posted about; outside the viewer's scope it is PageNotFound, as
+    everywhere. A FormRefused of the route shows the request page again."""
+    refusals_on(request, _request_page_again)
+    form = await checked_form(request)
+    found = await queries.find_request(db, viewer.scope, ticket, for_update=True)
     if found is None:
         raise PageNotFound
-    return found if api_service.handles(viewer.scope, found[0]) else None
+    return PostedRequest(ticket, form, *found, viewer)
 
 
-async def precheck_only(
-    request: Request, db: AsyncSession, runtime: Runtime, viewer: Viewer, ticket: str, lang: str
-) -> Response:
-    """The page again with the reason a pre-checking village cannot do this (403)."""
-    return await render_request(
-        request, db, runtime, viewer, ticket, lang, error="err_precheck_only", status_code=403
-    )
+PostedDep = Annotated[PostedRequest, Depends(posted_request)]
+
+
+async def handled_request(posted: PostedDep) -> PostedRequest:
+    """The posted request, for its handling office; a village that only pre-checks it is told
+    why it cannot do this (403)."""
+    if not queries.handles(posted.viewer.scope, posted.row):
+        raise FormRefused("err_precheck_only", status_code=403)
+    return posted
+
+
+HandledDep = Annotated[PostedRequest, Depends(handled_request)]
 
 
 @router.get("/requests/{ticket}")
@@ -217,78 +255,33 @@ async def request_detail(
 
 
 @router.post("/requests/{ticket}/transitions")
-async def move_request(
-    request: Request,
-    ticket: str,
-    viewer: ViewerDep,
-    db: DbDep,
-    runtime: RuntimeDep,
-    lang: LanguageDep,
-) -> Response:
-    """Apply one action form; a form error re-renders the page, success redirects back."""
-    form = TransitionForm.from_form(await checked_form(request))
-    found = await handled_request(db, viewer, ticket, for_update=True)
-    if found is None:
-        return await precheck_only(request, db, runtime, viewer, ticket, lang)
-    failure = await run_transition(db, runtime, found[0], viewer.actor, form, utcnow())
+async def move_request(posted: HandledDep, db: DbDep, runtime: RuntimeDep) -> Response:
+    """Apply one action form; a refusal shows the page again (nothing it wrote is kept)."""
+    form = TransitionForm.from_form(posted.form)
+    failure = await run_transition(db, runtime, posted.row, posted.viewer.actor, form, utcnow())
     if failure is not None:
-        # Undo anything the failed move wrote; the rollback expires every loaded row.
-        await db.rollback()
-        await db.refresh(viewer.operator)
         error, code = failure
         form_id = f"action-{form.to.value}" if form.to is not None else None
-        return await render_request(
-            request,
-            db,
-            runtime,
-            viewer,
-            ticket,
-            lang,
-            error=error,
-            error_for=form_id,
-            status_code=code,
-        )
-    return RedirectResponse(f"{PREFIX}/requests/{ticket}?done=moved", status_code=303)
+        raise FormRefused(error, form=form_id, status_code=code)
+    return posted.done("moved")
 
 
 @router.post("/requests/{ticket}/messages")
-async def reply(
-    request: Request,
-    ticket: str,
-    viewer: ViewerDep,
-    db: DbDep,
-    runtime: RuntimeDep,
-    lang: LanguageDep,
-) -> Response:
+async def reply(posted: HandledDep, db: DbDep, runtime: RuntimeDep) -> Response:
     """A free-text reply: sent inside the 24-hour window, held behind a template outside it."""
-    form = await checked_form(request)
-    text = str(form.get("text") or "").strip()
-    found = await handled_request(db, viewer, ticket)
-    if found is None:
-        return await precheck_only(request, db, runtime, viewer, ticket, lang)
+    text = str(posted.form.get("text") or "").strip()
     if not text or len(text) > 4096 or "\x00" in text:
-        return await render_request(
-            request,
-            db,
-            runtime,
-            viewer,
-            ticket,
-            lang,
-            error="err_reply_empty",
-            error_for="reply-form",
-            status_code=422,
-        )
+        raise FormRefused("err_reply_empty", form="reply-form")
     outcome = await lifecycle.send_operator_reply(
         db,
-        runtime=runtime,
-        request=found[0],
-        actor=viewer.actor,
+        settings=runtime.settings,
+        request=posted.row,
+        actor=posted.viewer.actor,
         text_body=text,
         now=utcnow(),
         hold_if_closed=True,
     )
-    done = "held" if outcome == "held" else "sent"
-    return RedirectResponse(f"{PREFIX}/requests/{ticket}?done={done}", status_code=303)
+    return posted.done("held" if outcome == "held" else "sent")
 
 
 @router.get("/documents/{document_id}/content")
@@ -298,7 +291,13 @@ async def document_content(
     """A document shown in the page or opened in a tab; every view is audited ("dashboard")."""
     try:
         opened = await open_visible(
-            db, runtime.store, viewer, document_id, reason=AUDIT_REASON, action=AccessAction.VIEW
+            db,
+            runtime.store,
+            document_id,
+            may_see=partial(listing.document_visible, db, viewer.scope),
+            actor=viewer.actor,
+            reason=AUDIT_REASON,
+            action=AccessAction.VIEW,
         )
     except LockerError:
         raise PageNotFound from None

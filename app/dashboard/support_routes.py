@@ -14,7 +14,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.deps import Viewer
 from app.conversations import handoff
 from app.conversations import repository as chats
 from app.conversations.request_chat import recent_chat
@@ -22,19 +21,22 @@ from app.dashboard.auth_routes import checked_form
 from app.dashboard.deps import (
     PREFIX,
     DbDep,
+    FormRefused,
     LanguageDep,
     PageNotFound,
     RuntimeDep,
     ViewerDep,
     client_ip,
-    render,
+    render_refusable,
+    shown_on,
 )
 from app.dashboard.i18n import translate
 from app.dashboard.presenter import presenter_for, usernames_in
 from app.db import utcnow
 from app.feedback import repository as complaints
 from app.feedback import service as feedback
-from app.notifications.service import window_open
+from app.operators.service import Viewer
+from app.outbox.delivery import window_open
 from app.runtime import Runtime
 
 router = APIRouter()
@@ -84,10 +86,7 @@ async def _render_complaints(
     runtime: Runtime,
     viewer: Viewer,
     lang: str,
-    *,
-    error: str | None = None,
-    error_for: int | None = None,
-    status_code: int = 200,
+    refused: FormRefused | None = None,
 ) -> Response:
     closed = request.query_params.get("closed") == "1"
     rows = await complaints.visible_complaints(db, viewer.scope, closed=closed)
@@ -101,11 +100,9 @@ async def _render_complaints(
             {"row": row, "age": age_text(row.complaint.created_at, now, lang)} for row in rows
         ],
         "notice": COMPLAINT_NOTICES.get(request.query_params.get("done") or ""),
-        "error": error,
-        "error_for": error_for,
         "tz": runtime.settings.tz,
     }
-    return render(request, "complaints.html", lang, context, status_code=status_code)
+    return render_refusable(request, "complaints.html", lang, context, refused)
 
 
 @router.get("/complaints")
@@ -116,14 +113,9 @@ async def complaint_queue(
     return await _render_complaints(request, db, runtime, viewer, lang)
 
 
-@router.post("/complaints/{complaint_id}/close")
+@router.post("/complaints/{complaint_id}/close", dependencies=[shown_on(_render_complaints)])
 async def close_complaint(
-    request: Request,
-    complaint_id: int,
-    viewer: ViewerDep,
-    db: DbDep,
-    runtime: RuntimeDep,
-    lang: LanguageDep,
+    request: Request, complaint_id: int, viewer: ViewerDep, db: DbDep, runtime: RuntimeDep
 ) -> Response:
     """Close one complaint with its resolution; the resident is told."""
     form = await checked_form(request)
@@ -132,37 +124,26 @@ async def close_complaint(
     )
     if row is None:
         raise PageNotFound
+    card = row.complaint.id
     resolution = _clean(form.get("resolution"), MAX_RESOLUTION)
     if resolution is None:
-        error, code = "err_invalid", 422
-    else:
-        try:
-            outcome = await feedback.resolve_complaint(
-                db,
-                row,
-                settings=runtime.settings,
-                actor=viewer.actor,
-                resolution=resolution,
-                ip=client_ip(request),
-                now=utcnow(),
-            )
-        except feedback.ResolutionMissing:
-            error, code = "support_err_resolution", 422
-        except feedback.ComplaintAlreadyClosed:
-            error, code = "support_err_already_closed", 409
-        else:
-            done = "held" if outcome == "held" else "closed"
-            return RedirectResponse(f"{PREFIX}/complaints?done={done}", status_code=303)
-    return await _render_complaints(
-        request,
-        db,
-        runtime,
-        viewer,
-        lang,
-        error=error,
-        error_for=row.complaint.id,
-        status_code=code,
-    )
+        raise FormRefused("err_invalid", form=card)
+    try:
+        outcome = await feedback.resolve_complaint(
+            db,
+            row,
+            settings=runtime.settings,
+            actor=viewer.actor,
+            resolution=resolution,
+            ip=client_ip(request),
+            now=utcnow(),
+        )
+    except feedback.ResolutionMissing:
+        raise FormRefused("support_err_resolution", form=card) from None
+    except feedback.ComplaintAlreadyClosed:
+        raise FormRefused("support_err_already_closed", form=card, status_code=409) from None
+    done = "held" if outcome == "held" else "closed"
+    return RedirectResponse(f"{PREFIX}/complaints?done={done}", status_code=303)
 
 
 # ---- Hand-offs ----------------------------------------------------------------------------
@@ -174,10 +155,7 @@ async def _render_handoffs(
     runtime: Runtime,
     viewer: Viewer,
     lang: str,
-    *,
-    error: str | None = None,
-    error_for: int | None = None,
-    status_code: int = 200,
+    refused: FormRefused | None = None,
 ) -> Response:
     now = utcnow()
     items = []
@@ -205,11 +183,9 @@ async def _render_handoffs(
         "p": await presenter_for(db, runtime.catalog, lang, runtime.settings.tz),
         "items": items,
         "notice": HANDOFF_NOTICES.get(request.query_params.get("done") or ""),
-        "error": error,
-        "error_for": error_for,
         "tz": runtime.settings.tz,
     }
-    return render(request, "handoffs.html", lang, context, status_code=status_code)
+    return render_refusable(request, "handoffs.html", lang, context, refused)
 
 
 @router.get("/handoffs")
@@ -220,14 +196,9 @@ async def handoff_queue(
     return await _render_handoffs(request, db, runtime, viewer, lang)
 
 
-@router.post("/handoffs/{conversation_id}/messages")
+@router.post("/handoffs/{conversation_id}/messages", dependencies=[shown_on(_render_handoffs)])
 async def handoff_reply(
-    request: Request,
-    conversation_id: int,
-    viewer: ViewerDep,
-    db: DbDep,
-    runtime: RuntimeDep,
-    lang: LanguageDep,
+    request: Request, conversation_id: int, viewer: ViewerDep, db: DbDep, runtime: RuntimeDep
 ) -> Response:
     """The officer's message: sent inside the 24-hour window, held behind a template outside."""
     form = await checked_form(request)
@@ -237,31 +208,20 @@ async def handoff_reply(
     conversation, resident = found
     text = _clean(form.get("text"), MAX_TEXT)
     if conversation.status != handoff.HANDOFF:
-        error, code = "support_done_over", 409
-    elif not text:
-        error, code = "err_reply_empty", 422
-    else:
-        outcome = await handoff.reply(
-            db,
-            runtime=runtime,
-            resident=resident,
-            request=await handoff.latest_request(db, viewer.scope, resident.id),
-            actor=viewer.actor,
-            text_body=text,
-            now=utcnow(),
-        )
-        done = "held" if outcome == "held" else "sent"
-        return RedirectResponse(f"{PREFIX}/handoffs?done={done}", status_code=303)
-    return await _render_handoffs(
-        request,
+        raise FormRefused("support_done_over", form=conversation.id, status_code=409)
+    if not text:
+        raise FormRefused("err_reply_empty", form=conversation.id)
+    outcome = await handoff.reply(
         db,
-        runtime,
-        viewer,
-        lang,
-        error=error,
-        error_for=conversation.id,
-        status_code=code,
+        runtime=runtime,
+        resident=resident,
+        request=await handoff.latest_request(db, viewer.scope, resident.id),
+        actor=viewer.actor,
+        text_body=text,
+        now=utcnow(),
     )
+    done = "held" if outcome == "held" else "sent"
+    return RedirectResponse(f"{PREFIX}/handoffs?done={done}", status_code=303)
 
 
 @router.post("/handoffs/{conversation_id}/end")

@@ -104,7 +104,8 @@ async def run_transition(
     try:
         await lifecycle.apply_transition(
             session,
-            runtime=runtime,
+            catalog=runtime.catalog,
+            settings=runtime.settings,
             request=request,
             to=form.to,
             actor=actor,

@@ -1,7 +1,7 @@
 """What the request page shows, assembled from the domain: answers, documents, history, chat.
 
-The list, scoping, search and masking come from the operator API's service (`app.api.service`);
-this module only adds what a person reading a page needs on top of it.
+The list, scoping, search and masking come from the domain (`app.requests.queries`); this
+module only adds what a person reading a page needs on top of it.
 """
 
 from __future__ import annotations
@@ -11,16 +11,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api import repository as api_repository
-from app.api import service as api_service
-from app.api.schemas import RequestSummaryOut
 from app.conversations.request_chat import request_chat
 from app.dashboard.presenter import applicant_of, presenter_for, usernames_in
-from app.notifications.service import window_open
 from app.offices import repository as offices
 from app.offices.models import Office
 from app.operators.service import Scope, in_scope
-from app.requests import work
+from app.outbox.delivery import window_open
+from app.requests import listing, queries, work
+from app.requests import repository as requests_repo
 from app.requests.models import Request
 from app.requests.status import FINAL, RequestStatus, allowed_moves
 from app.residents.models import Resident
@@ -39,7 +37,7 @@ ACTION_ORDER = (
 INLINE_IMAGES = frozenset({"image/jpeg", "image/png"})
 
 
-def is_overdue(item: RequestSummaryOut, today: date) -> bool:
+def is_overdue(item: Request, today: date) -> bool:
     """Past its due date and not yet finished."""
     final = item.status in {s.value for s in FINAL}
     return item.due_date is not None and item.due_date < today and not final
@@ -55,7 +53,7 @@ def operator_moves(status: str) -> list[RequestStatus]:
     return [s for s in ACTION_ORDER if s in allowed]
 
 
-# History entries without a status change that the page labels (app/dashboard/texts/work.py).
+# History entries without a status change that the page labels (app/dashboard/texts/*.yaml).
 HISTORY_KINDS = frozenset(
     f"history_{kind}" for kind in ("note", "assigned", "precheck", "forwarded", "pickup_reminder")
 )
@@ -82,11 +80,11 @@ async def request_page(
     reply or assignment forms.
     """
     await session.flush()
-    attached = (await api_repository.documents_of(session, [request.id])).get(request.id, [])
-    history = await api_repository.history_of(session, request.id)
+    attached = (await listing.attached_documents(session, [request.id])).get(request.id, [])
+    history = await requests_repo.history_of(session, request.id)
     office = await offices.get(session, request.office_id) if request.office_id else None
     service = runtime.catalog.services.get(request.service_code)
-    handles = api_service.handles(scope, request)
+    handles = queries.handles(scope, request)
     team = await work.assignable(session, request) if handles else []
     assignees = [str((e.data or {}).get("assignee") or "") for e in history]
     p = await presenter_for(

@@ -15,12 +15,13 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import AuditAction, record
+from app.bot import messages
 from app.config import Settings
 from app.feedback import repository
 from app.feedback.models import COMPLAINT_CLOSED, COMPLAINT_OPEN, Complaint, SurveyResponse
 from app.feedback.repository import ComplaintRow
-from app.notifications import service as notifications
 from app.notifications.catalog import text as notification_text
+from app.outbox import delivery
 from app.requests import repository as requests_repo
 
 log = structlog.get_logger(__name__)
@@ -213,13 +214,14 @@ async def resolve_complaint(
         detail={"ticket": complaint.ticket, "resident_id": resident.id},
         at=now,
     )
-    return await notifications.notify(
+    return await delivery.deliver(
         session,
         settings=settings,
         resident=resident,
-        text=closed_text(resident.language, complaint.ticket, complaint.resolution or ""),
+        bodies=messages.text(
+            closed_text(resident.language, complaint.ticket, complaint.resolution or "")
+        ),
         ticket=row.related_ticket or "-",
-        template=None,
         now=now,
         origin="complaint_closed",
     )

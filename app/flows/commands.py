@@ -3,7 +3,7 @@ complaint) and the short yes/no prompts they open."""
 
 from __future__ import annotations
 
-from app.flows import information, survey
+from app.flows import information, status_reply, survey
 from app.flows.answers import fail, on_field, unsupported
 from app.flows.documents import on_document, on_reuse
 from app.flows.events import CancelRequest, HandOff, LanguageChanged
@@ -44,6 +44,8 @@ def command_in(item: ResidentInput) -> str | None:
         return EXACT[norm]
     if norm.startswith(("syarat", "persyaratan", "requirements")):
         return "requirements"
+    if status_reply.asks_ticket_status(text):
+        return "status"
     return None
 
 
@@ -54,7 +56,7 @@ def run(turn: Turn, command: str, text: str = "") -> None:
             turn.wait_for("menu")
             menu(turn, greet=turn.session.draft is None)
         case "status":
-            turn.send_text(information.status_text(turn))
+            turn.send_text(status_reply.status_text(turn, text))
             _again(turn)
         case "requirements":
             information.requirements(turn, text)

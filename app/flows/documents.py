@@ -9,17 +9,17 @@ lain?" with a no).
 
 from __future__ import annotations
 
+from app.flows import album
 from app.flows.answers import fail, unsupported
 from app.flows.catalog import DocumentSpec
 from app.flows.events import ReuseDocument, StoreMedia
+from app.flows.files import copy_of, media_kind, remember, thing_key
 from app.flows.inputs import ChoiceInput, DocumentChecked, MediaInput, ResidentInput, text_of
 from app.flows.progress import advance
 from app.flows.prompts import ask, raise_missing, reusable_document
-from app.flows.session import DocProgress
+from app.flows.session import DocProgress, Received
 from app.flows.textmatch import is_done, is_no, is_skip, is_yes, tokens
 from app.flows.turn import Option, Turn
-
-PDF_TYPES = frozenset({"application/pdf", "application/x-pdf"})
 
 
 def _current(turn: Turn) -> tuple[DocumentSpec, DocProgress]:
@@ -63,16 +63,6 @@ def _no_more(turn: Turn, spec: DocumentSpec, text: str) -> bool:
     return enough and is_no(text) and words[0] not in _NOT_YET_WORDS
 
 
-def media_kind(item: MediaInput) -> str | None:
-    """ "image" or "pdf" when the item can be a document, None otherwise."""
-    mime = item.mime_type.lower()
-    if mime.startswith("image/") and item.kind in {"image", "document"}:
-        return "image"
-    if mime in PDF_TYPES or (item.filename or "").lower().endswith(".pdf"):
-        return "pdf" if item.kind == "document" else None
-    return None
-
-
 def receive(turn: Turn, spec: DocumentSpec, progress: DocProgress, item: MediaInput) -> None:
     """Ask the locker to store a fitting media item; explain when it does not fit."""
     draft = turn.draft()
@@ -81,6 +71,12 @@ def receive(turn: Turn, spec: DocumentSpec, progress: DocProgress, item: MediaIn
     if kind is None or kind not in spec.kinds:
         accepted = "image_pdf" if len(spec.kinds) > 1 else spec.kinds[0]
         fail(turn, turn.t("document.wrong_kind", label=label, kinds=turn.t(f"kinds.{accepted}")))
+        return
+    sent_for = copy_of(draft, item.sha256)
+    if sent_for is not None:
+        _say_copy(turn, spec, kind, sent_for)
+        return
+    if album.takes(turn, spec, progress, item):
         return
     if draft.pages.get(spec.key, 0) + progress.pending >= spec.max:
         if not progress.extras_noted:
@@ -94,7 +90,22 @@ def receive(turn: Turn, spec: DocumentSpec, progress: DocProgress, item: MediaIn
     )
     progress.pending += 1
     progress.pending_kinds.append(kind)
-    progress.group = item.group_hint or progress.group
+    progress.pending_hashes.append(item.sha256 or "")
+    if item.group_hint is not None and item.group_hint == progress.group:
+        progress.group_count += 1
+    elif item.group_hint is not None:
+        progress.group, progress.group_count = item.group_hint, 1
+
+
+def _say_copy(turn: Turn, spec: DocumentSpec, kind: str, sent_for: str) -> None:
+    """The same bytes again: one short line, and the file is not counted twice."""
+    thing = turn.t(thing_key(kind))
+    if sent_for == spec.key:
+        turn.say("document.copy", thing=thing)
+        return
+    other = turn.service().document(sent_for)
+    other_label = other.label.get(turn.lang) if other else sent_for
+    turn.say("document.copy_other", thing=thing, other=other_label, label=spec.label.get(turn.lang))
 
 
 def straggler(turn: Turn, item: MediaInput) -> bool:
@@ -114,6 +125,8 @@ def on_checked(turn: Turn, checked: DocumentChecked) -> None:
     """The locker's verdict on one item; silent for verdicts about an earlier question."""
     draft = turn.session.draft
     awaiting = turn.session.awaiting
+    if album.on_checked(turn, checked):
+        return
     if draft is None or draft.doc is None or draft.doc.key != checked.requirement:
         return
     progress = draft.doc
@@ -123,23 +136,59 @@ def on_checked(turn: Turn, checked: DocumentChecked) -> None:
     progress.pending = max(0, progress.pending - 1)
     # Verdicts come back in the order the items were sent; that tells photo from PDF.
     kind = progress.pending_kinds.pop(0) if progress.pending_kinds else "image"
+    if progress.pending_hashes:
+        progress.pending_hashes.pop(0)
+    if progress.discard > 0:  # withdrawn ("salah kirim") while it was being checked
+        progress.discard -= 1
+        return
     label = spec.label.get(turn.lang)
+    in_album = draft.album is not None and draft.album.first == spec.key
     if not checked.accepted:
         reason = checked.reason or "unknown"
         key = (
             f"reject.{reason}" if turn.setup.messages.has(f"reject.{reason}") else "reject.unknown"
         )
-        if awaiting is not None and awaiting.kind == "document":
+        if in_album and draft.album is not None:
+            draft.album.first_refused += 1
+            album.confirm_when_checked(turn)
+        elif awaiting is not None and awaiting.kind == "document":
             fail(turn, turn.t(key, label=label))
         else:  # the resident is answering something else meanwhile: tell, do not count a try
             turn.say(key, label=label)
         return
-    draft.documents.setdefault(spec.key, []).append(checked.document_id)
-    draft.pages[spec.key] = draft.pages.get(spec.key, 0) + max(1, checked.pages)
-    draft.images_only[spec.key] = draft.images_only.get(spec.key, True) and kind == "image"
+    if copy_of(draft, checked.sha256) is not None:
+        progress.duplicates += 1
+    else:
+        received = Received(
+            requirement=spec.key,
+            document_id=checked.document_id,
+            pages=max(1, checked.pages),
+            kind=kind,
+            sha256=checked.sha256,
+            group=progress.group,
+        )
+        remember(draft, received)
+        progress.fresh += 1
+    if in_album:
+        album.confirm_when_checked(turn)
+        return
     if progress.pending > 0 or awaiting is None or awaiting.kind != "document":
         return
-    count = draft.pages[spec.key]
+    _tell(turn, spec, progress)
+
+
+def _tell(turn: Turn, spec: DocumentSpec, progress: DocProgress) -> None:
+    """What the resident hears once every file in flight is checked."""
+    draft = turn.draft()
+    label = spec.label.get(turn.lang)
+    copies, fresh = progress.duplicates, progress.fresh
+    progress.duplicates = progress.fresh = 0
+    if copies and not fresh:
+        turn.say("document.copy", thing=turn.t("document.thing_photo"))
+        return
+    if copies:
+        turn.note(turn.t("document.copies_ignored"))
+    count = draft.pages.get(spec.key, 0)
     unit = turn.t("document.photos" if draft.images_only.get(spec.key, True) else "document.pages")
     received = turn.t("document.received", count=count, unit=unit, label=label)
     if count >= spec.max or (progress.done_requested and count >= spec.min):

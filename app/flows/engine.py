@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from app.flows import answers, commands, documents, information, survey, system
+from app.flows import album, answers, commands, documents, information, survey, system, withdrawal
 from app.flows.catalog import Catalog
 from app.flows.context import ResidentContext
 from app.flows.events import Event, Failure, SendButtons, SendList, SendText, WaitUntil
@@ -47,6 +47,7 @@ HANDLERS: dict[str, Handler] = {
     "edit": answers.on_edit,
     "document": documents.on_document,
     "reuse": documents.on_reuse,
+    "album": album.on_answer,
     "cancel": commands.on_cancel,
     "cancel_pick": commands.on_cancel_pick,
     "operator_offer": commands.on_operator_offer,
@@ -184,6 +185,8 @@ def _resident(turn: Turn, item: ResidentInput) -> None:
         ask(turn)
         return
     if isinstance(item, MediaInput) and documents.straggler(turn, item):
+        return
+    if withdrawal.intercept(turn, item):
         return
     handler = HANDLERS.get(session.awaiting.kind) if session.awaiting else None
     if handler is None or survey.leaves(turn, item):

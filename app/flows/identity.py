@@ -47,6 +47,15 @@ class IdentityError(ValueError):
         self.params = params
 
 
+def mask_number(value: str, mark: str = "•") -> str:
+    """`3201014508900003` → `3201••••••••0003`: its region and serial ends, which let a person
+    recognise their number, without the birth date and sex in between; anything shorter keeps
+    only its last 4 digits."""
+    if len(value) >= 12:
+        return value[:4] + mark * (len(value) - 8) + value[-4:]
+    return mark * max(len(value) - 4, 0) + value[-4:]
+
+
 def clean(text: str) -> str:
     """The number without spaces, dots or dashes."""
     return _SEPARATORS.sub("", text.strip())

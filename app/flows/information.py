@@ -1,33 +1,10 @@
-"""What residents can ask about without starting anything: status and requirements."""
+"""What residents can ask about without starting a request: requirements."""
 
 from __future__ import annotations
 
 from app.flows.catalog import Service
 from app.flows.prompts import ask
 from app.flows.turn import Option, Turn
-
-
-def status_text(turn: Turn) -> str:
-    """The resident's open requests and where each stands, in words."""
-    lines = []
-    for request in turn.context.open_requests:
-        words_key = f"status.words.{request.status}"
-        words = turn.t(words_key) if turn.setup.messages.has(words_key) else request.status
-        lines.append(
-            turn.t(
-                "status.line",
-                ticket=request.ticket,
-                service=_name(turn, request.service_code),
-                status=words,
-                date=turn.date_text(request.updated_at.date()),
-            )
-        )
-    draft = turn.session.draft
-    if draft is not None and draft.ticket is None:
-        lines.append(turn.t("status.draft", service=_name(turn, draft.service)))
-    if not lines:
-        return turn.t("status.none")
-    return "\n".join([turn.t("status.title"), *lines])
 
 
 def _name(turn: Turn, code: str) -> str:

@@ -81,7 +81,8 @@ class DocumentChecked:
 
     `reason` is one of the locker's refusal codes (`Reason` in app/locker/reasons.py: "blurred",
     "too_dark", "too_many_pixels", "pdf_encrypted", "unavailable", ...); each has a
-    `reject.<code>` text in the message files.
+    `reject.<code>` text in the message files. `sha256` is the locker's hash of the stored
+    bytes (lowercase hex), by which the engine recognises the same file sent twice.
     """
 
     requirement: str
@@ -89,6 +90,7 @@ class DocumentChecked:
     accepted: bool
     reason: str | None = None
     pages: int = 1
+    sha256: str | None = None
     type: Literal["document_checked"] = field(default="document_checked", init=False)
 
 

@@ -6,14 +6,18 @@ from datetime import date
 from typing import NoReturn
 
 from app.flows import survey
+from app.flows.album_prompt import ask_confirmation
 from app.flows.catalog import DocumentSpec, FieldSpec
 from app.flows.context import RequestSummary, StoredDocument
+from app.flows.identity import mask_number
 from app.flows.reach import condition_holds
 from app.flows.session import Draft
 from app.flows.turn import DefinitionError, Option, Turn
 
 # Statuses in which a resident may still cancel a submitted request (contract §6).
 CANCELLABLE = frozenset({"submitted", "in_review", "needs_correction"})
+# Answers the summary shows masked: the NIK and the KK number.
+IDENTITY_NUMBERS = frozenset({"nik", "kk"})
 
 
 def ask(turn: Turn) -> None:
@@ -32,6 +36,8 @@ def ask(turn: Turn) -> None:
             _document(turn, turn.service().document(awaiting.key or ""))
         case "reuse":
             _reuse(turn)
+        case "album":
+            ask_confirmation(turn)
         case "confirm":
             _confirm(turn)
         case "edit":
@@ -194,8 +200,12 @@ def summary(turn: Turn) -> str:
 
 
 def show_answer(turn: Turn, spec: FieldSpec, draft: Draft) -> str:
-    """An answer as the resident reads it (choice titles, dates in words)."""
+    """An answer as the resident reads it (choice titles, dates in words, identity numbers
+    masked: the summary stays in the chat, on a phone that others pick up, and in our outbox).
+    """
     value = draft.fields[spec.key]
+    if spec.validator in IDENTITY_NUMBERS and isinstance(value, str):
+        return mask_number(value)
     if spec.validator == "choice":
         choice = next((c for c in spec.choices if c.id == value), None)
         return choice.title.get(turn.lang) if choice else str(value)

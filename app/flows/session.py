@@ -20,6 +20,7 @@ AwaitKind = Literal[
     "field",
     "document",
     "reuse",
+    "album",
     "confirm",
     "edit",
     "submitting",
@@ -58,6 +59,51 @@ class DocProgress(BaseModel):
     group: str | None = None
     done_requested: bool = False
     extras_noted: bool = False
+    pending_hashes: list[str] = Field(default_factory=list)  # of files still being checked
+    group_count: int = 0  # files of `group` sent for this document
+    discard: int = 0  # files withdrawn ("salah kirim") before their check came back
+    duplicates: int = 0  # checked files that were a copy of one already received
+    fresh: int = 0  # files counted since the resident last heard about this document
+
+
+class Received(BaseModel):
+    """One accepted file of the draft, newest last: what "salah kirim" withdraws and what a
+    copy of the same bytes is compared with (`sha256`, computed by the locker)."""
+
+    requirement: str
+    document_id: str
+    pages: int = 1
+    kind: str = "image"
+    sha256: str | None = None
+    group: str | None = None
+
+
+class AlbumPhoto(BaseModel):
+    """A photo of an album assigned to a later requirement, waiting for the resident's yes."""
+
+    requirement: str
+    state: Literal["pending", "accepted", "rejected"] = "pending"
+    document_id: str | None = None
+    pages: int = 1
+    kind: str = "image"
+    sha256: str | None = None
+    reason: str | None = None
+
+
+class Album(BaseModel):
+    """Several photos sent at once while one requirement was asked (app/flows/album.py).
+
+    The first photos went to the requirement asked (`first`, `first_count` of them); `plan`
+    names the requirement each further photo goes to, in order, and `photos` holds them.
+    """
+
+    group: str
+    first: str
+    first_count: int = 1
+    first_refused: int = 0
+    plan: list[str] = Field(default_factory=list)
+    photos: list[AlbumPhoto] = Field(default_factory=list)
+    extras: int = 0
 
 
 class Correction(BaseModel):
@@ -82,6 +128,8 @@ class Draft(BaseModel):
     reused: list[str] = Field(default_factory=list)
     declined_reuse: list[str] = Field(default_factory=list)
     done_documents: list[str] = Field(default_factory=list)
+    received: list[Received] = Field(default_factory=list)
+    album: Album | None = None
     doc: DocProgress | None = None
     last_group: str | None = None
     last_group_key: str | None = None

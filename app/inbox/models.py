@@ -40,3 +40,5 @@ class InboundEvent(Base):
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Set when retention replaced the personal data in `payload` (app/conversations/retention.py).
+    redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

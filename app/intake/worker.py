@@ -245,6 +245,7 @@ class MediaWorker:
                     accepted=accepted,
                     reason=None if accepted else (document.reason or "unavailable"),
                     pages=document.pages or 1,
+                    sha256=document.sha256 if accepted else None,
                 )
                 document_id: int | None = document.id
         except Exception as exc:

@@ -10,6 +10,7 @@ Public surface (import from here):
 - service: `ingest_media`, `read_document`, `read_thumbnail`, `resident_locker`, `get_document`,
   `attach_documents`, `release_documents`, `release_request`, `set_keep_for_reuse`, `purge`,
   `PurgeReport`, `reencrypt`, `reencrypt_locker`
+- reading: `open_visible` (a document for a reader allowed to see it), `MaySee`
 - errors: `LockerError` and its kinds
 
 Other modules import these names from `app.locker`, never from its modules (a test checks it);
@@ -40,6 +41,7 @@ from app.locker.fetch import (
 from app.locker.models import AccessAction, Blob, Document, DocumentAccess, DocumentStatus
 from app.locker.policy import META_MEDIA_LIMITS, DocumentRequirement, LockerPolicy, MiB
 from app.locker.purge import PurgeReport, purge
+from app.locker.reading import MaySee, open_visible
 from app.locker.reasons import Reason, human_size, megapixels
 from app.locker.reasons import message as reason_message
 from app.locker.repository import get_document
@@ -76,6 +78,7 @@ __all__ = [
     "KeyRing",
     "LockerError",
     "LockerPolicy",
+    "MaySee",
     "MediaGone",
     "MediaInfo",
     "MediaInfoLike",
@@ -94,6 +97,7 @@ __all__ = [
     "ingest_media",
     "megapixels",
     "open_store",
+    "open_visible",
     "purge",
     "read_document",
     "read_thumbnail",

@@ -270,3 +270,16 @@ def in_scope(scope: Scope, office_id: int | None) -> bool:
     if scope is None:
         return True
     return office_id is not None and office_id in scope
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in operator and the offices whose requests they may see (the API's token
+    holder, the dashboard's session)."""
+
+    operator: Operator
+    scope: Scope
+
+    @property
+    def actor(self) -> str:
+        return self.operator.actor

@@ -83,6 +83,8 @@ class OutboundMessage(Base):
     prompt: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when retention replaced the personal data in `body` (app/conversations/retention.py).
+    redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class SendHalt(Base):
@@ -97,5 +99,5 @@ class SendHalt(Base):
 
 
 # The origin of the "a message is waiting — tap to read" template: one invitation covers every
-# message held for a resident until they write again (`app.notifications`, the sender's 131047).
+# message held for a resident until they write again (`app.outbox.delivery`).
 ORIGIN_WAITING = "template:waiting"

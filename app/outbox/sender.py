@@ -30,15 +30,12 @@ from app.bot.sender import MessageSender, SendResult
 from app.config import Settings
 from app.db import unit_of_work, utcnow
 from app.observability import OUTBOX_DEPTH, SEND_OUTCOMES
-from app.outbox import repository, retry
-from app.outbox.models import ORIGIN_WAITING, OutboundMessage, OutboxState
-from app.residents.models import Resident
+from app.outbox import delivery, repository, retry
+from app.outbox.models import OutboundMessage, OutboxState
 
 log = structlog.get_logger(__name__)
 
 MAX_ERROR_TEXT = 2000
-# Meta: "more than 24 hours have passed since the recipient last replied" (re-engagement).
-WINDOW_CLOSED = 131047
 
 
 @dataclass(frozen=True)
@@ -234,29 +231,10 @@ class OutboxSender:
         message.last_error_code = error.code
         message.last_error = f"{decision.reason}: {error.describe()}"[:MAX_ERROR_TEXT]
         code = _code_label(error)
-        if isinstance(decision, retry.GiveUp) and error.code == WINDOW_CLOSED and message.fallback:
-            # Meta says the 24-hour window closed: send the approved template instead, and keep
-            # the message itself if it should follow once the resident answers.
-            message.state = OutboxState.HELD if message.hold_on_fallback else OutboxState.CANCELLED
+        if isinstance(decision, retry.GiveUp) and delivery.window_refusal(message, error.code):
+            # Meta says the 24-hour window closed: delivery sends the approved template instead.
             message.attempts = attempts
-            if message.hold_on_fallback and await self._invited(session, message.resident_id):
-                # One "message waiting" invitation covers every message held until they write.
-                self._count("held", code)
-                log.info("window closed; held behind the invitation", message_id=message.id)
-                return True
-            session.add(
-                OutboundMessage(
-                    resident_id=message.resident_id,
-                    kind="template",
-                    body=message.fallback,
-                    origin=ORIGIN_WAITING if message.hold_on_fallback else "template:fallback",
-                    caused_by_event_id=message.caused_by_event_id,
-                    created_at=now,
-                    next_attempt_at=now,
-                )
-            )
-            self._count("template_fallback", code)
-            log.info("window closed; template fallback queued", message_id=message.id)
+            self._count(await delivery.refused_for_window(session, message, now), code)
             return True
         if isinstance(decision, retry.GiveUp):
             message.state = OutboxState.GIVEN_UP
@@ -288,11 +266,6 @@ class OutboxSender:
         self._count("throttled", code)
         log.warning("Meta throttled sending", message_id=message.id, until=decision.until)
         return False
-
-    async def _invited(self, session: AsyncSession, resident_id: int) -> bool:
-        resident = await session.get(Resident, resident_id)
-        since = resident.last_inbound_at if resident is not None else None
-        return await repository.waiting_invitation_since(session, resident_id, since)
 
     def _count(self, outcome: str, code: str | None) -> None:
         SEND_OUTCOMES.labels(outcome=outcome, code=code or "").inc()

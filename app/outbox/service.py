@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.bot.messages import is_status_body
@@ -124,3 +125,22 @@ async def resend(
 async def list_given_up(session: AsyncSession, limit: int = 50) -> list[OutboundMessage]:
     """Given-up messages, newest first, for an operator to inspect and re-send."""
     return await repository.list_by_state(session, OutboxState.GIVEN_UP, limit)
+
+
+async def redact(
+    session: AsyncSession,
+    message_id: int,
+    *,
+    body: dict[str, Any],
+    fallback: dict[str, Any] | None,
+    now: datetime,
+) -> None:
+    """Replace a finished message's contents with their redacted copy (retention ended).
+
+    The outbox owns its rows; retention decides what is due and hands the redacted copy here.
+    """
+    await session.execute(
+        update(OutboundMessage)
+        .where(OutboundMessage.id == message_id)
+        .values(body=body, fallback=fallback, last_error=None, redacted_at=now)
+    )

@@ -20,25 +20,24 @@ import hmac
 import secrets
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import locker
 from app.audit.service import AuditAction, record
+from app.bot import messages
+from app.config import Settings
+from app.flows.catalog import Catalog
 from app.flows.inputs import OperatorEvent, SurveyStart
 from app.inbox.internal import queue_input
-from app.notifications import service as notifications
 from app.notifications.catalog import text
 from app.offices.models import Office
+from app.outbox import delivery
 from app.requests import pickup_reminders, repository
 from app.requests import service as requests
 from app.requests.models import Request, RequestEvent
 from app.requests.status import FINAL, RequestStatus
 from app.residents.models import Resident
-
-if TYPE_CHECKING:
-    from app.runtime import Runtime
 
 S = RequestStatus
 DEFAULT_HOURS = "Senin–Jumat 08.00–15.00"
@@ -52,8 +51,8 @@ class PickupCodeMismatch(Exception):
     """The code the resident showed is not the one we sent (→ 409)."""
 
 
-class WindowClosed(Exception):
-    """A free-form message cannot be sent outside the 24-hour window; a template is needed."""
+# An operator's reply the window refuses (the outbox decides; callers catch it here).
+WindowClosed = delivery.WindowClosed
 
 
 def _code_hash(ticket: str, code: str) -> str:
@@ -71,7 +70,8 @@ def is_pickup_code(request: Request, candidate: str) -> bool:
 async def apply_transition(
     session: AsyncSession,
     *,
-    runtime: Runtime,
+    catalog: Catalog,
+    settings: Settings,
     request: Request,
     to: RequestStatus,
     actor: str,
@@ -84,14 +84,14 @@ async def apply_transition(
     now: datetime,
     override_code: bool = False,
 ) -> RequestEvent:
-    """Move `request` to `to` for an operator and tell the resident."""
+    """Move `request` to `to` for an operator and tell the resident (through `app.outbox`)."""
     error = requests.transition_error_for(request, to)
     if error is not None:
         raise requests.TransitionNotAllowed(error)
     data: dict[str, object] = {}
     pickup_code: str | None = None
     if to is S.NEEDS_CORRECTION:
-        data = await _correction(session, runtime, request, documents, fields)
+        data = await _correction(session, catalog, request, documents, fields)
     elif to is S.REJECTED and not (note and note.strip()):
         raise InvalidTransitionInput("a rejection needs the reason in `note`")
     elif to is S.READY_FOR_PICKUP:
@@ -119,8 +119,8 @@ async def apply_transition(
             at=now,
         )
     # Entering `ready_for_pickup` schedules the uncollected-pickup reminder; leaving clears it.
-    pickup_reminders.track(request, runtime.settings, now)
-    await _tell_resident(session, runtime, request, to, note, pickup_code, data, now)
+    pickup_reminders.track(request, settings, now)
+    await _tell_resident(session, catalog, settings, request, to, note, pickup_code, data, now)
     if to in FINAL:
         await locker.release_request(session, request.ticket, now)
     return event
@@ -139,7 +139,7 @@ def _check_code(request: Request, code: str | None, override: bool) -> str:
 
 async def _correction(
     session: AsyncSession,
-    runtime: Runtime,
+    catalog: Catalog,
     request: Request,
     documents: Sequence[int],
     fields: Sequence[str],
@@ -153,7 +153,7 @@ async def _correction(
     unknown_docs = [d for d in documents if d not in attached]
     if unknown_docs:
         raise InvalidTransitionInput(f"documents not in this request: {unknown_docs}")
-    service = runtime.catalog.services.get(request.service_code)
+    service = catalog.services.get(request.service_code)
     known_fields = {f.key for f in service.fields} if service else set()
     unknown_fields = [f for f in fields if f not in known_fields]
     if unknown_fields:
@@ -167,7 +167,8 @@ async def _correction(
 
 async def _tell_resident(
     session: AsyncSession,
-    runtime: Runtime,
+    catalog: Catalog,
+    settings: Settings,
     request: Request,
     to: RequestStatus,
     note: str | None,
@@ -181,7 +182,7 @@ async def _tell_resident(
     if to is S.NEEDS_CORRECTION:
         _queue_engine_input(session, request, resident, data, note, now)
         return
-    service = runtime.catalog.services.get(request.service_code)
+    service = catalog.services.get(request.service_code)
     language = resident.language
     name = service.names.get(language) if service else request.service_code
     values = {"ticket": request.ticket, "service": name}
@@ -210,16 +211,16 @@ async def _tell_resident(
         values["reason_line"] = text("reason_line", language, reason=note) if note else ""
     elif to not in (S.IN_REVIEW, S.PROCESSING):
         return
-    await notifications.notify(
+    await delivery.deliver(
         session,
-        settings=runtime.settings,
+        settings=settings,
         resident=resident,
-        text=text(to.value, language, note_line=note_line, **values),
+        bodies=messages.text(text(to.value, language, note_line=note_line, **values)),
         ticket=request.ticket,
-        template=template,
         now=now,
         origin=f"status:{to.value}",
-        keep_text=bool(note_line),
+        template=template,
+        keep_message=bool(note_line),
     )
     if to is S.COMPLETED:
         _queue_survey(session, request, resident, now)
@@ -263,7 +264,7 @@ def _strings(value: object) -> list[str]:
 async def send_operator_reply(
     session: AsyncSession,
     *,
-    runtime: Runtime,
+    settings: Settings,
     request: Request,
     actor: str,
     text_body: str,
@@ -277,17 +278,15 @@ async def send_operator_reply(
     resident = await session.get(Resident, request.resident_id)
     assert resident is not None
     body = text("operator_reply", resident.language, ticket=request.ticket, text=text_body)
-    if not notifications.window_open(resident, now, runtime.settings) and not hold_if_closed:
-        raise WindowClosed("outside the 24-hour window: a template is needed")
-    outcome = await notifications.notify(
+    outcome = await delivery.deliver(
         session,
-        settings=runtime.settings,
+        settings=settings,
         resident=resident,
-        text=body,
+        bodies=messages.text(body),
         ticket=request.ticket,
-        template=None,
         now=now,
         origin="operator_reply",
+        may_hold=hold_if_closed,
     )
     session.add(
         RequestEvent(

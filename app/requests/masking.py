@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.flows.catalog import Catalog
+from app.flows.identity import mask_number
 
 # Validators whose answers identify a person or a family: NIK and KK numbers.
 IDENTITY_VALIDATORS = frozenset({"nik", "kk"})
@@ -34,9 +35,7 @@ class MaskedKeys:
 
 def mask_identity_number(value: str) -> str:
     """`3201014508900003` → `3201********0003`; anything shorter keeps only its last 4 digits."""
-    if len(value) >= 12:
-        return value[:4] + "*" * (len(value) - 8) + value[-4:]
-    return "*" * max(len(value) - 4, 0) + value[-4:]
+    return mask_number(value, "*")
 
 
 def mask_whole(value: Any) -> str:

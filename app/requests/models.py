@@ -56,6 +56,9 @@ class Request(Base):
     channel: Mapped[str] = mapped_column(String(16), default="whatsapp")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # Set when retention removed the answers (`fields`, `warnings`) and the notes of the history;
+    # the service, office, status and dates stay for the figures.
+    redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class RequestDocument(Base):

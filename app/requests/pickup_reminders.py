@@ -11,23 +11,21 @@ request, so a crash either sends nothing or sends it and records it, never twice
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 import structlog
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.bot import messages
 from app.config import Settings
 from app.db import is_postgres, unit_of_work
-from app.notifications import service as notifications
+from app.flows.catalog import Catalog
 from app.notifications.catalog import text
+from app.outbox import delivery
 from app.requests.calendar import add_working_days
 from app.requests.models import EVENT_PICKUP_REMINDER, Request, RequestEvent
 from app.requests.status import RequestStatus
 from app.residents.models import Resident
-
-if TYPE_CHECKING:
-    from app.runtime import Runtime
 
 log = structlog.get_logger(__name__)
 
@@ -70,12 +68,13 @@ async def claim_due(session: AsyncSession, now: datetime, *, limit: int = BATCH)
     return list((await session.execute(stmt)).scalars())
 
 
-async def remind(session: AsyncSession, runtime: Runtime, request: Request, now: datetime) -> str:
+async def remind(
+    session: AsyncSession, request: Request, now: datetime, *, catalog: Catalog, settings: Settings
+) -> str:
     """Send one claimed request's reminder and record it; returns how it went out."""
-    settings = runtime.settings
     resident = await session.get(Resident, request.resident_id)
     assert resident is not None  # request.resident_id is a RESTRICT foreign key
-    service = runtime.catalog.services.get(request.service_code)
+    service = catalog.services.get(request.service_code)
     values = {
         "service": service.names.get(resident.language) if service else request.service_code,
         "ticket": request.ticket,
@@ -83,15 +82,15 @@ async def remind(session: AsyncSession, runtime: Runtime, request: Request, now:
         "place": request.pickup_place or "-",
         "hours": request.pickup_hours or "-",
     }
-    outcome = await notifications.notify(
+    outcome = await delivery.deliver(
         session,
         settings=settings,
         resident=resident,
-        text=text("uncollected", resident.language, **values),
+        bodies=messages.text(text("uncollected", resident.language, **values)),
         ticket=request.ticket,
-        template=(TEMPLATE, values),
         now=now,
         origin=EVENT_PICKUP_REMINDER,
+        template=(TEMPLATE, values),
     )
     sent = request.pickup_reminders_sent + 1
     request.pickup_reminders_sent = sent
@@ -110,14 +109,20 @@ async def remind(session: AsyncSession, runtime: Runtime, request: Request, now:
     return outcome
 
 
-async def send_due_reminders(runtime: Runtime, now: datetime) -> int:
+async def send_due_reminders(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    now: datetime,
+    *,
+    catalog: Catalog,
+    settings: Settings,
+) -> int:
     """Remind every request whose reminder is due, one transaction per batch; return how many."""
     total = 0
     while True:
-        async with unit_of_work(runtime.sessionmaker) as session:
+        async with unit_of_work(sessionmaker) as session:
             due = await claim_due(session, now)
             for request in due:
-                await remind(session, runtime, request, now)
+                await remind(session, request, now, catalog=catalog, settings=settings)
         total += len(due)
         if len(due) < BATCH:
             return total

@@ -15,6 +15,7 @@ import structlog
 
 from app.conversations.failures import build_set_aside_handler
 from app.conversations.reminders import queue_timeouts
+from app.conversations.retention import redact_expired
 from app.conversations.service import build_event_handler
 from app.db import utcnow
 from app.db.migrate import is_at_head
@@ -139,7 +140,13 @@ class WorkerSet:
         """Remind residents of documents still waiting at the office to be collected."""
         while not self._stop.is_set():
             try:
-                if await send_due_reminders(self.runtime, utcnow()):
+                runtime = self.runtime
+                if await send_due_reminders(
+                    runtime.sessionmaker,
+                    utcnow(),
+                    catalog=runtime.catalog,
+                    settings=runtime.settings,
+                ):
                     self.outbox.notify()
             except Exception:
                 log.exception("pickup reminder scan failed")
@@ -147,13 +154,15 @@ class WorkerSet:
                 await asyncio.wait_for(self._stop.wait(), timeout=PICKUP_SCAN_SECONDS)
 
     async def _retention(self) -> None:
-        """Apply the retention policy once a day (safe to run in several processes at once)."""
+        """Apply the retention policy once a day (safe to run in several processes at once):
+        purge the files, then redact the messages and answers of the same requests."""
         while not self._stop.is_set():
             try:
+                now, days = utcnow(), self.runtime.settings.retention_days
                 async with self.runtime.sessionmaker() as session:
-                    await purge(
-                        session, self.runtime.store, utcnow(), self.runtime.settings.retention_days
-                    )
+                    await purge(session, self.runtime.store, now, days)
+                    # The same period ends the personal data kept beside the files.
+                    await redact_expired(session, now, days)
             except Exception:
                 log.exception("retention purge failed")
             with contextlib.suppress(TimeoutError):

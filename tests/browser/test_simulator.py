@@ -15,7 +15,7 @@ from app.bot.sandbox_media import SandboxMedia
 from app.config import Settings
 from app.db import unit_of_work, utcnow
 from app.inbox.models import InboundEvent
-from app.notifications.service import hold
+from app.outbox.delivery import hold
 from app.outbox.service import enqueue
 from app.residents.models import Resident
 from tests.support.browser import screenshot_path

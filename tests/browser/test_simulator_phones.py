@@ -92,6 +92,10 @@ async def test_two_residents_side_by_side(page, live_server: str) -> None:
     await page.locator(".msg.me .content", has_text="selamat pagi").wait_for(timeout=15_000)
     assert await page.input_value("#name") == "Budi Santoso"
     assert await siti.mine() == ["selamat pagi"]
+    # The list of known numbers is fetched beside the chat: wait for it to hold both.
+    await page.wait_for_function(
+        "() => document.querySelectorAll('#known-residents option').length === 2"
+    )
     options = await page.locator("#known-residents option").evaluate_all(
         "os => os.map(o => [o.value, o.label])"
     )

@@ -33,7 +33,10 @@ async def test_ktp_hilang_from_first_message_to_ticket(loket: Loket, sessionmake
     replies = await siti.photo("media-hilang-1", sharp_photo(2))
     replies = await siti.tap(replies, "Sudah semua")
     summary = texts(replies)
-    assert "Siti Aminah" in summary and "3201014508900003" in summary
+    assert "Siti Aminah" in summary
+    # The summary stays in the chat: identity numbers show only their ends.
+    assert "• NIK: 3201••••••••0003\n" in summary and "3201014508900003" not in summary
+    assert "• Nomor KK: 3201••••••••0007\n" in summary and "3201012208150007" not in summary
     replies = await siti.tap(replies, "Ya, kirim")
 
     async with sessionmaker() as session:

@@ -13,7 +13,7 @@ from app.bot import messages
 from app.bot.inbound import reply_context
 from app.conversations.replies import with_prompt
 from app.flows.inputs import ChoiceInput, TextInput
-from app.notifications import service as notifications
+from app.outbox import delivery
 from app.outbox import service as outbox
 from app.outbox.models import OutboundMessage, OutboxState
 from app.residents.models import Resident
@@ -103,7 +103,7 @@ async def test_a_question_held_outside_the_window_keeps_its_prompt(
 ) -> None:
     siti = await resident(db_session, "6281234500001")
     body = messages.buttons("Sudah benar?", [messages.Button(id="yes", title="Ya, kirim")])
-    await notifications.hold(
+    await delivery.hold(
         db_session,
         resident=siti,
         bodies=[body],

@@ -9,11 +9,11 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import delete, update
 
-from app.api import service as api_service
 from app.audit.models import AuditEvent
 from app.audit.service import AuditAction, record
 from app.db import unit_of_work
 from app.operators.models import Operator
+from app.requests import queries
 from tests.support.audit_trail import AuditTrail, at, seed_audit_trail
 from tests.support.clients import Dashboard
 from tests.support.factories import World
@@ -208,8 +208,8 @@ async def test_next_page_holds_exactly_the_next_rows(dash: Dashboard, world: Wor
 
 
 # Well-formed cursors whose id PostgreSQL could not compare with a BIGINT, or no row can have.
-HUGE_ID_CURSOR = api_service.encode_cursor((at(20, 2), 10**21))
-ZERO_ID_CURSOR = api_service.encode_cursor((at(20, 2), 0))
+HUGE_ID_CURSOR = queries.encode_cursor((at(20, 2), 10**21))
+ZERO_ID_CURSOR = queries.encode_cursor((at(20, 2), 0))
 
 
 @pytest.mark.parametrize(

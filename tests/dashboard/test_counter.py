@@ -460,10 +460,14 @@ async def test_the_resident_then_follows_it_on_whatsapp(dash: Dashboard, world: 
     months = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus"]
     months += ["September", "Oktober", "November", "Desember"]
     day = f"{updated.day} {months[updated.month - 1]} {updated.year}"
+    due = request.due_date
+    assert due is not None
     assert bodies == messages.text(
         "Permohonan Anda:\n"
         f"• {request.ticket} (KTP-el): sudah diterima, menunggu diperiksa petugas. "
-        f"Diperbarui {day}."
+        f"Diperbarui {day}.\n"
+        "Berikutnya petugas memeriksa berkas Anda. "
+        f"Perkiraan selesai: {due.day} {months[due.month - 1]} {due.year}."
     )
     assert resident.id == request.resident_id
 

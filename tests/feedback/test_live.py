@@ -25,7 +25,8 @@ async def _complete(loket: Loket, ticket: str) -> None:
         assert request is not None
         await lifecycle.apply_transition(
             session,
-            runtime=loket.runtime,
+            catalog=loket.runtime.catalog,
+            settings=loket.runtime.settings,
             request=request,
             to=S.COMPLETED,
             actor="operator:budi",

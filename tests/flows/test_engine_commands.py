@@ -85,8 +85,11 @@ def test_status_lists_open_requests_in_words(make_engine):
     assert chat.texts() == [
         "Permohonan Anda:\n"
         "• KTP-261101-0042 (KTP-el): siap diambil. Diperbarui 20 November 2026.\n"
+        "Silakan ambil di Pemerintah Kabupaten Contoh, jam kerja kantor.\n"
         "• KK-261115-0007 (Kartu Keluarga (KK)): perlu perbaikan dari Anda. "
-        "Diperbarui 21 November 2026."
+        "Diperbarui 21 November 2026.\n"
+        "Mohon kirim perbaikan yang diminta petugas di chat ini, lalu berkas diperiksa lagi. "
+        "Perkiraan selesai: segera kami kabari."
     ]
 
 

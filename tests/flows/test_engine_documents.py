@@ -43,21 +43,22 @@ def test_unknown_rejection_reason_still_gets_a_helpful_message(make_engine):
     ]
 
 
-def test_album_is_one_document_with_one_reply(make_engine):
+def test_album_at_the_last_document_is_one_document_with_one_reply(make_engine):
     chat = Chat(make_engine())
-    ktp_until_documents(chat)
+    ktp_until_documents(chat, variant="baru")  # the KK is the only document
     chat.photo("m1", group="album")
     chat.photo("m2", group="album")
+    assert [e.requirement for e in chat.of_type(StoreMedia)] == ["kk"]
     chat.send(DocumentChecked("kk", "doc-1", accepted=True))
     assert chat.events == []  # one verdict still pending: no reply yet
     chat.send(DocumentChecked("kk", "doc-2", accepted=True))
     assert chat.texts()[0] == "Kami terima 2 foto untuk Kartu Keluarga. ✅"
-    assert chat.awaiting["key"] == "surat_kehilangan"  # max 2 reached: next document
+    assert chat.awaiting["kind"] == "confirm"  # max 2 reached: the summary
 
 
 def test_photos_beyond_the_maximum_are_not_stored(make_engine):
     chat = Chat(make_engine())
-    ktp_until_documents(chat, variant="rusak")
+    ktp_until_documents(chat, variant="baru")
     chat.photo("m1", group="g")
     chat.photo("m2", group="g")
     chat.photo("m3", group="g")
@@ -65,9 +66,9 @@ def test_photos_beyond_the_maximum_are_not_stored(make_engine):
     assert chat.of_type(StoreMedia) == []
 
 
-def test_album_straggler_after_the_document_is_complete_is_not_counted_for_the_next(make_engine):
+def test_album_straggler_after_the_document_is_complete_is_not_counted(make_engine):
     chat = Chat(make_engine())
-    ktp_until_documents(chat)
+    ktp_until_documents(chat, variant="baru")
     chat.photo("m1", group="album")
     chat.photo("m2", group="album")
     chat.send(DocumentChecked("kk", "doc-1", accepted=True))
@@ -77,8 +78,7 @@ def test_album_straggler_after_the_document_is_complete_is_not_counted_for_the_n
     assert chat.texts() == ["Untuk Kartu Keluarga cukup 2 file. File tambahan tidak kami pakai."]
     chat.photo("m4", group="album")
     assert chat.events == []
-    chat.photo("m5", group="other")
-    assert chat.of_type(StoreMedia)[0].requirement == "surat_kehilangan"
+    assert chat.snapshot["draft"]["documents"] == {"kk": ["doc-1", "doc-2"]}
 
 
 def test_done_while_a_check_is_pending_completes_when_it_arrives(make_engine):

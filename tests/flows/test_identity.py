@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.flows.identity import PROVINCES, IdentityError, parse_kk, parse_nik
+from app.flows.identity import PROVINCES, IdentityError, mask_number, parse_kk, parse_nik
 
 TODAY = date(2026, 11, 22)
 
@@ -73,3 +73,9 @@ def test_any_well_formed_nik_round_trips(province, born, female, serial):
     assert info.female is female
     assert (info.birth_date.day, info.birth_date.month) == (born.day, born.month)
     assert info.birth_date.year % 100 == born.year % 100
+
+
+def test_a_number_shown_to_the_resident_keeps_only_its_ends() -> None:
+    assert mask_number("3201014508900003") == "3201••••••••0003"
+    assert mask_number("3201014508900003", "*") == "3201********0003"
+    assert mask_number("12345") == "•2345"

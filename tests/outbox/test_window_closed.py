@@ -8,8 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.bot import messages
 from app.db import unit_of_work
-from app.notifications.service import WAITING_TEMPLATE, template_body
 from app.outbox import service
+from app.outbox.delivery import WAITING_TEMPLATE, template_body
 from app.residents.models import Resident
 from tests.support.outbox import START, create_resident, outbox_rows
 

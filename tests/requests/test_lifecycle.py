@@ -150,7 +150,7 @@ async def test_operator_reply_inside_outside_and_held(loket: Loket, sessionmaker
         with pytest.raises(lifecycle.WindowClosed):
             await lifecycle.send_operator_reply(
                 session,
-                runtime=loket.runtime,
+                settings=loket.runtime.settings,
                 request=request,
                 actor="operator:budi",
                 text_body="Halo",
@@ -158,7 +158,7 @@ async def test_operator_reply_inside_outside_and_held(loket: Loket, sessionmaker
             )
         outcome = await lifecycle.send_operator_reply(
             session,
-            runtime=loket.runtime,
+            settings=loket.runtime.settings,
             request=request,
             actor="operator:budi",
             text_body="Foto KK kurang jelas",

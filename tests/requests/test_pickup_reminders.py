@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -51,7 +52,8 @@ async def ready(loket: Loket, *, language: str = "id") -> str:
         request.status = S.PROCESSING.value
         await lifecycle.apply_transition(
             session,
-            runtime=loket.runtime,
+            catalog=loket.runtime.catalog,
+            settings=loket.runtime.settings,
             request=request,
             to=S.READY_FOR_PICKUP,
             actor="operator:budi",
@@ -60,6 +62,14 @@ async def ready(loket: Loket, *, language: str = "id") -> str:
             now=READY_AT,
         )
         return request.ticket
+
+
+def send_due(loket: Loket, now: datetime) -> Awaitable[int]:
+    """The reminder job of `loket`'s process, run at `now`."""
+    runtime = loket.runtime
+    return pickup_reminders.send_due_reminders(
+        runtime.sessionmaker, now, catalog=runtime.catalog, settings=runtime.settings
+    )
 
 
 async def wrote_at(loket: Loket, at: datetime) -> None:
@@ -112,8 +122,7 @@ async def test_entering_ready_for_pickup_schedules_the_first_reminder(loket: Lok
     ticket = await ready(loket)
     request = await load(loket.runtime.sessionmaker, ticket)
     assert (request.next_pickup_reminder_at, request.pickup_reminders_sent) == (FIRST, 0)
-    run = pickup_reminders.send_due_reminders
-    assert await run(loket.runtime, FIRST - timedelta(seconds=1)) == 0  # not yet due
+    assert await send_due(loket, FIRST - timedelta(seconds=1)) == 0  # not yet due
     assert await reminders_out(loket) == []
 
 
@@ -122,7 +131,7 @@ async def test_inside_the_window_the_reminder_is_free_form_with_the_template_beh
 ) -> None:
     ticket = await ready(loket)
     await wrote_at(loket, FIRST - timedelta(hours=1))
-    assert await pickup_reminders.send_due_reminders(loket.runtime, FIRST) == 1
+    assert await send_due(loket, FIRST) == 1
     (row,) = await reminders_out(loket)
     body = {
         "messaging_product": "whatsapp",
@@ -144,7 +153,7 @@ async def test_inside_the_window_the_reminder_is_free_form_with_the_template_beh
 
 async def test_outside_the_window_the_reminder_is_the_template(loket: Loket) -> None:
     ticket = await ready(loket, language="en")
-    assert await pickup_reminders.send_due_reminders(loket.runtime, FIRST) == 1
+    assert await send_due(loket, FIRST) == 1
     (row,) = await reminders_out(loket)
     assert (row.body, row.origin) == (template_body(ticket, "en"), "template:pickup_reminder")
 
@@ -152,7 +161,7 @@ async def test_outside_the_window_the_reminder_is_the_template(loket: Loket) -> 
 async def test_english_inside_the_window(loket: Loket) -> None:
     ticket = await ready(loket, language="en")
     await wrote_at(loket, FIRST - timedelta(minutes=5))
-    await pickup_reminders.send_due_reminders(loket.runtime, FIRST)
+    await send_due(loket, FIRST)
     (row,) = await reminders_out(loket)
     assert row.body["text"]["body"] == (
         f"Reminder: your ID card (KTP-el) (request {ticket}) is still waiting at {PLACE}, {HOURS}. "
@@ -163,11 +172,10 @@ async def test_english_inside_the_window(loket: Loket) -> None:
 async def test_reminders_stop_after_the_maximum(loket: Loket) -> None:
     assert loket.runtime.settings.pickup_reminders_max == 2
     ticket = await ready(loket)
-    run = pickup_reminders.send_due_reminders
-    assert await run(loket.runtime, FIRST) == 1
-    assert await run(loket.runtime, FIRST + timedelta(hours=1)) == 0  # next one is days away
-    assert await run(loket.runtime, SECOND) == 1
-    assert await run(loket.runtime, SECOND + timedelta(days=30)) == 0
+    assert await send_due(loket, FIRST) == 1
+    assert await send_due(loket, FIRST + timedelta(hours=1)) == 0  # next one is days away
+    assert await send_due(loket, SECOND) == 1
+    assert await send_due(loket, SECOND + timedelta(days=30)) == 0
     request = await load(loket.runtime.sessionmaker, ticket)
     assert (request.pickup_reminders_sent, request.next_pickup_reminder_at) == (2, None)
     assert len(await reminders_out(loket)) == 2
@@ -184,7 +192,8 @@ async def test_collected_in_between_means_no_reminder(loket: Loket) -> None:
         assert request is not None
         await lifecycle.apply_transition(
             session,
-            runtime=loket.runtime,
+            catalog=loket.runtime.catalog,
+            settings=loket.runtime.settings,
             request=request,
             to=S.COMPLETED,
             actor="operator:budi",
@@ -193,7 +202,7 @@ async def test_collected_in_between_means_no_reminder(loket: Loket) -> None:
             override_code=True,
         )
     assert (await load(loket.runtime.sessionmaker, ticket)).next_pickup_reminder_at is None
-    assert await pickup_reminders.send_due_reminders(loket.runtime, FIRST) == 0
+    assert await send_due(loket, FIRST) == 0
     assert await reminders_out(loket) == []
 
 
@@ -204,7 +213,7 @@ async def test_a_request_no_longer_waiting_is_skipped_even_if_still_scheduled(
     ticket = await ready(loket)
     async with unit_of_work(loket.runtime.sessionmaker) as session:
         await session.execute(update(Request).values(status=S.REJECTED.value))
-    assert await pickup_reminders.send_due_reminders(loket.runtime, FIRST) == 0
+    assert await send_due(loket, FIRST) == 0
     assert (await load(loket.runtime.sessionmaker, ticket)).next_pickup_reminder_at == FIRST
 
 
@@ -225,9 +234,15 @@ async def test_a_worker_skips_a_reminder_another_worker_holds(loket: Loket) -> N
     async with unit_of_work(loket.runtime.sessionmaker) as session:
         (claimed,) = await pickup_reminders.claim_due(session, FIRST)
         # Meanwhile a second worker scans: the row is locked, so it skips it.
-        assert await pickup_reminders.send_due_reminders(loket.runtime, FIRST) == 0
-        await pickup_reminders.remind(session, loket.runtime, claimed, FIRST)
-    assert await pickup_reminders.send_due_reminders(loket.runtime, FIRST) == 0
+        assert await send_due(loket, FIRST) == 0
+        await pickup_reminders.remind(
+            session,
+            claimed,
+            FIRST,
+            catalog=loket.runtime.catalog,
+            settings=loket.runtime.settings,
+        )
+    assert await send_due(loket, FIRST) == 0
     assert len(await reminders_out(loket)) == 1
     assert (await load(loket.runtime.sessionmaker, ticket)).pickup_reminders_sent == 1
 
@@ -235,8 +250,7 @@ async def test_a_worker_skips_a_reminder_another_worker_holds(loket: Loket) -> N
 @pytest.mark.postgres_only
 async def test_two_workers_at_once_send_one_reminder(loket: Loket) -> None:
     await ready(loket)
-    run = pickup_reminders.send_due_reminders
-    counts = await asyncio.gather(run(loket.runtime, FIRST), run(loket.runtime, FIRST))
+    counts = await asyncio.gather(send_due(loket, FIRST), send_due(loket, FIRST))
     assert sorted(counts) == [0, 1]
     assert len(await reminders_out(loket)) == 1
     assert await history(loket) == [("system", {"kind": "pickup_reminder", "n": 1})]

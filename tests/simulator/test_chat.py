@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.config import Settings
 from app.db import unit_of_work, utcnow
-from app.notifications.service import hold
+from app.outbox.delivery import hold
 from app.residents.models import Resident
 from app.simulator.chat import template_view
 from tests.support.clients import running

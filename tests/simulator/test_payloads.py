@@ -81,14 +81,14 @@ def test_an_album_is_several_image_messages_in_one_delivery(tmp_path: Path) -> N
             kind="image",
             media_id=first.media_id,
             mime_type="image/jpeg",
-            sha256=first.sha256_base64,
+            sha256=first.sha256,  # read as hex, as the locker hashes
             caption="KK depan",
         ),
         MediaInput(
             kind="image",
             media_id=second.media_id,
             mime_type="image/jpeg",
-            sha256=second.sha256_base64,
+            sha256=second.sha256,
         ),
     ]
 

@@ -87,7 +87,8 @@ def ktp_until_documents(chat: Chat, variant: str = "hilang") -> None:
     chat.send("halo")
     chat.tap("svc:ktp")
     chat.tap(f"var:{variant}")
-    for answer in (NIK, "Siti Aminah", "17-08-1990", "perempuan", KK, "Dusun Mawar RT 02/RW 01"):
+    answers = [NIK, "Siti Aminah", "17-08-1990", "perempuan", KK, "Dusun Mawar RT 02/RW 01"]
+    if variant == "baru":  # a first KTP-el also asks the marital status, before the address
+        answers.insert(5, "belum kawin")
+    for answer in answers:
         chat.send(answer)
-    if variant == "baru":
-        chat.send("belum kawin")

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from app.flows.context import RequestSummary, ResidentContext, StoredDocument
+from app.flows.context import OfficeInfo, RequestSummary, ResidentContext, StoredDocument
 from app.flows.engine import Engine
 from app.flows.inputs import parse_input
 
@@ -29,9 +29,13 @@ def build_context(data: dict[str, Any] | None) -> ResidentContext:
             service_code=item["service_code"],
             status=item["status"],
             updated_at=datetime.fromisoformat(item["updated_at"]),
+            due_date=date.fromisoformat(item["due_date"]) if item.get("due_date") else None,
+            pickup_place=item.get("pickup_place"),
+            pickup_hours=item.get("pickup_hours"),
         )
         for item in data.get("open_requests", [])
     ]
+    office = data.get("office")
     locker = [
         StoredDocument(
             document_id=item["document_id"],
@@ -48,6 +52,11 @@ def build_context(data: dict[str, Any] | None) -> ResidentContext:
         name=data.get("name"),
         open_requests=requests,
         locker=locker,
+        office=OfficeInfo(
+            name=office["name"], address=office.get("address"), hours_text=office.get("hours_text")
+        )
+        if office
+        else None,
     )
 
 

@@ -1,4 +1,4 @@
-"""Moving a request through its statuses through the JSON API, and what Loket sent about it."""
+"""Moving a request through its statuses as an operator would, and what Loket sent about it."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ async def move(loket: Loket, ticket: str, to: S, **kwargs) -> None:
         assert request is not None
         await lifecycle.apply_transition(
             session,
-            runtime=loket.runtime,
+            catalog=loket.runtime.catalog,
+            settings=loket.runtime.settings,
             request=request,
             to=to,
             actor="operator:budi",

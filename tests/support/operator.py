@@ -34,7 +34,8 @@ async def move(
         assert request is not None
         await lifecycle.apply_transition(
             session,
-            runtime=loket.runtime,
+            catalog=loket.runtime.catalog,
+            settings=loket.runtime.settings,
             request=request,
             to=RequestStatus(to),
             actor=actor,

@@ -32,11 +32,16 @@
     loadResidents();
   }
 
+  // Several loads can be in flight (a send, a change of number): only the latest one draws.
+  let residentsAsked = 0;
   async function loadResidents() {
+    const asked = ++residentsAsked;
     const r = await fetch(`${API}/residents`).catch(() => null);
     if (!r || !r.ok) return;
+    const items = (await r.json()).items;
+    if (asked !== residentsAsked) return;
     const list = $("known-residents");
-    list.replaceChildren(...(await r.json()).items.map((p) => {
+    list.replaceChildren(...items.map((p) => {
       const option = document.createElement("option");
       option.value = p.wa_id;
       option.label = p.name || p.wa_id;

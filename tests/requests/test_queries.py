@@ -1,4 +1,4 @@
-"""Cursors and status lists, the pure parts of the operator API (masking: tests/requests)."""
+"""Cursors and status lists, the pure parts of reading requests (masking: test_masking.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.api.service import InvalidQuery, decode_cursor, encode_cursor, parse_statuses
+from app.requests.queries import InvalidQuery, decode_cursor, encode_cursor, parse_statuses
 
 
 @given(

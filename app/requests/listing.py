@@ -1,7 +1,8 @@
-"""SQL behind the operator API: requests as an operator sees them, always within their scope.
+"""SQL for reading requests as an operator sees them, always within their scope.
 
 Every query here takes the viewer's scope (None = every office) and applies it in SQL, so a
-request outside it is indistinguishable from one that does not exist.
+request outside it is indistinguishable from one that does not exist. The JSON API, the
+dashboard's queue and its exports all list through here.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.locker import Document
 from app.operators.service import Scope
-from app.requests.models import Request, RequestDocument, RequestEvent
+from app.requests.models import Request, RequestDocument
 from app.requests.status import FINAL
 from app.requests.visibility import awaiting_precheck, visible
 from app.residents.models import Resident
@@ -41,6 +42,9 @@ class RequestFilter:
 
 Position = tuple[datetime, int]
 """Where a page ends: the last item's `created_at` and `id` (newest first)."""
+
+Attached = list[tuple[RequestDocument, Document | None]]
+"""A request's attached documents: each link, and its locker row (None once erased)."""
 
 
 def _searched(text: str, digits: str | None, nik_keys: Sequence[str]) -> ColumnElement[bool]:
@@ -137,9 +141,9 @@ async def visible_request(
     return (row[0], row[1]) if row is not None else None
 
 
-async def documents_of(
+async def attached_documents(
     session: AsyncSession, request_ids: Sequence[int]
-) -> dict[int, list[tuple[RequestDocument, Document | None]]]:
+) -> dict[int, Attached]:
     """Each request's attached documents, in the order they were attached."""
     if not request_ids:
         return {}
@@ -149,17 +153,10 @@ async def documents_of(
         .where(RequestDocument.request_id.in_(request_ids))
         .order_by(RequestDocument.request_id, RequestDocument.id)
     )
-    found: dict[int, list[tuple[RequestDocument, Document | None]]] = {}
+    found: dict[int, Attached] = {}
     for link, document in await session.execute(stmt):
         found.setdefault(link.request_id, []).append((link, document))
     return found
-
-
-async def history_of(session: AsyncSession, request_id: int) -> Sequence[RequestEvent]:
-    stmt = (
-        select(RequestEvent).where(RequestEvent.request_id == request_id).order_by(RequestEvent.id)
-    )
-    return (await session.execute(stmt)).scalars().all()
 
 
 async def document_visible(session: AsyncSession, scope: Scope, document_id: int) -> bool:

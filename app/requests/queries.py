@@ -1,4 +1,8 @@
-"""What the operator API does between HTTP and SQL: filters, cursors, scope, and shaping results."""
+"""Reading requests as an operator: filters, cursors, scope, and the rows each edge presents.
+
+The JSON API and the dashboard both list and find requests through here, and each turns the
+rows it gets (`ListedRequest`, `RequestInFull`) into its own shape: JSON, or a page.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +10,24 @@ import base64
 import binascii
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api import presenters, repository
-from app.api.repository import Position, RequestFilter
-from app.api.schemas import RequestOut, RequestPageOut
 from app.db import utcnow
 from app.flows.catalog import Catalog
 from app.offices import repository as offices
 from app.offices import service as office_service
 from app.operators import repository as operators_repo
 from app.operators.service import Scope
-from app.requests.models import Request
+from app.requests import listing
+from app.requests import repository as requests_repo
+from app.requests.listing import Attached, Position, RequestFilter
+from app.requests.masking import masked_fields, masked_keys
+from app.requests.models import Request, RequestEvent
 from app.requests.status import RequestStatus
 from app.residents.models import Resident
 
@@ -53,6 +60,34 @@ class ListQuery:
     assigned: str | None = None
     overdue: bool = False
     precheck: bool = False
+
+
+@dataclass(frozen=True)
+class ListedRequest:
+    """A request as a list shows it: its rows, the names its codes stand for, and its answers
+    masked as `app.requests.masking` says a list must show them."""
+
+    request: Request
+    resident: Resident
+    fields: dict[str, Any]
+    documents: Attached
+    office: str | None  # the handling office's code
+    assignee: str | None  # the username of the operator holding it
+
+
+@dataclass(frozen=True)
+class RequestInFull(ListedRequest):
+    """One request for the operators handling it: answers in full, with its history."""
+
+    history: Sequence[RequestEvent] = ()
+
+
+@dataclass(frozen=True)
+class RequestPage:
+    """One page of a list; `next_cursor` continues it (None at the end)."""
+
+    items: list[ListedRequest]
+    next_cursor: str | None
 
 
 def encode_cursor(position: Position) -> str:
@@ -150,8 +185,8 @@ async def list_page(
     *,
     viewer_id: int | None = None,
     today: date | None = None,
-) -> RequestPageOut:
-    """One page of the requests the scope covers, newest first.
+) -> RequestPage:
+    """One page of the requests the scope covers, newest first, answers masked.
 
     `viewer_id` resolves `assigned=me`; `today` (the office's local date) is when `overdue` counts.
     """
@@ -166,11 +201,9 @@ async def list_page(
         overdue_on=(today or utcnow().date()) if query.overdue else None,
         awaiting_precheck=query.precheck,
     )
-    rows = await repository.list_requests(
-        session, scope, wanted, after=after, limit=query.limit + 1
-    )
+    rows = await listing.list_requests(session, scope, wanted, after=after, limit=query.limit + 1)
     page, more = rows[: query.limit], len(rows) > query.limit
-    attached = await repository.documents_of(session, [request.id for request, _ in page])
+    attached = await listing.attached_documents(session, [request.id for request, _ in page])
     codes = await offices.codes_by_id(
         session, sorted({r.office_id for r, _ in page if r.office_id is not None})
     )
@@ -178,19 +211,19 @@ async def list_page(
         session, sorted({r.assigned_operator_id for r, _ in page if r.assigned_operator_id})
     )
     items = [
-        presenters.request_summary(
-            catalog,
-            request,
-            resident,
-            attached.get(request.id, []),
-            codes.get(request.office_id) if request.office_id is not None else None,
-            names.get(request.assigned_operator_id or 0),
+        ListedRequest(
+            request=request,
+            resident=resident,
+            fields=masked_fields(request.fields or {}, masked_keys(catalog, request.service_code)),
+            documents=attached.get(request.id, []),
+            office=codes.get(request.office_id) if request.office_id is not None else None,
+            assignee=names.get(request.assigned_operator_id or 0),
         )
         for request, resident in page
     ]
     last = page[-1][0] if page else None
     cursor = encode_cursor((last.created_at, last.id)) if more and last is not None else None
-    return RequestPageOut(items=items, next_cursor=cursor)
+    return RequestPage(items=items, next_cursor=cursor)
 
 
 async def find_request(
@@ -199,7 +232,7 @@ async def find_request(
     """The visible request with this ticket; None for a malformed, unknown or hidden ticket."""
     if not TICKET.match(ticket):
         return None
-    return await repository.visible_request(session, scope, ticket, for_update=for_update)
+    return await listing.visible_request(session, scope, ticket, for_update=for_update)
 
 
 def handles(scope: Scope, request: Request) -> bool:
@@ -211,19 +244,23 @@ def handles(scope: Scope, request: Request) -> bool:
     return scope is None or (request.office_id is not None and request.office_id in scope)
 
 
-async def request_detail(session: AsyncSession, request: Request, resident: Resident) -> RequestOut:
-    """The single request's JSON, read fresh (after any change made in this session)."""
+async def request_in_full(
+    session: AsyncSession, request: Request, resident: Resident
+) -> RequestInFull:
+    """The single request with everything about it, read fresh (after any change made in this
+    session). Its answers are not masked: an operator checks them here."""
     await session.flush()
-    attached = await repository.documents_of(session, [request.id])
+    attached = await listing.attached_documents(session, [request.id])
     office = await offices.get(session, request.office_id) if request.office_id else None
-    history = await repository.history_of(session, request.id)
+    history = await requests_repo.history_of(session, request.id)
     assignee = request.assigned_operator_id
     names = await operators_repo.usernames_by_id(session, [assignee] if assignee else [])
-    return presenters.request_detail(
-        request,
-        resident,
-        attached.get(request.id, []),
-        office.code if office is not None else None,
-        history,
-        names.get(assignee or 0),
+    return RequestInFull(
+        request=request,
+        resident=resident,
+        fields=dict(request.fields or {}),
+        documents=attached.get(request.id, []),
+        office=office.code if office is not None else None,
+        assignee=names.get(assignee or 0),
+        history=history,
     )
