@@ -19,27 +19,20 @@ from typing import NoReturn
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.config import ConfigError, Settings, load_settings, parse_trusted_proxies
+from app.cli_support import CommandError, command_settings
+from app.config import ConfigError, Settings, parse_trusted_proxies
+from app.conversations.cli import register as register_retention_commands
 from app.flows.catalog import CatalogInvalid
 from app.inbox.cli import register as register_inbox_commands
 from app.locker.cli import register as register_locker_commands
 from app.notifications.cli import register as register_template_commands
-from app.observability import configure_logging
 from app.operators.cli import register as register_operator_commands
 from app.outbox.cli import register as register_outbox_commands
 from app.whatsapp_flows.cli import register as register_flows_commands
 
 
-class CommandError(Exception):
-    """A failure to report as one line on stderr (exit status 1)."""
-
-
 def _settings() -> Settings:
-    import app.models  # noqa: F401  (every table mapped, so relationships between them resolve)
-
-    settings = load_settings()
-    configure_logging(level=settings.log_level, json=settings.log_json)
-    return settings
+    return command_settings()
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
@@ -177,6 +170,7 @@ def _register_core(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
 COMMANDS: list[Register] = [
     _register_core,
     register_operator_commands,
+    register_retention_commands,
     register_locker_commands,
     register_template_commands,
     register_outbox_commands,
@@ -207,6 +201,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # Every table mapped before any command runs, so relationships between them resolve; here and
+    # not at the top, so `loket --help` stays quick.
+    import app.models  # noqa: F401
+
     try:
         args.func(args)
     except CatalogInvalid as exc:
@@ -232,8 +230,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    # `python -m app.cli`: run the imported module's main, so that commands registered from other
-    # modules raise the same `CommandError` class that main() catches.
-    from app.cli import main as _main
-
-    sys.exit(_main())
+    sys.exit(main())

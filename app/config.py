@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.encryption_keys import parse_encryption_keys
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/loket.db"
 DEFAULT_API_VERSION = "v25.0"
 _LIVE_REQUIRED = (
@@ -195,14 +197,7 @@ class Settings(BaseSettings):
                 "LOKET_ENCRYPTION_KEY is set but empty: unset it to store files unencrypted, "
                 "or give a base64 key of 32 bytes"
             )
-        # Imported here: the locker's package imports these settings.
-        from app.locker.crypto import KeyRing
-        from app.locker.errors import KeyConfigError
-
-        try:
-            KeyRing.parse(value.get_secret_value())
-        except KeyConfigError as exc:
-            raise ValueError(str(exc)) from None
+        parse_encryption_keys(value.get_secret_value())  # ValueError says what is wrong
         return value
 
     @field_validator("whatsapp_app_secret", "metrics_token")

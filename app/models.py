@@ -6,7 +6,7 @@ from app.db import Base
 from app.feedback.models import Complaint, SurveyResponse
 from app.inbox.models import InboundEvent
 from app.intake.models import MediaJob
-from app.locker.models import Blob, Document, DocumentAccess
+from app.locker import Blob, Document, DocumentAccess
 from app.offices.models import Office
 from app.operators.models import ApiToken, LoginThrottle, Operator, OperatorSession
 from app.outbox.models import OutboundMessage, SendHalt

@@ -17,9 +17,7 @@ from app.db import create_engine, create_sessionmaker
 from app.flows.catalog import Catalog, load_catalog
 from app.flows.intents import use_catalog
 from app.inbox.ingest import IngestBatcher
-from app.locker.factory import store_from_settings
-from app.locker.fetch import MediaSource
-from app.locker.store import BlobStore
+from app.locker import BlobStore, MediaSource, store_from_settings
 
 
 @dataclass

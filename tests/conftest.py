@@ -7,7 +7,6 @@ the run and dropped after it. Alembic builds the schema, as in production.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -20,17 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from app.config import Settings
 from app.db import create_engine, create_sessionmaker, migrate
 from app.models import Base
-
-FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
-# Recorded Meta webhook payloads (copied from the shared research folder; see SOURCES.md there).
-PAYLOADS_DIR = FIXTURES_DIR / "payloads"
-# Live mode refuses a session key shorter than 32 bytes (app.config.MIN_SECRET_KEY_BYTES).
-LIVE_SECRET_KEY = "test-secret-key-of-thirty-two-bytes-or-more"
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
-def _backend() -> str:
-    return os.environ.get("LOKET_TEST_DATABASE", "sqlite")
+from tests.support.environment import (
+    LIVE_SECRET_KEY,
+    _backend,
+    _pg_admin,
+)
 
 
 def pytest_report_header() -> str:
@@ -64,25 +57,6 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
     finally:
         _pg_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _pg_admin(server: str, statement: str) -> None:
-    import asyncio
-
-    async def run() -> None:
-        engine = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-        try:
-            async with engine.connect() as conn:
-                await conn.execute(text(statement))
-        finally:
-            await engine.dispose()
-
-    try:
-        asyncio.run(run())
-    except OSError as exc:  # server not answering
-        if IN_CI:
-            raise
-        pytest.skip(f"PostgreSQL at {server} is not answering: {exc}")
 
 
 @pytest.fixture(scope="session")
@@ -145,3 +119,19 @@ def live_settings(settings: Settings) -> Settings:
 
 def _secret(value: str) -> SecretStr:
     return SecretStr(value)
+
+
+@pytest.fixture
+def empty_database_url(tmp_path) -> Iterator[str]:
+    """A brand-new, empty database on the backend under test."""
+    backend = _backend()
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
+        return
+    server = backend.rstrip("/")
+    name = f"loket_mig_{uuid.uuid4().hex[:10]}"
+    _pg_admin(server, f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{server}/{name}"
+    finally:
+        _pg_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import _backend
+from tests.support.cli import loket
+from tests.support.environment import _backend
 
 BROKEN = Path(__file__).parent / "flows" / "data" / "broken"
-
-
-def loket(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "LOKET_"))}
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
-        env={**clean, "LOKET_LOG_JSON": "false", **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=cwd,
-    )
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import _backend
+from tests.support.environment import _backend
 
 pytestmark = pytest.mark.skipif(
     _backend() != "sqlite", reason="migrates its own SQLite database; the backend does not matter"

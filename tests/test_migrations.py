@@ -3,35 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
-from collections.abc import Iterator
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from app.db import create_engine, migrate
 from app.models import Base
-from tests.conftest import _backend, _pg_admin
 
 # Alembic runs its own event loop (app/db/migrations/env.py), so these tests call it from a thread.
-
-
-@pytest.fixture
-def empty_database_url(tmp_path) -> Iterator[str]:
-    """A brand-new, empty database on the backend under test."""
-    backend = _backend()
-    if backend == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
-        return
-    server = backend.rstrip("/")
-    name = f"loket_mig_{uuid.uuid4().hex[:10]}"
-    _pg_admin(server, f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{server}/{name}"
-    finally:
-        _pg_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def _diff(url: str) -> list[object]:

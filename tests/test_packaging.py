@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from app.db.migrate import head_revisions
-from tests.conftest import _backend
+from tests.support.environment import _backend
 
 pytestmark = pytest.mark.skipif(
     _backend() != "sqlite",

@@ -14,17 +14,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import _backend
+from tests.support.environment import _backend
+from tests.support.server import _free_port, _wait_until_up
 
 pytestmark = pytest.mark.skipif(
     _backend() != "sqlite", reason="runs its own SQLite database; the backend does not matter"
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -36,18 +31,6 @@ def _env(tmp_path: Path) -> dict[str, str]:
         "LOKET_VAR_DIR": str(tmp_path / "var"),
         "LOKET_LOG_JSON": "true",
     }
-
-
-def _wait_until_up(base: str, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.stderr.read() if process.stderr else ""
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise AssertionError("loket serve did not come up")
 
 
 def test_serve_is_not_ready_until_migrated_and_stops_on_sigterm(tmp_path: Path) -> None:

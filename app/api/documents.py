@@ -9,10 +9,7 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.deps import not_found
-from app.locker import open_visible
-from app.locker.errors import LockerError
-from app.locker.models import AccessAction
-from app.locker.store import BlobStore
+from app.locker import AccessAction, BlobStore, LockerError, open_visible
 from app.operators.service import Viewer
 from app.requests.listing import document_visible
 

@@ -22,7 +22,7 @@ from app.api.schemas import (
     VariantOut,
 )
 from app.flows.catalog import Service
-from app.locker.models import Document
+from app.locker import Document
 from app.requests.models import RequestDocument, RequestEvent
 from app.requests.queries import ListedRequest, RequestInFull, RequestPage
 

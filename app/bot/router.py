@@ -15,19 +15,19 @@ from __future__ import annotations
 import hmac
 import json
 import math
-from typing import Any
+from typing import Annotated, Any, Protocol
 
 import structlog
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 
-from app.bot.body_budget import Reservation
+from app.bot.body_budget import BodyBudget, Reservation
 from app.bot.payloads import ParsedWebhook, parse_webhook
 from app.bot.signature import SIGNATURE_HEADER, SignatureResult, verify_signature
 from app.config import Settings
+from app.inbox.ingest import IngestBatcher
 from app.inbox.repository import StoreOutcome
 from app.observability import WEBHOOK_REQUESTS, WEBHOOK_UPDATES
-from app.runtime import Runtime
 
 log = structlog.get_logger(__name__)
 
@@ -38,14 +38,37 @@ BUSY_RETRY_AFTER_SECONDS = 5
 router = APIRouter(tags=["webhook"])
 
 
+class WebhookParts(Protocol):
+    """What the webhook uses of the running application: its settings, the budget of body bytes
+    read at once, and the inbox's group-committing ingest."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def webhook_budget(self) -> BodyBudget: ...
+
+    @property
+    def ingest(self) -> IngestBatcher: ...
+
+
+def webhook_parts(request: Request) -> WebhookParts:
+    """The dependency handing the routes their parts: the application's runtime, seen narrowly."""
+    parts: WebhookParts = request.app.state.runtime
+    return parts
+
+
+Parts = Annotated[WebhookParts, Depends(webhook_parts)]
+
+
 @router.get(WEBHOOK_PATH, response_class=PlainTextResponse)
-async def verify_subscription(request: Request) -> Response:
+async def verify_subscription(request: Request, parts: Parts) -> Response:
     """Meta's handshake: echo `hub.challenge` when `hub.verify_token` is ours, else 403.
 
     The parameters are read by hand so that a missing one is a 403 (what Meta expects from a
     refusal), not FastAPI's 422.
     """
-    settings = _runtime(request).settings
+    settings = parts.settings
     params = request.query_params
     expected = settings.whatsapp_verify_token
     token = params.get("hub.verify_token")
@@ -64,10 +87,9 @@ async def verify_subscription(request: Request) -> Response:
 
 
 @router.post(WEBHOOK_PATH)
-async def receive_updates(request: Request) -> Response:
+async def receive_updates(request: Request, parts: Parts) -> Response:
     """Store every update of a signed delivery, then acknowledge it."""
-    runtime = _runtime(request)
-    settings = runtime.settings
+    settings = parts.settings
     declared = _declared_length(request, settings.webhook_max_body_bytes)
     if isinstance(declared, Response):
         return declared
@@ -76,7 +98,7 @@ async def receive_updates(request: Request) -> Response:
         refusal = _unsigned_refusal(settings, header)
         if refusal is not None:
             return refusal
-    reservation = runtime.webhook_budget.reserve()
+    reservation = parts.webhook_budget.reserve()
     try:
         body = await _read_body(request, settings.webhook_max_body_bytes, declared, reservation)
         if isinstance(body, Response):
@@ -85,13 +107,13 @@ async def receive_updates(request: Request) -> Response:
             refusal = _check_signature(settings, body, header)
             if refusal is not None:
                 return refusal
-        return await _store(runtime, body)
+        return await _store(parts, body)
     finally:
         reservation.release()
 
 
-async def _store(runtime: Runtime, body: bytes) -> Response:
-    settings = runtime.settings
+async def _store(parts: WebhookParts, body: bytes) -> Response:
+    settings = parts.settings
     doc = decode_json_object(body)
     if doc is None:
         return _refuse(400, "bad_json", "body is not a JSON object")
@@ -99,7 +121,7 @@ async def _store(runtime: Runtime, body: bytes) -> Response:
     parsed = parse_webhook(doc, phone_number_id=number)
     with structlog.contextvars.bound_contextvars(**_context(parsed)):
         try:
-            outcome = await runtime.ingest.submit(parsed.updates)
+            outcome = await parts.ingest.submit(parsed.updates)
         except Exception as exc:
             # Meta re-delivers anything not answered 200, so nothing is lost by refusing now.
             log.error("webhook not stored", updates=len(parsed.updates), exc_info=exc)
@@ -239,8 +261,3 @@ def _resident_label(user_id: str | None, wa_id: str | None) -> str:
     if user_id:
         return user_id
     return f"…{wa_id[-4:]}" if wa_id else "?"
-
-
-def _runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime

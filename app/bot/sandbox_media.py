@@ -27,8 +27,7 @@ from typing import BinaryIO
 
 import filetype
 
-from app.locker.fetch import MediaGone, MediaInfo
-from app.locker.policy import META_MEDIA_LIMITS
+from app.locker import META_MEDIA_LIMITS, MediaGone, MediaInfo
 
 CHUNK = 64 * 1024
 KEEP_SECONDS = 7 * 24 * 3600

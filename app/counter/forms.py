@@ -10,16 +10,13 @@ so the counter accepts and refuses exactly what the chat does, with the same err
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from app.flows import items_reached, nik_warnings, validate
 from app.flows.catalog import Catalog, DocumentSpec, FieldSpec, LocalText, Service
-from app.flows.progress import SUMMARY
-from app.flows.prompts import applies
-from app.flows.session import Draft
-from app.flows.validators import nik_warnings, validate
 
 # Longer than any answer the validators accept (text fields allow at most 1000 characters).
 MAX_ANSWER = 1200
@@ -166,10 +163,11 @@ def _conditions(
 def check_answers(form: CounterForm, raw: Mapping[str, str], *, today: date) -> CheckedAnswers:
     """Validate `raw` (answers by field key) in the chat's order, with the chat's validators."""
     service = form.service
-    draft = Draft(id="counter", service=service.code, variant=form.variant)
+    answers: dict[str, Any] = {}
     errors: dict[str, FieldError] = {}
     documents: list[DocumentSpec] = []
-    for item in _walk(service, draft):  # lazy: conditions see the answers checked so far
+    # Lazy: each item's condition sees the answers checked before it is reached.
+    for item in items_reached(service, form.variant, answers):
         if isinstance(item, DocumentSpec):
             documents.append(item)
             continue
@@ -181,36 +179,13 @@ def check_answers(form: CounterForm, raw: Mapping[str, str], *, today: date) -> 
         if "\x00" in text:  # no validator expects it, and PostgreSQL's JSON cannot hold it
             errors[item.key] = FieldError("invalid")
             continue
-        verdict = _answer(item, text, today, draft.fields, service)
+        verdict = _answer(item, text, today, answers, service)
         if isinstance(verdict, FieldError):
             errors[item.key] = verdict
         else:
-            draft.fields[item.key] = verdict[0]
-    warnings = nik_warnings(service, draft.fields, today=today)
-    return CheckedAnswers(dict(draft.fields), errors, warnings, documents)
-
-
-def _walk(service: Service, draft: Draft) -> Iterator[FieldSpec | DocumentSpec]:
-    """The items the chat would reach, in its order, as `applies` judges them with the answers
-    in `draft` at the moment each item is reached (the caller fills them in as it goes).
-
-    A definition whose `next` loops back is cut at the first revisit (the chat's step budget
-    ends such a loop with a failure; a form simply stops there).
-    """
-    items = service.items
-    positions = {item.key: index for index, item in enumerate(items)}
-    index, seen = 0, set[int]()
-    while index < len(items) and index not in seen:
-        seen.add(index)
-        item = items[index]
-        if applies(item, draft):
-            yield item
-        if item.next is None:
-            index += 1
-        elif item.next == SUMMARY:
-            return
-        else:
-            index = positions.get(item.next, len(items))
+            answers[item.key] = verdict[0]
+    warnings = nik_warnings(service, answers, today=today)
+    return CheckedAnswers(dict(answers), errors, warnings, documents)
 
 
 def _answer(

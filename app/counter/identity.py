@@ -23,8 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.service import AuditAction, record
 from app.counter import repository
 from app.counter.forms import CounterForm, FieldError
+from app.flows import IdentityError, parse_nik
 from app.flows.catalog import Catalog
-from app.flows.identity import IdentityError, parse_nik
 from app.operators.service import Scope
 from app.requests.masking import mask_identity_number
 from app.residents.models import Resident

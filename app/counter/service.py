@@ -21,15 +21,15 @@ from starlette.datastructures import FormData
 
 from app.audit.service import AuditAction, record
 from app.bot import messages
+from app.config import Settings
 from app.counter.forms import CheckedAnswers, CounterForm, FieldError, check_answers
 from app.counter.identity import Applicant
 from app.counter.uploads import CheckedFiles, FileChecks, check_files, files_of
+from app.db import commit_keeping_loaded
 from app.flows.catalog import Catalog, Service
 from app.intake import service as intake_service
 from app.intake.service import requirement_for
-from app.locker.intake import commit
-from app.locker.models import DocumentStatus
-from app.locker.upload import store_upload
+from app.locker import BlobStore, DocumentStatus, store_upload
 from app.notifications.catalog import text
 from app.offices.models import Office
 from app.outbox import delivery
@@ -39,7 +39,6 @@ from app.requests.models import Request
 from app.requests.service import AttachedDocument
 from app.residents.models import Resident
 from app.residents.repository import resolve_residents
-from app.runtime import Runtime
 
 CHANNEL = "counter"
 TEMPLATE = "loket_permohonan_dicatat"
@@ -99,7 +98,7 @@ async def check_posted(
         errors["office"] = FieldError("office")
     # Nothing is written yet: end the page's read transaction before the checks, which take
     # seconds (on SQLite an open transaction holds the database's write lock).
-    await commit(session)
+    await commit_keeping_loaded(session)
     files = files_of(posted, form.documents)
     service = form.service
     checks = await check_files(catalog, service.code, form.documents, answers.documents, files)
@@ -147,9 +146,11 @@ class _Identity:
 
 async def take_down(
     session: AsyncSession,
-    runtime: Runtime,
     intake: CounterIntake,
     *,
+    catalog: Catalog,
+    settings: Settings,
+    store: BlobStore,
     actor: str,
     ip: str | None,
     now: datetime,
@@ -159,9 +160,9 @@ async def take_down(
     Raises `UploadNotKept` when the store refuses a file; files kept before it stay in the
     locker unattached, where retention removes them like any abandoned upload.
     """
-    service, settings = intake.service, runtime.settings
+    service = intake.service
     resident = intake.applicant.resident or await _new_resident(session, intake)
-    attached = await _keep_files(session, runtime, intake, resident)
+    attached = await _keep_files(session, catalog, store, intake, resident)
     warnings = [f"{key}: {code}" for key, codes in intake.warnings.items() for code in codes]
     request = await requests.submit(
         session,
@@ -182,7 +183,7 @@ async def take_down(
         actor=actor,
     )
     await intake_service.bind_to_request(session, documents=attached, ticket=request.ticket)
-    await _tell_resident(session, runtime, resident, request, service, intake.office, now)
+    await _tell_resident(session, settings, resident, request, service, intake.office, now)
     record(
         session,
         actor=actor,
@@ -215,14 +216,18 @@ async def _new_resident(session: AsyncSession, intake: CounterIntake) -> Residen
 
 
 async def _keep_files(
-    session: AsyncSession, runtime: Runtime, intake: CounterIntake, resident: Resident
+    session: AsyncSession,
+    catalog: Catalog,
+    store: BlobStore,
+    intake: CounterIntake,
+    resident: Resident,
 ) -> list[AttachedDocument]:
     attached: list[AttachedDocument] = []
     for key, uploads in intake.files.items():
-        requirement = requirement_for(runtime.catalog, intake.service.code, key)
+        requirement = requirement_for(catalog, intake.service.code, key)
         for checked in uploads:
             document = await store_upload(
-                session, runtime.store, checked, resident_id=resident.id, requirement=requirement
+                session, store, checked, resident_id=resident.id, requirement=requirement
             )
             if document.status != DocumentStatus.ACCEPTED:
                 raise UploadNotKept(key, document.reason or document.status)
@@ -232,7 +237,7 @@ async def _keep_files(
 
 async def _tell_resident(
     session: AsyncSession,
-    runtime: Runtime,
+    settings: Settings,
     resident: Resident,
     request: Request,
     service: Service,
@@ -249,7 +254,7 @@ async def _tell_resident(
     }
     await delivery.deliver(
         session,
-        settings=runtime.settings,
+        settings=settings,
         resident=resident,
         bodies=messages.text(text("counter_created", language, **values)),
         ticket=request.ticket,

@@ -16,9 +16,16 @@ from starlette.datastructures import FormData, UploadFile
 from app.counter.forms import FieldError, FormDocument
 from app.flows.catalog import Catalog, DocumentSpec
 from app.intake.service import requirement_for
-from app.locker.policy import LockerPolicy, MiB
-from app.locker.reasons import Reason, human_size, megapixels
-from app.locker.upload import UPLOAD_MAX_BYTES, CheckedUpload, check_upload
+from app.locker import (
+    UPLOAD_MAX_BYTES,
+    CheckedUpload,
+    LockerPolicy,
+    MiB,
+    Reason,
+    check_upload,
+    human_size,
+    megapixels,
+)
 
 # All files of one request together; a single file is capped by the locker (10 MB).
 MAX_TOTAL_BYTES = 40 * MiB

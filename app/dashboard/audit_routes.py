@@ -1,7 +1,7 @@
 """The audit log, for admins: actions, document reads and operators' request history.
 
 The route parses the query string into an `AuditFilter` (local dates become UTC bounds in the
-office's timezone), asks `app.audit.repository` for one page within the admin's scope and
+office's timezone), asks `app.reports.audit_log` for one page within the admin's scope and
 renders it. A malformed filter re-renders the page with the reason (422); anyone who is not an
 admin gets the same 404 page as for anything else they may not see.
 """
@@ -18,8 +18,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.audit import repository
-from app.audit.repository import AuditFilter, Position
 from app.audit.service import AuditAction
 from app.dashboard.audit_detail import detail_items
 from app.dashboard.deps import (
@@ -36,6 +34,13 @@ from app.dashboard.texts import MESSAGES
 from app.offices import repository as offices
 from app.operators.models import OperatorRole
 from app.operators.service import Scope
+from app.reports.audit_log import (
+    AuditFilter,
+    Position,
+    list_actions,
+    list_document_reads,
+    list_operator_history,
+)
 from app.requests import queries
 
 router = APIRouter()
@@ -118,9 +123,9 @@ async def _page(
 ) -> tuple[list[Any], Position | None]:
     """One page of the asked log and where the next one starts (None: this is the last)."""
     lists: dict[str, Any] = {
-        "actions": repository.list_actions,
-        "documents": repository.list_document_reads,
-        "history": repository.list_operator_history,
+        "actions": list_actions,
+        "documents": list_document_reads,
+        "history": list_operator_history,
     }
     found: list[Any] = await lists[query.tab](
         db, scope, query.wanted, after=query.after, limit=PAGE_SIZE + 1

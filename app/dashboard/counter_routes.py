@@ -44,7 +44,7 @@ from app.dashboard.security import CsrfFailed
 from app.dashboard.texts import MESSAGES
 from app.db import utcnow
 from app.flows.catalog import Service
-from app.locker.reasons import human_size
+from app.locker import human_size
 from app.operators.service import Viewer
 from app.requests import queries
 from app.requests.masking import mask_name
@@ -299,8 +299,10 @@ async def counter_submit(
         try:
             made = await take_down(
                 db,
-                runtime,
                 checked.intake,
+                catalog=runtime.catalog,
+                settings=runtime.settings,
+                store=runtime.store,
                 actor=viewer.actor,
                 ip=client_ip(request),
                 now=utcnow(),

@@ -37,9 +37,7 @@ from app.dashboard.precheck_views import PrecheckDraft, precheck_panel
 from app.dashboard.presenter import applicant_of, presenter_for
 from app.dashboard.transitions import TransitionForm, run_transition
 from app.db import utcnow
-from app.locker import open_visible
-from app.locker.errors import LockerError
-from app.locker.models import AccessAction
+from app.locker import AccessAction, LockerError, open_visible
 from app.operators.service import Viewer
 from app.requests import lifecycle, listing, queries
 from app.requests.models import Request as RequestRow

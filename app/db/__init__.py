@@ -118,5 +118,22 @@ async def unit_of_work(
         yield session
 
 
+async def commit_keeping_loaded(session: AsyncSession) -> None:
+    """Commit without expiring the session's objects, whatever the session's setting.
+
+    Expired objects would be reloaded on the next attribute access, which opens a transaction
+    again (on SQLite, with its write lock) and would hold it across slow work that follows (a
+    download, the checks on a file). What was just committed is exactly what the objects hold,
+    so there is nothing to reload.
+    """
+    sync_session = session.sync_session
+    expire = sync_session.expire_on_commit
+    sync_session.expire_on_commit = False
+    try:
+        await session.commit()
+    finally:
+        sync_session.expire_on_commit = expire
+
+
 def is_postgres(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "postgresql"

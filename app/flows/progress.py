@@ -10,11 +10,10 @@ from __future__ import annotations
 from app.flows.catalog import DocumentSpec, FieldSpec, Service
 from app.flows.events import CancelRequest, SubmitRequest
 from app.flows.prompts import applies, ask, reusable_document
+from app.flows.reach import SUMMARY
 from app.flows.session import DocProgress, Draft
 from app.flows.textmatch import Option, pick_option
 from app.flows.turn import Turn
-
-SUMMARY = "summary"
 
 
 def start_service(turn: Turn, code: str, text: str | None = None) -> None:

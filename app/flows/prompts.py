@@ -10,6 +10,7 @@ from app.flows.album_prompt import ask_confirmation
 from app.flows.catalog import DocumentSpec, FieldSpec
 from app.flows.context import RequestSummary, StoredDocument
 from app.flows.identity import mask_number
+from app.flows.reach import condition_holds
 from app.flows.session import Draft
 from app.flows.turn import DefinitionError, Option, Turn
 
@@ -268,13 +269,7 @@ def _service_name(turn: Turn, code: str) -> str:
 
 def applies(item: FieldSpec | DocumentSpec, draft: Draft) -> bool:
     """True when the item's condition holds for the draft's answers so far."""
-    if item.when is None:
-        return True
-    for name, values in item.when.items():
-        value = draft.variant if name == "variant" else draft.fields.get(name)
-        if value not in values:
-            return False
-    return True
+    return condition_holds(item, draft.variant, draft.fields)
 
 
 def raise_missing(turn: Turn) -> NoReturn:

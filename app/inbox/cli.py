@@ -13,7 +13,7 @@ CLI_ACTOR = "cli"  # as the operator commands log themselves in the audit log
 
 
 def _settings() -> Settings:
-    from app.cli import _settings as load
+    from app.cli_support import command_settings as load
 
     return load()
 
@@ -41,7 +41,7 @@ def cmd_failed(args: argparse.Namespace) -> None:
 
 
 def cmd_retry(args: argparse.Namespace) -> None:
-    from app.cli import CommandError
+    from app.cli_support import CommandError
 
     settings = _settings()
 

@@ -13,13 +13,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import locker
 from app.flows.catalog import Catalog, DocumentSpec
 from app.flows.context import StoredDocument
 from app.intake.models import MediaJob
-from app.locker import repository as locker_repo
-from app.locker import service as locker
-from app.locker.models import Document, DocumentStatus
-from app.locker.policy import DocumentRequirement
+from app.locker import Document, DocumentRequirement, DocumentStatus
 from app.requests.models import RequestDocument
 from app.requests.service import AttachedDocument
 
@@ -140,7 +138,7 @@ async def _owned(session: AsyncSession, resident_id: int, raw_id: str) -> Docume
         document_id = int(raw_id)
     except (TypeError, ValueError):
         return None
-    document = await locker_repo.get_document(session, document_id)
+    document = await locker.get_document(session, document_id)
     if document is None or document.resident_id != resident_id:
         return None
     return document

@@ -24,17 +24,14 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
+from app import locker
 from app.db import is_postgres, unit_of_work, utcnow
 from app.flows.catalog import Catalog
 from app.flows.inputs import DocumentChecked
 from app.inbox.internal import queue_input
 from app.intake.models import MediaJob
 from app.intake.service import requirement_for
-from app.locker import service as locker
-from app.locker.fetch import MediaSource
-from app.locker.models import DocumentStatus
-from app.locker.policy import LockerPolicy
-from app.locker.store import BlobStore
+from app.locker import BlobStore, DocumentStatus, LockerPolicy, MediaSource
 
 log = structlog.get_logger(__name__)
 

@@ -1,7 +1,7 @@
-"""`loket purge` and `loket locker reencrypt`: the locker's maintenance commands.
+"""`loket locker reencrypt`: the locker's maintenance command.
 
-`loket purge` applies the whole retention policy: the files here, then the personal data kept
-beside them (app/conversations/retention.py), imported when run so the locker stays below it.
+(`loket purge`, which also redacts the personal data kept beside the files, is in
+app/conversations/cli.py, above the locker.)
 """
 
 from __future__ import annotations
@@ -10,15 +10,14 @@ import argparse
 import asyncio
 from typing import Any
 
-from app.db import create_engine, create_sessionmaker, utcnow
+from app.db import create_engine, create_sessionmaker
 from app.locker.crypto import KeyRing
 from app.locker.factory import store_from_settings
-from app.locker.purge import purge
 from app.locker.rotation import reencrypt_locker
 
 
 def _run(args: argparse.Namespace, work: Any) -> None:
-    from app.cli import _settings
+    from app.cli_support import command_settings as _settings
 
     settings = _settings()
 
@@ -35,31 +34,8 @@ def _run(args: argparse.Namespace, work: Any) -> None:
     asyncio.run(main())
 
 
-def cmd_purge(args: argparse.Namespace) -> None:
-    async def work(settings: Any, session: Any, store: Any) -> None:
-        from app.conversations.retention import redact_expired
-
-        now = utcnow()
-        report = await purge(session, store, now, settings.retention_days)
-        print(
-            f"purged {report.documents_purged} documents "
-            f"({report.released} of ended requests, {report.drafts} never submitted, "
-            f"{report.expired} expired); deleted {report.blobs_deleted} files, "
-            f"{report.bytes_freed} bytes; {report.stray_files_deleted} stray files; "
-            f"{report.failures} failures"
-        )
-        redacted = await redact_expired(session, now, settings.retention_days)
-        print(
-            f"redacted personal data: {redacted.requests} requests, "
-            f"{redacted.inbound} messages received, {redacted.outbound} messages sent, "
-            f"{redacted.conversations} conversations"
-        )
-
-    _run(args, work)
-
-
 def cmd_reencrypt(args: argparse.Namespace) -> None:
-    from app.cli import CommandError
+    from app.cli_support import CommandError
 
     async def work(settings: Any, session: Any, store: Any) -> None:
         if settings.encryption_key is None:
@@ -77,10 +53,6 @@ def cmd_reencrypt(args: argparse.Namespace) -> None:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    purge_cmd = sub.add_parser(
-        "purge", help="apply the retention policy now (the workers also do it daily)"
-    )
-    purge_cmd.set_defaults(func=cmd_purge)
     locker = sub.add_parser("locker", help="maintain the document locker")
     locker_sub = locker.add_subparsers(dest="locker_command", required=True, metavar="ACTION")
     reencrypt = locker_sub.add_parser(

@@ -16,11 +16,7 @@ The plaintext is empty only as a single, final, empty frame, so a blob is never 
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
 import os
-import re
 import struct
 from dataclasses import dataclass
 
@@ -29,6 +25,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from app.encryption_keys import parse_encryption_keys
 from app.locker.errors import BlobIntegrityError, KeyConfigError, MissingKeyError
 
 MAGIC = b"LKTENC"
@@ -37,7 +34,6 @@ CHUNK_SIZE = 64 * 1024
 MAX_CHUNK_SIZE = 16 * 1024 * 1024
 TAG_SIZE = 16
 SALT_SIZE = 16
-_KEY_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 _FIXED = len(MAGIC) + 2  # magic, version, key-id length
 
 
@@ -58,27 +54,11 @@ class KeyRing:
 
     @classmethod
     def parse(cls, spec: str) -> KeyRing:
-        """Parse `LOKET_ENCRYPTION_KEY`: `base64key` or `id1:base64key1,id2:base64key2`.
-
-        A key given without an id gets a stable one derived from the key itself, so the same
-        configuration always names its blobs the same way.
-        """
-        keys: list[tuple[str, bytes]] = []
-        for item in (part.strip() for part in spec.split(",")):
-            if not item:
-                continue
-            key_id, sep, encoded = item.rpartition(":")
-            key = _decode_key(encoded)
-            if not sep:
-                key_id = "k" + hashlib.sha256(b"loket-key-id" + key).hexdigest()[:12]
-            if not _KEY_ID.match(key_id):
-                raise KeyConfigError(f"LOKET_ENCRYPTION_KEY: bad key id {key_id!r}")
-            if any(known == key_id for known, _ in keys):
-                raise KeyConfigError(f"LOKET_ENCRYPTION_KEY: key id {key_id!r} given twice")
-            keys.append((key_id, key))
-        if not keys:
-            raise KeyConfigError("LOKET_ENCRYPTION_KEY is empty")
-        return cls(tuple(keys))
+        """Parse `LOKET_ENCRYPTION_KEY` (see `app.encryption_keys`); KeyConfigError says why not."""
+        try:
+            return cls(parse_encryption_keys(spec))
+        except ValueError as exc:
+            raise KeyConfigError(str(exc)) from None
 
     @property
     def current_id(self) -> str:
@@ -89,21 +69,6 @@ class KeyRing:
             if known == key_id:
                 return key
         raise MissingKeyError(f"blob is encrypted with key {key_id!r}, which is not configured")
-
-
-def _decode_key(encoded: str) -> bytes:
-    text = encoded.strip()
-    try:
-        key = base64.b64decode(
-            (text + "=" * (-len(text) % 4)).replace("-", "+").replace("_", "/"), validate=True
-        )
-    except (binascii.Error, ValueError):
-        raise KeyConfigError("LOKET_ENCRYPTION_KEY: a key is not valid base64") from None
-    if len(key) != 32:
-        raise KeyConfigError(
-            f"LOKET_ENCRYPTION_KEY: a key must be 32 bytes (base64), got {len(key)}"
-        )
-    return key
 
 
 class Sealer:

@@ -13,6 +13,7 @@ from typing import TypeVar
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db import commit_keeping_loaded
 from app.locker import repository
 from app.locker.checks import Inspection, run_checks
 from app.locker.fetch import Downloaded, FetchFailed, Sleep
@@ -23,22 +24,6 @@ from app.locker.store import BlobStore, PutResult
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
-
-
-async def commit(session: AsyncSession) -> None:
-    """Commit without expiring the session's objects, whatever the session's setting.
-
-    Expired objects would be reloaded on the next attribute access, which opens a transaction
-    again (on SQLite, with its write lock) and would hold it across the download that follows.
-    What was just committed is exactly what the objects hold, so there is nothing to reload.
-    """
-    sync_session = session.sync_session
-    expire = sync_session.expire_on_commit
-    sync_session.expire_on_commit = False
-    try:
-        await session.commit()
-    finally:
-        sync_session.expire_on_commit = expire
 
 
 async def record_failure(
@@ -52,7 +37,7 @@ async def record_failure(
     document.last_error = None if too_large else failure.error[:2000]
     document.check_detail = dict(failure.detail) or None
     document.checked_at = now
-    await commit(session)
+    await commit_keeping_loaded(session)
     log.info("locker.document_failed", document_id=document.id, reason=document.reason)
     return document
 
@@ -104,7 +89,7 @@ async def check_and_store(
         document.status = DocumentStatus.REJECTED
         document.reason = str(inspection.verdict.reason)
         document.last_error = None
-        await commit(session)
+        await commit_keeping_loaded(session)
         log.info("locker.document_rejected", document_id=document.id, reason=document.reason)
         return document
 
@@ -115,7 +100,7 @@ async def check_and_store(
     # Touch the blob rows before writing, in their own commit: from now on a concurrent purge
     # leaves these blobs alone (see models.Blob).
     await repository.touch_blobs(session, digests, now)
-    await commit(session)
+    await commit_keeping_loaded(session)
     try:
         main = await with_retries(
             lambda: store.put_file(fetched.path, sha256=fetched.sha256), policy, sleep
@@ -124,7 +109,7 @@ async def check_and_store(
         document.status = DocumentStatus.UNAVAILABLE
         document.reason = str(Reason.UNAVAILABLE)
         document.last_error = f"store: {type(exc).__name__}: {exc}"[:2000]
-        await commit(session)
+        await commit_keeping_loaded(session)
         log.error("locker.store_failed", document_id=document.id, error=document.last_error)
         return document
     thumb = None
@@ -142,7 +127,7 @@ async def check_and_store(
     document.last_error = None
     if requirement.validity_days is not None:
         document.expires_at = now + timedelta(days=requirement.validity_days)
-    await commit(session)
+    await commit_keeping_loaded(session)
     log.info("locker.document_accepted", document_id=document.id, sha256=fetched.sha256)
     return document
 

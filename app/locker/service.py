@@ -3,8 +3,8 @@
 Ingest keeps database transactions short: it records the document and commits, downloads and
 checks with no transaction open (a 100 MB download must not hold SQLite's write lock or a
 PostgreSQL connection), then records the outcome and commits again. Those commits never expire
-the session's objects (see `intake.commit`), so the returned `Document` stays readable whatever
-the session's `expire_on_commit`.
+the session's objects (see `app.db.commit_keeping_loaded`), so the returned `Document` stays
+readable whatever the session's `expire_on_commit`.
 
 `purge` (retention, in purge.py) is re-exported here with the other operations.
 `ingest_media` and `read_document` commit their own short writes. The request-lifecycle helpers
@@ -23,12 +23,12 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db import utcnow
+from app.db import commit_keeping_loaded, utcnow
 from app.locker import repository
 from app.locker.checks import Inspection
 from app.locker.errors import DocumentNotAvailable, DocumentNotFound
 from app.locker.fetch import Downloaded, FetchFailed, MediaSource, Sleep, download_media
-from app.locker.intake import check_and_store, commit, record_failure
+from app.locker.intake import check_and_store, record_failure
 from app.locker.models import AccessAction, Document, DocumentStatus
 from app.locker.policy import DocumentRequirement, LockerPolicy
 from app.locker.purge import PurgeReport, purge
@@ -142,7 +142,7 @@ async def _pending_document(
     """
     document = await repository.find_by_media(session, resident_id, requirement.key, media_id)
     if document is not None:
-        await commit(session)
+        await commit_keeping_loaded(session)
         return document
     try:
         document = await repository.add_document(
@@ -156,12 +156,12 @@ async def _pending_document(
             status=DocumentStatus.PENDING,
             created_at=clock(),
         )
-        await commit(session)
+        await commit_keeping_loaded(session)
     except IntegrityError:
         # Another worker recorded the same media a moment ago; its result is the result.
         await session.rollback()
         found = await repository.find_by_media(session, resident_id, requirement.key, media_id)
-        await commit(session)
+        await commit_keeping_loaded(session)
         if found is None:
             raise
         return found
@@ -232,7 +232,7 @@ async def read_document(
     await repository.add_access(
         session, document.id, actor=actor, action=action, reason=reason, at=clock()
     )
-    await commit(session)
+    await commit_keeping_loaded(session)
     assert document.sha256 is not None  # has_file checked it
     return document, store.read(document.sha256)
 
@@ -252,7 +252,7 @@ async def read_thumbnail(
     await repository.add_access(
         session, document.id, actor=actor, action=AccessAction.VIEW, reason="thumbnail", at=clock()
     )
-    await commit(session)
+    await commit_keeping_loaded(session)
     return await store.read_bytes(document.thumbnail_sha256)
 
 

@@ -2,7 +2,7 @@
 `loket token create|revoke`, `loket demo`.
 
 Each command is one unit of work on `DATABASE_URL`: it commits when everything succeeded and
-leaves the database untouched otherwise. Failures end as `app.cli.CommandError` (one line on
+leaves the database untouched otherwise. Failures end as `app.cli_support.CommandError` (one line on
 stderr, exit status 1).
 """
 
@@ -28,8 +28,7 @@ CLI_ACTOR = "cli"
 
 def _fail(message: str) -> Exception:
     """A `CommandError`: `main()` prints it as one line on stderr and exits with status 1."""
-    # Imported here: app.cli imports this module while it is being built.
-    from app.cli import CommandError
+    from app.cli_support import CommandError
 
     return CommandError(message)
 

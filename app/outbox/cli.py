@@ -11,7 +11,7 @@ from app.outbox import service
 
 
 def _settings() -> Settings:
-    from app.cli import _settings as load
+    from app.cli_support import command_settings as load
 
     return load()
 
@@ -38,7 +38,7 @@ def cmd_failed(args: argparse.Namespace) -> None:
 
 
 def cmd_resend(args: argparse.Namespace) -> None:
-    from app.cli import CommandError
+    from app.cli_support import CommandError
 
     settings = _settings()
 

@@ -23,13 +23,13 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import locker
 from app.audit.service import AuditAction, record
 from app.bot import messages
 from app.config import Settings
 from app.flows.catalog import Catalog
 from app.flows.inputs import OperatorEvent, SurveyStart
 from app.inbox.internal import queue_input
-from app.locker import service as locker
 from app.notifications.catalog import text
 from app.offices.models import Office
 from app.outbox import delivery

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.locker.models import Document
+from app.locker import Document
 from app.operators.service import Scope
 from app.requests.models import Request, RequestDocument
 from app.requests.status import FINAL

@@ -21,13 +21,13 @@ from app.whatsapp_flows.registry import FlowRegistry, RegistryError
 
 
 def _settings() -> Settings:
-    from app.cli import _settings as load
+    from app.cli_support import command_settings as load
 
     return load()
 
 
 def _fail(message: str) -> Exception:
-    from app.cli import CommandError
+    from app.cli_support import CommandError
 
     return CommandError(message)
 

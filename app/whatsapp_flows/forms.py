@@ -10,7 +10,7 @@ from typing import Any
 from app.flows.catalog import Catalog, Service
 from app.flows.forms import FormLimits, build_flow
 from app.flows.forms.limits import MAX_FILE_SIZE_KB
-from app.locker.policy import DocumentRequirement, LockerPolicy
+from app.locker import DocumentRequirement, LockerPolicy
 
 LANGUAGES = ("id", "en")
 

@@ -21,7 +21,7 @@ from app.db import utcnow
 from app.db.migrate import is_at_head
 from app.inbox.processor import InboundProcessor
 from app.intake.worker import MediaWorker
-from app.locker.purge import purge
+from app.locker import purge
 from app.outbox.sender import OutboxSender
 from app.requests.pickup_reminders import send_due_reminders
 from app.runtime import Runtime

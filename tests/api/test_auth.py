@@ -8,8 +8,8 @@ from sqlalchemy import select, update
 from app.db import unit_of_work
 from app.operators import service as operators
 from app.operators.models import ApiToken, Operator
-from tests.api.conftest import Api
-from tests.api.factories import World
+from tests.support.clients import Api
+from tests.support.factories import World
 
 PATHS = [
     ("GET", "/api/v1/services"),

@@ -11,8 +11,8 @@ from app.db import unit_of_work
 from app.locker.models import Document, DocumentAccess
 from app.requests.models import Request, RequestDocument
 from app.residents.models import Resident
-from tests.api.conftest import Api
-from tests.api.factories import START, World, add_document, seed_requests
+from tests.support.clients import Api
+from tests.support.factories import START, World, add_document, seed_requests
 
 JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 40
 PDF = b"%PDF-1.4\n% synthetic surat kehilangan\n%%EOF\n"

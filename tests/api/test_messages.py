@@ -12,8 +12,8 @@ from app.db import unit_of_work, utcnow
 from app.outbox.models import OutboundMessage
 from app.requests.models import RequestEvent
 from app.residents.models import Resident
-from tests.api.conftest import Api
-from tests.api.factories import SITI, World, seed_requests
+from tests.support.clients import Api
+from tests.support.factories import SITI, World, seed_requests
 
 TICKET = "KTP-261120-0001"
 

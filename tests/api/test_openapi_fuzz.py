@@ -37,8 +37,8 @@ from app.main import create_app
 from app.offices.models import Office
 from app.requests.models import Request
 from app.residents.models import Resident
-from tests.api.conftest import Api
-from tests.api.factories import BUDI, World, add_document, build_world, seed_requests
+from tests.support.clients import Api
+from tests.support.factories import BUDI, World, add_document, build_world, seed_requests
 
 CHECKS = [
     not_a_server_error,

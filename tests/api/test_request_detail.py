@@ -7,8 +7,8 @@ import pytest
 from app.db import unit_of_work
 from app.requests.models import Request
 from app.residents.models import Resident
-from tests.api.conftest import Api
-from tests.api.factories import World, add_document, seed_requests
+from tests.support.clients import Api
+from tests.support.factories import World, add_document, seed_requests
 
 KK_PHOTO = b"\xff\xd8\xff kartu keluarga"
 

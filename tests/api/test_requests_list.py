@@ -11,8 +11,8 @@ from sqlalchemy import select, update
 from app.db import unit_of_work
 from app.operators.models import Operator
 from app.requests.models import Request
-from tests.api.conftest import Api
-from tests.api.factories import World, seed_requests
+from tests.support.clients import Api
+from tests.support.factories import World, seed_requests
 
 
 async def _tickets(api: Api, world: World, user: str, **params: Any) -> list[str]:

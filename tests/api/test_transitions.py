@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from app.requests.models import Request, RequestEvent
-from tests.api.conftest import Api
-from tests.api.factories import World, seed_requests
+from tests.support.clients import Api
+from tests.support.factories import World, seed_requests
 
 
 @pytest.fixture

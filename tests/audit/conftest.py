@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tests.dashboard.conftest import dash, world
+from tests.support.clients import dash, world
 
 __all__ = ["dash", "world"]

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from tests.api.factories import PASSWORD, World
-from tests.dashboard.conftest import Dashboard
+from tests.support.clients import Dashboard
+from tests.support.factories import PASSWORD, World
 
 CLIENT_IP = "127.0.0.1"  # what httpx's ASGI transport reports as the client
 

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from app.config import Settings
-from tests.conftest import PAYLOADS_DIR
+from tests.support.environment import PAYLOADS_DIR
 
 
 def _bodies(node: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -10,7 +10,7 @@ import pytest
 from app.bot import messages
 from app.bot.errors import GraphError
 from app.bot.sandbox import SandboxSink
-from tests.outbox.factories import START, FakeClock
+from tests.support.outbox import START, FakeClock
 
 
 class _Person:

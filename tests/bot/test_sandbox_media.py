@@ -12,7 +12,7 @@ import pytest
 from app.bot.sandbox_media import KEEP_SECONDS, MediaRefused, SandboxMedia
 from app.locker.fetch import MediaGone
 from app.locker.policy import MiB
-from tests.simulator.samples import photo_jpeg, photo_png
+from tests.support.photos import photo_jpeg, photo_png
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -21,7 +21,7 @@ from app.inbox.models import InboundEvent
 from app.inbox.repository import store_updates
 from app.observability import REGISTRY
 from app.residents.models import Resident
-from tests.conftest import LIVE_SECRET_KEY
+from tests.support.environment import LIVE_SECRET_KEY
 
 URL = "/webhooks/whatsapp"
 SECRET = b"test-app-secret"  # live_settings' WHATSAPP_APP_SECRET

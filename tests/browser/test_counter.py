@@ -7,9 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.requests.models import Request, RequestDocument
-from tests.api.factories import PASSWORD, build_world
-from tests.browser.conftest import screenshot_path
-from tests.counter.support import (
+from tests.support.browser import screenshot_path
+from tests.support.counter import (
     PHONE_TYPED,
     STORED_KTP_BARU,
     WA_ID,
@@ -17,6 +16,7 @@ from tests.counter.support import (
     ktp_baru_answers,
     photo,
 )
+from tests.support.factories import PASSWORD, build_world
 
 pytestmark = pytest.mark.browser
 

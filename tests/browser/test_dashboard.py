@@ -14,7 +14,8 @@ from app.db import unit_of_work
 from app.locker.factory import store_from_settings
 from app.offices.models import Office
 from app.outbox.models import OutboundMessage
-from tests.api.factories import (
+from tests.support.browser import screenshot_path
+from tests.support.factories import (
     PASSWORD,
     add_document,
     add_request,
@@ -22,7 +23,6 @@ from tests.api.factories import (
     build_world,
     ktp_fields,
 )
-from tests.browser.conftest import screenshot_path
 
 pytestmark = pytest.mark.browser
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.factories import PASSWORD, build_world
-from tests.browser.conftest import screenshot_path
-from tests.reports.seed import PERIOD, seed_figures
+from tests.support.browser import screenshot_path
+from tests.support.factories import PASSWORD, build_world
+from tests.support.figures_seed import PERIOD, seed_figures
 
 pytestmark = pytest.mark.browser
 

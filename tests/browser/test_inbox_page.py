@@ -10,8 +10,8 @@ from sqlalchemy import select
 from app.db import unit_of_work
 from app.inbox.models import KIND_MESSAGE, InboundEvent
 from app.outbox.models import OutboundMessage
-from tests.api.factories import PASSWORD, add_resident, build_world
-from tests.browser.conftest import screenshot_path
+from tests.support.browser import screenshot_path
+from tests.support.factories import PASSWORD, add_resident, build_world
 
 pytestmark = pytest.mark.browser
 

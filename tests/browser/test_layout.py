@@ -20,7 +20,8 @@ from app.db import unit_of_work
 from app.inbox.models import KIND_MESSAGE, InboundEvent
 from app.locker.factory import store_from_settings
 from app.outbox.models import OutboundMessage
-from tests.api.factories import (
+from tests.support.browser import screenshot_path
+from tests.support.factories import (
     PASSWORD,
     START,
     add_document,
@@ -29,7 +30,6 @@ from tests.api.factories import (
     build_world,
     ktp_fields,
 )
-from tests.browser.conftest import screenshot_path
 
 pytestmark = pytest.mark.browser
 

@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.db import unit_of_work, utcnow
 from app.requests.models import Request
 from app.requests.work import add_note
-from tests.api.factories import PASSWORD, add_request, add_resident, build_world
-from tests.browser.conftest import screenshot_path
+from tests.support.browser import screenshot_path
+from tests.support.factories import PASSWORD, add_request, add_resident, build_world
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.conversations.models import Conversation
 from app.db import unit_of_work, utcnow
 from app.feedback.models import Complaint
-from tests.api.factories import PASSWORD, add_request, add_resident, build_world, ktp_fields
-from tests.browser.conftest import screenshot_path
+from tests.support.browser import screenshot_path
+from tests.support.factories import PASSWORD, add_request, add_resident, build_world, ktp_fields
 
 pytestmark = pytest.mark.browser
 

@@ -18,9 +18,9 @@ from app.inbox.models import InboundEvent
 from app.outbox.delivery import hold
 from app.outbox.service import enqueue
 from app.residents.models import Resident
-from tests.browser.conftest import screenshot_path
-from tests.browser.phone import SimPhone, jpeg, upload
-from tests.simulator.samples import photo_jpeg, photo_png
+from tests.support.browser import screenshot_path
+from tests.support.phone import SimPhone, jpeg, upload
+from tests.support.photos import photo_jpeg, photo_png
 
 pytestmark = pytest.mark.browser
 

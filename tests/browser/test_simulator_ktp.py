@@ -11,9 +11,9 @@ import pytest
 from app.config import Settings
 from app.db import unit_of_work, utcnow
 from app.operators.demo import seed_demo
-from tests.browser.conftest import screenshot_path
-from tests.browser.phone import SimPhone, jpeg
-from tests.simulator.samples import photo_jpeg
+from tests.support.browser import screenshot_path
+from tests.support.phone import SimPhone, jpeg
+from tests.support.photos import photo_jpeg
 
 pytestmark = pytest.mark.browser
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import _free_port, browser_context, screenshot_path, serve
-from tests.browser.phone import SimPhone, jpeg
-from tests.simulator.samples import photo_jpeg
+from tests.support.browser import _free_port, browser_context, screenshot_path, serve
+from tests.support.phone import SimPhone, jpeg
+from tests.support.photos import photo_jpeg
 
 pytestmark = pytest.mark.browser
 

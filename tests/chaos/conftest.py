@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from app.db import migrate
-from tests.chaos.harness import REPORTS
-from tests.conftest import _backend, _pg_admin
+from tests.support.chaos.harness import REPORTS
+from tests.support.environment import _backend, _pg_admin
 
 
 @pytest.fixture

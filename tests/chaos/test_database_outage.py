@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.chaos.cluster import Disruption
-from tests.chaos.harness import LONG, ChaosRun, assert_sound
-from tests.chaos.residents import conversations
-from tests.chaos.tcp_proxy import TcpProxy
+from tests.support.chaos.cluster import Disruption
+from tests.support.chaos.harness import LONG, ChaosRun, assert_sound
+from tests.support.chaos.residents import conversations
+from tests.support.chaos.tcp_proxy import TcpProxy
 
 pytestmark = [pytest.mark.chaos, pytest.mark.slow, pytest.mark.postgres_only]
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.chaos.harness import LONG, ChaosRun, assert_sound
-from tests.chaos.residents import conversations
+from tests.support.chaos.harness import LONG, ChaosRun, assert_sound
+from tests.support.chaos.residents import conversations
 
 pytestmark = [pytest.mark.chaos, pytest.mark.slow]
 

@@ -13,9 +13,8 @@ from sqlalchemy import select
 
 from app.intake.models import MediaJob
 from app.requests.models import Request, RequestDocument
-from tests.conversations.conftest import Loket
-from tests.conversations.test_ktp_request import Resident, sharp_photo, texts
-from tests.conversations.test_live_mode import NUMBER
+from tests.support.loket import Loket
+from tests.support.resident import NUMBER, Resident, sharp_photo, texts
 
 WA_ID = "6281234500077"
 _ids = itertools.count(1)

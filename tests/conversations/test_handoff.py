@@ -11,8 +11,8 @@ from app.conversations import handoff
 from app.conversations.models import Conversation
 from app.db import unit_of_work
 from app.inbox.models import InboundEvent
-from tests.conversations.conftest import Loket
-from tests.conversations.test_ktp_request import Resident
+from tests.support.loket import Loket
+from tests.support.resident import Resident
 
 HANDED_OFF = (
     "Baik, kami hubungkan Anda dengan petugas. Mohon tunggu, petugas akan membalas di sini."

@@ -8,53 +8,13 @@ back in review, and the resident must hear that the correction arrived.
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
-from tests.conversations.conftest import Loket
-from tests.conversations.operator import filed, held_for, move
-from tests.conversations.test_ktp_request import Resident, sharp_photo, texts
+from tests.support.corrections import apply_ktp_hilang, assert_corrected
+from tests.support.loket import Loket
+from tests.support.operator import filed, held_for, move
+from tests.support.resident import Resident, sharp_photo, texts
 
 NEW_ADDRESS = "Dusun Mawar RT 02/RW 01, Desa Sukamaju"
 ASK_ADDRESS = "Silakan ketik alamat Anda (jalan/dusun, RT/RW, desa/kelurahan)."
-
-
-def corrected(ticket: str) -> str:
-    return f"Perbaikan untuk permohonan {ticket} sudah kami terima ✅"
-
-
-def assert_corrected(replies: list[dict[str, Any]], ticket: str) -> None:
-    """The resident's whole reply to the last answer of a correction: it arrived, and when."""
-    lines = texts(replies).splitlines()
-    assert len(lines) == 3, lines
-    assert lines[0] == corrected(ticket)
-    assert re.fullmatch(r"Perkiraan selesai: \d{1,2} [A-Z][a-z]+ \d{4}", lines[1])
-    assert lines[2] == "Ketik *status* kapan saja untuk melihat perkembangannya."
-
-
-async def apply_ktp_hilang(siti: Resident, *, first: bool = True) -> str:
-    """Siti's KTP-el "hilang" request, photos included, up to its ticket."""
-    replies = []
-    for message in ["ktp sy ilang min", "3201014508900003", "Siti Aminah", "5-8-1990"]:
-        replies = await siti.text(message)
-    replies = await siti.tap(replies, "Perempuan")
-    await siti.text("3201012208150007")
-    replies = await siti.text("Jl. Melati 3 RT 01 RW 02, Sukamaju")
-    if first:
-        replies = await siti.photo("media-kk-1", sharp_photo(1))
-        replies = await siti.tap(replies, "Sudah semua")
-    else:  # the Kartu Keluarga of the first request is still in the locker
-        assert "Kami masih menyimpan Kartu Keluarga Anda" in texts(replies)
-        replies = await siti.tap(replies, "Pakai yang ada")
-    replies = await siti.photo(f"media-hilang-{int(first)}", sharp_photo(2 + int(first)))
-    replies = await siti.tap(replies, "Sudah semua")
-    replies = await siti.tap(replies, "Ya, kirim")
-    ticket = next(
-        line.split(": ")[1]
-        for line in texts(replies).splitlines()
-        if line.startswith("Nomor permohonan: ")
-    )
-    return ticket
 
 
 async def ask_correction(loket: Loket, siti: Resident, ticket: str, **named) -> str:

@@ -2,49 +2,12 @@
 
 from __future__ import annotations
 
-import time
-from typing import Any
-
 from sqlalchemy import select
 
 from app.inbox.models import InboundEvent
 from app.outbox.models import OutboundMessage, OutboxState
-from tests.conversations.conftest import Loket
-
-NUMBER = "106540352242922"
-
-
-def text_message(wamid: str, body: str, wa_id: str = "6281234567890") -> dict[str, Any]:
-    return {
-        "object": "whatsapp_business_account",
-        "entry": [
-            {
-                "id": "waba",
-                "changes": [
-                    {
-                        "field": "messages",
-                        "value": {
-                            "messaging_product": "whatsapp",
-                            "metadata": {
-                                "display_phone_number": "15550783881",
-                                "phone_number_id": NUMBER,
-                            },
-                            "contacts": [{"profile": {"name": "Siti"}, "wa_id": wa_id}],
-                            "messages": [
-                                {
-                                    "from": wa_id,
-                                    "id": wamid,
-                                    "timestamp": str(int(time.time())),
-                                    "type": "text",
-                                    "text": {"body": body},
-                                }
-                            ],
-                        },
-                    }
-                ],
-            }
-        ],
-    }
+from tests.support.loket import Loket
+from tests.support.resident import NUMBER, text_message
 
 
 async def test_a_signed_text_gets_a_read_receipt_and_a_reply(loket: Loket) -> None:

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from app.conversations.models import Conversation
 from app.conversations.reminders import queue_timeouts
 from app.db import unit_of_work
-from tests.conversations.conftest import Loket
-from tests.conversations.test_live_mode import text_message
+from tests.support.loket import Loket
+from tests.support.resident import text_message
 
 
 async def test_a_passed_deadline_queues_one_timeout_and_a_reminder(

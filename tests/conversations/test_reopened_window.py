@@ -17,13 +17,15 @@ import pytest
 from sqlalchemy import select
 
 from app.outbox.models import OutboundMessage
-from tests.api.conftest import world  # noqa: F401  (offices and operators for the dashboard)
-from tests.conversations.conftest import Loket
-from tests.conversations.operator import filed, move
-from tests.conversations.test_ktp_corrections import apply_ktp_hilang
-from tests.conversations.test_ktp_request import WA_ID, Resident, texts
-from tests.counter.support import as_form, ktp_baru_answers, photo
-from tests.dashboard.conftest import Dashboard
+from tests.support.clients import (
+    Dashboard,
+    world,  # noqa: F401  (offices and operators for the dashboard)
+)
+from tests.support.corrections import apply_ktp_hilang
+from tests.support.counter import as_form, ktp_baru_answers, photo
+from tests.support.loket import Loket
+from tests.support.operator import filed, move
+from tests.support.resident import WA_ID, Resident, texts
 
 ADDRESS = "Jl. Melati 3 RT 01/RW 02, Sukamaju"
 NEW_ADDRESS = "Dusun Mawar RT 02/RW 01, Desa Sukamaju"

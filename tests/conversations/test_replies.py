@@ -17,7 +17,7 @@ from app.outbox import delivery
 from app.outbox import service as outbox
 from app.outbox.models import OutboundMessage, OutboxState
 from app.residents.models import Resident
-from tests.conftest import PAYLOADS_DIR
+from tests.support.environment import PAYLOADS_DIR
 
 NOW = datetime(2026, 11, 22, 3, tzinfo=UTC)
 

@@ -17,10 +17,10 @@ from app.conversations.transcript import inbound_line
 from app.db import Base, unit_of_work
 from app.inbox.models import InboundEvent
 from app.requests.models import Request
-from tests.api.factories import START, add_request, add_resident, ktp_fields
-from tests.conversations.conftest import Loket
-from tests.conversations.operator import move
-from tests.conversations.test_ktp_request import Resident, sharp_photo, texts
+from tests.support.factories import START, add_request, add_resident, ktp_fields
+from tests.support.loket import Loket
+from tests.support.operator import move
+from tests.support.resident import Resident, sharp_photo, texts
 
 RETENTION = 90
 # The first request's answers, rejected long ago, and the second's, still open.

@@ -12,11 +12,11 @@ from app.db import unit_of_work
 from app.inbox.models import InboundEvent
 from app.outbox.models import OutboundMessage
 from app.residents.models import Resident
-from tests.conversations.conftest import Loket
-from tests.conversations.operator import move
-from tests.conversations.test_ktp_request import WA_ID
-from tests.conversations.test_ktp_request import Resident as Chat
-from tests.requests.conftest import create_request
+from tests.support.loket import Loket
+from tests.support.operator import move
+from tests.support.request_rows import create_request
+from tests.support.resident import WA_ID
+from tests.support.resident import Resident as Chat
 
 APOLOGY_ID = (
     "Maaf, pesan Anda belum bisa kami proses. Kami sedang memeriksanya; "

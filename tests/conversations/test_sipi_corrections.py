@@ -8,10 +8,10 @@ walkthrough that lost the correction with "UNIQUE constraint failed: request_doc
 
 from __future__ import annotations
 
-from tests.conversations.conftest import Loket
-from tests.conversations.operator import filed, move
-from tests.conversations.test_ktp_corrections import assert_corrected
-from tests.conversations.test_ktp_request import Resident, sharp_photo, texts
+from tests.support.corrections import assert_corrected
+from tests.support.loket import Loket
+from tests.support.operator import filed, move
+from tests.support.resident import Resident, sharp_photo, texts
 
 REUSABLE = ["bkp", "pas_kapal", "nib", "ktp_pemilik"]
 FRESH = ["sipi_lama", "logbook"]

@@ -20,11 +20,10 @@ from app.conversations.models import Conversation
 from app.outbox.models import OutboundMessage
 from app.requests.models import Request
 from app.workers.runner import WorkerSet
-from tests.api.conftest import running
-from tests.conftest import FIXTURES_DIR
-from tests.conversations.conftest import Loket
-from tests.conversations.test_ktp_request import WA_ID, Resident, sharp_photo, texts
-from tests.conversations.test_live_mode import NUMBER
+from tests.support.clients import running
+from tests.support.environment import FIXTURES_DIR
+from tests.support.loket import Loket
+from tests.support.resident import NUMBER, WA_ID, Resident, sharp_photo, texts
 
 DOCS = FIXTURES_DIR / "payloads" / "meta-docs-mirror-WBAPI_Doc"
 REPLY_FIXTURES = {

@@ -9,7 +9,7 @@ import pytest
 from app.counter.forms import FieldError, build_form, check_answers, parse_pick
 from app.flows.catalog import Catalog, shipped_catalog
 from app.flows.validators import validate
-from tests.counter.support import NIK, STORED_KTP_BARU, ktp_baru_answers
+from tests.support.counter import NIK, STORED_KTP_BARU, ktp_baru_answers
 
 TODAY = date(2026, 11, 20)
 

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.counter.forms import FieldError, build_form
 from app.counter.identity import Applicant, Lookup, find_applicant, prefill, wa_id_of
 from app.flows.catalog import Catalog, shipped_catalog
-from tests.api.factories import add_request, add_resident, ktp_fields
-from tests.counter.support import NIK
+from tests.support.counter import NIK
+from tests.support.factories import add_request, add_resident, ktp_fields
 
 TODAY = date(2026, 11, 20)
 # An admin without an office: every office's requests (scoping has its own tests).

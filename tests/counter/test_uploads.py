@@ -22,9 +22,9 @@ from app.locker.policy import DocumentRequirement, MiB
 from app.locker.reasons import Reason, Verdict
 from app.locker.store import BlobStore
 from app.locker.upload import UPLOAD_MAX_BYTES, UploadedFile, check_upload, store_upload
-from tests.api.factories import add_resident
-from tests.counter.support import blank_jpeg, photo, text_as_pdf, uploaded
-from tests.locker.samples import pdf, sharp_png
+from tests.support.counter import blank_jpeg, photo, text_as_pdf, uploaded
+from tests.support.factories import add_resident
+from tests.support.files import pdf, sharp_png
 
 TODAY = date(2026, 11, 20)
 KK = DocumentRequirement(key="kk", kinds=("image", "pdf"))

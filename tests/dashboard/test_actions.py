@@ -12,8 +12,8 @@ from app.db import unit_of_work
 from app.outbox.models import OutboundMessage
 from app.requests.lifecycle import _code_hash
 from app.requests.models import Request, RequestEvent
-from tests.api.factories import World, seed_requests
-from tests.dashboard.conftest import Dashboard
+from tests.support.clients import Dashboard
+from tests.support.factories import World, seed_requests
 
 TICKET = "KTP-261120-0001"
 URL = f"/dashboard/requests/{TICKET}/transitions"

@@ -14,9 +14,9 @@ from app.audit.service import AuditAction, record
 from app.db import unit_of_work
 from app.operators.models import Operator
 from app.requests import queries
-from tests.api.factories import World
-from tests.audit.factories import AuditTrail, at, seed_audit_trail
-from tests.dashboard.conftest import Dashboard
+from tests.support.audit_trail import AuditTrail, at, seed_audit_trail
+from tests.support.clients import Dashboard
+from tests.support.factories import World
 
 
 class AuditTable(HTMLParser):

@@ -7,8 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Settings
 from app.main import create_app
-from tests.api.factories import World
-from tests.dashboard.conftest import Dashboard, csrf_of
+from tests.support.clients import Dashboard, csrf_of
+from tests.support.factories import World
 
 
 async def test_logged_out_pages_redirect_to_login(dash: Dashboard, world: World) -> None:

@@ -19,8 +19,8 @@ from app.requests.calendar import due_date
 from app.requests.models import Request, RequestDocument, RequestEvent
 from app.residents.models import Resident
 from app.workers.runner import WorkerSet
-from tests.api.factories import World, add_request, add_resident
-from tests.counter.support import (
+from tests.support.clients import Dashboard, csrf_of
+from tests.support.counter import (
     NIK,
     PHONE_TYPED,
     STORED_KTP_BARU,
@@ -31,7 +31,7 @@ from tests.counter.support import (
     photo,
     text_as_pdf,
 )
-from tests.dashboard.conftest import Dashboard, csrf_of
+from tests.support.factories import World, add_request, add_resident
 
 FORM_URL = f"/dashboard/counter/ktp?variant=baru&phone={WA_ID}"
 _COUNTER_AUDIT = select(AuditEvent).where(AuditEvent.action == "counter_intake")

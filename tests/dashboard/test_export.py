@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.dashboard import export_rows
-from tests.api.factories import World
-from tests.dashboard.conftest import Dashboard
-from tests.reports.seed import PERIOD, WIB, seed_figures
+from tests.support.clients import Dashboard
+from tests.support.factories import World
+from tests.support.figures_seed import PERIOD, WIB, seed_figures
 
 HEADER_ID = [
     "Tiket", "Layanan", "Jenis", "Status", "Kode kantor", "Saluran", "Diajukan pada", "Tenggat",

@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 from html import unescape
 
 from app.db import unit_of_work
-from tests.api.factories import World, add_request, add_resident
-from tests.dashboard.conftest import Dashboard
-from tests.reports.html_tables import table_rows
-from tests.reports.seed import PERIOD, WIB, seed_figures
+from tests.support.clients import Dashboard
+from tests.support.factories import World, add_request, add_resident
+from tests.support.figures_seed import PERIOD, WIB, seed_figures
+from tests.support.html_tables import table_rows
 
 KTP, KK, AKTA = "KTP-el", "Kartu Keluarga (KK)", "Akta Kelahiran"
 DAYS = [f"2026-11-0{day}" for day in range(1, 8)]

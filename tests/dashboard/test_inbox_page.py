@@ -11,9 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.models import AuditEvent
 from app.inbox.models import InboundEvent
 from app.inbox.processor import InboundProcessor
-from tests.api.factories import World
-from tests.dashboard.conftest import Dashboard
-from tests.inbox.failures import load_event, run_until_set_aside, seed_internal, seed_messages
+from tests.support.clients import Dashboard
+from tests.support.factories import World
+from tests.support.inbox_failures import (
+    load_event,
+    run_until_set_aside,
+    seed_internal,
+    seed_messages,
+)
 
 
 def _card(html: str, event_id: int) -> dict[str, str]:

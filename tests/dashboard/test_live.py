@@ -10,8 +10,8 @@ from starlette.routing import Mount
 
 from app.db import unit_of_work
 from app.requests.models import Request
-from tests.api.factories import World, seed_requests
-from tests.dashboard.conftest import Dashboard
+from tests.support.clients import Dashboard
+from tests.support.factories import World, seed_requests
 
 TICKET = "KTP-261120-0001"
 VERSION = re.compile(r'data-live-version="([^"]+)"')

@@ -18,8 +18,8 @@ from app.audit.models import AuditEvent
 from app.db import unit_of_work
 from app.operators.models import Operator
 from app.requests.models import Request, RequestEvent
-from tests.api.factories import World, add_document, add_request, add_resident, seed_requests
-from tests.dashboard.conftest import Dashboard
+from tests.support.clients import Dashboard
+from tests.support.factories import World, add_document, add_request, add_resident, seed_requests
 
 TICKET = "KTP-261120-0101"
 PAGE = f"/dashboard/requests/{TICKET}"

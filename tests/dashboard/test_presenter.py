@@ -15,8 +15,8 @@ from app.dashboard.presenter import Applicant, Presenter, applicant_of
 from app.db import unit_of_work
 from app.flows.catalog import shipped_catalog
 from app.operators.models import Operator
-from tests.api.factories import START, World, add_document, add_request, add_resident
-from tests.dashboard.conftest import Dashboard
+from tests.support.clients import Dashboard
+from tests.support.factories import START, World, add_document, add_request, add_resident
 
 WIB = ZoneInfo("Asia/Jakarta")
 TICKET = "SIPI-261120-0001"

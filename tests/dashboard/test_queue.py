@@ -11,8 +11,8 @@ from sqlalchemy import update
 from app.dashboard import router
 from app.db import unit_of_work
 from app.requests.models import Request
-from tests.api.factories import World, seed_requests
-from tests.dashboard.conftest import Dashboard
+from tests.support.clients import Dashboard
+from tests.support.factories import World, seed_requests
 
 TICKET_LINK = re.compile(r'class="ticket" href="/dashboard/requests/([A-Z0-9-]+)"')
 

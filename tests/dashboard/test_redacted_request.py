@@ -9,8 +9,8 @@ from app.conversations.retention import redact_expired
 from app.db import unit_of_work
 from app.inbox.models import KIND_MESSAGE, InboundEvent
 from app.outbox.models import OutboundMessage, OutboxState
-from tests.api.factories import START, World, seed_requests
-from tests.dashboard.conftest import Dashboard
+from tests.support.clients import Dashboard
+from tests.support.factories import START, World, seed_requests
 
 DONE = "KTP-261120-0005"  # Siti's request completed at START + 7 min (tests.api.factories)
 OPEN = "KTP-261120-0001"  # Siti's request still submitted

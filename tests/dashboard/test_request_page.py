@@ -12,8 +12,8 @@ from app.locker.models import DocumentAccess
 from app.outbox.models import OutboundMessage
 from app.requests.models import Request
 from app.residents.models import Resident
-from tests.api.factories import World, add_document, seed_requests
-from tests.dashboard.conftest import Dashboard
+from tests.support.clients import Dashboard
+from tests.support.factories import World, add_document, seed_requests
 
 TICKET = "KTP-261120-0001"
 JPEG = b"\xff\xd8\xff\xe0" + b"synthetic-jpeg-bytes" * 10

@@ -15,8 +15,8 @@ from app.outbox.models import OutboundMessage
 from app.requests.models import RequestEvent
 from app.residents.models import Resident
 from app.workers.runner import WorkerSet
-from tests.api.factories import BUDI, SITI, World, add_resident, seed_requests
-from tests.dashboard.conftest import Dashboard, csrf_of
+from tests.support.clients import Dashboard, csrf_of
+from tests.support.factories import BUDI, SITI, World, add_resident, seed_requests
 
 ENDED = "Petugas sudah selesai membantu. Ketik *menu* bila ada yang lain."
 HANDED_OFF = (

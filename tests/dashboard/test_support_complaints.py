@@ -13,8 +13,8 @@ from app.db import unit_of_work, utcnow
 from app.feedback.models import Complaint
 from app.outbox.models import OutboundMessage
 from app.residents.models import Resident
-from tests.api.factories import BUDI, SITI, WATI, World, add_resident, seed_requests
-from tests.dashboard.conftest import Dashboard
+from tests.support.clients import Dashboard
+from tests.support.factories import BUDI, SITI, WATI, World, add_resident, seed_requests
 
 LISTED = re.compile(r'id="complaint-(\d+)"')
 TONO = ("6289900000009", "Tono Sugiarto")

@@ -10,8 +10,8 @@ from sqlalchemy import select, update
 from app.db import unit_of_work
 from app.operators.models import Operator
 from app.requests.models import Request, RequestEvent
-from tests.api.factories import World, seed_requests
-from tests.dashboard.conftest import Dashboard
+from tests.support.clients import Dashboard
+from tests.support.factories import World, seed_requests
 
 TICKET = "KTP-261120-0001"  # DESA-A1, submitted
 ROW = re.compile(r'data-ticket="([A-Z0-9-]+)"')

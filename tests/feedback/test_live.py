@@ -12,9 +12,9 @@ from app.feedback.models import Complaint, SurveyResponse
 from app.requests import lifecycle
 from app.requests.repository import get_by_ticket
 from app.requests.status import RequestStatus as S
-from tests.conversations.conftest import Loket
-from tests.conversations.test_ktp_request import WA_ID, Resident
-from tests.requests.conftest import create_request
+from tests.support.loket import Loket
+from tests.support.request_rows import create_request
+from tests.support.resident import WA_ID, Resident
 
 QUESTION_1 = "Pertanyaan 1 dari 9: Bagaimana kesesuaian persyaratan dengan jenis pelayanannya?"
 

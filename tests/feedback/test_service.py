@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.feedback import service as feedback
 from app.feedback.models import Complaint, SurveyResponse
-from tests.feedback.conftest import NOW, add_office, add_request, add_resident
+from tests.support.feedback import NOW, add_office, add_request, add_resident
 
 
 @pytest.mark.parametrize(

@@ -9,18 +9,14 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from app.flows.catalog import Catalog, shipped_catalog
 from app.flows.engine import Engine
-
-START = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)  # 08.00 WIB
-DATA_DIR = Path(__file__).parent / "data"
-GOLDEN_DIR = Path(__file__).parent / "golden"
+from tests.support.engine_data import START
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

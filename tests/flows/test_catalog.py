@@ -15,7 +15,7 @@ from app.flows.catalog import (
     load_catalog,
 )
 from app.flows.catalog.rules import service_problems
-from tests.flows.conftest import DATA_DIR
+from tests.support.engine_data import DATA_DIR
 
 BROKEN = DATA_DIR / "broken"
 SHIPPED_CODES = [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.flows.events import HandOff, SubmitRequest
-from tests.flows.chat import KK, NIK, Chat, ktp_until_documents
+from tests.support.chat import KK, NIK, Chat, ktp_until_documents
 
 
 def start_ktp(chat: Chat) -> None:

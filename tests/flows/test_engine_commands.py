@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from app.flows.context import RequestSummary, ResidentContext
 from app.flows.events import CancelRequest, HandOff, LanguageChanged, SendList
 from app.flows.inputs import LocationInput, MediaInput, UnsupportedInput
-from tests.flows.chat import NIK, Chat
+from tests.support.chat import NIK, Chat
 
 
 def test_greeting_gets_the_menu_of_services(make_engine, catalog):

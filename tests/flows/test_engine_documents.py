@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from app.flows.context import ResidentContext, StoredDocument
 from app.flows.events import ReuseDocument, StoreMedia
 from app.flows.inputs import DocumentChecked, MediaInput
-from tests.flows.chat import Chat, ktp_until_documents
+from tests.support.chat import Chat, ktp_until_documents
 
 STORED_KK = StoredDocument(
     "stored-kk",

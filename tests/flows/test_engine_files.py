@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.flows.context import ResidentContext
 from app.flows.events import StoreMedia
 from app.flows.inputs import DocumentChecked, MediaInput
-from tests.flows.chat import Chat, ktp_until_documents
+from tests.support.chat import Chat, ktp_until_documents
 
 KK_ASK = (
     "Silakan kirim foto Kartu Keluarga. 📄\n"

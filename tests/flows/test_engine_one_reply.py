@@ -6,7 +6,7 @@ import pytest
 
 from app.flows.events import SendList, SendText, WaitUntil
 from app.flows.inputs import Input, LocationInput, MediaInput, UnsupportedInput
-from tests.flows.chat import NIK, Chat
+from tests.support.chat import NIK, Chat
 
 MENU_BODY = "Silakan pilih layanan yang Anda perlukan, atau ketik pertanyaan Anda."
 CHOOSE_FIRST = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.flows.events import HandOff, StoreMedia
 from app.flows.inputs import DocumentChecked, MediaInput
-from tests.flows.chat import NIK, Chat, ktp_until_documents
+from tests.support.chat import NIK, Chat, ktp_until_documents
 
 OFFER = "Sepertinya ada kendala. Mau kami hubungkan dengan petugas?"
 NIK_QUESTION = "Silakan ketik NIK Anda (16 angka, ada di KK)."

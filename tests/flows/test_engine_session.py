@@ -21,8 +21,8 @@ from app.flows.inputs import (
     SubmissionAccepted,
     TimeoutInput,
 )
-from tests.flows.chat import NIK, Chat, ktp_until_documents
-from tests.flows.conftest import START
+from tests.support.chat import NIK, Chat, ktp_until_documents
+from tests.support.engine_data import START
 
 
 def service_data(code: str = "surat", **overrides: Any) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from app.flows.events import SendButtons, SendList, SubmitRequest
 from app.flows.inputs import DocumentChecked
 from app.flows.messages import load_messages
 from app.flows.nonanswers import KINDS
-from tests.flows.chat import KK, NIK, Chat, ktp_until_documents
+from tests.support.chat import KK, NIK, Chat, ktp_until_documents
 
 NAME_PROMPT = "Silakan ketik nama lengkap Anda sesuai KK."
 SHORT = "Bila sudah benar, ketuk *Ya, kirim*; bila ada yang salah, ketuk *Ubah data*."

@@ -7,7 +7,7 @@ from datetime import date
 from app.flows.events import HandOff, SubmitRequest
 from app.flows.inputs import DocumentChecked, OperatorEvent, SubmissionAccepted, SurveyStart
 from app.flows.system import message_from_dict
-from tests.flows.chat import Chat, ktp_until_documents
+from tests.support.chat import Chat, ktp_until_documents
 
 STALE = "Tombol itu sudah tidak berlaku."
 MENU_BODY = "Silakan pilih layanan yang Anda perlukan, atau ketik pertanyaan Anda."

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 from app.flows.context import OfficeInfo, RequestSummary, ResidentContext
 from app.flows.inputs import OperatorEvent
-from tests.flows.chat import Chat
+from tests.support.chat import Chat
 
 UPDATED = datetime(2026, 11, 20, 2, tzinfo=UTC)
 OFFICE = OfficeInfo(

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.flows.conftest import GOLDEN_DIR
-from tests.flows.golden_runner import load, replay, save
+from tests.support.engine_data import GOLDEN_DIR
+from tests.support.golden import load, replay, save
 
 FILES = sorted(GOLDEN_DIR.glob("*.yaml"))
 

@@ -33,7 +33,7 @@ from app.flows.intents import (
     understand,
     use_catalog,
 )
-from tests.flows.conftest import DATA_DIR
+from tests.support.engine_data import DATA_DIR
 
 CROSSVAL_FLOOR = 0.93  # 5-fold: 0.936
 HOLDOUT_FLOOR = 0.94  # intents_holdout2.tsv, written after the freeze: 0.949

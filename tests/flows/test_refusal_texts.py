@@ -16,7 +16,7 @@ from app.flows.engine import Engine
 from app.flows.inputs import DocumentChecked
 from app.flows.messages import load_messages
 from app.locker.reasons import Reason
-from tests.flows.chat import Chat, ktp_until_documents
+from tests.support.chat import Chat, ktp_until_documents
 
 # What the engine said before each code had its own text: the generic fallback.
 FALLBACK = {

@@ -15,7 +15,7 @@ from app.flows.events import (
     WaitUntil,
 )
 from app.flows.inputs import SurveyStart, input_to_dict, parse_input
-from tests.flows.chat import Chat, ktp_until_documents
+from tests.support.chat import Chat, ktp_until_documents
 
 TICKET = "KTP-261122-0001"
 INTRO = (

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 
 from app.db import create_engine, migrate
-from tests.test_migrations import empty_database_url  # noqa: F401  (the fixture)
 
 _ROWS = [
     # id, attempts, last_error, processed_at: set aside / failed twice then handled / pending
@@ -18,7 +17,7 @@ _ROWS = [
 ]
 
 
-async def test_set_aside_events_are_backfilled(empty_database_url: str) -> None:  # noqa: F811
+async def test_set_aside_events_are_backfilled(empty_database_url: str) -> None:
     await asyncio.to_thread(migrate.upgrade, empty_database_url, "0008_operations")
     engine = create_engine(empty_database_url)
     try:

@@ -14,7 +14,7 @@ from app.inbox import processor as processor_module
 from app.inbox.models import KIND_MESSAGE, InboundEvent
 from app.inbox.processor import InboundProcessor
 from app.residents.models import Resident
-from tests.conftest import _backend
+from tests.support.environment import _backend
 
 
 async def _seed(

@@ -11,7 +11,12 @@ from app.db import unit_of_work
 from app.inbox import service
 from app.inbox.models import InboundEvent
 from app.inbox.processor import InboundProcessor
-from tests.inbox.failures import load_event, run_until_set_aside, seed_internal, seed_messages
+from tests.support.inbox_failures import (
+    load_event,
+    run_until_set_aside,
+    seed_internal,
+    seed_messages,
+)
 
 
 class Flaky:

@@ -10,7 +10,7 @@ from app.inbox.models import InboundEvent
 from app.inbox.processor import InboundProcessor
 from app.observability import REGISTRY
 from app.residents.models import Resident
-from tests.inbox.failures import load_event, run_until_set_aside, seed_messages
+from tests.support.inbox_failures import load_event, run_until_set_aside, seed_messages
 
 
 def _set_aside_total(kind: str) -> float:

@@ -16,9 +16,9 @@ from app.intake.models import MediaJob
 from app.intake.worker import MAX_JOB_ATTEMPTS, MediaWorker
 from app.locker.factory import store_from_settings
 from app.residents.models import Resident
-from tests.conversations.test_ktp_request import sharp_photo
 from tests.fakes.graph import FakeGraphAPI
-from tests.intake.support import PATIENCE_SECONDS, add_job, eventually, job, verdict_keys
+from tests.support.intake import PATIENCE_SECONDS, add_job, eventually, job, verdict_keys
+from tests.support.resident import sharp_photo
 
 
 async def _jobs(sessionmaker, *media_ids: str) -> None:
@@ -95,7 +95,7 @@ async def test_a_job_that_keeps_failing_ends_unavailable(
     live_settings, sessionmaker, monkeypatch
 ) -> None:
     """A bug (not a bad file) in ingest: after the last try the resident is asked again."""
-    from app.locker import service as locker
+    from app import locker
 
     async def broken(*args, **kwargs):
         raise RuntimeError("boom")

@@ -24,9 +24,8 @@ from app.locker.file_backend import FileBackend
 from app.locker.policy import LockerPolicy
 from app.locker.s3_backend import S3Backend
 from app.locker.store import BlobStore
-
-from .fakes import sample_key
-from .support import make_resident
+from tests.support.locker import make_resident
+from tests.support.media import sample_key
 
 BUCKET = "loket-test"
 _MOTO_CHILD = """

@@ -13,8 +13,7 @@ from app.locker.digests import blob_key
 from app.locker.file_backend import FileBackend
 from app.locker.s3_backend import PART_SIZE, S3Backend
 from app.locker.store import BlobStore
-
-from .fakes import pattern_sha256, pattern_stream
+from tests.support.media import pattern_sha256, pattern_stream
 
 
 @pytest.fixture

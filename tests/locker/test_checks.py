@@ -16,8 +16,7 @@ from app.locker.image_checks import laplacian_variance
 from app.locker.pdf_checks import has_javascript, mentions_javascript
 from app.locker.policy import DocumentRequirement, LockerPolicy
 from app.locker.reasons import Reason, Verdict
-
-from . import samples
+from tests.support import files as samples
 
 ANY = DocumentRequirement("ktp")
 POLICY = LockerPolicy()

@@ -14,8 +14,7 @@ from app.locker.crypto import (
     parse_header,
 )
 from app.locker.errors import BlobIntegrityError, KeyConfigError, MissingKeyError
-
-from .fakes import sample_key
+from tests.support.media import sample_key
 
 CHUNK = 1024
 

@@ -10,8 +10,7 @@ from PIL import Image
 
 from app.locker.decoding import decode_cost, decode_small, shrink
 from app.locker.policy import LockerPolicy
-
-from . import samples
+from tests.support import files as samples
 
 
 def test_shrinking_in_strips_gives_the_whole_image_s_reduction() -> None:

@@ -8,8 +8,7 @@ from app.config import Settings
 from app.locker.factory import backend_for_url, open_store, store_from_settings
 from app.locker.file_backend import FileBackend
 from app.locker.s3_backend import S3Backend
-
-from .fakes import sample_key
+from tests.support.media import sample_key
 
 
 @pytest.mark.parametrize(

@@ -21,8 +21,13 @@ from app.locker.fetch import (
 )
 from app.locker.policy import LockerPolicy
 from app.locker.reasons import Reason
-
-from .fakes import FakeMedia, FakeMediaSource, SleepRecorder, b64_sha256, pattern_stream
+from tests.support.media import (
+    FakeMedia,
+    FakeMediaSource,
+    SleepRecorder,
+    b64_sha256,
+    pattern_stream,
+)
 
 DATA = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 1000  # 256 KB, split into 64 KB chunks
 HEX = hashlib.sha256(DATA).hexdigest()

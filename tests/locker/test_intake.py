@@ -14,10 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.locker.backend import StoreBackend
 from app.locker.policy import DocumentRequirement, LockerPolicy
 from app.locker.store import BlobStore
-
-from . import samples
-from .fakes import FakeMedia, FakeMediaSource, SleepRecorder, b64_sha256
-from .support import KTP, NOW, MiB, blobs, ingest, make_resident
+from tests.support import files as samples
+from tests.support.locker import KTP, NOW, MiB, blobs, ingest, make_resident
+from tests.support.media import FakeMedia, FakeMediaSource, SleepRecorder, b64_sha256
 
 
 async def test_sharp_photo_is_accepted_and_stored(

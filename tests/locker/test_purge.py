@@ -14,8 +14,7 @@ from app.locker.models import Blob, Document
 from app.locker.purge import purge
 from app.locker.service import read_document
 from app.locker.store import BlobStore
-
-from .fakes import one_chunk
+from tests.support.media import one_chunk
 
 START = datetime.now(UTC).replace(microsecond=0)
 LATER = START + timedelta(days=40)  # purge runs 40 days after the documents came in

@@ -16,8 +16,7 @@ from app.locker.errors import MissingKeyError
 from app.locker.models import Blob
 from app.locker.rotation import reencrypt, reencrypt_locker
 from app.locker.store import BlobStore
-
-from .fakes import pattern_stream, sample_key
+from tests.support.media import pattern_stream, sample_key
 
 OLD = KeyRing.parse(f"old:{sample_key(1)}")
 NEW = KeyRing.parse(f"new:{sample_key(2)},old:{sample_key(1)}")

@@ -23,10 +23,9 @@ from app.locker.service import (
     set_keep_for_reuse,
 )
 from app.locker.store import BlobStore
-
-from . import samples
-from .fakes import FakeMedia, FakeMediaSource, SleepRecorder
-from .support import KTP, NOW, clock, ingest, make_resident
+from tests.support import files as samples
+from tests.support.locker import KTP, NOW, clock, ingest, make_resident
+from tests.support.media import FakeMedia, FakeMediaSource, SleepRecorder
 
 
 async def test_replay_returns_the_recorded_document(

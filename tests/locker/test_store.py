@@ -18,8 +18,7 @@ from app.locker.errors import (
 )
 from app.locker.file_backend import FileBackend
 from app.locker.store import BlobStore
-
-from .fakes import chunked, one_chunk, pattern_sha256, pattern_stream
+from tests.support.media import chunked, one_chunk, pattern_sha256, pattern_stream
 
 MiB = 1024 * 1024
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from app.db import migrate
-from tests.conftest import _backend, _pg_admin
+from tests.support.cli_database import Loket
+from tests.support.environment import _backend, _pg_admin
 
 
 @pytest.fixture(scope="session")
@@ -55,34 +53,6 @@ def fresh_database_url(template_database: str, tmp_path: Path) -> Iterator[str]:
         yield f"{server}/{name}"
     finally:
         _pg_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-class Loket:
-    """Runs `python -m app.cli ...` on one database, in a scratch folder, in sandbox mode."""
-
-    def __init__(self, database_url: str, workdir: Path) -> None:
-        self.database_url = database_url
-        self.workdir = workdir
-
-    def __call__(
-        self, *args: str, stdin: str | None = None, env: dict[str, str] | None = None
-    ) -> subprocess.CompletedProcess[str]:
-        clean = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "LOKET_"))}
-        return subprocess.run(
-            [sys.executable, "-m", "app.cli", *args],
-            env={
-                **clean,
-                "DATABASE_URL": self.database_url,
-                "LOKET_VAR_DIR": str(self.workdir / "var"),
-                "LOKET_LOG_JSON": "false",
-                **(env or {}),
-            },
-            input=stdin if stdin is not None else "",
-            capture_output=True,
-            text=True,
-            timeout=60,
-            cwd=self.workdir,
-        )
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from app.offices.models import Office
 from app.operators import service
 from app.operators.auth import verify_password
 from app.operators.models import ApiToken, Operator
-from tests.operators.conftest import Loket
+from tests.support.cli_database import Loket
 
 
 def _query(url: str, model: Any) -> list[Any]:

@@ -15,7 +15,7 @@ from app.audit.models import AuditEvent
 from app.db import create_engine, create_sessionmaker, unit_of_work
 from app.operators import service, sessions
 from app.operators.auth import verify_password
-from tests.operators.conftest import Loket
+from tests.support.cli_database import Loket
 
 T = TypeVar("T")
 

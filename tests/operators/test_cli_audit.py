@@ -11,7 +11,7 @@ from app.audit.models import AuditEvent
 from app.db import create_engine, create_sessionmaker
 from app.offices.models import Office
 from app.operators.models import ApiToken
-from tests.operators.conftest import Loket
+from tests.support.cli_database import Loket
 
 
 def _rows(url: str, model: Any) -> list[Any]:

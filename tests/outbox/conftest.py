@@ -14,7 +14,7 @@ from app.bot.sender import MessageSender
 from app.config import Settings
 from app.outbox.sender import OutboxSender
 from tests.fakes.graph import FakeGraphAPI
-from tests.outbox.factories import FakeClock
+from tests.support.outbox import FakeClock
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from app.outbox.retry import (
     backoff,
     decide,
 )
-from tests.outbox.factories import START
+from tests.support.outbox import START
 
 SEED = 4242
 

@@ -14,7 +14,7 @@ from app.observability import REGISTRY
 from app.outbox import service
 from app.outbox.models import OutboxState
 from app.outbox.retry import AUTH_HALT
-from tests.outbox.factories import (
+from tests.support.outbox import (
     START,
     create_resident,
     enqueue_texts,

@@ -11,9 +11,9 @@ import pytest
 from app.bot.client import GraphClient
 from app.bot.sender import SendResult
 from app.outbox.models import OutboxState
-from tests.conftest import _backend
 from tests.fakes.graph import RecordedRequest
-from tests.outbox.factories import (
+from tests.support.environment import _backend
+from tests.support.outbox import (
     START,
     create_resident,
     enqueue_texts,

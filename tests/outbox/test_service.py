@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.bot import messages
 from app.outbox import service
 from app.outbox.models import OutboundMessage
-from tests.outbox.factories import START, resident
+from tests.support.outbox import START, resident
 
 
 async def _count(session) -> int:

@@ -9,7 +9,7 @@ import pytest
 from app.bot import messages
 from app.outbox import service
 from app.outbox.statuses import apply_status
-from tests.outbox.factories import START, resident
+from tests.support.outbox import START, resident
 
 
 @pytest.fixture

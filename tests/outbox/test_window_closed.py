@@ -11,7 +11,7 @@ from app.db import unit_of_work
 from app.outbox import service
 from app.outbox.delivery import WAITING_TEMPLATE, template_body
 from app.residents.models import Resident
-from tests.outbox.factories import START, create_resident, outbox_rows
+from tests.support.outbox import START, create_resident, outbox_rows
 
 WAITING = template_body(WAITING_TEMPLATE, "id", {"ticket": "KTP-261123-0001"})
 PICKUP = template_body(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -14,33 +14,9 @@ from app.requests import lifecycle
 from app.requests.models import RequestEvent
 from app.requests.service import TransitionNotAllowed
 from app.requests.status import RequestStatus as S
-from tests.conversations.conftest import Loket
-from tests.requests.conftest import create_request, load
-
-OUTSIDE = timedelta(hours=30)
-
-
-async def move(loket: Loket, ticket: str, to: S, **kwargs) -> None:
-    async with unit_of_work(loket.runtime.sessionmaker) as session:
-        from app.requests.repository import get_by_ticket
-
-        request = await get_by_ticket(session, ticket)
-        assert request is not None
-        await lifecycle.apply_transition(
-            session,
-            catalog=loket.runtime.catalog,
-            settings=loket.runtime.settings,
-            request=request,
-            to=to,
-            actor="operator:budi",
-            note=kwargs.pop("note", None),
-            now=datetime.now(UTC),
-            **kwargs,
-        )
-
-
-def sent(loket: Loket) -> list[dict]:
-    return [r.json for r in loket.graph.message_requests]
+from tests.support.lifecycle import OUTSIDE, move, sent
+from tests.support.loket import Loket
+from tests.support.request_rows import create_request, load
 
 
 async def test_review_sends_a_short_free_form_text(loket: Loket, sessionmaker) -> None:
@@ -196,7 +172,7 @@ async def test_operator_reply_inside_outside_and_held(loket: Loket, sessionmaker
     payload = invitation["template"]["components"][-1]["parameters"][0]["payload"]
     assert payload == "held:read"
 
-    from tests.conversations.test_live_mode import text_message
+    from tests.support.resident import text_message
 
     tap = text_message("wamid.TAP1", "", wa_id="6281200007777")
     message = tap["entry"][0]["changes"][0]["value"]["messages"][0]

@@ -17,8 +17,8 @@ from app.requests.models import Request, RequestEvent
 from app.requests.repository import get_by_ticket
 from app.requests.status import RequestStatus as S
 from app.residents.models import Resident
-from tests.conversations.conftest import Loket
-from tests.requests.conftest import load
+from tests.support.loket import Loket
+from tests.support.request_rows import load
 
 # Friday 20 November 2026, 10:00 in Jakarta: three working days later is Wednesday the 25th.
 READY_AT = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)

@@ -18,7 +18,7 @@ from app.flows.catalog import shipped_catalog
 from app.requests import precheck
 from app.requests.models import Request, RequestDocument, RequestEvent
 from app.requests.precheck import PrecheckError
-from tests.api.factories import World, add_request, add_resident, build_world
+from tests.support.factories import World, add_request, add_resident, build_world
 
 TICKET = "KTP-261120-0101"
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)

@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from app.outbox.models import OutboundMessage
 from app.requests.status import RequestStatus as S
-from tests.conversations.conftest import Loket
-from tests.requests.conftest import create_request
-from tests.requests.test_lifecycle import OUTSIDE, move, sent
+from tests.support.lifecycle import OUTSIDE, move, sent
+from tests.support.loket import Loket
+from tests.support.request_rows import create_request
 
 NOTE = "Mohon bawa materai 10.000."
 LINE = f"\nCatatan petugas: {NOTE}"

@@ -13,7 +13,7 @@ from app.db import unit_of_work
 from app.operators.models import Operator
 from app.requests import work
 from app.requests.models import Request, RequestEvent
-from tests.api.factories import World, build_world, seed_requests
+from tests.support.factories import World, build_world, seed_requests
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 

@@ -28,10 +28,7 @@ from app.config import ConfigError, Settings, load_settings
 from app.db import unit_of_work
 from app.operators import service as operators
 from app.operators.models import Operator
-from tests.api.factories import PASSWORD, World
-from tests.conftest import LIVE_SECRET_KEY
-from tests.dashboard.conftest import world
-from tests.security.support import (
+from tests.support.attacks import (
     ATTACKER,
     OFFICE,
     SlowBody,
@@ -41,6 +38,9 @@ from tests.security.support import (
     signin_rows,
     started,
 )
+from tests.support.clients import world
+from tests.support.environment import LIVE_SECRET_KEY
+from tests.support.factories import PASSWORD, World
 
 __all__ = ["world"]
 
@@ -361,7 +361,7 @@ def test_a_flood_of_large_bodies_does_not_grow_the_server(tmp_path: Path) -> Non
     whole before looking at the signature (100 of them: +430 MB)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from tests.test_serve import _free_port, _wait_until_up
+    from tests.support.server import _free_port, _wait_until_up
 
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "LOKET_"))}
     env = {**clean, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'flood.db'}",

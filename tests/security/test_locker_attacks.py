@@ -26,11 +26,11 @@ from app.locker.checks import CHECK_THREADS
 from app.locker.factory import store_from_settings
 from app.locker.models import Document, DocumentStatus
 from app.main import create_app
-from tests.conversations.test_ktp_request import sharp_photo
 from tests.fakes.graph import FakeGraphAPI
-from tests.intake.support import PATIENCE_SECONDS, add_job, eventually, job, verdict_keys
-from tests.security.locks import transactions_open
-from tests.security.rss import UPLOAD_KINDS, measure_checks, write_upload_kinds
+from tests.support.intake import PATIENCE_SECONDS, add_job, eventually, job, verdict_keys
+from tests.support.locks import transactions_open
+from tests.support.resident import sharp_photo
+from tests.support.rss import UPLOAD_KINDS, measure_checks, write_upload_kinds
 
 MAX_GROWTH_MB = 100.0
 

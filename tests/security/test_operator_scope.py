@@ -20,8 +20,8 @@ from app.inbox.models import KIND_MESSAGE, InboundEvent
 from app.outbox.models import OutboundMessage
 from app.requests.models import Request, RequestEvent
 from app.residents.models import Resident
-from tests.api.factories import START, World, add_request, add_resident, ktp_fields
-from tests.dashboard.conftest import Dashboard, dash, world
+from tests.support.clients import Dashboard, dash, world
+from tests.support.factories import START, World, add_request, add_resident, ktp_fields
 
 __all__ = ["dash", "world"]  # the fixtures, used by name
 

@@ -12,9 +12,9 @@ from app.db import unit_of_work, utcnow
 from app.outbox.delivery import hold
 from app.residents.models import Resident
 from app.simulator.chat import template_view
-from tests.api.conftest import running
-from tests.simulator.conftest import Phone, Simulator
-from tests.simulator.samples import photo_jpeg
+from tests.support.clients import running
+from tests.support.photos import photo_jpeg
+from tests.support.simulator import Phone, Simulator
 
 SITI, BUDI = "6281299990021", "6281299990022"
 GREETING = (

@@ -11,8 +11,8 @@ from app.locker.models import Document
 from app.locker.policy import MiB
 from app.outbox.models import OutboundMessage
 from app.requests.models import Request, RequestDocument
-from tests.simulator.conftest import Phone, Simulator
-from tests.simulator.samples import photo_jpeg, photo_png
+from tests.support.photos import photo_jpeg, photo_png
+from tests.support.simulator import Phone, Simulator
 
 WA_ID = "6281299990011"
 # A KTP-el baru up to the family card photos; the NIK, date and sex agree with each other.

@@ -11,7 +11,7 @@ from app.bot.payloads import parse_updates
 from app.bot.sandbox_media import SandboxMedia
 from app.flows.inputs import ChoiceInput, LocationInput, MediaInput, UnsupportedInput
 from app.simulator import payloads
-from tests.simulator.samples import photo_jpeg
+from tests.support.photos import photo_jpeg
 
 WA_ID = "6281299990001"
 

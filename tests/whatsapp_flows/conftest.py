@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 
 from app.config import Settings
-from tests.conftest import LIVE_SECRET_KEY
 from tests.fakes.graph import FakeGraphAPI
-
-WABA_ID = "102290129340398"
+from tests.support.environment import LIVE_SECRET_KEY
+from tests.support.flows_publishing import WABA_ID
 
 
 @pytest.fixture

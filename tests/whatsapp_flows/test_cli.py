@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-import app.cli
+import app.cli_support
 import app.whatsapp_flows.cli as flows_cli
 from app.cli import main
-from tests.conftest import LIVE_SECRET_KEY
 from tests.fakes.graph import FakeGraphAPI
-from tests.flows.conftest import DATA_DIR
-from tests.test_cli import loket
-from tests.whatsapp_flows.conftest import WABA_ID
+from tests.support.cli import loket
+from tests.support.engine_data import DATA_DIR
+from tests.support.environment import LIVE_SECRET_KEY
+from tests.support.flows_publishing import WABA_ID
 
 LIVE = {
     "WHATSAPP_ACCESS_TOKEN": "test-access-token",
@@ -101,7 +101,7 @@ def fake_meta(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeG
     The command's logging set-up is left out (it would point the process's loggers at this
     test's captured stderr), and the httpx logger's level is put back afterwards.
     """
-    monkeypatch.setattr(app.cli, "configure_logging", lambda **_: None)
+    monkeypatch.setattr(app.cli_support, "configure_logging", lambda **_: None)
     httpx_logger = logging.getLogger("httpx")
     level = httpx_logger.level
     for name, value in {**LIVE, "WHATSAPP_BUSINESS_ACCOUNT_ID": WABA_ID}.items():

@@ -14,7 +14,7 @@ from app.whatsapp_flows.graph import FlowsApi
 from app.whatsapp_flows.publish import Outcome, flow_text, publish_flows
 from app.whatsapp_flows.registry import FlowRegistry, PublishedFlow
 from tests.fakes.graph import FakeGraphAPI
-from tests.whatsapp_flows.conftest import WABA_ID
+from tests.support.flows_publishing import WABA_ID
 
 TODAY = date(2026, 11, 22)
 KTP = shipped_catalog().get("ktp")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from app.flows.catalog.loader import (
     SHIPPED_DIR,
+    SPEC_VERSION,
+    SPEC_VERSIONS,
     Catalog,
     CatalogError,
     CatalogInvalid,
@@ -23,6 +25,8 @@ from app.flows.catalog.schema import (
 
 __all__ = [
     "SHIPPED_DIR",
+    "SPEC_VERSION",
+    "SPEC_VERSIONS",
     "Catalog",
     "CatalogError",
     "CatalogInvalid",

@@ -1,4 +1,10 @@
-"""Read service files, report every problem with its file and line, and build the catalog."""
+"""Read service files, report every problem with its file and line, and build the catalog.
+
+A service file may say which version of this format it is written in (`spec_version: 1` as its
+first key; the shipped files all do). A file without one is read as version 1, the format before
+the key existed; a version this Loket does not know is refused before anything else is read, so a
+file written for a newer Loket is never half-understood.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +23,10 @@ from app.flows.catalog.schema import VALIDATORS, Service
 
 SHIPPED_DIR = Path(__file__).resolve().parent
 PATTERNS = ("*.yaml", "*.yml")
+SPEC_VERSION = 1
+"""The version of the service file format this Loket reads and writes."""
+SPEC_VERSIONS = (1,)
+"""Every version this Loket reads."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +132,9 @@ def _read_file(path: Path) -> tuple[Service | None, list[CatalogError]]:
         return None, [CatalogError(name, line, reason)]
     if root is None or not isinstance(data, dict):
         return None, [CatalogError(name, 1, "a service file must be a mapping of keys")]
+    version_problem = _spec_version_problem(data.pop("spec_version", SPEC_VERSION))
+    if version_problem is not None:
+        return None, [CatalogError(name, _line(root, ("spec_version",)), version_problem)]
     errors = [CatalogError(name, line, reason) for line, reason in _duplicate_keys(root)]
     try:
         service = Service.model_validate(data)
@@ -135,6 +148,19 @@ def _read_file(path: Path) -> tuple[Service | None, list[CatalogError]]:
         errors += _form_errors(name, root, service)
     errors.sort(key=lambda error: error.line)
     return (None if errors else service), errors
+
+
+def _spec_version_problem(version: Any) -> str | None:
+    """Why this `spec_version` cannot be read, or None when it can."""
+    known = ", ".join(str(v) for v in SPEC_VERSIONS)
+    if isinstance(version, bool) or not isinstance(version, int):
+        return f"spec_version must be a whole number ({known}), not {version!r}"
+    if version not in SPEC_VERSIONS:
+        return (
+            f"unknown spec_version {version}: this Loket reads service files of spec_version "
+            f"{known}; write the file for that version or upgrade Loket"
+        )
+    return None
 
 
 def _form_errors(name: str, root: yaml.Node, service: Service) -> list[CatalogError]:

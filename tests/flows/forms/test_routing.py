@@ -13,7 +13,7 @@ from app.flows.catalog import Service, shipped_catalog
 from app.flows.forms import build_flow, keys
 from app.flows.forms.conditions import Applicability
 from app.flows.forms.routing import Case, holds, skip_targets
-from tests.flows.forms.walk import evaluate, walk
+from tests.support.form_walk import evaluate, walk
 
 TODAY = date(2026, 11, 22)
 CODES = list(shipped_catalog().services)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from tests.chaos.background import BackgroundLoop
+from tests.support.chaos.background import BackgroundLoop
 
 CHUNK = 64 * 1024
 

@@ -30,7 +30,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from tests.chaos.background import BackgroundLoop
+from tests.support.chaos.background import BackgroundLoop
 
 FAULTS = ("5xx", "429", "130429", "timeout", "hang")
 ACCEPTED = "accepted"

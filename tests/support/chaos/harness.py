@@ -14,12 +14,12 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-from tests.chaos.background import BackgroundLoop
-from tests.chaos.cluster import Cluster, Disruption
-from tests.chaos.graph_server import ChaosGraph
-from tests.chaos.residents import PHONE_NUMBER_ID, Message, Meta
-from tests.chaos.tally import Report, sync_engine, tally, wait_until_quiet
-from tests.conftest import LIVE_SECRET_KEY
+from tests.support.chaos.background import BackgroundLoop
+from tests.support.chaos.cluster import Cluster, Disruption
+from tests.support.chaos.graph_server import ChaosGraph
+from tests.support.chaos.residents import PHONE_NUMBER_ID, Message, Meta
+from tests.support.chaos.tally import Report, sync_engine, tally, wait_until_quiet
+from tests.support.environment import LIVE_SECRET_KEY
 
 LONG = os.environ.get("LOKET_CHAOS", "").lower() == "long"
 TOKEN = "chaos-access-token"

@@ -35,7 +35,7 @@ from app.feedback.service import grade_for, ikm_index
 from app.operators.models import Operator
 from app.requests.models import Request, RequestEvent
 from app.residents.models import Resident
-from tests.api.factories import World, _password_hash, add_resident, ktp_fields
+from tests.support.factories import World, _password_hash, add_resident, ktp_fields
 
 WIB = ZoneInfo("Asia/Jakarta")
 FIRST_DAY = date(2026, 11, 1)

@@ -20,7 +20,7 @@ import httpx
 
 # Generous: on a machine shared with other test runs, start-up alone has taken a minute.
 START_TIMEOUT_SECONDS = 180.0
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def free_port() -> int:

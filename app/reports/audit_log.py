@@ -1,4 +1,4 @@
-"""SQL behind the admin's audit page: three logs, each read within the admin's scope.
+"""SQL behind the admin's audit page (a report across the domains, hence here, not in app/audit):
 
 - actions: `audit_event` rows (sign-ins, exports, overrides…), scoped by the row's office;
 - document reads: `document_access` rows with the tickets of the requests the document is
@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.audit.models import AuditEvent
-from app.locker.models import DocumentAccess
+from app.locker import DocumentAccess
 from app.offices.models import Office
 from app.operators.service import Scope
 from app.requests.models import Request, RequestDocument, RequestEvent

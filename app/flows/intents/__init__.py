@@ -15,6 +15,8 @@ the service a message is about when it names several.
     python -m app.flows.intents --train               # retrain and rewrite intent_weights.json
     python -m app.flows.intents --evaluate FILE       # accuracy, acts, confusion matrix
     python -m app.flows.intents --crossval [FILE]     # k-fold cross-validation on the corpus
+
+(the command is `__main__.py`, beside this file, and the measuring is intent_eval.py.)
 """
 
 from __future__ import annotations
@@ -31,8 +33,9 @@ from app.flows.intent_model import Hashed, LinearModel, train
 from app.flows.intent_rules import STORY_OPENINGS, words_of_list
 from app.flows.intent_text import Reading, ServiceFinder, word_classes
 
-WEIGHTS = Path(__file__).with_name("intent_weights.json")
-CORPUS = Path(__file__).resolve().parents[2] / "tests" / "flows" / "data" / "intents.tsv"
+_FLOWS = Path(__file__).resolve().parents[1]  # app/flows
+WEIGHTS = _FLOWS / "intent_weights.json"
+CORPUS = _FLOWS.parents[1] / "tests" / "flows" / "data" / "intents.tsv"
 RANKER_L2 = 0.003  # few examples: keep the ranker's weights small
 COMMANDS = ("menu", "status", "requirements", "agent", "cancel", "language", "complaint")
 INTENTS = ("service", *COMMANDS, "none")
@@ -324,11 +327,3 @@ def classify(text: str) -> str | None:
 def understand(text: str) -> Understanding:
     """Label, dialogue act and question topic of a message, with the loaded catalog."""
     return default_classifier().understand(text)
-
-
-if __name__ == "__main__":
-    import sys
-
-    from app.flows.intent_eval import main
-
-    sys.exit(main())

@@ -15,7 +15,7 @@ from app.requests import lifecycle
 from app.requests.models import RequestDocument, RequestEvent
 from app.requests.repository import get_by_ticket
 from app.requests.status import RequestStatus
-from tests.conversations.conftest import Loket
+from tests.support.loket import Loket
 
 
 async def move(

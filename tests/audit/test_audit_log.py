@@ -7,13 +7,13 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.audit import repository
-from app.audit.repository import AuditFilter
 from app.audit.service import AuditAction, record
 from app.db import unit_of_work
 from app.operators.service import Scope
-from tests.api.factories import World
-from tests.audit.factories import AuditTrail, at, seed_audit_trail
+from app.reports import audit_log
+from app.reports.audit_log import AuditFilter
+from tests.support.audit_trail import AuditTrail, at, seed_audit_trail
+from tests.support.factories import World
 
 EVERYTHING = AuditFilter()
 
@@ -40,7 +40,7 @@ async def actions(
 ) -> list[str]:
     names = {v: k for k, v in trail.actions.items()}
     async with sessionmaker() as session:
-        rows = await repository.list_actions(
+        rows = await audit_log.list_actions(
             session, scope, wanted, after=page.get("after"), limit=page.get("limit", 50)
         )
     return [names[row.id] for row in rows]
@@ -63,7 +63,7 @@ async def test_action_rows_carry_every_column(
     sessionmaker: async_sessionmaker[AsyncSession], trail: AuditTrail
 ) -> None:
     async with sessionmaker() as session:
-        rows = await repository.list_actions(
+        rows = await audit_log.list_actions(
             session, kab_scope(trail), AuditFilter(actor="operator:*"), after=None, limit=50
         )
     assert [
@@ -112,7 +112,7 @@ async def test_action_pages_follow_each_other_exactly(
     names = {v: k for k, v in trail.actions.items()}
     while True:
         async with sessionmaker() as session:
-            rows = await repository.list_actions(session, None, EVERYTHING, after=after, limit=3)
+            rows = await audit_log.list_actions(session, None, EVERYTHING, after=after, limit=3)
         seen.append(",".join(names[r.id] for r in rows))
         if len(rows) < 3:
             break
@@ -130,11 +130,11 @@ async def test_rows_at_the_same_moment_page_by_id(
         ]
     ids = [e.id for e in events]
     async with sessionmaker() as session:
-        first = await repository.list_actions(session, None, EVERYTHING, after=None, limit=2)
-        second = await repository.list_actions(
+        first = await audit_log.list_actions(session, None, EVERYTHING, after=None, limit=2)
+        second = await audit_log.list_actions(
             session, None, EVERYTHING, after=(first[-1].at, first[-1].id), limit=2
         )
-        third = await repository.list_actions(
+        third = await audit_log.list_actions(
             session, None, EVERYTHING, after=(second[-1].at, second[-1].id), limit=2
         )
     assert [[r.id for r in page] for page in (first, second, third)] == [
@@ -153,7 +153,7 @@ async def reads(
     names = {v: k for k, v in trail.reads.items()}
     documents = {v: k for k, v in trail.documents.items()}
     async with sessionmaker() as session:
-        rows = await repository.list_document_reads(session, scope, wanted, after=None, limit=50)
+        rows = await audit_log.list_document_reads(session, scope, wanted, after=None, limit=50)
     return [
         (names[r.id], r.at, r.actor, r.action, r.reason, documents.get(r.document_id), r.tickets)
         for r in rows
@@ -201,7 +201,7 @@ async def history(
 ) -> list[tuple[Any, ...]]:
     names = {v: k for k, v in trail.history.items()}
     async with sessionmaker() as session:
-        rows = await repository.list_operator_history(session, scope, wanted, after=None, limit=50)
+        rows = await audit_log.list_operator_history(session, scope, wanted, after=None, limit=50)
     return [
         (names[r.id], r.at, r.actor, r.ticket, r.from_status, r.to_status, r.kind, r.note)
         for r in rows

@@ -14,8 +14,7 @@ from app.locker.policy import DocumentRequirement
 from app.locker.service import ingest_media
 from app.locker.store import BlobStore
 from app.residents.models import Resident
-
-from .fakes import FakeMediaSource, SleepRecorder
+from tests.support.media import FakeMediaSource, SleepRecorder
 
 KTP = DocumentRequirement("ktp_photo", kind="ktp", validity_days=365)
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)

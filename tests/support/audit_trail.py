@@ -1,6 +1,6 @@
 """A small audit trail over the shared office tree, for the repository and page tests.
 
-On top of `tests.api.factories` (KAB > KEC-A > DESA-A1/A2, KEC-B > DESA-B1, and the requests of
+On top of `tests.support.factories` (KAB > KEC-A > DESA-A1/A2, KEC-B > DESA-B1, and the requests of
 REQUESTS) it adds an office outside KAB's tree (LAIN, with request LAIN-261120-0001) and:
 
 - audit_event rows A1..A8 (names are the keys of `AuditTrail.actions`);
@@ -23,7 +23,7 @@ from app.db import unit_of_work
 from app.locker.models import Document, DocumentAccess
 from app.offices.service import NewOffice, create_office
 from app.requests.models import Request, RequestDocument, RequestEvent
-from tests.api.factories import World, add_request, add_resident, seed_requests
+from tests.support.factories import World, add_request, add_resident, seed_requests
 
 
 def at(day: int, hour: int, minute: int = 0, second: int = 0) -> datetime:

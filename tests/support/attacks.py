@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.audit.models import AuditEvent
 from app.config import Settings
 from app.main import create_app
-from tests.dashboard.conftest import Dashboard
+from tests.support.clients import Dashboard
 
 ATTACKER = "203.0.113.7"  # TEST-NET-3
 OFFICE = "198.51.100.20"  # TEST-NET-2: where the real operator works

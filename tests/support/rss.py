@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.locker import samples
+from tests.support import files as samples
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,8 +31,8 @@ from PIL import Image
 from app.locker.checks import inspect_file
 from app.locker.policy import DocumentRequirement, LockerPolicy
 from app.locker.upload import check_upload
-from tests.counter.support import uploaded
-from tests.locker import samples
+from tests.support.counter import uploaded
+from tests.support import files as samples
 
 mode, paths = sys.argv[1], [Path(p) for p in sys.argv[2:]]
 ANY = DocumentRequirement("kk")

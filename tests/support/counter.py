@@ -8,7 +8,7 @@ from typing import Any
 from PIL import Image
 from starlette.datastructures import Headers, UploadFile
 
-from tests.locker.samples import document_photo, encode
+from tests.support.files import document_photo, encode
 
 NIK = "3201014508900003"  # a woman born 05-08-1990 (day 45 = 5 + 40)
 KK = "3201012208150007"

@@ -28,8 +28,8 @@ from app.bot.messages import is_status_body
 from app.inbox.models import KIND_MESSAGE, InboundEvent
 from app.outbox.models import OutboundMessage, OutboxState
 from app.residents.models import Resident
-from tests.chaos.cluster import REPO, Disruption
-from tests.chaos.graph_server import ChaosGraph, send_key
+from tests.support.chaos.cluster import REPO, Disruption
+from tests.support.chaos.graph_server import ChaosGraph, send_key
 
 ARTIFACTS = REPO / "test-artifacts"
 QUIET_SECONDS = 1.5

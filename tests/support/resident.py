@@ -1,0 +1,143 @@
+"""The resident's side of the end-to-end tests: signed webhook messages in, Loket's replies out."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import random
+import time
+from typing import Any
+
+from PIL import Image, ImageDraw
+
+from tests.support.loket import Loket
+
+NUMBER = "106540352242922"
+
+
+def text_message(wamid: str, body: str, wa_id: str = "6281234567890") -> dict[str, Any]:
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": "waba",
+                "changes": [
+                    {
+                        "field": "messages",
+                        "value": {
+                            "messaging_product": "whatsapp",
+                            "metadata": {
+                                "display_phone_number": "15550783881",
+                                "phone_number_id": NUMBER,
+                            },
+                            "contacts": [{"profile": {"name": "Siti"}, "wa_id": wa_id}],
+                            "messages": [
+                                {
+                                    "from": wa_id,
+                                    "id": wamid,
+                                    "timestamp": str(int(time.time())),
+                                    "type": "text",
+                                    "text": {"body": body},
+                                }
+                            ],
+                        },
+                    }
+                ],
+            }
+        ],
+    }
+
+
+WA_ID = "6281234500001"
+
+_ids = itertools.count(1)
+
+
+def sharp_photo(seed: int) -> bytes:
+    """A 640×480 JPEG with crisp text-like strokes, like a clear photo of a paper."""
+    rng = random.Random(seed)
+    image = Image.new("RGB", (640, 480), (235, 235, 225))
+    draw = ImageDraw.Draw(image)
+    for row in range(20, 460, 22):
+        x = 20
+        while x < 600:
+            width = rng.randint(8, 40)
+            draw.rectangle([x, row, x + width, row + 10], fill=(20, 20, 30))
+            x += width + rng.randint(6, 14)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def _envelope(message: dict[str, Any]) -> dict[str, Any]:
+    value = {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "15550783881", "phone_number_id": NUMBER},
+        "contacts": [{"profile": {"name": "Siti"}, "wa_id": WA_ID}],
+        "messages": [
+            {
+                "from": WA_ID,
+                "id": f"wamid.KTP{next(_ids)}",
+                "timestamp": str(int(time.time())),
+                **message,
+            }
+        ],
+    }
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "waba", "changes": [{"field": "messages", "value": value}]}],
+    }
+
+
+class Resident:
+    """Plays the resident: sends a message, lets the workers run, returns Loket's replies."""
+
+    def __init__(self, loket: Loket) -> None:
+        self.loket = loket
+        self.seen = 0
+
+    async def send(self, message: dict[str, Any]) -> list[dict[str, Any]]:
+        response = await self.loket.post_webhook(_envelope(message))
+        assert response.status_code == 200
+        await self.loket.drain()
+        return self.unread()
+
+    def unread(self) -> list[dict[str, Any]]:
+        """What Loket sent since the resident last looked (read receipts left out)."""
+        replies = [
+            r.json
+            for r in self.loket.graph.message_requests[self.seen :]
+            if r.json.get("status") != "read"
+        ]
+        self.seen = len(self.loket.graph.message_requests)
+        return replies
+
+    async def text(self, body: str) -> list[dict[str, Any]]:
+        return await self.send({"type": "text", "text": {"body": body}})
+
+    async def tap(self, replies: list[dict[str, Any]], title: str) -> list[dict[str, Any]]:
+        """Tap the button or list row titled `title` in the last interactive reply."""
+        interactive = [r["interactive"] for r in replies if r["type"] == "interactive"][-1]
+        if interactive["type"] == "button":
+            options = [b["reply"] for b in interactive["action"]["buttons"]]
+        else:
+            options = [row for s in interactive["action"]["sections"] for row in s["rows"]]
+        chosen = next(o for o in options if o["title"] == title)
+        kind = "button_reply" if interactive["type"] == "button" else "list_reply"
+        return await self.send({"type": "interactive", "interactive": {"type": kind, kind: chosen}})
+
+    async def photo(self, media_id: str, content: bytes) -> list[dict[str, Any]]:
+        self.loket.graph.add_media(media_id, content, mime_type="image/jpeg", sha256_as="base64")
+        return await self.send(
+            {"type": "image", "image": {"id": media_id, "mime_type": "image/jpeg"}}
+        )
+
+
+def texts(replies: list[dict[str, Any]]) -> str:
+    parts = []
+    for r in replies:
+        if r["type"] == "text":
+            parts.append(r["text"]["body"])
+        elif r["type"] == "interactive":
+            parts.append(r["interactive"]["body"]["text"])
+    return "\n".join(parts)
