@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from app.audit.models import AuditEvent
 from app.dashboard.app import SESSION_COOKIE
 from app.requests.models import RequestEvent
-from tests.api.factories import PASSWORD, World
-from tests.dashboard.conftest import Dashboard, csrf_of, dash, world
+from tests.support.clients import Dashboard, csrf_of, dash, world
+from tests.support.factories import PASSWORD, World
 
 __all__ = ["dash", "world"]  # the fixtures, used by name
 

@@ -13,7 +13,7 @@ operator events, surveys), and now and then a snapshot damaged in storage. After
   document check, a submission), unless an operator has the conversation or the snapshot given
   was damaged.
 
-`LOKET_FUZZ=long` runs 10,000 conversations per test (see tests/security/fuzz.py).
+`LOKET_FUZZ=long` runs 10,000 conversations per test (see tests/support/fuzz.py).
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ from app.flows.inputs import (
     UnsupportedInput,
 )
 from app.flows.session import Session
-from tests.security.fuzz import forged_id, fuzz_settings, hostile_text
+from tests.support.fuzz import forged_id, fuzz_settings, hostile_text
 
 CATALOG = shipped_catalog()
 SERVICES = sorted(CATALOG.services)

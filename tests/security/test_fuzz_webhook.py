@@ -1,7 +1,7 @@
 """Hypothesis on the webhook and the worker behind it: no body, however hostile, gets a 5xx, and
 no stored update makes the processing step raise.
 
-Each example is one correctly signed body (see tests/security/webhook_bodies.py: Meta's shape with
+Each example is one correctly signed body (see tests/support/webhook_bodies.py: Meta's shape with
 hostile values, arbitrary JSON, raw bytes) POSTed through the whole app; then the workers run as
 in production (the real event handler, media fetching from the fake Graph API, sending) until
 nothing is left. Every update stored must be processed without the handler raising: an event
@@ -12,7 +12,7 @@ The app runs in an event loop of its own thread (an anyio portal), so that Hypot
 plain function and shrinks a failure to the smallest body. State carries over between examples
 on purpose: the same few senders keep talking, so later bodies meet conversations in progress.
 
-`LOKET_FUZZ=long` sends 10,000 bodies (see tests/security/fuzz.py); the counts are printed.
+`LOKET_FUZZ=long` sends 10,000 bodies (see tests/support/fuzz.py); the counts are printed.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ from app.inbox.processor import InboundProcessor
 from app.main import create_app
 from app.workers.runner import WorkerSet
 from tests.fakes.graph import FakeGraphAPI
-from tests.security.fuzz import fuzz_settings
-from tests.security.webhook_bodies import webhook_bodies
+from tests.support.fuzz import fuzz_settings
+from tests.support.webhook_bodies import webhook_bodies
 
 URL = "/webhooks/whatsapp"
 SECRET = b"test-app-secret"  # live_settings' WHATSAPP_APP_SECRET

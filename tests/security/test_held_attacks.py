@@ -15,9 +15,9 @@ from app.db import unit_of_work
 from app.locker.checks import inspect_file
 from app.locker.policy import DocumentRequirement, LockerPolicy
 from app.locker.reasons import Reason
-from tests.api.factories import World, add_request, add_resident, ktp_fields
-from tests.dashboard.conftest import Dashboard, dash, world
-from tests.locker import samples
+from tests.support import files as samples
+from tests.support.clients import Dashboard, dash, world
+from tests.support.factories import World, add_request, add_resident, ktp_fields
 
 __all__ = ["dash", "world"]  # the fixtures, used by name
 

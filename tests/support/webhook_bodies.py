@@ -16,7 +16,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from tests.security.fuzz import forged_id, hostile_text
+from tests.support.fuzz import forged_id, hostile_text
 
 NUMBER = "106540352242922"  # live_settings' WHATSAPP_PHONE_NUMBER_ID
 SENDERS = ["6281200000001", "6281200000002", "6281200000003"]
