@@ -24,6 +24,7 @@ from tests.support.environment import (
     _backend,
     _pg_admin,
 )
+from tests.support.rolling import rolling_back
 
 
 def pytest_report_header() -> str:
@@ -88,6 +89,15 @@ async def sessionmaker(engine: AsyncEngine) -> AsyncIterator[async_sessionmaker[
         await conn.execute(text("UPDATE office SET parent_id = NULL"))
         for table in reversed(Base.metadata.sorted_tables):
             await conn.execute(table.delete())
+
+
+@pytest.fixture
+async def rolling_sessionmaker(
+    engine: AsyncEngine,
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Commits go into one connection's transaction, rolled back after the test (no emptying)."""
+    async with rolling_back(engine) as sessionmaker:
+        yield sessionmaker
 
 
 @pytest.fixture

@@ -19,6 +19,14 @@ EVERYTHING = AuditFilter()
 
 
 @pytest.fixture
+def sessionmaker(
+    rolling_sessionmaker: async_sessionmaker[AsyncSession],
+) -> async_sessionmaker[AsyncSession]:
+    """Nothing here needs a second connection: every commit is rolled back after the test."""
+    return rolling_sessionmaker
+
+
+@pytest.fixture
 async def trail(sessionmaker: async_sessionmaker[AsyncSession], world: World) -> AuditTrail:
     return await seed_audit_trail(sessionmaker, world)
 

@@ -26,6 +26,14 @@ KTP = shipped_catalog().services["ktp"]
 GOOD = {"doc:kk": ("ok", None), "fields": ("ok", "")}
 
 
+@pytest.fixture
+def sessionmaker(
+    rolling_sessionmaker: async_sessionmaker[AsyncSession],
+) -> async_sessionmaker[AsyncSession]:
+    """Nothing here needs a second connection: every commit is rolled back after the test."""
+    return rolling_sessionmaker
+
+
 def _labels(items: list[precheck.CheckItem]) -> list[tuple[str, str, str]]:
     return [(item.key, item.label.id, item.label.en) for item in items]
 

@@ -19,6 +19,14 @@ NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture
+def sessionmaker(
+    rolling_sessionmaker: async_sessionmaker[AsyncSession],
+) -> async_sessionmaker[AsyncSession]:
+    """Nothing here needs a second connection: every commit is rolled back after the test."""
+    return rolling_sessionmaker
+
+
+@pytest.fixture
 async def world(sessionmaker: async_sessionmaker[AsyncSession]) -> World:
     built = await build_world(sessionmaker)
     await seed_requests(sessionmaker, built)
