@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from app.flows.events import CancelRequest
 from app.flows.inputs import ChoiceInput, ResidentInput, TextInput
+from app.flows.nonanswers import non_answer
 from app.flows.progress import advance, variant_in
 from app.flows.prompts import ask
 from app.flows.session import Draft
@@ -52,7 +53,9 @@ def _named_service(turn: Turn, text: str, current: str) -> str | None:
     """The other service `text` switches to, when the classifier is sure of it."""
     understood = turn.setup.classifier.understand(text)
     service = understood.service or understood.label
-    if understood.act != "switch" or understood.confidence < _SURE:
+    # "mau KK aja" reads as a plain request for KK; wanting a service at a question is a switch.
+    wants = understood.label == service and non_answer(text) == "correction"
+    if understood.confidence < _SURE or not (understood.act == "switch" or wants):
         return None
     if service is None or service == current or service not in turn.catalog.services:
         return None

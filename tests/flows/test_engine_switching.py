@@ -114,3 +114,23 @@ def test_not_yet_in_english_and_the_reminder_comes_later(make_engine, clock):
     chat.send(TimeoutInput())
     assert chat.texts()[0] == "Bapak/Ibu masih di sana? Kami menunggu jawaban Anda."
     assert chat.awaiting["key"] == "kk"
+
+
+def test_wanting_another_service_at_a_question_is_a_switch_too(make_engine):
+    chat = Chat(make_engine())
+    _lost_ktp_at_birth_date(chat)
+    chat.send("mau KK aja")
+    assert chat.texts() == [
+        "Ganti ke Kartu Keluarga (KK)? Data NIK dan nama lengkap Anda tetap dipakai."
+    ]
+    chat.tap("yes", "Ya, ganti", prompt=chat.prompts()[0])
+    assert chat.snapshot["draft"]["variant"] is None
+    assert chat.texts()[-1] == "Permohonan Kartu Keluarga (KK) untuk keperluan apa?"
+
+
+def test_the_variant_answer_that_names_a_service_word_stays_an_answer(make_engine):
+    chat = Chat(make_engine())
+    chat.send("ktp")
+    assert chat.awaiting["kind"] == "variant"
+    chat.send("pindah datang")
+    assert chat.snapshot["draft"]["variant"] == "pindah_datang"
