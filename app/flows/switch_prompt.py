@@ -7,16 +7,16 @@ from app.flows.turn import Option, Turn
 
 
 def service_title(turn: Turn, service: Service, variant: str | None) -> str:
-    """The service as the catalog names it, with the variant: "KK hilang", "KIA - Baru"."""
+    """The service with its variant as the catalog names them: "KK hilang", "KIA – Baru"."""
     name = service.names.get(turn.lang)
     found = next((v for v in service.variants if v.code == variant), None)
     if found is None:
         return name
     title = found.title.get(turn.lang)
-    first = title.split()[0].lower() if title.split() else ""
-    # A title that already names the service ("KK hilang") reads better on its own.
-    named = first in {keyword.lower() for keyword in service.keywords} or first in name.lower()
-    return title if named else f"{name} ({title})"
+    # A title that already names the service ("KK hilang", "Lost KK") reads better on its own.
+    keywords = {keyword.lower() for keyword in service.keywords}
+    named = any(word in keywords for word in title.lower().split())
+    return title if named else f"{name} – {title}"
 
 
 def _listed(turn: Turn, labels: list[str]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from app.flows.context import ResidentContext
 from app.flows.events import CancelRequest, StoreMedia, WaitUntil
 from app.flows.inputs import DocumentChecked, TimeoutInput
 from tests.support.chat import NIK, Chat, ktp_until_documents
@@ -134,3 +135,33 @@ def test_the_variant_answer_that_names_a_service_word_stays_an_answer(make_engin
     assert chat.awaiting["kind"] == "variant"
     chat.send("pindah datang")
     assert chat.snapshot["draft"]["variant"] == "pindah_datang"
+
+
+def test_a_photo_sent_to_the_switch_question_is_the_document_asked_before(make_engine):
+    chat = Chat(make_engine())
+    ktp_until_documents(chat)
+    chat.send("ganti ke akta kelahiran")
+    assert chat.awaiting["kind"] == "switch"
+    chat.photo("kk-1")
+    assert [event.requirement for event in chat.of_type(StoreMedia)] == ["kk"]
+    assert chat.awaiting["key"] == "kk"
+
+
+def test_the_switch_question_in_english(make_engine):
+    chat = Chat(make_engine(), ResidentContext(language="en"))
+    chat.send("my ktp is lost")
+    chat.send(NIK)
+    chat.send("Siti Aminah")
+    chat.send("no wait, I meant the KK")
+    assert chat.texts() == ["Switch to Family card (KK)? Your NIK and full name will be kept."]
+    assert chat.choices() == ["yes", "no"]
+
+
+def test_a_variant_title_without_the_service_gets_the_service_name(make_engine):
+    chat = Chat(make_engine())
+    _lost_ktp_at_birth_date(chat)
+    chat.send("eh salah, mau KK aja, pisah kk")
+    assert chat.texts()[0].startswith("Ganti ke Pisah KK?")
+    chat.send("tidak")
+    chat.send("eh salah, maksud saya kk tambah anggota")
+    assert chat.texts()[0].startswith("Ganti ke Kartu Keluarga (KK) – Tambah anggota?")
