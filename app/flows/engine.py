@@ -33,10 +33,12 @@ from app.flows.inputs import (
 )
 from app.flows.intents import IntentClassifier
 from app.flows.messages import Messages, shipped_messages
+from app.flows.not_yet import intercept as intercept_not_yet
 from app.flows.numbers import typed_position
 from app.flows.progress import advance, start_service
 from app.flows.prompts import ask, menu
 from app.flows.session import Session
+from app.flows.switching import intercept as intercept_switch
 from app.flows.turn import DefinitionError, Setup, StepLimitExceeded, Turn
 
 DEFAULT_OFFICE = "Pemerintah Kabupaten Contoh"
@@ -188,6 +190,8 @@ def _resident(turn: Turn, item: ResidentInput) -> None:
     if isinstance(item, MediaInput) and documents.straggler(turn, item):
         return
     if withdrawal.intercept(turn, item):
+        return
+    if intercept_switch(turn, item) or intercept_not_yet(turn, item):
         return
     handler = HANDLERS.get(session.awaiting.kind) if session.awaiting else None
     if handler is None or survey.leaves(turn, item):

@@ -28,7 +28,7 @@ def start_service(turn: Turn, code: str, text: str | None = None) -> None:
         ask(turn)
         return
     session.draft = Draft(id=turn.setup.new_id(), service=code)
-    session.draft.variant = _variant_in(service, text) if text else None
+    session.draft.variant = variant_in(service, text) if text else None
     lines = [turn.t("service.intro", service=service.names.get(turn.lang))]
     lines.append(service.fee.note.get(turn.lang))
     lines.append(turn.t("service.days", days=service.service_days))
@@ -37,7 +37,7 @@ def start_service(turn: Turn, code: str, text: str | None = None) -> None:
     advance(turn)
 
 
-def _variant_in(service: Service, text: str) -> str | None:
+def variant_in(service: Service, text: str) -> str | None:
     """The variant a first message already names ("ktp saya hilang" → hilang)."""
     options = [
         Option(variant.code, (variant.title.id, variant.title.en), variant.keywords)

@@ -12,6 +12,7 @@ from app.flows.context import RequestSummary, StoredDocument
 from app.flows.identity import mask_number
 from app.flows.reach import condition_holds
 from app.flows.session import Draft
+from app.flows.switch_prompt import ask_switch
 from app.flows.turn import DefinitionError, Option, Turn
 
 # Statuses in which a resident may still cancel a submitted request (contract §6).
@@ -64,6 +65,8 @@ def ask(turn: Turn) -> None:
             turn.offer(turn.t("language.ask"), options)
         case "survey":
             survey.ask_element(turn)
+        case "switch":
+            ask_switch(turn)
 
 
 def menu(turn: Turn, *, greet: bool = False) -> None:

@@ -33,6 +33,7 @@ AwaitKind = Literal[
     "complaint_pick",
     "complaint_text",
     "complaint_confirm",
+    "switch",
 ]
 
 

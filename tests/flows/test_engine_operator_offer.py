@@ -12,7 +12,7 @@ NIK_QUESTION = "Silakan ketik NIK Anda (16 angka, ada di KK)."
 
 def offer_at_the_kk(chat: Chat) -> None:
     ktp_until_documents(chat)
-    for text in ("bentar", "gimana ya", "blm ada"):
+    for text in ("bentar", "gimana ya", "yang mana"):
         chat.send(text)
     assert chat.texts()[-1] == OFFER
     assert chat.awaiting["kind"] == "operator_offer"

@@ -72,10 +72,7 @@ def test_a_change_of_mind_is_not_stored_as_a_child_s_name(make_engine):
     chat = Chat(make_engine())
     chat.send("mau buat akta kelahiran")
     chat.send("eh salah, maksud saya KIA")
-    assert chat.texts() == [
-        "Jawaban sebelumnya bisa diubah di ringkasan sebelum dikirim. Untuk ganti layanan, "
-        "ketik *menu*. Silakan ketik nama anak."
-    ]
+    assert chat.texts() == ["Ganti ke Kartu Identitas Anak?"]  # asked, not saved as a name
     assert chat.snapshot["draft"]["fields"] == {}
 
 
