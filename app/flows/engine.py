@@ -15,7 +15,17 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from app.flows import album, answers, commands, documents, information, survey, system, withdrawal
+from app.flows import (
+    album,
+    answers,
+    asides,
+    commands,
+    documents,
+    information,
+    survey,
+    system,
+    withdrawal,
+)
 from app.flows.catalog import Catalog
 from app.flows.context import ResidentContext
 from app.flows.events import Event, Failure, SendButtons, SendList, SendText, WaitUntil
@@ -188,6 +198,8 @@ def _resident(turn: Turn, item: ResidentInput) -> None:
     if isinstance(item, MediaInput) and documents.straggler(turn, item):
         return
     if withdrawal.intercept(turn, item):
+        return
+    if asides.intercept(turn, item):  # courtesy and side questions keep the open step
         return
     handler = HANDLERS.get(session.awaiting.kind) if session.awaiting else None
     if handler is None or survey.leaves(turn, item):
