@@ -46,7 +46,7 @@ def intercept(turn: Turn, item: ResidentInput) -> bool:
     if understood.label == "status" and not idle:
         # "kapan jadi?" is about a submitted request; with none yet, about the one being filled.
         if turn.context.open_requests:
-            _answered(turn, status_text(turn, text))
+            _answered(turn, status_text(turn, text, with_draft=False))
             return True
         understood = replace(understood, act="question", topic="duration")
     if understood.act != "question":
@@ -67,7 +67,9 @@ def _courtesy(turn: Turn, remark: str, text: str, *, idle: bool) -> bool:
     if idle and remark == "greeting" and turn.session.awaiting is None:
         return False  # a new conversation: the welcome menu, as always
     key = courtesy_key(remark, text)
-    lang = "en" if writes_english(text) else turn.lang
+    # At the menu English courtesy is answered in English; inside a step, in the step's language
+    # so the line and the question after it do not mix.
+    lang = "en" if idle and writes_english(text) else turn.lang
     line = turn.setup.messages.text(lang, key)
     if idle:
         follow = "courtesy.hello_idle" if remark == "greeting" else "courtesy.idle"
