@@ -24,6 +24,9 @@ from app.flows.turn import Turn
 OPEN_STEPS = frozenset({"field", "document", "variant"})
 # With nothing asked (or the menu on screen).
 IDLE_STEPS = frozenset({"menu"})
+# The summary: courtesy there may come with a yes ("sudah benar, terima kasih") and is left to
+# the summary's own reading; side questions are answered and the short summary line follows.
+QUESTION_ONLY_STEPS = frozenset({"confirm"})
 
 
 def intercept(turn: Turn, item: ResidentInput) -> bool:
@@ -33,12 +36,14 @@ def intercept(turn: Turn, item: ResidentInput) -> bool:
     text = text_of(item)
     awaiting = turn.session.awaiting
     kind = awaiting.kind if awaiting is not None else None
-    if text is None or (kind is not None and kind not in OPEN_STEPS | IDLE_STEPS):
+    steps = OPEN_STEPS | IDLE_STEPS | QUESTION_ONLY_STEPS
+    if text is None or (kind is not None and kind not in steps):
         return False
     idle = kind is None or kind in IDLE_STEPS
     remark = non_answer(text)
     # At an open step "ok" or "sudah" may mean "done": only thanks and greetings are taken there.
-    if remark in (COURTESY - {"wait"} if idle else {"thanks", "greeting"}):
+    taken = COURTESY - {"wait"} if idle else frozenset({"thanks", "greeting"})
+    if remark in taken and kind not in QUESTION_ONLY_STEPS:
         return _courtesy(turn, remark or "", text, idle=idle)
     if remark != "question" and not (idle and "?" in text):
         return False
@@ -90,6 +95,8 @@ def _answered(turn: Turn, line: str, joiner: str = "\n") -> None:
         spec_doc = turn.service().document(awaiting.key or "")
         label = spec_doc.label.get(turn.lang) if spec_doc is not None else ""
         reask(turn, f"{line}{joiner}{turn.t('document.ask', label=label)}")
+    elif awaiting.kind == "confirm":
+        reask(turn, f"{line}{joiner}{turn.t('confirm.short')}")
     elif awaiting.kind == "variant":
         reask(turn, f"{line}{joiner}{turn.t('not_answer.pick')}")
     else:

@@ -209,3 +209,23 @@ def test_an_english_conversation_gets_its_side_answers_in_english(make_engine):
         "Opening hours of Kantor Camat Tallo: Monday–Friday 08.00–15.00.\n"
         "Please type the NIK."
     ]
+
+
+def test_a_side_question_at_the_summary_gets_the_short_line_not_the_whole_summary(make_engine):
+    chat = Chat(make_engine())
+    ktp_until_documents(chat)
+    chat.photo("m1")
+    chat.send(DocumentChecked("kk", "doc-m1", True, None))
+    chat.send("udah itu aja")
+    chat.photo("m2")
+    chat.send(DocumentChecked("surat_kehilangan", "doc-m2", True, None))
+    chat.send("tidak")  # "Ada foto lain?" - no
+    prompt = chat.awaiting["prompt"]
+    chat.send("bayar berapa?")
+    assert chat.texts() == [
+        "Layanan ini gratis (UU 24/2013 Pasal 79A).\n"
+        "Bila sudah benar, ketuk *Ya, kirim*; bila ada yang salah, ketuk *Ubah data*."
+    ]
+    assert (chat.choices(), chat.prompts()) == (["yes", "edit"], [prompt])
+    chat.send("iya sudah benar semua, terima kasih")
+    assert chat.awaiting["kind"] == "submitting"
