@@ -56,6 +56,15 @@ def intercept(turn: Turn, item: ResidentInput) -> bool:
         understood = replace(understood, act="question", topic="duration")
     if understood.act != "question":
         return False
+    ready = [r for r in turn.context.open_requests if r.status == "ready_for_pickup"]
+    if understood.topic == "pickup" and ready:
+        # A document waiting at the counter: its own place and hours, as the status tells them.
+        line = status_text(turn, ready[0].ticket)
+        if idle:
+            turn.send_text(line)
+        else:
+            _answered(turn, line)
+        return True
     if idle and understood.topic not in {"office", "pickup"}:
         return False  # requirements, fees...: the requirements reply already answers these
     line = answer(turn, understood.topic, text, understood.service)

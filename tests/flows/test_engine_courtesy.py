@@ -229,3 +229,21 @@ def test_a_side_question_at_the_summary_gets_the_short_line_not_the_whole_summar
     assert (chat.choices(), chat.prompts()) == (["yes", "edit"], [prompt])
     chat.send("iya sudah benar semua, terima kasih")
     assert chat.awaiting["kind"] == "submitting"
+
+
+def test_a_pickup_question_with_a_document_ready_gives_its_place_and_hours(make_engine):
+    ready = RequestSummary(
+        ticket="KK-261110-0003",
+        service_code="kk",
+        status="ready_for_pickup",
+        updated_at=datetime(2026, 11, 21, 2, 0, tzinfo=UTC),
+        pickup_place="Kantor Camat Tallo, Jl. Sultan Abdullah 5",
+        pickup_hours="Senin–Jumat 08.00–15.00 WITA",
+    )
+    chat = at_menu(make_engine, ResidentContext(open_requests=[ready]))
+    chat.send("diambil di mana ya?")
+    (reply,) = chat.texts()
+    assert reply.startswith("• KK-261110-0003 (Kartu Keluarga (KK)): ")
+    assert "Kantor Camat Tallo, Jl. Sultan Abdullah 5" in reply
+    assert "Senin–Jumat 08.00–15.00 WITA" in reply
+    assert chat.of_type(SendList) == []
