@@ -59,11 +59,11 @@ def intercept(turn: Turn, item: ResidentInput) -> bool:
     ready = [r for r in turn.context.open_requests if r.status == "ready_for_pickup"]
     if understood.topic == "pickup" and ready:
         # A document waiting at the counter: its own place and hours, as the status tells them.
-        line = status_text(turn, ready[0].ticket)
+        status = status_text(turn, ready[0].ticket)
         if idle:
-            turn.send_text(line)
+            turn.send_text(status)
         else:
-            _answered(turn, line)
+            _answered(turn, status)
         return True
     if idle and understood.topic not in {"office", "pickup"}:
         return False  # requirements, fees...: the requirements reply already answers these
