@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from app.flows import album, answers, commands, documents, information, survey, system, withdrawal
+from app.flows.asides import intercept as answer_aside
 from app.flows.catalog import Catalog
 from app.flows.context import ResidentContext
 from app.flows.events import Event, Failure, SendButtons, SendList, SendText, WaitUntil
@@ -192,6 +193,8 @@ def _resident(turn: Turn, item: ResidentInput) -> None:
     if withdrawal.intercept(turn, item):
         return
     if intercept_switch(turn, item) or intercept_not_yet(turn, item):
+        return
+    if answer_aside(turn, item):  # courtesy and side questions keep the open step
         return
     handler = HANDLERS.get(session.awaiting.kind) if session.awaiting else None
     if handler is None or survey.leaves(turn, item):

@@ -44,14 +44,18 @@ def asks_ticket_status(text: str) -> bool:
     return all(word in _STATUS_WORDS for word in rest)
 
 
-def status_text(turn: Turn, text: str = "") -> str:
-    """The status reply for this message (a named ticket, or all open requests)."""
+def status_text(turn: Turn, text: str = "", *, with_draft: bool = True) -> str:
+    """The status reply for this message (a named ticket, or all open requests).
+
+    `with_draft=False` leaves out the unfinished draft: asked in the middle of filling it in,
+    "type *menu* to continue" would only confuse.
+    """
     ticket = named_ticket(text)
     if ticket is not None:
         return _one(turn, ticket)
     blocks = [_block(turn, request) for request in turn.context.open_requests]
     draft = turn.session.draft
-    if draft is not None and draft.ticket is None:
+    if with_draft and draft is not None and draft.ticket is None:
         blocks.append(turn.t("status.draft", service=_name(turn, draft.service)))
     if not blocks:
         return turn.t("status.none")

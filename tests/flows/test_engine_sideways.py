@@ -58,7 +58,8 @@ def test_thanks_and_greetings_are_answered_warmly_and_not_counted_as_failures(ma
     at_name(chat)
     for text, line in [
         ("terima kasih", "Sama-sama 🙏 Silakan ketik nama lengkap."),
-        ("assalamualaikum", "Halo 👋 Silakan ketik nama lengkap."),
+        ("assalamualaikum", "Waalaikumsalam 🙏 Silakan ketik nama lengkap."),
+        ("selamat pagi", "Halo 👋 Silakan ketik nama lengkap."),
         ("🙏", "Sama-sama 🙏 Silakan ketik nama lengkap."),
         ("ok", "Baik. Silakan ketik nama lengkap."),
     ]:
