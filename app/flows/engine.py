@@ -15,7 +15,17 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from app.flows import album, answers, commands, documents, information, survey, system, withdrawal
+from app.flows import (
+    album,
+    answers,
+    commands,
+    documents,
+    handoff_wait,
+    information,
+    survey,
+    system,
+    withdrawal,
+)
 from app.flows.catalog import Catalog
 from app.flows.context import ResidentContext
 from app.flows.events import Event, Failure, SendButtons, SendList, SendText, WaitUntil
@@ -109,8 +119,10 @@ class Engine:
             # A snapshot this release cannot read must not block the resident forever.
             session, unreadable = Session.load(None, context.language), exc.error_count()
         if session.handoff and not isinstance(input, _SYSTEM_INPUTS):
-            # An operator has the conversation: the bot says nothing and changes nothing.
-            return Step(session.dump(), [])
+            # An operator has the conversation: the bot only acknowledges and runs a few commands.
+            turn = Turn(self.setup, session, context, self.clock())
+            handoff_wait.during(turn, input)
+            return Step(session.dump(), turn.events)
         handed_off = session.handoff
         turn = Turn(self.setup, session, context, self.clock())
         if unreadable is not None:

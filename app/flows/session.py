@@ -161,6 +161,7 @@ class Session(BaseModel):
     deadline: datetime | None = None
     reminded: bool = False
     handoff: bool = False
+    handoff_acked: datetime | None = None  # the last "an officer will answer" note
     held: list[dict[str, Any]] = Field(default_factory=list)
     submitted: dict[str, Draft] = Field(default_factory=dict)
     feedback: Feedback | None = None

@@ -46,8 +46,11 @@ async def test_operator_starts_a_handoff_and_ending_it_gives_the_bot_back(loket:
     assert (row.status, row.handoff_reason) == ("handoff", "resident_request")
     assert row.handoff_at is not None and before <= row.handoff_at <= datetime.now(UTC)
 
-    # While an officer has the chat the bot stays quiet (the read receipt still goes out).
-    assert await resident.text("halo, ada orang?") == []
+    # While an officer has the chat the bot only acknowledges, once for a few lines in a row;
+    # when the officer will answer depends on the real clock (tests/flows fixes it).
+    [acknowledged] = texts(await resident.text("halo, ada orang?"))
+    assert acknowledged.startswith("Pesan Anda sudah kami terima. ")
+    assert await resident.text("saya mau tanya soal KTP") == []
     assert (await conversation(loket)).status == "handoff"
 
     assert await end_handoff(loket) is True
