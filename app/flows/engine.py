@@ -123,6 +123,7 @@ class Engine:
             # An operator has the conversation: the bot only acknowledges and runs a few commands.
             turn = Turn(self.setup, session, context, self.clock())
             handoff_wait.during(turn, input)
+            self._schedule(turn)
             return Step(session.dump(), turn.events)
         handed_off = session.handoff
         turn = Turn(self.setup, session, context, self.clock())

@@ -79,8 +79,8 @@ def end_by_resident(turn: Turn) -> None:
         turn.emit(message_from_dict(held))
     session.held = []
     turn.say("handoff.ended_by_resident")
-    if session.awaiting is not None:
-        ask(turn)
+    if session.awaiting is not None and session.awaiting.kind != "menu":
+        ask(turn)  # the question the hand-off interrupted (the text already points to *menu*)
 
 
 def _ack_due(turn: Turn) -> bool:

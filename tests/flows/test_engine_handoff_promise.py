@@ -11,7 +11,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from app.flows.context import OfficeInfo, ResidentContext
-from app.flows.events import HandOff
+from app.flows.events import HandOff, SendText, WaitUntil
 from app.flows.inputs import OperatorEvent, SurveyStart
 from tests.support.chat import Chat, ktp_until_documents
 
@@ -53,7 +53,13 @@ def test_five_lines_in_a_row_get_one_acknowledgement_then_one_after_ten_minutes(
     for line in ("halo", "saya mau tanya", "soal KTP", "yang hilang", "mohon dibantu"):
         clock.advance(minutes=1)
         replies.append(chat.send(line))
-    assert [len(events) for events in replies] == [1, 0, 0, 0, 0]
+    assert [len([e for e in events if isinstance(e, SendText)]) for events in replies] == [
+        1,
+        0,
+        0,
+        0,
+        0,
+    ]
     clock.advance(minutes=5)  # nine minutes after the acknowledgement
     chat.send("halo?")
     assert chat.events == []
@@ -118,6 +124,8 @@ def test_selesai_ends_the_wait_and_the_open_question_is_asked_again(make_engine)
     ]
     assert chat.snapshot["handoff"] is False
     assert chat.snapshot["handoff_acked"] is None
+    [wait] = chat.of_type(WaitUntil)  # the reminder clock runs again for the open question
+    assert wait.deadline is not None
     chat.send("menu")
     assert chat.texts()[0] != f"Anda sedang menunggu petugas. {TODAY}"
     assert chat.snapshot["awaiting"]["kind"] == "menu"
