@@ -23,6 +23,7 @@ from app.flows import (
     handoff_wait,
     information,
     operator_offer,
+    person_request,
     survey,
     system,
     withdrawal,
@@ -201,7 +202,7 @@ def _resident(turn: Turn, item: ResidentInput) -> None:
         return
     if isinstance(item, MediaInput) and documents.straggler(turn, item):
         return
-    if withdrawal.intercept(turn, item):
+    if withdrawal.intercept(turn, item) or person_request.intercept(turn, item):
         return
     handler = HANDLERS.get(session.awaiting.kind) if session.awaiting else None
     if handler is None or survey.leaves(turn, item):

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from app.flows.context import OfficeInfo, ResidentContext
 from app.flows.events import HandOff, SendText, WaitUntil
 from app.flows.inputs import OperatorEvent, SurveyStart
-from tests.support.chat import Chat, ktp_until_documents
+from tests.support.chat import NIK, Chat, ktp_until_documents
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 OPEN = OfficeInfo(name="Disdukcapil Contoh", open_now=True, closing=time(15, 0))
@@ -169,3 +169,22 @@ def test_an_explicit_request_for_a_person_hands_off(make_engine):
         chat.send(request)
         assert chat.of_type(HandOff) == [HandOff("resident_request")], request
         assert chat.texts() == [HANDED_OFF]
+
+
+def test_a_request_for_a_person_in_the_middle_of_a_question_hands_off(make_engine):
+    chat = Chat(make_engine())
+    chat.send("ktp hilang")
+    chat.send("saya mau bicara dengan petugas")
+    assert chat.of_type(HandOff) == [HandOff("resident_request")]
+    assert chat.texts() == [HANDED_OFF]
+    assert (chat.snapshot["awaiting"]["kind"], chat.snapshot["awaiting"]["key"]) == ("field", "nik")
+
+
+def test_a_greeting_or_a_name_in_the_middle_of_a_question_does_not_hand_off(make_engine):
+    chat = Chat(make_engine())
+    chat.send("ktp hilang")
+    chat.send(NIK)
+    for text in ("halo pak petugas, selamat pagi", "Ahmad Petugas"):
+        chat.send(text)
+        assert chat.of_type(HandOff) == [], text
+        assert chat.texts() == ["Mohon ketik namanya saja. Contoh: Siti Aminah"]  # as always
