@@ -76,7 +76,8 @@ def _again(turn: Turn) -> None:
 
 
 def hand_off(turn: Turn, reason: str, message: str) -> None:
-    """Pass the conversation to an operator; the bot is quiet until the hand-off ends."""
+    """Pass the conversation to an operator; until it ends the bot only acknowledges
+    messages and runs a few commands (handoff_wait.py)."""
     turn.say(message)
     turn.emit(HandOff(reason))
     turn.session.handoff = True

@@ -140,3 +140,18 @@ def test_settle_leaves_a_live_handoff_alone() -> None:
         datetime(2026, 11, 22, 3, 0, tzinfo=UTC),
         "resident_request",
     )
+
+
+async def test_the_resident_ending_the_wait_gives_the_bot_back(loket: Loket) -> None:
+    resident = Resident(loket)
+    assert ASK_NIK in texts(await resident.text("ktp sy ilang min"))
+    await resident.text("petugas")
+    assert (await conversation(loket)).status == "handoff"
+
+    assert texts(await resident.text("selesai")) == [
+        "Baik, Anda tidak lagi menunggu petugas. Ketik *menu* untuk melihat layanan.",
+        ASK_NIK,
+    ]
+    row = await conversation(loket)
+    assert (row.status, row.handoff_at, row.handoff_reason) == ("waiting", None, None)
+    assert row.wait_expires_at is not None
