@@ -20,6 +20,7 @@ from app.flows import (
     answers,
     commands,
     documents,
+    handoff_timeout,
     handoff_wait,
     information,
     operator_offer,
@@ -96,8 +97,10 @@ class Engine:
         reminder_after: timedelta = timedelta(hours=2),
         expire_after: timedelta = timedelta(hours=20),
         timezone: tzinfo | None = None,
+        handoff_timeout_hours: float | None = None,
     ) -> None:
         self.clock = clock
+        self.handoff_timeout_hours = handoff_timeout_hours
         self.reminder_after = reminder_after
         self.expire_after = expire_after
         self.setup = Setup(
@@ -135,6 +138,8 @@ class Engine:
         except (StepLimitExceeded, DefinitionError) as exc:
             _fail(turn, str(exc))
         turn.flush_note()
+        if session.handoff and not handed_off:
+            handoff_timeout.start(turn, self.handoff_timeout_hours)
         if handed_off and session.handoff:
             _hold_messages(turn)
         self._schedule(turn)
@@ -153,6 +158,8 @@ class Engine:
         )
         delay = self.expire_after if session.reminded else self.reminder_after
         session.deadline = turn.now + delay if waiting else None
+        if session.handoff:
+            session.deadline = session.handoff_until
         turn.emit(WaitUntil(session.deadline))
 
 
@@ -163,7 +170,8 @@ def _dispatch(turn: Turn, item: Input) -> None:
     turn.step()
     match item:
         case TimeoutInput():
-            system.on_timeout(turn)
+            if not handoff_timeout.on_timeout(turn):
+                system.on_timeout(turn)
         case DocumentChecked():
             documents.on_checked(turn, item)
         case SubmissionAccepted():

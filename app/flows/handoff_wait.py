@@ -75,6 +75,7 @@ def end_by_resident(turn: Turn) -> None:
     session = turn.session
     session.handoff = False
     session.handoff_acked = None
+    session.handoff_until = None
     for held in session.held:
         turn.emit(message_from_dict(held))
     session.held = []

@@ -65,6 +65,7 @@ def on_operator(turn: Turn, event: OperatorEvent) -> None:
     was_handed_off = session.handoff
     session.handoff = False
     session.handoff_acked = None
+    session.handoff_until = None
     for held in session.held:
         turn.emit(message_from_dict(held))
     session.held = []

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.conversations import handoff
 from app.conversations.models import Conversation
+from app.conversations.reminders import queue_timeouts
 from app.db import unit_of_work
 from app.inbox.models import InboundEvent
 from tests.support.loket import Loket
@@ -19,6 +20,10 @@ HANDED_OFF = (
 )
 ENDED = "Petugas sudah selesai membantu. Ketik *menu* bila ada yang lain."
 ASK_NIK = "Silakan ketik NIK Anda (16 angka, ada di KK)."
+TIMED_OUT = (
+    "Maaf, petugas belum sempat membalas. Kami lanjutkan di sini; ketik *operator* bila tetap "
+    "ingin dibantu petugas."
+)
 
 
 def texts(replies: list[dict]) -> list[str]:
@@ -71,7 +76,10 @@ async def test_a_handoff_in_the_middle_of_a_request_resumes_the_question(loket: 
     assert (await conversation(loket)).status == "waiting"
     await resident.text("petugas")
     row = await conversation(loket)
-    assert (row.status, row.wait_expires_at) == ("handoff", None)
+    # The reminder clock stops; the only deadline is the hand-off's own
+    # (LOKET_HANDOFF_TIMEOUT_HOURS).
+    assert row.status == "handoff"
+    assert row.wait_expires_at == datetime.fromisoformat(row.snapshot["handoff_until"])
 
     await end_handoff(loket)
     await loket.drain()
@@ -155,3 +163,26 @@ async def test_the_resident_ending_the_wait_gives_the_bot_back(loket: Loket) -> 
     row = await conversation(loket)
     assert (row.status, row.handoff_at, row.handoff_reason) == ("waiting", None, None)
     assert row.wait_expires_at is not None
+
+
+async def test_a_handoff_nobody_answers_returns_to_the_bot(loket: Loket, sessionmaker) -> None:
+    resident = Resident(loket)
+    await resident.text("ktp sy ilang min")
+    await resident.text("petugas")
+    row = await conversation(loket)
+    assert row.wait_expires_at is not None  # eight working hours from now (the default)
+
+    # The working hours pass: move the deadline (row and snapshot) into the past.
+    now = datetime.now(UTC)
+    deadline = now - timedelta(seconds=1)
+    async with unit_of_work(sessionmaker) as session:
+        row = (await session.execute(select(Conversation))).scalar_one()
+        row.wait_expires_at = deadline
+        row.snapshot = {**row.snapshot, "handoff_until": deadline.isoformat()}
+    assert await queue_timeouts(sessionmaker, now) == 1
+    await loket.drain()
+    replies = [r.json for r in loket.graph.message_requests[resident.seen :]]
+    assert texts(replies) == [TIMED_OUT, ASK_NIK]
+    row = await conversation(loket)
+    assert (row.status, row.handoff_at, row.handoff_reason) == ("waiting", None, None)
+    assert row.wait_expires_at is not None and row.wait_expires_at > now

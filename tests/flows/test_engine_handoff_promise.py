@@ -7,12 +7,13 @@ a person hands off.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from app.flows.context import OfficeInfo, ResidentContext
 from app.flows.events import HandOff, SendText, WaitUntil
-from app.flows.inputs import OperatorEvent, SurveyStart
+from app.flows.handoff_timeout import after_working_hours
+from app.flows.inputs import OperatorEvent, SurveyStart, TimeoutInput
 from tests.support.chat import NIK, Chat, ktp_until_documents
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -188,3 +189,57 @@ def test_a_greeting_or_a_name_in_the_middle_of_a_question_does_not_hand_off(make
         chat.send(text)
         assert chat.of_type(HandOff) == [], text
         assert chat.texts() == ["Mohon ketik namanya saja. Contoh: Siti Aminah"]  # as always
+
+
+TIMED_OUT = (
+    "Maaf, petugas belum sempat membalas. Kami lanjutkan di sini; ketik *operator* bila tetap "
+    "ingin dibantu petugas."
+)
+
+
+def test_working_hours_skip_closed_hours_weekends_and_days_off():
+    office = OfficeInfo(name="Disdukcapil Contoh", days_off=(date(2026, 11, 23),))
+    friday_three_pm = datetime(2026, 11, 20, 15, 0, tzinfo=JAKARTA)
+    # One hour on Friday, Monday 23 is a day off, three hours on Tuesday from 08.00.
+    assert after_working_hours(friday_three_pm, 4, office, JAKARTA) == datetime(
+        2026, 11, 24, 11, 0, tzinfo=JAKARTA
+    )
+    assert after_working_hours(friday_three_pm, 1, office, JAKARTA) == datetime(
+        2026, 11, 20, 16, 0, tzinfo=JAKARTA
+    )
+    never_open = OfficeInfo(name="Disdukcapil Contoh", working_weekdays=())
+    assert after_working_hours(friday_three_pm, 1, never_open, JAKARTA) is None
+
+
+def test_an_unanswered_hand_off_returns_to_the_bot_after_the_working_hours(make_engine, clock):
+    chat = Chat(make_engine(handoff_timeout_hours=4), ResidentContext(office=OPEN))
+    chat.send("ktp hilang")
+    chat.send("operator")  # Sunday 08.00 WIB: the four hours are Monday 08.00-12.00
+    monday_noon = datetime(2026, 11, 23, 12, 0, tzinfo=JAKARTA)
+    assert chat.of_type(WaitUntil) == [WaitUntil(monday_noon)]
+    clock.advance(hours=27, minutes=59)
+    chat.send(TimeoutInput())
+    assert chat.events == []  # too early: still waiting for an officer
+    clock.advance(minutes=1)
+    chat.send(TimeoutInput())
+    assert chat.texts() == [TIMED_OUT, "Silakan ketik NIK Anda (16 angka, ada di KK)."]
+    assert chat.snapshot["handoff"] is False
+    assert chat.snapshot["handoff_until"] is None
+    [wait] = chat.of_type(WaitUntil)
+    assert wait.deadline is not None and wait.deadline > monday_noon
+
+
+def test_an_ended_hand_off_ignores_its_old_timeout(make_engine, clock):
+    chat = Chat(make_engine(handoff_timeout_hours=4), ResidentContext(office=OPEN))
+    chat.send("operator")
+    chat.send(OperatorEvent("handoff_ended"))
+    assert chat.snapshot["handoff_until"] is None
+    clock.advance(hours=30)
+    chat.send(TimeoutInput())
+    assert chat.events == []
+
+
+def test_without_a_setting_a_hand_off_waits_for_an_officer(make_engine):
+    chat = handed_off(make_engine)
+    assert chat.of_type(WaitUntil) == [WaitUntil(None)]
+    assert chat.snapshot["handoff_until"] is None
