@@ -105,6 +105,9 @@ class Settings(BaseSettings):
     # after the office closes, or on a day off, counts from the next working day.
     holidays: str = Field("", alias="LOKET_HOLIDAYS")
     office_hours: str = Field("08:00-16:00", alias="LOKET_OFFICE_HOURS")
+    # A hand-off no officer ends within this many working hours (office hours, days off
+    # skipped) goes back to the bot with a word to the resident; 0 = wait for an officer forever.
+    handoff_timeout_hours: float = Field(8.0, ge=0, alias="LOKET_HANDOFF_TIMEOUT_HOURS")
     # Uncollected pickups: a reminder every this many working days, at most this many times.
     pickup_reminder_days: int = Field(3, ge=1, alias="LOKET_PICKUP_REMINDER_DAYS")
     pickup_reminders_max: int = Field(2, ge=0, alias="LOKET_PICKUP_REMINDERS_MAX")

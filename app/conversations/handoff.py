@@ -2,9 +2,10 @@
 
 The engine decides when a conversation is handed off (the resident typed "operator", or failed a
 question three times and asked for help) and when the bot takes over again (an `OperatorEvent`
-of kind `handoff_ended`, which makes it say "agent.ended"). This module keeps the conversation
-row in step with the engine's snapshot (status, since when, why), and gives the dashboard its
-queue of hand-offs, the operator's reply and the end of a hand-off.
+of kind `handoff_ended`, which makes it say "agent.ended", or the resident typing "selesai").
+This module keeps the conversation row in step with the engine's snapshot (status, since when,
+why), and gives the dashboard its queue of hand-offs, the operator's reply and the end of a
+hand-off.
 
 Who sees a hand-off: an operator sees a conversation when the resident has at least one request
 the operator's scope covers (the request queue's own rule, `visible`: the handling office or

@@ -62,7 +62,12 @@ class ConversationService:
         self.timezone = timezone
         self.clock = clock
         self.engine = Engine(
-            catalog, clock=clock, new_id=new_id, timezone=timezone, office_name=office_name
+            catalog,
+            clock=clock,
+            new_id=new_id,
+            timezone=timezone,
+            office_name=office_name,
+            handoff_timeout_hours=settings.handoff_timeout_hours or None,
         )
 
     async def handle_event(self, session: AsyncSession, event: InboundEvent) -> None:

@@ -4,16 +4,14 @@ complaint) and the short yes/no prompts they open."""
 from __future__ import annotations
 
 from app.flows import information, status_reply, survey
-from app.flows.answers import fail, on_field, unsupported
-from app.flows.documents import on_document, on_reuse
+from app.flows.answers import fail, unsupported
 from app.flows.events import CancelRequest, HandOff, LanguageChanged
-from app.flows.inputs import ChoiceInput, MediaInput, ResidentInput, TextInput, text_of
+from app.flows.inputs import ChoiceInput, ResidentInput, text_of
 from app.flows.numbers import typed_position
 from app.flows.progress import advance, drop_draft, start_service
 from app.flows.prompts import ask, cancellable, menu
 from app.flows.textmatch import is_no, is_yes, normalize
 from app.flows.turn import Turn
-from app.flows.validators import validate
 
 # Exact messages that are commands even in the middle of a question.
 EXACT: dict[str, str] = {
@@ -27,9 +25,6 @@ EXACT: dict[str, str] = {
     "komplain": "complaint", "keluhan": "complaint", "complaint": "complaint",
 }  # fmt: skip
 ENGLISH_WORDS = ("english", "inggris")
-# Answers no side remark can pass for: typed at the operator offer, they answer the question.
-# (Free text, names and choices are matched loosely, so there only a tap or "coba lagi" counts.)
-UNMISTAKABLE = frozenset({"nik", "kk", "date", "phone"})
 INDONESIAN_WORDS = ("indonesia",)
 
 
@@ -81,7 +76,8 @@ def _again(turn: Turn) -> None:
 
 
 def hand_off(turn: Turn, reason: str, message: str) -> None:
-    """Pass the conversation to an operator; the bot is quiet until the hand-off ends."""
+    """Pass the conversation to an operator; until it ends the bot only acknowledges
+    messages and runs a few commands (handoff_wait.py)."""
     turn.say(message)
     turn.emit(HandOff(reason))
     turn.session.handoff = True
@@ -200,49 +196,6 @@ def set_language(turn: Turn, language: str) -> None:
 def _restore(turn: Turn) -> None:
     turn.session.awaiting = turn.session.resume_to
     turn.session.resume_to = None
-
-
-def on_operator_offer(turn: Turn, item: ResidentInput) -> None:
-    """After 3 failed tries: call an operator, or try again.
-
-    Sending what the interrupted question asked for (the document, a valid answer) is trying
-    again: it goes back to that question and is taken as its answer.
-    """
-    text = text_of(item) or ""
-    choice = item.id if isinstance(item, ChoiceInput) else None
-    if choice == "agent" or (choice is None and is_yes(text)):
-        _restore(turn)
-        hand_off(turn, "validation_failed", "agent.handoff")
-    elif choice == "retry" or is_no(text) or normalize(text) == "coba lagi":
-        _restore(turn)
-        ask(turn)
-    elif _answers_interrupted_question(turn, item):
-        _restore(turn)
-        awaiting = turn.session.awaiting
-        kind = awaiting.kind if awaiting is not None else ""
-        {"document": on_document, "reuse": on_reuse, "field": on_field}[kind](turn, item)
-    elif not text:
-        unsupported(turn, item)
-    else:
-        ask(turn)
-
-
-def _answers_interrupted_question(turn: Turn, item: ResidentInput) -> bool:
-    """True when `item` answers the question the operator offer interrupted."""
-    question = turn.session.resume_to
-    draft = turn.session.draft
-    if question is None or draft is None:
-        return False
-    if isinstance(item, MediaInput):
-        return question.kind in {"document", "reuse"} and item.kind in {"image", "document"}
-    if isinstance(item, TextInput) and question.kind == "field":
-        service = turn.service()
-        spec = service.field(question.key or "")
-        if spec is None or spec.validator not in UNMISTAKABLE:
-            return False
-        verdict = validate(spec, item.text, today=turn.today, answers=draft.fields, service=service)
-        return verdict.ok
-    return False
 
 
 def on_resume(turn: Turn, item: ResidentInput) -> None:

@@ -15,7 +15,20 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from app.flows import album, answers, commands, documents, information, survey, system, withdrawal
+from app.flows import (
+    album,
+    answers,
+    commands,
+    documents,
+    handoff_timeout,
+    handoff_wait,
+    information,
+    operator_offer,
+    person_request,
+    survey,
+    system,
+    withdrawal,
+)
 from app.flows.asides import intercept as answer_aside
 from app.flows.catalog import Catalog
 from app.flows.context import ResidentContext
@@ -54,7 +67,7 @@ HANDLERS: dict[str, Handler] = {
     "album": album.on_answer,
     "cancel": commands.on_cancel,
     "cancel_pick": commands.on_cancel_pick,
-    "operator_offer": commands.on_operator_offer,
+    "operator_offer": lambda turn, item: operator_offer.on_reply(turn, item, _resident),
     "resume": commands.on_resume,
     "language": commands.on_language,
     "survey": survey.on_answer,
@@ -87,8 +100,10 @@ class Engine:
         reminder_after: timedelta = timedelta(hours=2),
         expire_after: timedelta = timedelta(hours=20),
         timezone: tzinfo | None = None,
+        handoff_timeout_hours: float | None = None,
     ) -> None:
         self.clock = clock
+        self.handoff_timeout_hours = handoff_timeout_hours
         self.reminder_after = reminder_after
         self.expire_after = expire_after
         self.setup = Setup(
@@ -112,8 +127,11 @@ class Engine:
             # A snapshot this release cannot read must not block the resident forever.
             session, unreadable = Session.load(None, context.language), exc.error_count()
         if session.handoff and not isinstance(input, _SYSTEM_INPUTS):
-            # An operator has the conversation: the bot says nothing and changes nothing.
-            return Step(session.dump(), [])
+            # An operator has the conversation: the bot only acknowledges and runs a few commands.
+            turn = Turn(self.setup, session, context, self.clock())
+            handoff_wait.during(turn, input)
+            self._schedule(turn)
+            return Step(session.dump(), turn.events)
         handed_off = session.handoff
         turn = Turn(self.setup, session, context, self.clock())
         if unreadable is not None:
@@ -123,6 +141,8 @@ class Engine:
         except (StepLimitExceeded, DefinitionError) as exc:
             _fail(turn, str(exc))
         turn.flush_note()
+        if session.handoff and not handed_off:
+            handoff_timeout.start(turn, self.handoff_timeout_hours)
         if handed_off and session.handoff:
             _hold_messages(turn)
         self._schedule(turn)
@@ -141,6 +161,8 @@ class Engine:
         )
         delay = self.expire_after if session.reminded else self.reminder_after
         session.deadline = turn.now + delay if waiting else None
+        if session.handoff:
+            session.deadline = session.handoff_until
         turn.emit(WaitUntil(session.deadline))
 
 
@@ -151,7 +173,8 @@ def _dispatch(turn: Turn, item: Input) -> None:
     turn.step()
     match item:
         case TimeoutInput():
-            system.on_timeout(turn)
+            if not handoff_timeout.on_timeout(turn):
+                system.on_timeout(turn)
         case DocumentChecked():
             documents.on_checked(turn, item)
         case SubmissionAccepted():
@@ -190,7 +213,7 @@ def _resident(turn: Turn, item: ResidentInput) -> None:
         return
     if isinstance(item, MediaInput) and documents.straggler(turn, item):
         return
-    if withdrawal.intercept(turn, item):
+    if withdrawal.intercept(turn, item) or person_request.intercept(turn, item):
         return
     if intercept_switch(turn, item) or intercept_not_yet(turn, item):
         return

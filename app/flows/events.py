@@ -171,7 +171,7 @@ class CancelRequest(_Serialisable):
 
 @dataclass(frozen=True)
 class HandOff(_Serialisable):
-    """Put the conversation in an operator's queue; the bot stays quiet until it ends."""
+    """Put the conversation in an operator's queue; until it ends the bot only acknowledges."""
 
     reason: str
     type: Literal["hand_off"] = field(default="hand_off", init=False)

@@ -162,6 +162,8 @@ class Session(BaseModel):
     deadline: datetime | None = None
     reminded: bool = False
     handoff: bool = False
+    handoff_acked: datetime | None = None  # the last "an officer will answer" note
+    handoff_until: datetime | None = None  # an unanswered hand-off returns to the bot then
     held: list[dict[str, Any]] = Field(default_factory=list)
     submitted: dict[str, Draft] = Field(default_factory=dict)
     feedback: Feedback | None = None

@@ -64,6 +64,8 @@ def on_operator(turn: Turn, event: OperatorEvent) -> None:
     session = turn.session
     was_handed_off = session.handoff
     session.handoff = False
+    session.handoff_acked = None
+    session.handoff_until = None
     for held in session.held:
         turn.emit(message_from_dict(held))
     session.held = []

@@ -62,30 +62,79 @@ def test_a_valid_nik_typed_at_the_offer_answers_the_nik_question(make_engine):
     assert chat.texts() == ["Silakan ketik nama lengkap Anda sesuai KK."]
 
 
-def test_other_text_at_the_offer_shows_the_offer_again_and_yes_calls_an_officer(make_engine):
+def test_a_question_at_the_offer_is_answered_at_the_question_not_with_the_offer(make_engine):
     chat = Chat(make_engine())
     chat.send("ktp hilang")
     for wrong in ("123", "nik sy lupa", "1303"):
         chat.send(wrong)
     chat.send("maksudnya gmn")
-    assert chat.texts() == [OFFER]
+    assert chat.texts() == [
+        "Maaf, pertanyaan itu belum bisa kami jawab di sini. Ketik *operator* untuk bertanya "
+        "kepada petugas. Silakan ketik NIK."
+    ]
+    assert chat.awaiting["kind"] == "field"
     assert "nik" not in chat.snapshot["draft"]["fields"]
+    assert chat.of_type(HandOff) == []
+
+
+def test_yes_at_the_offer_calls_an_officer(make_engine):
+    chat = Chat(make_engine())
+    chat.send("ktp hilang")
+    for wrong in ("123", "nik sy lupa", "1303"):
+        chat.send(wrong)
     chat.send("iya")
     assert chat.of_type(HandOff) == [HandOff("validation_failed")]
 
 
+def test_asking_for_help_at_the_offer_calls_an_officer(make_engine):
+    chat = Chat(make_engine())
+    chat.send("ktp hilang")
+    for wrong in ("123", "nik sy lupa", "1303"):
+        chat.send(wrong)
+    chat.send("tolong bantu")
+    assert chat.of_type(HandOff) == [HandOff("validation_failed")]
+
+
+def test_a_new_service_named_at_the_offer_is_read_as_usual(make_engine):
+    chat = Chat(make_engine())
+    chat.send("ktp hilang")
+    for wrong in ("123", "nik sy lupa", "1303"):
+        chat.send(wrong)
+    chat.send("mau bikin kk aja")
+    assert chat.texts() == [  # what the NIK question always says to another service named
+        "Jawaban sebelumnya bisa diubah di ringkasan sebelum dikirim. Untuk ganti layanan, "
+        "ketik *menu*. Silakan ketik NIK."
+    ]
+    assert chat.of_type(HandOff) == []
+    assert (chat.awaiting["kind"], chat.awaiting["key"]) == ("field", "nik")
+
+
+def test_a_command_at_the_offer_still_works(make_engine):
+    chat = Chat(make_engine())
+    chat.send("ktp hilang")
+    for wrong in ("123", "nik sy lupa", "1303"):
+        chat.send(wrong)
+    chat.send("status")
+    assert chat.texts() == [
+        "Permohonan Anda:\n• KTP-el: belum selesai diisi. Ketik *menu* untuk melanjutkan.",
+        OFFER,  # the question still open, asked again as after any command
+    ]
+
+
 def test_a_name_typed_at_the_offer_is_not_taken_for_a_name(make_engine):
-    """A free-text answer cannot be told from a remark: only "coba lagi" goes back."""
+    """A remark typed at the offer goes to the name question, which refuses it as a name."""
     chat = Chat(make_engine())
     chat.send("ktp hilang")
     chat.send(NIK)
     for wrong in ("S", "1", "2"):
         chat.send(wrong)
     assert chat.texts()[-1] == OFFER
-    chat.send("tolong bantu")
-    assert chat.texts() == [OFFER]
+    chat.send("maksudnya apa?")  # a remark, refused at the name question as always
+    assert OFFER not in chat.texts()
+    assert chat.texts() == [
+        "Maaf, pertanyaan itu belum bisa kami jawab di sini. Ketik *operator* untuk bertanya "
+        "kepada petugas. Silakan ketik nama lengkap."
+    ]
     assert "nama" not in chat.snapshot["draft"]["fields"]
-    chat.send("coba lagi")
-    assert chat.texts() == ["Silakan ketik nama lengkap Anda sesuai KK."]
     chat.send("Siti Aminah")
     assert chat.snapshot["draft"]["fields"]["nama"] == "Siti Aminah"

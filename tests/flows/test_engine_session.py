@@ -12,6 +12,7 @@ from app.flows.events import (
     ConversationExpired,
     Failure,
     SendList,
+    SendText,
     SubmitRequest,
     WaitUntil,
 )
@@ -94,15 +95,28 @@ def test_no_reminders_without_a_draft(make_engine):
     assert chat.events == []
 
 
-def test_bot_is_silent_during_a_hand_off_until_it_ends(make_engine):
+def test_bot_only_acknowledges_during_a_hand_off_until_it_ends(make_engine):
     chat = Chat(make_engine())
     ktp_until_documents(chat)
     chat.photo("m1")
     chat.send("operator")
-    frozen = chat.snapshot
+    frozen = {**chat.snapshot, "handoff_acked": "2026-11-22T01:00:00Z"}
+    promise = "Petugas akan membalas di sini secepatnya."
+    replies = []
     for message in ("halo?", "ktp saya gimana", "menu"):
-        assert chat.send(message) == []
-        assert chat.snapshot == frozen
+        chat.send(message)
+        replies.append(chat.of_type(SendText))
+    assert replies == [
+        [SendText(f"Pesan Anda sudah kami terima. {promise}")],
+        [],  # one acknowledgement is enough for a few lines in a row
+        [
+            SendText(
+                f"Anda sedang menunggu petugas. {promise} "
+                "Ketik *selesai* bila ingin kembali ke menu."
+            )
+        ],
+    ]
+    assert chat.snapshot == frozen
     chat.photo("m2")
     assert chat.events == []
     chat.send(DocumentChecked("kk", "doc-1", accepted=True))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -52,11 +52,20 @@ def build_context(data: dict[str, Any] | None) -> ResidentContext:
         name=data.get("name"),
         open_requests=requests,
         locker=locker,
-        office=OfficeInfo(
-            name=office["name"], address=office.get("address"), hours_text=office.get("hours_text")
-        )
-        if office
-        else None,
+        office=_office(office) if office else None,
+    )
+
+
+def _office(data: dict[str, Any]) -> OfficeInfo:
+    """The office, with whether it is open now and when it opens next (ISO datetime)."""
+    opens_next = data.get("opens_next")
+    return OfficeInfo(
+        name=data["name"],
+        address=data.get("address"),
+        hours_text=data.get("hours_text"),
+        closing=time.fromisoformat(data.get("closing", "16:00")),
+        open_now=bool(data.get("open_now", False)),
+        opens_next=datetime.fromisoformat(opens_next) if opens_next else None,
     )
 
 
