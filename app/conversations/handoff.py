@@ -179,6 +179,7 @@ async def reply(
     session: AsyncSession,
     *,
     runtime: Runtime,
+    conversation: Conversation,
     resident: Resident,
     request: Request | None,
     actor: str,
@@ -188,8 +189,16 @@ async def reply(
     """An operator's message in a hand-off: "sent" inside the window, "held" outside it.
 
     With a request, it is the request page's reply (same text, same history entry); a resident
-    with no request gets the text as written, held behind the waiting template likewise.
+    with no request gets the text as written, held behind the waiting template likewise. The
+    engine hears that an officer answered, so the hand-off no longer times out back to the bot.
     """
+    queue_input(
+        session,
+        resident_id=conversation.resident_id,
+        key=f"handoff_answered:{conversation.id}:{now.isoformat()}",
+        item=OperatorEvent(kind="handoff_answered"),
+        at=now,
+    )
     if request is not None:
         return await lifecycle.send_operator_reply(
             session,

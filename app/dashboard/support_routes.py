@@ -214,6 +214,7 @@ async def handoff_reply(
     outcome = await handoff.reply(
         db,
         runtime=runtime,
+        conversation=conversation,
         resident=resident,
         request=await handoff.latest_request(db, viewer.scope, resident.id),
         actor=viewer.actor,

@@ -3,8 +3,8 @@
 The engine decides (pure): when a hand-off starts it computes the moment the configured number
 of the office's working hours has passed and asks the caller for a `TimeoutInput` then
 (`WaitUntil`). If the hand-off is still open when it arrives, the bot takes the conversation
-back, tells the resident, and asks the interrupted question again. An operator's reply does not
-stop the clock; ending the hand-off does.
+back, tells the resident, and asks the interrupted question again. An officer's reply stops the
+clock (`OperatorEvent("handoff_answered")`): from then on the hand-off lasts until it is ended.
 """
 
 from __future__ import annotations

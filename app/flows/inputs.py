@@ -112,7 +112,7 @@ class OperatorEvent:
     no longer remembers.
     """
 
-    kind: Literal["correction_needed", "handoff_ended"]
+    kind: Literal["correction_needed", "handoff_ended", "handoff_answered"]
     documents: list[str] = field(default_factory=list)
     fields: list[str] = field(default_factory=list)
     note: str | None = None

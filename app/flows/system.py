@@ -60,8 +60,13 @@ def on_submission_accepted(turn: Turn, accepted: SubmissionAccepted) -> None:
 
 
 def on_operator(turn: Turn, event: OperatorEvent) -> None:
-    """An operator ended a hand-off or asked for corrections."""
+    """An operator answered or ended a hand-off, or asked for corrections."""
     session = turn.session
+    if event.kind == "handoff_answered":
+        # An officer is on it: the hand-off no longer times out back to the bot. It lasts until
+        # the officer or the resident ends it; the stale timer, if it fires, is ignored.
+        session.handoff_until = None
+        return
     was_handed_off = session.handoff
     session.handoff = False
     session.handoff_acked = None

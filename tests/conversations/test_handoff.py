@@ -12,6 +12,7 @@ from app.conversations.models import Conversation
 from app.conversations.reminders import queue_timeouts
 from app.db import unit_of_work
 from app.inbox.models import InboundEvent
+from app.residents.models import Resident as ResidentRow
 from tests.support.loket import Loket
 from tests.support.resident import Resident
 
@@ -186,3 +187,36 @@ async def test_a_handoff_nobody_answers_returns_to_the_bot(loket: Loket, session
     row = await conversation(loket)
     assert (row.status, row.handoff_at, row.handoff_reason) == ("waiting", None, None)
     assert row.wait_expires_at is not None and row.wait_expires_at > now
+
+
+async def test_an_officer_reply_stops_the_return_to_the_bot(loket: Loket, sessionmaker) -> None:
+    resident = Resident(loket)
+    await resident.text("ktp sy ilang min")
+    await resident.text("petugas")
+    row = await conversation(loket)
+    async with unit_of_work(sessionmaker) as session:
+        row = (await session.execute(select(Conversation))).scalar_one()
+        person = (await session.execute(select(ResidentRow))).scalar_one()
+        await handoff.reply(
+            session,
+            runtime=loket.runtime,
+            conversation=row,
+            resident=person,
+            request=None,
+            actor="operator:admin",
+            text_body="Baik, saya bantu. KTP hilangnya kapan?",
+            now=datetime.now(UTC),
+        )
+    await loket.drain()
+    assert (await conversation(loket)).snapshot["handoff_until"] is None
+
+    # Long after the working hours, the stale timer leaves the officer's conversation alone.
+    now = datetime.now(UTC) + timedelta(days=30)
+    async with unit_of_work(sessionmaker) as session:
+        row = (await session.execute(select(Conversation))).scalar_one()
+        row.wait_expires_at = now - timedelta(seconds=1)
+    seen = len(loket.graph.message_requests)
+    await queue_timeouts(sessionmaker, now)
+    await loket.drain()
+    assert TIMED_OUT not in texts([r.json for r in loket.graph.message_requests[seen:]])
+    assert (await conversation(loket)).status == "handoff"

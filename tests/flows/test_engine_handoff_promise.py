@@ -239,6 +239,21 @@ def test_an_ended_hand_off_ignores_its_old_timeout(make_engine, clock):
     assert chat.events == []
 
 
+def test_an_answered_hand_off_does_not_time_out_and_lasts_until_it_is_ended(make_engine, clock):
+    chat = Chat(make_engine(handoff_timeout_hours=4), ResidentContext(office=OPEN))
+    chat.send("ktp hilang")
+    chat.send("operator")
+    chat.send(OperatorEvent("handoff_answered"))  # an officer wrote from the dashboard
+    assert chat.events == []  # the officer's own message is the answer; the bot says nothing
+    assert (chat.snapshot["handoff"], chat.snapshot["handoff_until"]) == (True, None)
+    clock.advance(hours=30)
+    chat.send(TimeoutInput())
+    assert chat.events == []  # the old timer is stale: still with the officer
+    assert chat.snapshot["handoff"] is True
+    chat.send(OperatorEvent("handoff_ended"))
+    assert chat.texts()[-1] == "Silakan ketik NIK Anda (16 angka, ada di KK)."
+
+
 def test_without_a_setting_a_hand_off_waits_for_an_officer(make_engine):
     chat = handed_off(make_engine)
     assert chat.of_type(WaitUntil) == [WaitUntil(None)]

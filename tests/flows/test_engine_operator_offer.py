@@ -101,12 +101,10 @@ def test_a_new_service_named_at_the_offer_is_read_as_usual(make_engine):
     for wrong in ("123", "nik sy lupa", "1303"):
         chat.send(wrong)
     chat.send("mau bikin kk aja")
-    assert chat.texts() == [  # what the NIK question always says to another service named
-        "Jawaban sebelumnya bisa diubah di ringkasan sebelum dikirim. Untuk ganti layanan, "
-        "ketik *menu*. Silakan ketik NIK."
-    ]
+    # What the NIK question always does when another service is named: ask once to switch.
+    assert chat.texts() == ["Ganti ke Kartu Keluarga (KK)?"]
     assert chat.of_type(HandOff) == []
-    assert (chat.awaiting["kind"], chat.awaiting["key"]) == ("field", "nik")
+    assert chat.awaiting["kind"] == "switch"
 
 
 def test_a_command_at_the_offer_still_works(make_engine):
