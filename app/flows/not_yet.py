@@ -37,5 +37,8 @@ def intercept(turn: Turn, item: ResidentInput) -> bool:
     if understood.act != "not_yet" or understood.confidence < _SURE:
         return False
     session.tries = 0
-    turn.say("not_yet.kept", label=spec.label.get(turn.lang))
+    text = turn.t("not_yet.kept", label=spec.label.get(turn.lang))
+    if spec.where is not None:  # where to get it, from the catalog
+        text += "\n" + spec.where.get(turn.lang)
+    turn.send_text(text)
     return True

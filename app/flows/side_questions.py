@@ -28,6 +28,8 @@ def answer(turn: Turn, topic: str | None, text: str, service: str | None) -> str
     if topic == "office":
         return office_answer(turn, text)
     found = _service(turn, service)
+    if topic == "where_document":
+        return where_answer(turn, text, found)
     if topic == "pickup":
         if found is None:
             return turn.t("aside.pickup_general")
@@ -42,6 +44,30 @@ def answer(turn: Turn, topic: str | None, text: str, service: str | None) -> str
         return turn.t("aside.duration", service=found.names.get(turn.lang), days=found.service_days)
     if topic == "in_person" and found.in_person is not None:
         return found.in_person.get(turn.lang)
+    return None
+
+
+# Words of document labels too common to tell documents apart.
+_GENERIC = frozenset(
+    {"surat", "dari", "yang", "atau", "keterangan", "kartu", "buku", "the", "of", "or", "report"}
+)
+
+
+def where_answer(turn: Turn, text: str, service: Service | None) -> str | None:
+    """Where to get a document: the one the question names, else the one being asked for."""
+    services = [service] if service is not None else list(turn.catalog.services.values())
+    words = set(normalize(text).split())
+    for candidate in services:
+        for spec in candidate.documents:
+            label = set(normalize(f"{spec.label.get('id')} {spec.label.get('en')}").split())
+            label -= _GENERIC
+            if spec.where is not None and label & words:
+                return spec.where.get(turn.lang)
+    awaiting = turn.session.awaiting
+    if service is not None and awaiting is not None and awaiting.kind == "document":
+        asked = service.document(awaiting.key or "")
+        if asked is not None and asked.where is not None:
+            return asked.where.get(turn.lang)
     return None
 
 

@@ -87,7 +87,7 @@ def test_not_yet_at_a_document_keeps_the_draft_and_the_step(make_engine):
     chat.send("surat polisinya belum ada, harus ke polsek dulu ya?")
     assert chat.texts() == [
         f"{KEPT} Kirim foto Surat kehilangan dari polisi kapan saja, lanjutkan dengan mengetik"
-        " *lanjut*."
+        " *lanjut*.\nSurat kehilangan dibuat di Polsek terdekat, tanpa biaya."  # the catalog's hint
     ]
     assert chat.awaiting["key"] == "surat_kehilangan"
     assert chat.of_type(WaitUntil) == [WaitUntil(START + timedelta(hours=2))]

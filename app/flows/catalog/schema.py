@@ -83,7 +83,7 @@ class DocumentSpec(_Strict):
 
     `kind` is the locker's name for it (defaults to `key`): a stored document of the same kind
     may be offered for reuse when `reusable` and younger than `validity_days`. `min: 0` makes
-    the document optional.
+    the document optional. `where` says where a resident who does not have it yet gets it.
     """
 
     key: Key
@@ -91,6 +91,7 @@ class DocumentSpec(_Strict):
     label: LocalText
     prompt: LocalText | None = None
     note: LocalText | None = None
+    where: LocalText | None = None
     kinds: list[DocumentKind] = Field(min_length=1)
     min: int = Field(1, ge=0, le=10)
     max: int = Field(1, ge=1, le=10)
