@@ -7,7 +7,6 @@ the run and dropped after it. Alembic builds the schema, as in production.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -17,12 +16,12 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.config import Settings
-from app.db import create_engine, create_sessionmaker, migrate
+from app.db import create_engine, create_sessionmaker
 from app.models import Base
 from tests.support.environment import (
     LIVE_SECRET_KEY,
     _backend,
-    _pg_admin,
+    fresh_database,
 )
 from tests.support.rolling import rolling_back
 
@@ -43,21 +42,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A fresh, migrated database for this test run."""
-    backend = _backend()
-    if backend == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'loket.db'}"
-        migrate.upgrade(url)
+    with fresh_database(tmp_path_factory.mktemp("db"), "loket_test") as url:
         yield url
-        return
-    server = backend.rstrip("/")
-    name = f"loket_test_{uuid.uuid4().hex[:10]}"
-    _pg_admin(server, f'CREATE DATABASE "{name}"')
-    url = f"{server}/{name}"
-    try:
-        migrate.upgrade(url)
-        yield url
-    finally:
-        _pg_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
@@ -132,16 +118,7 @@ def _secret(value: str) -> SecretStr:
 
 
 @pytest.fixture
-def empty_database_url(tmp_path) -> Iterator[str]:
+def empty_database_url(tmp_path: Path) -> Iterator[str]:
     """A brand-new, empty database on the backend under test."""
-    backend = _backend()
-    if backend == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
-        return
-    server = backend.rstrip("/")
-    name = f"loket_mig_{uuid.uuid4().hex[:10]}"
-    _pg_admin(server, f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{server}/{name}"
-    finally:
-        _pg_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(tmp_path, "loket_mig", migrated=False) as url:
+        yield url

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,3 +45,31 @@ def _pg_admin(server: str, statement: str) -> None:
         if IN_CI:
             raise
         pytest.skip(f"PostgreSQL at {server} is not answering: {exc}")
+
+
+@contextmanager
+def fresh_database(directory: Path, prefix: str, *, migrated: bool = True) -> Iterator[str]:
+    """A new database on the backend under test (migrated unless asked not to), dropped after.
+
+    SQLite: a file `<prefix>.db` in `directory`. PostgreSQL: a database named `<prefix>_<random>`
+    on the server `LOKET_TEST_DATABASE` names.
+    """
+    from app.db import migrate
+
+    backend = _backend()
+    if backend == "sqlite":
+        url = f"sqlite+aiosqlite:///{directory / f'{prefix}.db'}"
+        if migrated:
+            migrate.upgrade(url)
+        yield url
+        return
+    server = backend.rstrip("/")
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    _pg_admin(server, f'CREATE DATABASE "{name}"')
+    try:
+        url = f"{server}/{name}"
+        if migrated:
+            migrate.upgrade(url)
+        yield url
+    finally:
+        _pg_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
