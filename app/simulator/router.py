@@ -40,6 +40,8 @@ STATIC = {
     "simulator.js": "text/javascript",
     "render.js": "text/javascript",
     "flow.js": "text/javascript",
+    "flow_expr.js": "text/javascript",
+    "flow_fields.js": "text/javascript",
     "simulator.css": "text/css",
     "flow.css": "text/css",
 }

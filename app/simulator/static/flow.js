@@ -6,67 +6,8 @@
 // Completing posts the payload and the picked files; the server makes the nfm_reply of it.
 "use strict";
 window.LoketFlow = (() => {
-  const R = window.LoketRender;
-  const INPUT_TYPES = {email: "email", password: "password", passcode: "password", phone: "tel"};
-  const PICKERS = new Set(["PhotoPicker", "DocumentPicker"]);
-  // A file in a picker, and which picker took it: "photo" or "document".
-  class Picked { constructor(file, kind) { this.file = file; this.kind = kind; } }
-
-  // --- expressions: a binding, literals, == != < <= > >= && || ! + - * / % and concatenation ---
-  const TOKEN = /\s*(\$\{[^}]+\}|'(?:[^'\\]|\\.)*'|\d+(?:\.\d+)?|true\b|false\b|==|!=|<=|>=|&&|\|\||[!<>()+\-*/%])/y;
-
-  function tokens(text) {
-    const out = [];
-    TOKEN.lastIndex = 0;
-    while (TOKEN.lastIndex < text.length) {
-      const start = TOKEN.lastIndex, match = TOKEN.exec(text);
-      if (!match) { if (/^\s*$/.test(text.slice(start))) break; throw new Error(`cannot read ${text.slice(start)}`); }
-      out.push(match[1]);
-    }
-    return out;
-  }
-
-  // Recursive descent; `get(path)` reads a binding. Juxtaposed values concatenate as strings.
-  function evaluate(text, get) {
-    const list = tokens(text);
-    let at = 0;
-    const peek = () => list[at], take = () => list[at++];
-    const binary = (next, ops, apply) => () => {
-      let left = next();
-      while (ops.includes(peek())) { const op = take(); left = apply(op, left, next()); }
-      return left;
-    };
-    function primary() {
-      const t = take();
-      if (t === undefined) throw new Error("expression ends early");
-      if (t === "(") { const v = or(); take(); return v; }
-      if (t === "!") return !primary();
-      if (t === "-") return -primary();
-      if (t.startsWith("${")) return get(t.slice(2, -1));
-      if (t.startsWith("'")) return t.slice(1, -1).replace(/\\(.)/g, "$1");
-      if (t === "true" || t === "false") return t === "true";
-      if (/^\d/.test(t)) return Number(t);
-      throw new Error(`unexpected ${t}`);
-    }
-    const mul = binary(primary, ["*", "/", "%"], (op, a, b) => (
-      op === "*" ? a * b : Number(b) === 0 ? 0 : op === "/" ? a / b : a % b));  // ÷0 is 0 (§1.6)
-    const add = binary(mul, ["+", "-"], (op, a, b) => (op === "+" ? a + b : a - b));
-    function concat() {
-      let value = add();
-      while (peek() !== undefined && (peek().startsWith("${") || peek().startsWith("'") || peek() === "(")) {
-        value = String(value ?? "") + String(add() ?? "");
-      }
-      return value;
-    }
-    const rel = binary(concat, ["<", "<=", ">", ">="], (op, a, b) => (
-      op === "<" ? a < b : op === "<=" ? a <= b : op === ">" ? a > b : a >= b));
-    const eq = binary(rel, ["==", "!="], (op, a, b) => (op === "==" ? a === b : a !== b));
-    const and = binary(eq, ["&&"], (op, a, b) => Boolean(a) && Boolean(b));
-    const or = binary(and, ["||"], (op, a, b) => Boolean(a) || Boolean(b));
-    const value = or();
-    if (at < list.length) throw new Error(`unexpected ${peek()}`);
-    return value;
-  }
+  const R = window.LoketRender, {evaluate} = window.LoketFlowExpr;
+  const {Picked, PICKERS} = window.LoketFlowFields;
 
   // --- one opened Flow ---
   function open(api, item, phone) {
@@ -85,12 +26,15 @@ window.LoketFlow = (() => {
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))
       .then((opened) => {
         const screens = new Map(opened.flow.screens.map((s) => [s.id, s]));
+        // forms: values by screen; shown: the inputs each screen shows now (what Footer checks).
         state = {opened, screens, stack: [opened.screen], data: {[opened.screen]: opened.data}, forms: {}, shown: {}, footer: null};
         draw();
       })
       .catch(() => { $(".flow-title").textContent = "Formulir tidak dapat dibuka"; $(".flow-footer").hidden = true; });
 
     const current = () => state.stack[state.stack.length - 1];
+    // Choices change what an If shows: redraw the screen (typed text is stored as it is typed).
+    const inputs = window.LoketFlowFields.fields({resolve, changed: (form, name, value) => { form[name] = value; draw(); }});
 
     // A binding's value; a form field that is not on its screen now (a false If) has none.
     function lookup(path, screenId) {
@@ -98,7 +42,7 @@ window.LoketFlow = (() => {
       let scope = screenId;
       if (parts[0] === "screen") { scope = parts[1]; parts.splice(0, 2); }
       const [kind, ...rest] = parts;
-      if (kind === "form" && !(state.shown[scope] || new Set()).has(rest[0])) return undefined;
+      if (kind === "form" && !(state.shown[scope] || new Map()).has(rest[0])) return undefined;
       let value = kind === "data" ? state.data[scope] : kind === "form" ? state.forms[scope] : undefined;
       for (const key of rest) value = value == null ? undefined : value[key];
       return value;
@@ -117,7 +61,7 @@ window.LoketFlow = (() => {
       const screenId = current(), screen = state.screens.get(screenId);
       const scroll = $(".flow-body").scrollTop;
       state.forms[screenId] = state.forms[screenId] || {};
-      state.shown[screenId] = new Set();
+      state.shown[screenId] = new Map();
       state.footer = null;
       $(".flow-title").textContent = resolve(screen.title, screenId) || "";
       $(".flow-back").textContent = state.stack.length > 1 ? "←" : "✕";
@@ -160,7 +104,7 @@ window.LoketFlow = (() => {
       }
       if (!c.name) return null;
       const form = state.forms[screenId];
-      state.shown[screenId].add(c.name);
+      state.shown[screenId].set(c.name, c);
       if (form[c.name] === undefined && !PICKERS.has(c.type)) {
         const init = resolve(c["init-value"], screenId);
         if (init !== undefined && init !== null && init !== "") form[c.name] = init;
@@ -168,182 +112,17 @@ window.LoketFlow = (() => {
       const field = R.el("div", "flow-field");
       field.dataset.name = c.name;
       field.dataset.type = c.type;
-      const build = FIELDS[c.type];
-      if (!build) { field.innerHTML = `<span class="meta">[${R.escapeHtml(c.type)}]</span>`; return field; }
-      build(field, c, form, screenId);
+      if (!inputs.build(field, c, form, screenId)) { field.innerHTML = `<span class="meta">[${R.escapeHtml(c.type)}]</span>`; return field; }
       if (c["helper-text"]) field.appendChild(R.el("small", "flow-helper", R.escapeHtml(resolve(c["helper-text"], screenId))));
       field.appendChild(R.el("small", "flow-invalid"));
       return field;
     }
 
-    const labelOf = (c, screenId, tag = "label") => R.el(tag, "flow-label", R.escapeHtml(resolve(c.label, screenId)) + (c.required ? "" : ' <span class="flow-optional">(opsional)</span>'));
-    // Choices change what an If shows: redraw the screen (text keeps its focus, so is not redrawn).
-    const changed = (form, name, value) => { form[name] = value; draw(); };
-
-    const FIELDS = {
-      TextInput(field, c, form, screenId) {
-        const input = R.el("input", "flow-input");
-        input.type = INPUT_TYPES[c["input-type"]] || "text";
-        if (c["input-type"] === "number") input.inputMode = "numeric";
-        if (c["max-chars"]) input.maxLength = Number(resolve(c["max-chars"], screenId));
-        textEntry(field, c, form, screenId, input);
-      },
-      TextArea(field, c, form, screenId) {
-        const input = R.el("textarea", "flow-input");
-        input.rows = 3;
-        if (c["max-length"]) input.maxLength = Number(c["max-length"]);
-        textEntry(field, c, form, screenId, input);
-      },
-      Dropdown(field, c, form, screenId) {
-        field.appendChild(labelOf(c, screenId));
-        const select = R.el("select", "flow-input", '<option value="">Pilih…</option>');
-        for (const o of resolve(c["data-source"], screenId) || []) {
-          const option = R.el("option", "", R.escapeHtml(o.title));
-          option.value = o.id;
-          option.disabled = o.enabled === false;
-          select.appendChild(option);
-        }
-        select.value = form[c.name] ?? "";
-        select.name = c.name;
-        select.addEventListener("change", () => changed(form, c.name, select.value || undefined));
-        field.querySelector("label").appendChild(select);
-      },
-      RadioButtonsGroup(field, c, form, screenId) { choices(field, c, form, screenId, "radio"); },
-      CheckboxGroup(field, c, form, screenId) { choices(field, c, form, screenId, "checkbox"); },
-      DatePicker(field, c, form, screenId) {
-        const input = R.el("input", "flow-input");
-        input.type = "date";
-        if (c["min-date"]) input.min = resolve(c["min-date"], screenId);
-        if (c["max-date"]) input.max = resolve(c["max-date"], screenId);
-        input.name = c.name;
-        input.value = form[c.name] ?? "";
-        input.addEventListener("change", () => changed(form, c.name, input.value || undefined));
-        field.appendChild(labelOf(c, screenId)).appendChild(input);
-      },
-      OptIn(field, c, form, screenId) {
-        const label = R.el("label", "flow-optin");
-        const box = R.el("input");
-        box.type = "checkbox";
-        box.name = c.name;
-        box.checked = form[c.name] === true;
-        box.addEventListener("change", () => changed(form, c.name, box.checked));
-        label.appendChild(box);
-        label.appendChild(R.el("span", "", R.escapeHtml(resolve(c.label, screenId))));
-        field.appendChild(label);
-      },
-      PhotoPicker(field, c, form, screenId) { picker(field, c, form, screenId, "photos"); },
-      DocumentPicker(field, c, form, screenId) { picker(field, c, form, screenId, "documents"); },
-    };
-
-    function textEntry(field, c, form, screenId, input) {
-      input.name = c.name;
-      input.value = form[c.name] ?? "";
-      input.addEventListener("input", () => { form[c.name] = input.value === "" ? undefined : input.value; });
-      field.appendChild(labelOf(c, screenId)).appendChild(input);
-    }
-
-    function choices(field, c, form, screenId, kind) {
-      const group = R.el("fieldset", "flow-choices");
-      group.appendChild(labelOf(c, screenId, "legend"));
-      if (c.description) group.appendChild(R.el("small", "flow-helper", R.escapeHtml(resolve(c.description, screenId))));
-      const picked = new Set([].concat(form[c.name] ?? []));
-      for (const o of resolve(c["data-source"], screenId) || []) {
-        const row = R.el("label", "flow-option");
-        const input = R.el("input");
-        input.type = kind;
-        input.name = c.name;
-        input.value = o.id;
-        input.checked = picked.has(o.id);
-        input.disabled = o.enabled === false;
-        input.addEventListener("change", () => {
-          if (kind === "radio") return changed(form, c.name, o.id);
-          input.checked ? picked.add(o.id) : picked.delete(o.id);
-          changed(form, c.name, picked.size ? [...picked] : undefined);
-        });
-        row.appendChild(R.el("span", "flow-option-text", R.escapeHtml(o.title) + (o.description ? `<small>${R.escapeHtml(o.description)}</small>` : "")));
-        row.appendChild(input);
-        group.appendChild(row);
-      }
-      field.appendChild(group);
-    }
-
-    // A picker keeps the File objects themselves; they are uploaded only on completion.
-    function picker(field, c, form, screenId, unit) {
-      const photos = unit === "photos";
-      const max = Number(c[`max-uploaded-${unit}`] ?? 30);
-      const files = form[c.name] || [];
-      field.appendChild(R.el("div", "flow-label", R.escapeHtml(resolve(c.label, screenId))));
-      if (c.description) field.appendChild(R.el("small", "flow-helper", R.escapeHtml(resolve(c.description, screenId))));
-      const list = R.el("div", "flow-files");
-      files.forEach(({file}, index) => {
-        const chip = R.el("div", "flow-file");
-        if (photos && file.type.startsWith("image/")) { const img = R.el("img"); img.src = URL.createObjectURL(file); img.alt = ""; chip.appendChild(img); }
-        chip.appendChild(R.el("span", "flow-file-name", R.escapeHtml(file.name)));
-        const remove = R.el("button", "flow-file-remove", "✕");
-        remove.type = "button";
-        remove.setAttribute("aria-label", `Hapus ${file.name}`);
-        remove.addEventListener("click", () => changed(form, c.name, files.filter((_, i) => i !== index)));
-        chip.appendChild(remove);
-        list.appendChild(chip);
-      });
-      field.appendChild(list);
-      const input = R.el("input");
-      input.type = "file";
-      input.hidden = true;
-      input.name = c.name;
-      input.multiple = max > 1;
-      input.accept = photos ? "image/*" : (c["allowed-mime-types"] || []).join(",");
-      const limit = Number(c["max-file-size-kb"] || 25600) * 1024;
-      input.addEventListener("change", () => {
-        const chosen = [...input.files];
-        const wrong = chosen.find((f) => f.size > limit || (!photos && c["allowed-mime-types"] && !c["allowed-mime-types"].includes(f.type)) || (photos && !f.type.startsWith("image/")));
-        if (wrong) { field.querySelector(".flow-invalid").textContent = wrong.size > limit ? `${wrong.name} terlalu besar (maks. ${Math.floor(limit / 1048576)} MB).` : `${wrong.name}: jenis berkas ini tidak bisa dipakai.`; return; }
-        const taken = chosen.map((f) => new Picked(f, photos ? "photo" : "document"));
-        changed(form, c.name, [...files, ...taken].slice(0, max));
-      });
-      field.appendChild(input);
-      if (files.length < max) {
-        const add = R.el("button", "flow-pick", photos ? "＋ Pilih foto" : "＋ Pilih dokumen");
-        add.type = "button";
-        add.addEventListener("click", () => input.click());
-        field.appendChild(add);
-      }
-    }
-
-    // --- checks before the Footer acts: what the phone itself refuses ---
-    function problem(c, value, screenId) {
-      const empty = value === undefined || value === "" || (Array.isArray(value) && value.length === 0);
-      if (PICKERS.has(c.type)) {
-        const unit = c.type === "PhotoPicker" ? "photos" : "documents";
-        const min = Number(c[`min-uploaded-${unit}`] || 0), count = (value || []).length;
-        return count < min ? `Tambahkan ${min} ${unit === "photos" ? "foto" : "dokumen"}.` : null;
-      }
-      if (c.type === "OptIn") return c.required && value !== true ? "Centang untuk melanjutkan." : null;
-      if (empty) return c.required ? (c.type.endsWith("Group") || c.type === "Dropdown" ? "Pilih salah satu." : "Wajib diisi.") : null;
-      if (c.type === "CheckboxGroup" && c["min-selected-items"] && value.length < Number(c["min-selected-items"])) return `Pilih paling sedikit ${c["min-selected-items"]}.`;
-      if (c.type !== "TextInput" && c.type !== "TextArea") return null;
-      const min = c["min-chars"] ? Number(resolve(c["min-chars"], screenId)) : 0;
-      if (value.length < min) return `Paling sedikit ${min} karakter.`;
-      if (c.pattern && !new RegExp(c.pattern).test(value)) return c["error-message"] || "Formatnya belum sesuai.";
-      if (c["input-type"] === "email" && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)) return "Alamat email belum benar.";
-      return null;
-    }
-
     function valid(screenId) {
       let first = null;
       const form = state.forms[screenId];
-      const fields = [];
-      const collect = (list) => {
-        for (const c of list || []) {
-          if (c.visible !== undefined && resolve(c.visible, screenId) === false) continue;
-          if (c.type === "If") collect(evaluate(c.condition, (p) => lookup(p, screenId)) ? c.then : c.else);
-          else if (c.type === "Switch") { const v = resolve(c.value, screenId); collect(c.cases[String(v)] || c.cases.default); }
-          else if (c.name) fields.push(c);
-        }
-      };
-      collect(state.screens.get(screenId).layout.children);
-      for (const c of fields) {
-        const why = problem(c, form[c.name], screenId);
+      for (const c of state.shown[screenId].values()) {
+        const why = inputs.problem(c, form[c.name], screenId);
         const node = $(`.flow-field[data-name="${CSS.escape(c.name)}"] .flow-invalid`);
         if (node) node.textContent = why || "";
         if (why && !first) first = node;

@@ -1,0 +1,145 @@
+"""A lost KTP-el by WhatsApp Flow in real Chromium on a phone-sized screen: Loket's flow message
+shows its button, the form opens full-screen, the resident fills it, picks photos of the family
+card and the police letter, and submits; the simulator delivers the nfm_reply WhatsApp would.
+
+The bot's answer to the completion is not asserted here: only that the webhook arrived in the
+inbox with WhatsApp's shape, naming the flow message."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+
+import pytest
+from sqlalchemy import select
+
+from app.flows.catalog import shipped_catalog
+from app.flows.forms import prefill_data
+from app.inbox.models import InboundEvent
+from tests.support.browser import screenshot_path
+from tests.support.flow_messages import flow_message, send_flow, wamid_of
+from tests.support.phone import SimPhone, jpeg
+from tests.support.photos import photo_jpeg
+
+pytestmark = pytest.mark.browser
+
+WA_ID = "6281299990202"
+PHONE = {"width": 390, "height": 844}
+TIMEOUT = 20_000
+
+
+async def _shot(page, name: str) -> None:
+    await page.screenshot(path=str(screenshot_path(name)))
+
+
+async def test_a_lost_ktp_by_flow_delivers_whatsapps_nfm_reply(
+    page, live_server: str, sessionmaker
+) -> None:
+    await page.set_viewport_size(PHONE)
+    phone = SimPhone(page, live_server, WA_ID)
+    await phone.open("Siti Aminah")
+    await phone.said("Silakan pilih layanan", after=await phone.type("halo"))
+
+    data = prefill_data(shipped_catalog().get("ktp"), variant="hilang")
+    body = flow_message("ktp", token="tok-browser", screen="VARIANT", data=data)
+    row = await send_flow(sessionmaker, WA_ID, body)
+    open_form = page.locator(".row-bot .flow-open", has_text="Isi formulir")
+    await open_form.wait_for(timeout=TIMEOUT)
+    await _shot(page, "simulator-flow-0-message")
+    flow_wamid = await wamid_of(sessionmaker, row)
+    assert flow_wamid is not None
+    await open_form.click()
+
+    flow = page.locator(".flow")
+    await flow.locator('.flow-screen[data-screen="VARIANT"]').wait_for(timeout=TIMEOUT)
+    assert await flow.locator(".flow-title").inner_text() == "KTP-el"
+    assert await flow.locator('input[name="variant"][value="hilang"]').is_checked()
+    await _shot(page, "simulator-flow-1-variant")
+    await page.click("#flow-footer")
+
+    await flow.locator('.flow-screen[data-screen="DATA"]').wait_for(timeout=TIMEOUT)
+    await page.fill('input[name="nik"]', "32010145")
+    await page.click("#flow-footer")  # the phone refuses: too short, and the rest is empty
+    nik_error = flow.locator('.flow-field[data-name="nik"] .flow-invalid')
+    assert await nik_error.inner_text() == "Paling sedikit 16 karakter."
+    name_error = flow.locator('.flow-field[data-name="nama"] .flow-invalid')
+    assert await name_error.inner_text() == "Wajib diisi."
+    await _shot(page, "simulator-flow-2-data-refused")
+    await page.fill('input[name="nik"]', "3201014508900003")
+    await page.fill('input[name="nama"]', "Siti Aminah")
+    await page.fill('input[name="tanggal_lahir"]', "1990-08-05")
+    await flow.locator('.flow-option:has(input[value="perempuan"])').click()
+    await page.fill('input[name="no_kk"]', "3201012208150007")
+    await page.fill('textarea[name="alamat"]', "Dusun Mawar RT 02/RW 01, Desa Sukamaju")
+    assert await flow.locator('.flow-field[data-name="status_kawin"]').count() == 0  # baru only
+    await _shot(page, "simulator-flow-3-data")
+    await page.click("#flow-footer")
+
+    photos = {"DOC_KK": "kk.jpg", "DOC_SURAT_KEHILANGAN": "surat-polisi.jpg"}
+    contents = {"kk.jpg": photo_jpeg(5), "surat-polisi.jpg": photo_jpeg(6)}
+    for screen, name in photos.items():
+        await flow.locator(f'.flow-screen[data-screen="{screen}"]').wait_for(timeout=TIMEOUT)
+        if screen == "DOC_KK":
+            await _shot(page, "simulator-flow-4-picker-empty")
+        async with page.expect_file_chooser() as chooser:
+            await flow.locator(".flow-pick").click()
+        await (await chooser.value).set_files([jpeg(name, contents[name])])
+        await flow.locator(".flow-file-name", has_text=name).wait_for(timeout=TIMEOUT)
+        await _shot(page, f"simulator-flow-4-{screen.lower()}")
+        await page.click("#flow-footer")
+
+    await flow.locator('.flow-screen[data-screen="SUMMARY"]').wait_for(timeout=TIMEOUT)
+    summary = await flow.locator(".flow-screen").inner_text()
+    for line in (
+        "Jenis permohonan: KTP-el hilang",
+        "NIK: 3201014508900003",
+        "Jenis kelamin: Perempuan",
+    ):
+        assert line in summary
+    await page.click("#flow-footer")  # the declaration is not ticked yet
+    consent_error = flow.locator('.flow-field[data-name="consent"] .flow-invalid')
+    assert await consent_error.inner_text() == "Centang untuk melanjutkan."
+    await flow.locator(".flow-optin").click()
+    await _shot(page, "simulator-flow-5-summary")
+    assert await page.locator("#flow-footer").inner_text() == "Kirim permohonan"
+    await page.click("#flow-footer")
+
+    await flow.wait_for(state="detached", timeout=TIMEOUT)
+    sent = page.locator(".msg.me .flow-sent", has_text="Sent")
+    await sent.last.wait_for(timeout=TIMEOUT)
+    await _shot(page, "simulator-flow-6-sent")
+
+    async with sessionmaker() as session:
+        events = (await session.execute(select(InboundEvent))).scalars().all()
+    (message,) = [
+        e.payload["message"]
+        for e in events
+        if (e.payload.get("message") or {}).get("interactive", {}).get("type") == "nfm_reply"
+    ]
+    assert message["context"] == {"from": "628000000000", "id": flow_wamid}
+    assert message["type"] == "interactive"
+    nfm = message["interactive"]["nfm_reply"]
+    assert (nfm["name"], nfm["body"]) == ("flow", "Sent")
+    response = json.loads(nfm["response_json"])
+    files = {key: response.pop(key) for key in ("doc_kk", "doc_surat_kehilangan")}
+    assert response == {
+        "flow_token": "tok-browser",
+        "variant": "hilang",
+        "nik": "3201014508900003",
+        "nama": "Siti Aminah",
+        "tanggal_lahir": "1990-08-05",
+        "jenis_kelamin": "perempuan",
+        "no_kk": "3201012208150007",
+        "alamat": "Dusun Mawar RT 02/RW 01, Desa Sukamaju",
+        "consent": True,
+    }
+    for key, name in (("doc_kk", "kk.jpg"), ("doc_surat_kehilangan", "surat-polisi.jpg")):
+        (picked,) = files[key]
+        digest = base64.b64encode(hashlib.sha256(contents[name]).digest()).decode()
+        assert {k: v for k, v in picked.items() if k != "id"} == {
+            "file_name": name,
+            "mime_type": "image/jpeg",
+            "sha256": digest,
+        }
+        assert picked["id"].startswith("sandbox-")
