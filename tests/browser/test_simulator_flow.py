@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from datetime import datetime
 
 import pytest
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from app.flows.catalog import shipped_catalog
 from app.flows.forms import prefill_data
 from app.inbox.models import InboundEvent
+from app.whatsapp_flows.forms import flow_for
 from tests.support.browser import screenshot_path
 from tests.support.flow_messages import flow_message, send_flow, wamid_of
 from tests.support.phone import SimPhone, jpeg
@@ -143,3 +145,74 @@ async def test_a_lost_ktp_by_flow_delivers_whatsapps_nfm_reply(
             "sha256": digest,
         }
         assert picked["id"].startswith("sandbox-")
+
+
+def _conditions(flow: dict) -> list[str]:
+    """Every If condition and backticked value of a generated Flow, in order."""
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "If":
+                found.append(node["condition"])
+            for value in node.values():
+                if isinstance(value, str) and value.startswith("`"):
+                    found.append(value)
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(flow)
+    return found
+
+
+async def test_the_generated_conditions_read_as_whatsapp_reads_them(page, live_server: str) -> None:
+    """The page's evaluator on every condition of the KTP-el form, for a lost KTP-el by a
+    resident whose family card the locker holds (the values a phone would have)."""
+    await page.goto(f"{live_server}/simulator?wa={WA_ID}")
+    catalog = shipped_catalog()
+    flow = flow_for(catalog.get("ktp"), "id", today=datetime(2026, 12, 3).date())
+    bindings = {
+        "screen.VARIANT.form.variant": "hilang",
+        "screen.VARIANT.data.held_kk": True,
+        "screen.VARIANT.data.held_ktp_lama": False,
+        "screen.VARIANT.data.held_ktp_asal": False,
+        "screen.DATA.form.nik": "3201014508900003",
+    }
+    results = await page.evaluate(
+        """([conditions, bindings]) => conditions.map((c) => window.LoketFlowExpr.evaluate(
+               c.startsWith("`") ? c.slice(1, -1) : c, (path) => bindings[path]))""",
+        [_conditions(flow), bindings],
+    )
+    assert dict(zip(_conditions(flow), results, strict=True)) == {
+        "${screen.VARIANT.form.variant} == 'baru'": False,
+        "${screen.VARIANT.form.variant} == 'perubahan'": False,
+        "(!${screen.VARIANT.data.held_kk}) || (${screen.VARIANT.form.variant} == 'hilang') || "
+        "(${screen.VARIANT.form.variant} == 'rusak') || (${screen.VARIANT.form.variant} == "
+        "'perubahan' && !${screen.VARIANT.data.held_ktp_lama})": True,
+        "${screen.VARIANT.data.held_kk}": True,
+        "${screen.VARIANT.form.variant} == 'hilang'": True,
+        "!(${screen.VARIANT.form.variant} == 'hilang')": False,
+        "`${screen.VARIANT.form.variant} == 'hilang'`": True,
+        "(${screen.VARIANT.form.variant} == 'rusak') || (${screen.VARIANT.form.variant} == "
+        "'perubahan') || (${screen.VARIANT.form.variant} == 'pindah_datang')": False,
+        "!(${screen.VARIANT.form.variant} == 'rusak')": True,
+        "`${screen.VARIANT.form.variant} == 'rusak'`": False,
+        "(${screen.VARIANT.form.variant} == 'perubahan') || (${screen.VARIANT.form.variant} == "
+        "'pindah_datang')": False,
+        "!(${screen.VARIANT.form.variant} == 'perubahan')": True,
+        "${screen.VARIANT.data.held_ktp_lama}": False,
+        "`${screen.VARIANT.form.variant} == 'perubahan'`": False,
+        "${screen.VARIANT.form.variant} == 'pindah_datang'": False,
+        "!(${screen.VARIANT.form.variant} == 'pindah_datang')": True,
+        "`${screen.VARIANT.form.variant} == 'pindah_datang'`": False,
+        "${screen.VARIANT.form.variant} == 'pindah_datang' && "
+        "!${screen.VARIANT.data.held_ktp_asal}": False,
+        "${screen.VARIANT.data.held_ktp_asal}": False,
+        "`'NIK: ' ${screen.DATA.form.nik}`": "NIK: 3201014508900003",
+        "`'Nama lengkap: ' ${screen.DATA.form.nama}`": "Nama lengkap: ",
+        "`'Tanggal lahir: ' ${screen.DATA.form.tanggal_lahir}`": "Tanggal lahir: ",
+        "`'Nomor KK: ' ${screen.DATA.form.no_kk}`": "Nomor KK: ",
+        "`'Alamat: ' ${screen.DATA.form.alamat}`": "Alamat: ",
+    }

@@ -21,7 +21,7 @@ from app.whatsapp_flows.forms import flow_for
 from app.whatsapp_flows.registry import FlowRegistry, PublishedFlow
 from tests.support.files import pdf
 from tests.support.flow_messages import flow_message, send_flow, wamid_of
-from tests.support.photos import photo_jpeg
+from tests.support.photos import photo_jpeg, photo_png
 from tests.support.simulator import Phone, Simulator
 
 WA_ID = "6281299990021"
@@ -140,6 +140,34 @@ async def test_a_form_left_with_no_files_sends_only_its_values(simulator: Simula
         "variant": "hilang",
         "consent": True,
     }
+
+
+async def test_a_photo_picker_sends_the_photo_as_whatsapp_names_it(simulator: Simulator) -> None:
+    phone = simulator.phone(WA_ID, "Siti Aminah")
+    wamid = await _flow_sent(simulator, phone)
+    png = photo_png(4)
+    answer = await simulator.client.post(
+        f"/simulator/api/flows/{wamid}/complete",
+        data={"wa_id": WA_ID, "values": json.dumps({"variant": "rusak", "consent": True})},
+        files=[("photo:doc_ktp_rusak", ("IMG_5237.png", png, "image/png"))],
+    )
+    assert answer.status_code == 200, answer.text
+    screen = await phone.screen()
+    mine = next(i for i in screen["items"] if i["wamid"] == answer.json()["wamid"])
+    response = json.loads(mine["message"]["interactive"]["nfm_reply"]["response_json"])
+    (picked,) = response.pop("doc_ktp_rusak")
+    assert response == {"flow_token": "tok-lost-ktp", "variant": "rusak", "consent": True}
+    assert picked == {
+        "file_name": "IMG_5237.png",
+        "mime_type": "image/png",
+        "sha256": base64.b64encode(hashlib.sha256(png).digest()).decode(),
+        "id": picked["id"],
+    }
+    media = simulator.runtime.sandbox_media
+    assert media is not None
+    found = media.find(picked["id"])
+    assert found is not None
+    assert (found[0].message_type, found[1].read_bytes()) == ("image", png)
 
 
 async def test_what_no_phone_could_send_is_refused(simulator: Simulator) -> None:
