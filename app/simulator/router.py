@@ -4,8 +4,9 @@ What a phone sends goes the webhook's way: a body of Meta's shape (`payloads`), 
 `app.bot.payloads` and stored by the group-committing ingest, so the inbox processor, the media
 worker and the locker's intake checks see exactly what they see live. A file first goes into the
 sandbox media store, which plays Meta's media endpoints. What the phone shows is rebuilt from the
-database (`chat`), so it survives a reload and a restart. Mounted only when no WhatsApp access
-token is configured.
+database (`chat`), so it survives a reload and a restart. A flow message opens its WhatsApp Flow
+on the phone, and completing it delivers the `nfm_reply` WhatsApp would (`flow_routes`).
+Mounted only when no WhatsApp access token is configured.
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ pytestmark = pytest.mark.browser
 
 WA_ID = "6281299990202"
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
 TIMEOUT = 20_000
 
 
@@ -58,6 +59,9 @@ async def test_a_lost_ktp_by_flow_delivers_whatsapps_nfm_reply(
     assert await flow.locator(".flow-title").inner_text() == "KTP-el"
     assert await flow.locator('input[name="variant"][value="hilang"]').is_checked()
     await _shot(page, "simulator-flow-1-variant")
+    await page.set_viewport_size(DESKTOP)  # the form stays inside the phone frame
+    await _shot(page, "simulator-flow-1-variant-desktop")
+    await page.set_viewport_size(PHONE)
     await page.click("#flow-footer")
 
     await flow.locator('.flow-screen[data-screen="DATA"]').wait_for(timeout=TIMEOUT)

@@ -125,15 +125,10 @@ async def test_completing_delivers_an_nfm_reply_of_whatsapps_shape(simulator: Si
 
 async def test_a_form_left_with_no_files_sends_only_its_values(simulator: Simulator) -> None:
     phone = simulator.phone(WA_ID, "Siti Aminah")
-    wamid = await _flow_sent(simulator, phone)
-    answer = await simulator.client.post(
-        f"/simulator/api/flows/{wamid}/complete",
-        data={"wa_id": WA_ID, "values": json.dumps({"variant": "hilang", "consent": True})},
-    )
-    assert answer.status_code == 200, answer.text
-    await phone.drain()
+    await _flow_sent(simulator, phone)
+    reply = await phone.complete_flow({"variant": "hilang", "consent": True})
     screen = await phone.screen()
-    mine = next(i for i in screen["items"] if i["wamid"] == answer.json()["wamid"])
+    mine = next(i for i in screen["items"] if i["wamid"] == reply)
     nfm = mine["message"]["interactive"]["nfm_reply"]
     assert json.loads(nfm["response_json"]) == {
         "flow_token": "tok-lost-ktp",

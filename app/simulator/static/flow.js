@@ -145,6 +145,7 @@ window.LoketFlow = (() => {
         $(".flow-body").scrollTop = 0;
         draw();
       } else if (action.name === "complete") await complete(payload);
+      else $(".flow-error").textContent = `Simulator belum bisa menjalankan aksi ${action.name}.`;  // data_exchange needs an endpoint
     }
 
     // Values left empty (a field an If hid, an optional picker left empty) are left out.
