@@ -18,7 +18,7 @@ from sqlalchemy import select
 from app.flows.catalog import shipped_catalog
 from app.flows.forms import prefill_data
 from app.inbox.models import InboundEvent
-from app.whatsapp_flows.forms import flow_for
+from app.whatsapp_flows.forms import flow_for, form_services
 from tests.support.browser import screenshot_path
 from tests.support.flow_messages import flow_message, send_flow, wamid_of
 from tests.support.phone import SimPhone, jpeg
@@ -29,6 +29,8 @@ pytestmark = pytest.mark.browser
 WA_ID = "6281299990202"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
+# A photo picker no condition hides: screenshot it in the render test.
+SHOWN_PICKER = ("sipi_perpanjangan", "en", "DOC_KTP_PEMILIK")
 TIMEOUT = 20_000
 
 
@@ -220,3 +222,48 @@ async def test_the_generated_conditions_read_as_whatsapp_reads_them(page, live_s
         "`'Nomor KK: ' ${screen.DATA.form.no_kk}`": "Nomor KK: ",
         "`'Alamat: ' ${screen.DATA.form.alamat}`": "Alamat: ",
     }
+
+
+async def test_every_screen_of_every_generated_form_renders(page, live_server: str) -> None:
+    """Each screen of each service's Flow, in both languages, opened on the phone: every
+    component is drawn (none left as an unknown type) and the screen has its Footer button."""
+    await page.set_viewport_size(PHONE)
+    await page.goto(f"{live_server}/simulator?wa={WA_ID}")
+    catalog = shipped_catalog()
+    today = datetime(2026, 12, 3).date()
+    opened: dict[str, object] = {}
+
+    async def answer(route) -> None:
+        await route.fulfill(json=opened)
+
+    await page.route("**/simulator/api/flows/wamid.RENDER*", answer)
+    drawn = []
+    for service in form_services(catalog):
+        for language in ("id", "en"):
+            flow = flow_for(service, language, today=today)
+            for screen in flow["screens"]:
+                opened.clear()
+                opened.update(
+                    service=service.code,
+                    language=language,
+                    flow=flow,
+                    screen=screen["id"],
+                    data={},
+                    flow_token="t",
+                )
+                await page.evaluate(
+                    """() => window.LoketFlow.open(document.getElementById("phone").dataset.api,
+                        {wamid: "wamid.RENDER"}, {frame: document.getElementById("phone"),
+                        office: "Loket", wa: () => "6281299990202", name: () => "Warga",
+                        sent: () => {}})"""
+                )
+                rendered = page.locator(f'.flow .flow-screen[data-screen="{screen["id"]}"]')
+                await rendered.wait_for(timeout=TIMEOUT)
+                unknown = await page.locator(".flow .flow-field .meta").count()
+                footer = await page.locator("#flow-footer").inner_text()
+                drawn.append((service.code, language, screen["id"], unknown, bool(footer)))
+                if (service.code, language, screen["id"]) == SHOWN_PICKER:
+                    await _shot(page, "simulator-flow-7-photo-picker-en")
+                await page.click(".flow .flow-back")
+                await page.locator(".flow").wait_for(state="detached", timeout=TIMEOUT)
+    assert [d for d in drawn if d[3:] != (0, True)] == []
