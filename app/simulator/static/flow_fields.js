@@ -11,7 +11,11 @@ window.LoketFlowFields = (() => {
   // The builders for one opened Flow, reading and storing through its `ctx`.
   function fields(ctx) {
     const {resolve, changed} = ctx;
-    const labelOf = (c, screenId, tag = "label") => R.el(tag, "flow-label", R.escapeHtml(resolve(c.label, screenId)) + (c.required ? "" : ' <span class="flow-optional">(opsional)</span>'));
+    // The label's text sits in one span: in a column-flex <label> the input goes below it.
+    const labelOf = (c, screenId, tag = "label") => {
+      const optional = c.required || c["min-selected-items"] ? "" : ' <span class="flow-optional">(opsional)</span>';
+      return R.el(tag, "flow-label", `<span>${R.escapeHtml(resolve(c.label, screenId))}${optional}</span>`);
+    };
 
     const FIELDS = {
       TextInput(field, c, form, screenId) {
