@@ -20,6 +20,7 @@ window.LoketFlow = (() => {
       <p class="flow-managed">Dikelola oleh ${R.escapeHtml(phone.office)}</p></footer>`;
     const $ = (sel) => root.querySelector(sel);
     const close = () => root.remove();
+    phone.frame.querySelectorAll(".flow").forEach((other) => other.remove());  // one form at a time
     phone.frame.appendChild(root);
 
     fetch(`${api}/flows/${encodeURIComponent(item.wamid)}?wa_id=${encodeURIComponent(phone.wa())}`)
@@ -30,7 +31,11 @@ window.LoketFlow = (() => {
         state = {opened, screens, stack: [opened.screen], data: {[opened.screen]: opened.data}, forms: {}, shown: {}, footer: null};
         draw();
       })
-      .catch(() => { $(".flow-title").textContent = "Formulir tidak dapat dibuka"; $(".flow-footer").hidden = true; });
+      .catch((error) => {
+        console.error("the Flow could not be opened", error);
+        $(".flow-title").textContent = "Formulir tidak dapat dibuka";
+        $(".flow-footer").hidden = true;
+      });
 
     const current = () => state.stack[state.stack.length - 1];
     // Choices change what an If shows: redraw the screen (typed text is stored as it is typed).
