@@ -8,6 +8,7 @@ Shapes: https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from typing import Any
@@ -67,6 +68,31 @@ def media_message(media: StoredMedia, caption: str | None = None) -> dict[str, A
     if media.message_type == "audio":
         content["voice"] = True
     return {"type": media.message_type, media.message_type: content}
+
+
+def picked_file(media: StoredMedia) -> dict[str, Any]:
+    """A file picked in a Flow as `response_json` carries it: the media id the store gave it,
+    with the name, type and base64 SHA-256 (reference whatsapp-flows.md §2.9, §6.6)."""
+    return {
+        "file_name": media.filename or media.media_id,
+        "mime_type": media.mime_type,
+        "sha256": media.sha256_base64,
+        "id": media.media_id,
+    }
+
+
+def nfm_reply_message(flow_token: str, values: dict[str, Any], context_id: str) -> dict[str, Any]:
+    """A completed Flow: `response_json` is a JSON *string* of the `complete` payload with the
+    `flow_token`, and `context.id` names the message that carried the Flow (§4.1)."""
+    response = json.dumps({"flow_token": flow_token, **values}, ensure_ascii=False)
+    message = {
+        "type": "interactive",
+        "interactive": {
+            "type": "nfm_reply",
+            "nfm_reply": {"name": "flow", "body": "Sent", "response_json": response},
+        },
+    }
+    return _with_context(message, context_id)
 
 
 def webhook_body(wa_id: str, name: str, messages: list[dict[str, Any]]) -> dict[str, Any]:

@@ -63,3 +63,13 @@ async def sent_messages(session: AsyncSession, resident_id: int) -> list[Outboun
         .limit(OUTBOUND_LIMIT)
     )
     return list(reversed((await session.execute(stmt)).scalars().all()))
+
+
+async def sent_message(
+    session: AsyncSession, resident_id: int, wamid: str
+) -> OutboundMessage | None:
+    """The message Loket sent this resident under `wamid` (None: not theirs, or not sent)."""
+    stmt = select(OutboundMessage).where(
+        OutboundMessage.resident_id == resident_id, OutboundMessage.wamid == wamid
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()

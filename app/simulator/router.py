@@ -4,8 +4,9 @@ What a phone sends goes the webhook's way: a body of Meta's shape (`payloads`), 
 `app.bot.payloads` and stored by the group-committing ingest, so the inbox processor, the media
 worker and the locker's intake checks see exactly what they see live. A file first goes into the
 sandbox media store, which plays Meta's media endpoints. What the phone shows is rebuilt from the
-database (`chat`), so it survives a reload and a restart. Mounted only when no WhatsApp access
-token is configured.
+database (`chat`), so it survives a reload and a restart. A flow message opens its WhatsApp Flow
+on the phone, and completing it delivers the `nfm_reply` WhatsApp would (`flow_routes`).
+Mounted only when no WhatsApp access token is configured.
 """
 
 from __future__ import annotations
@@ -21,14 +22,13 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field, model_validator
 from starlette.concurrency import run_in_threadpool
 
-from app.bot.payloads import parse_updates
-from app.bot.sandbox import SandboxSink
-from app.bot.sandbox_media import WANT_VOICE, MediaRefused, SandboxMedia
-from app.runtime import Runtime
-from app.simulator import payloads, repository
+from app.bot.sandbox_media import WANT_VOICE, MediaRefused
+from app.simulator import flow_routes, payloads, repository
 from app.simulator.chat import Chat, load_chat
+from app.simulator.delivery import deliver, sandbox_parts
 
 router = APIRouter(prefix="/simulator", include_in_schema=False)
+router.include_router(flow_routes.router)
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 
@@ -40,7 +40,11 @@ WA_ID = r"^[0-9]{8,15}$"
 STATIC = {
     "simulator.js": "text/javascript",
     "render.js": "text/javascript",
+    "flow.js": "text/javascript",
+    "flow_expr.js": "text/javascript",
+    "flow_fields.js": "text/javascript",
     "simulator.css": "text/css",
+    "flow.css": "text/css",
 }
 # Types the page may show inline; anything else is offered as a download, never rendered.
 INLINE_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf", "audio/", "video/")
@@ -104,27 +108,10 @@ class SimulatedMessage(BaseModel):
         return payloads.text_message(str(self.text))
 
 
-def _runtime(request: Request) -> tuple[Runtime, SandboxSink, SandboxMedia]:
-    runtime: Runtime = request.app.state.runtime
-    if runtime.sandbox is None or runtime.sandbox_media is None:
-        raise HTTPException(404, "the simulator exists only in sandbox mode")
-    return runtime, runtime.sandbox, runtime.sandbox_media
-
-
-async def _deliver(runtime: Runtime, sink: SandboxSink, body: dict[str, Any]) -> list[str]:
-    """Store a Meta-shaped delivery in the inbox, as the webhook does; return its wamids."""
-    ids = payloads.wamids(body)
-    wa_id = body["entry"][0]["changes"][0]["value"]["contacts"][0]["wa_id"]
-    for wamid in ids:
-        sink.register_inbound(wa_id, wamid)  # so the read receipt wakes this phone
-    await runtime.ingest.submit(parse_updates(body, phone_number_id=None))
-    return ids
-
-
 @router.get("", response_class=HTMLResponse)
 async def page(request: Request) -> HTMLResponse:
     """The fake phone."""
-    runtime, _, _ = _runtime(request)
+    runtime, _, _ = sandbox_parts(request)
     context = {
         "office": runtime.settings.office_name,
         "api": str(request.url_for("simulator_messages").path).removesuffix("/messages"),
@@ -145,9 +132,9 @@ async def static(name: str) -> FileResponse:
 @router.post("/api/messages", name="simulator_messages")
 async def send(request: Request, message: SimulatedMessage) -> dict[str, str]:
     """Deliver a text, a tap or a location from the simulated phone, as Meta's webhook would."""
-    runtime, sink, _ = _runtime(request)
+    runtime, sink, _ = sandbox_parts(request)
     body = payloads.webhook_body(message.wa_id, message.name, [message.message()])
-    (wamid,) = await _deliver(runtime, sink, body)
+    (wamid,) = await deliver(runtime, sink, body)
     return {"wamid": wamid}
 
 
@@ -165,7 +152,7 @@ async def send_media(
     Each file goes into the sandbox media store first; the delivery then carries media ids, as
     Meta's does. A file the store refuses fails the whole send, with the reason.
     """
-    runtime, sink, media = _runtime(request)
+    runtime, sink, media = sandbox_parts(request)
     if kind == WANT_VOICE and len(files) != 1:
         return _refuse(422, "Kirim satu pesan suara sekali kirim.")
     if not 1 <= len(files) <= MAX_FILES:
@@ -189,13 +176,13 @@ async def send_media(
         for index, item in enumerate(stored)
     ]
     body = payloads.webhook_body(wa_id, name, messages)
-    return JSONResponse({"wamids": await _deliver(runtime, sink, body)})
+    return JSONResponse({"wamids": await deliver(runtime, sink, body)})
 
 
 @router.get("/api/media/{media_id}", name="simulator_media")
 async def media_file(request: Request, media_id: str) -> Response:
     """A file from the sandbox media store: the resident's own photo, or an attachment."""
-    _, _, media = _runtime(request)
+    _, _, media = sandbox_parts(request)
     found = await run_in_threadpool(media.find, media_id)
     if found is None:
         raise HTTPException(404, "media not found or expired")
@@ -223,7 +210,7 @@ async def chat(
     wait: Annotated[float, Query(ge=0, le=LONG_POLL_SECONDS)] = 0,
 ) -> dict[str, Any]:
     """The phone's screen; waits up to `wait` seconds for it to differ from version `since`."""
-    runtime, sink, _ = _runtime(request)
+    runtime, sink, _ = sandbox_parts(request)
     deadline = time.monotonic() + wait
     screen: Chat | None = None
     try:
@@ -251,7 +238,7 @@ async def chat(
 @router.get("/api/residents")
 async def residents(request: Request) -> dict[str, Any]:
     """The residents the simulator can play: every one with a phone number, latest first."""
-    runtime, _, _ = _runtime(request)
+    runtime, _, _ = sandbox_parts(request)
     async with runtime.sessionmaker() as session:
         found = await repository.recent_residents(session)
     return {"items": [{"wa_id": r.wa_id, "name": r.name} for r in found]}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,6 +77,35 @@ class Phone:
                     choice = {"id": option["id"], "title": title, "kind": kind}
                     return await self.post(choice=choice, context_id=item["wamid"])
         raise AssertionError(f"no message offers {title!r}")
+
+    async def flow_wamid(self) -> str:
+        """The wamid of Loket's latest flow message (the one a tap on its button opens)."""
+        for item in reversed((await self.screen())["items"]):
+            body = item["message"]
+            kind = body["interactive"]["type"] if body["type"] == "interactive" else None
+            if item["from"] == "bot" and kind == "flow":
+                return str(item["wamid"])
+        raise AssertionError("Loket sent no flow message")
+
+    async def complete_flow(
+        self,
+        values: dict[str, Any],
+        files: Sequence[tuple[str, tuple[str, bytes, str]]] = (),
+        *,
+        wamid: str | None = None,
+    ) -> str:
+        """Submit the Flow of Loket's latest flow message (or `wamid`) as the phone does:
+        `values` are the non-file payload values, `files` parts named `photo:<key>` or
+        `document:<key>`. Lets Loket answer; returns the nfm_reply's wamid."""
+        wamid = wamid or await self.flow_wamid()
+        answer = await self.client.post(
+            f"/simulator/api/flows/{wamid}/complete",
+            data={"wa_id": self.wa_id, "name": self.name, "values": json.dumps(values)},
+            files=list(files),
+        )
+        assert answer.status_code == 200, answer.text
+        await self.drain()
+        return str(answer.json()["wamid"])
 
     async def bot_texts(self) -> list[str]:
         """What Loket said, in order, as the resident reads it."""

@@ -22,6 +22,7 @@ window.LoketRender = (() => {
     mic: '<svg class="ico" viewBox="0 0 24 24" aria-hidden="true"><rect x="9" y="3" width="6" height="11" rx="3" fill="#25d366"/><path d="M5.5 11a6.5 6.5 0 0 0 13 0M12 17.5V21" fill="none" stroke="#25d366" stroke-width="1.8"/></svg>',
     pin: '<svg class="ico" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 2a7 7 0 0 0-7 7c0 5 7 13 7 13s7-8 7-13a7 7 0 0 0-7-7z" fill="#e53935"/><circle cx="12" cy="9" r="2.5" fill="#fff"/></svg>',
   };
+  ICON.form = '<svg class="ico" viewBox="0 0 24 24" aria-hidden="true"><rect x="5" y="3" width="14" height="18" rx="2" fill="none" stroke="currentColor" stroke-width="1.8"/><path d="M8.5 8h7M8.5 12h7M8.5 16h4" stroke="currentColor" stroke-width="1.8" stroke-linecap="round"/></svg>';
   ICON.list = '<svg class="ico" viewBox="0 0 24 24" aria-hidden="true"><path d="M4 6h16M4 12h16M4 18h16" stroke="currentColor" stroke-width="2" stroke-linecap="round"/></svg>';
   const clock = (iso) => new Date(iso).toLocaleTimeString("id-ID", {hour: "2-digit", minute: "2-digit"});
   const TICKS = {sent: "✓", delivered: "✓✓", read: "✓✓"};
@@ -82,7 +83,9 @@ window.LoketRender = (() => {
     const type = message.type;
     const box = el("div", "content");
     if (type === "text") box.innerHTML = markup(message.text.body);
-    else if (type === "interactive") {
+    else if (type === "interactive" && message.interactive.type === "nfm_reply") {
+      box.innerHTML = `<span class="flow-sent">${ICON.form}${escapeHtml(message.interactive.nfm_reply.body || "Sent")}</span>`;
+    } else if (type === "interactive") {
       const reply = message.interactive[message.interactive.type] || {};
       box.innerHTML = escapeHtml(reply.title || reply.id);
     } else if (type === "button") box.innerHTML = escapeHtml(message.button.text || message.button.payload);
@@ -107,6 +110,14 @@ window.LoketRender = (() => {
       if (it.footer) box.appendChild(el("div", "footer", escapeHtml(it.footer.text)));
       const tap = (reply) => actions.tap({kind: it.type === "list" ? "list_reply" : "button_reply", id: reply.id, title: reply.title}, item);
       if (it.type === "button") extras.push(buttonRow(it.action.buttons.map((b) => b.reply), tap));
+      if (it.type === "flow") {
+        const open = el("button", "flow-open", ICON.form + " " + escapeHtml(it.action.parameters.flow_cta));
+        open.type = "button";
+        open.addEventListener("click", () => actions.openFlow(item));
+        const row = el("div", "choices");
+        row.appendChild(open);
+        extras.push(row);
+      }
       if (it.type === "list") {
         const open = el("button", "list-open", ICON.list + " " + escapeHtml(it.action.button));
         open.type = "button";

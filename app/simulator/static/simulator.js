@@ -148,7 +148,16 @@
     return post("media", {method: "POST", body: form}, `<span class="meta">Mengirim ${R.escapeHtml(what)}…</span>`);
   }
 
+  // A completed Flow: the server delivered the nfm_reply; show it pending until the chat has it.
+  function flowSent(wamid) {
+    const entry = pendingBubble(`<span class="flow-sent">${R.ICON.form}Sent</span>`);
+    entry.wamids = [wamid];
+    refresh();
+  }
+  const flowPhone = {frame: phone, office: phone.dataset.office, wa, name: () => nameInput.value.trim() || defaultName(wa()), sent: flowSent};
+
   const actions = {
+    openFlow(item) { errorBox.textContent = ""; window.LoketFlow.open(API, item, flowPhone); },
     tap(reply, item) {
       const context_id = item.wamid || undefined;
       if (reply.kind === "button") return sendJson({button: {payload: reply.payload, text: reply.title}, context_id}, R.escapeHtml(reply.title));

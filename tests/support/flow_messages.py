@@ -1,0 +1,66 @@
+"""Loket sends a resident a WhatsApp Flow: an interactive `flow` message (reference §3.1) put in
+the outbox through its own `enqueue`, so the outbox worker sends it and the sink gives it a wamid,
+as any reply."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.db import unit_of_work
+from app.outbox.models import OutboundMessage
+from app.outbox.service import enqueue
+from app.residents.models import Resident
+from app.whatsapp_flows.registry import flow_name
+
+
+def flow_message(
+    code: str,
+    *,
+    token: str,
+    screen: str,
+    data: dict[str, Any],
+    language: str = "id",
+    cta: str = "Isi formulir",
+    text: str = "Isi formulir permohonan di sini.",
+) -> dict[str, Any]:
+    """The Graph API body of a flow message opening `code`'s form by name, unaddressed."""
+    parameters = {
+        "flow_message_version": "3",
+        "flow_token": token,
+        "flow_name": flow_name(code, language),
+        "flow_cta": cta,
+        "flow_action": "navigate",
+        "flow_action_payload": {"screen": screen, "data": data},
+    }
+    return {
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "type": "interactive",
+        "interactive": {
+            "type": "flow",
+            "body": {"text": text},
+            "action": {"name": "flow", "parameters": parameters},
+        },
+    }
+
+
+async def send_flow(
+    sessionmaker: async_sessionmaker[AsyncSession], wa_id: str, body: dict[str, Any]
+) -> int:
+    """Queue `body` for the resident with this phone number; returns the outbox row's id."""
+    async with unit_of_work(sessionmaker) as session:
+        resident = (
+            await session.execute(select(Resident).where(Resident.wa_id == wa_id))
+        ).scalar_one()
+        (row,) = await enqueue(session, resident=resident, bodies=[body])
+        return int(row.id)
+
+
+async def wamid_of(sessionmaker: async_sessionmaker[AsyncSession], row_id: int) -> str | None:
+    """The wamid the sink gave the outbox row (None until it is sent)."""
+    async with sessionmaker() as session:
+        row = await session.get(OutboundMessage, row_id)
+        return None if row is None else row.wamid
