@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     var_dir: Path = Field(Path("./var"), alias="LOKET_VAR_DIR")
     # How the bot names the office in its greeting ("layanan WhatsApp resmi …").
     office_name: str = Field("Disdukcapil", min_length=1, alias="LOKET_OFFICE_NAME")
+    # The office's Kemendagri region code (province 2, regency 4 or district 6 digits, e.g.
+    # 7307 for Sinjai): a NIK first registered elsewhere is pointed out, never refused.
+    office_region: str | None = Field(None, alias="LOKET_OFFICE_REGION")
 
     whatsapp_access_token: SecretStr | None = Field(None, alias="WHATSAPP_ACCESS_TOKEN")
     whatsapp_phone_number_id: str | None = Field(None, alias="WHATSAPP_PHONE_NUMBER_ID")
@@ -149,6 +152,14 @@ class Settings(BaseSettings):
             except ValueError as exc:
                 raise ValueError(f"LOKET_HOLIDAYS: {part!r} is not a YYYY-MM-DD date") from exc
         return value
+
+    @field_validator("office_region")
+    @classmethod
+    def _region_code(cls, value: str | None) -> str | None:
+        value = (value or "").replace(".", "").strip()
+        if value and not (value.isdecimal() and len(value) in {2, 4, 6}):
+            raise ValueError("LOKET_OFFICE_REGION: a region code of 2, 4 or 6 digits, like 7307")
+        return value or None
 
     @field_validator("office_hours")
     @classmethod

@@ -62,6 +62,7 @@ def office_info(office: Office | None, settings: Settings, now: datetime) -> Off
     open_now = is_working_day(local.date(), extra) and opening <= local.time() < closing
     return OfficeInfo(
         name=office.name if office is not None else settings.office_name,
+        region=settings.office_region,
         address=office.address if office is not None else None,
         hours_text=office.hours if office is not None else None,
         opening=opening,

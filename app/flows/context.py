@@ -39,10 +39,12 @@ class OfficeInfo:
 
     Times are local to the office. `days_off` lists the holidays (national and the office's
     own) in the coming weeks; `opens_next` is the start of the next opening period, or now when
-    the office is open.
+    the office is open. `region` is the office's Kemendagri region code (2, 4 or 6 digits), when
+    configured: a NIK registered elsewhere is then pointed out (app/flows/derived.py).
     """
 
     name: str
+    region: str | None = None
     address: str | None = None
     hours_text: str | None = None
     opening: time = time(8, 0)

@@ -7,6 +7,7 @@ turn's budget, so such a definition ends in a `Failure` instead of a hang.
 
 from __future__ import annotations
 
+from app.flows import derived
 from app.flows.catalog import DocumentSpec, FieldSpec, Service
 from app.flows.events import CancelRequest, SubmitRequest
 from app.flows.prompts import applies, ask, reusable_document
@@ -53,12 +54,13 @@ def advance(turn: Turn) -> None:
     """Ask the next open question of the draft, or show the summary, or submit a correction."""
     draft, service = turn.draft(), turn.service()
     turn.session.tries = 0
+    derived.fill(turn)  # what the NIK and the birth date give is not asked
     if draft.correction is not None:
         item = _next_correction(turn, service, draft)
         if item is None:
             submit(turn)
             return
-    elif service.variants and draft.variant is None:
+    elif service.variants and draft.variant is None and not derived.variant_later(service, draft):
         turn.wait_for("variant")
         ask(turn)
         return

@@ -192,12 +192,15 @@ def summary(turn: Turn) -> str:
         lines.append(f"• {turn.t('confirm.variant')}: {variant.title.get(turn.lang)}")
     for spec in service.fields:
         if applies(spec, draft) and spec.key in draft.fields:
-            lines.append(f"• {spec.label.get(turn.lang)}: {show_answer(turn, spec, draft)}")
+            shown = show_answer(turn, spec, draft)
+            if spec.key in draft.derived:  # taken from the NIK, not typed: say so
+                shown = f"{shown} ({turn.t('confirm.derived')})"
+            lines.append(f"• {spec.label.get(turn.lang)}: {shown}")
     for doc in service.documents:
         if applies(doc, draft) and doc.key in draft.done_documents and draft.documents.get(doc.key):
             lines.append(f"📄 {doc.label.get(turn.lang)}: {_document_status(turn, doc, draft)}")
-    if draft.warnings:
-        lines.append(turn.t("confirm.warning"))
+    if any(code.endswith("_mismatch") for codes in draft.warnings.values() for code in codes):
+        lines.append(turn.t("confirm.warning"))  # a NIK from another region was told already
     lines.append(turn.t("confirm.question"))
     return "\n".join(lines)
 

@@ -137,6 +137,8 @@ class Draft(BaseModel):
     last_group_noted: bool = False
     ticket: str | None = None
     correction: Correction | None = None
+    derived: dict[str, Any] = Field(default_factory=dict)  # answers filled from a NIK (derived.py)
+    region_noted: list[str] = Field(default_factory=list)  # NIKs told to be from another region
 
 
 class Feedback(BaseModel):

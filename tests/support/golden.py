@@ -61,6 +61,7 @@ def _office(data: dict[str, Any]) -> OfficeInfo:
     opens_next = data.get("opens_next")
     return OfficeInfo(
         name=data["name"],
+        region=data.get("region"),
         address=data.get("address"),
         hours_text=data.get("hours_text"),
         closing=time.fromisoformat(data.get("closing", "16:00")),

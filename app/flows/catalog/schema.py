@@ -16,6 +16,8 @@ Validator = Literal["nik", "kk", "date", "phone", "name", "text", "choice", "num
 DocumentKind = Literal["image", "pdf"]
 OfficeLevel = Literal["village", "district", "regency"]
 VALIDATORS: tuple[str, ...] = ("nik", "kk", "date", "phone", "name", "text", "choice", "number")
+# What a NIK encodes and a field may take from it instead of asking (app/flows/derived.py).
+Derivation = Literal["nik_birth_date", "nik_sex"]
 
 
 class _Strict(BaseModel):
@@ -48,6 +50,7 @@ class Variant(_Strict):
     title: LocalText
     description: LocalText | None = None
     keywords: list[str] = []
+    ages: tuple[int, int] | None = None  # completed years, both ends included (`variant_by_age`)
 
 
 Condition = dict[str, list[str]]
@@ -59,6 +62,8 @@ class FieldSpec(_Strict):
     `when` limits it to some earlier answers ({"variant": ["hilang"]}); `next` jumps to a later
     item after this one; `nik_field` names the NIK this answer is compared with (a birth date or
     sex that differs from the NIK is kept as a warning; a KK number may not equal the NIK).
+    `derive` takes the answer from that NIK instead of asking (`nik_birth_date`, `nik_sex`);
+    the resident sees it right after the NIK and in the summary, where it can be changed.
     """
 
     key: Key
@@ -71,6 +76,7 @@ class FieldSpec(_Strict):
     when: Condition | None = None
     next: str | None = None
     nik_field: str | None = None
+    derive: Derivation | None = None
     example: LocalText | None = None
     dates: Literal["past", "future", "any"] = "past"
     min_value: float | None = None
@@ -118,6 +124,8 @@ class Service(_Strict):
 
     `flow: false` keeps a service out of WhatsApp Flows (chat only); otherwise it must be
     possible to generate its Flow form within Meta's limits, or the catalog does not load.
+    `variant_by_age` names a date field (a birth date): the variant is then not asked first but
+    picked by the age that date gives, from each variant's `ages`; asked only when none fits.
     """
 
     code: Key
@@ -134,6 +142,7 @@ class Service(_Strict):
     legal_basis: list[str] = Field(min_length=1)
     flow: bool = True
     variants: list[Variant] = []
+    variant_by_age: Key | None = None
     fields: list[FieldSpec] = []
     documents: list[DocumentSpec] = []
 

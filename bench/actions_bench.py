@@ -1,0 +1,89 @@
+"""Resident actions per service: a cooperative resident completes every catalog service by chat.
+
+    python bench/actions_bench.py [--catalog DIR] [--no-write]
+
+Drives the real engine (`Engine.handle`, as the golden tests do; tests/support/resident_walk.py)
+with one cooperative resident per shipped service, who answers every question right the first
+time, and counts what the resident does: messages typed, files sent, buttons tapped. Prints one
+row per service and writes the table into bench/README.md, section "Resident actions" (unless
+`--no-write`). `--catalog DIR` walks another catalog folder (the section is then left alone), for
+example tests/flows/catalogs/derived, the catalog that derives from the NIK. The figures are
+pinned by tests/flows/test_resident_actions.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app.flows.catalog import load_catalog  # noqa: E402  (after the path is set)
+from app.flows.engine import Engine  # noqa: E402
+from tests.support.engine_data import START  # noqa: E402
+from tests.support.resident_walk import (  # noqa: E402
+    SCENARIOS,
+    Walk,
+    services_without_scenario,
+    walk_all,
+)
+
+README = ROOT / "bench" / "README.md"
+BEGIN = "<!-- resident-actions:begin -->"
+END = "<!-- resident-actions:end -->"
+ZONE = ZoneInfo("Asia/Jakarta")
+
+
+def table(walks: dict[str, Walk]) -> str:
+    """The Markdown table of the walks, one row per service."""
+    openings = {scenario.service: scenario.opening for scenario in SCENARIOS}
+    lines = [
+        "| service | first message | messages | files | taps | **actions** |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for code, walk in walks.items():
+        lines.append(
+            f"| `{code}` | {openings[code]} | {walk.messages} | {walk.files} | {walk.taps} "
+            f"| **{walk.actions}** |"
+        )
+    return "\n".join(lines)
+
+
+def write_readme(text: str) -> None:
+    """Put `text` between the section's markers in bench/README.md."""
+    readme = README.read_text(encoding="utf-8")
+    start, end = readme.index(BEGIN) + len(BEGIN), readme.index(END)
+    README.write_text(f"{readme[:start]}\n{text}\n{readme[end:]}", encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-write", action="store_true", help="print only; leave README.md")
+    parser.add_argument("--catalog", type=Path, help="a catalog folder other than the shipped one")
+    args = parser.parse_args()
+    catalog = load_catalog(args.catalog)
+    missing = services_without_scenario(catalog)
+    if missing:
+        print(f"no scenario for: {', '.join(missing)}", file=sys.stderr)
+        return 1
+
+    def engine() -> Engine:
+        counter = itertools.count(1)
+        return Engine(
+            catalog, clock=lambda: START, new_id=lambda: f"id-{next(counter)}", timezone=ZONE
+        )
+
+    walks = walk_all(catalog, engine, today=START.astimezone(ZONE).date())
+    text = table(walks)
+    print(text)
+    if not args.no_write and args.catalog is None:
+        write_readme(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
