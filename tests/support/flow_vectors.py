@@ -1,4 +1,4 @@
-"""Published test vectors of the WhatsApp Flows encryption (reference whatsapp-flows.md §5.12, §6.5).
+"""Published test vectors of WhatsApp Flows encryption (reference whatsapp-flows.md §5.12, §6.5).
 
 Request/response and the JPEG media file: pywa's test-suite (github.com/david-lev/pywa,
 tests/test_server.py, MIT licence), captured from WhatsApp with a key pywa has since reset
@@ -99,7 +99,9 @@ JPEG_PLAINTEXT_SHA256_HEX = "66f4a0c705e0e5f58beefee08061d7b4c0996137ff9d515ab0e
 JPEG_PLAINTEXT_BYTES = 435
 
 # The reference document's vector: a 37-byte text file in a 58-byte CDN file.
-PDF_CDN_FILE_B64 = "Gh09kfTfA0uQKuMnC3MmG64xBQPa6plOaD4efCdeaXISc4LC7ZHbVvw3d4OQo3Ow1KBXBxNqqurBhA=="
+PDF_CDN_FILE_B64 = (
+    "Gh09kfTfA0uQKuMnC3MmG64xBQPa6plOaD4efCdeaXISc4LC7ZHbVvw3d4OQo3Ow1KBXBxNqqurBhA=="
+)
 PDF_METADATA = {
     "encryption_key": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
     "hmac_key": "ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=",
