@@ -39,7 +39,7 @@ from app.intake.service import requirement_for
 from app.locker import BlobStore, LockerPolicy
 from app.whatsapp_flows.endpoint_texts import chat_text, text
 from app.whatsapp_flows.flow_media import CheckedFile, FlowFile, fetch_and_check, keep
-from app.whatsapp_flows.flow_tokens import FlowToken, TokenRefused, read_token, token_key
+from app.whatsapp_flows.flow_tokens import FlowToken, TokenRefused, check_flow_token
 from app.whatsapp_flows.forms import flow_for
 from app.whatsapp_flows.prefill import form_prefill
 
@@ -104,7 +104,7 @@ async def answer(parts: EndpointParts, payload: dict[str, Any], *, now: datetime
     settings = parts.settings
     raw_token = payload.get("flow_token")
     try:
-        token = read_token(token_key(settings.session_secret()), raw_token, now=now)
+        token = check_flow_token(settings, raw_token, now=now)
     except TokenRefused as exc:
         log.info("flows endpoint token refused", reason=str(exc))
         return _gone("id", expired=exc.expired)

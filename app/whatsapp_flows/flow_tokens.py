@@ -11,6 +11,10 @@ stale one:
 The HMAC key is derived from LOKET_SECRET_KEY (the dashboard's signing key) with its own label,
 so a token can never pass as a session cookie or the other way round. About 140 characters:
 under the 200 some providers allow. A token that does not verify, or has expired, earns 427.
+
+Whoever sends a form (an interactive `flow` message or a template's FLOW button) takes its token
+from `new_flow_token(settings, resident_id=, service=, language=, now=)`: the lifetime is
+LOKET_FLOW_TOKEN_HOURS.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+
+from app.config import Settings
 
 _VERSION = "v1"
 _LABEL = b"loket/whatsapp-flow-token/v1"
@@ -109,3 +115,22 @@ def read_token(key: bytes, token: object, *, now: datetime) -> FlowToken:
     if found.expires_at <= now:
         raise TokenRefused("the flow token has expired", expired=True)
     return found
+
+
+def new_flow_token(
+    settings: Settings, *, resident_id: int, service: str, language: str, now: datetime
+) -> str:
+    """The token to send with a form, valid for LOKET_FLOW_TOKEN_HOURS."""
+    return issue_token(
+        token_key(settings.session_secret()),
+        resident_id=resident_id,
+        service=service,
+        language=language,
+        now=now,
+        lifetime=timedelta(hours=settings.flow_token_hours),
+    )
+
+
+def check_flow_token(settings: Settings, token: object, *, now: datetime) -> FlowToken:
+    """What a token sent back by WhatsApp says; raises `TokenRefused`."""
+    return read_token(token_key(settings.session_secret()), token, now=now)

@@ -69,7 +69,7 @@ class Endpoint:
         return issue_token(
             token_key(self.settings.session_secret()),
             resident_id=self.resident_id if resident_id is None else resident_id,
-            service=service,
+            service="ktp",
             language="id",
             now=utcnow(),
             lifetime=timedelta(hours=hours),
@@ -255,6 +255,41 @@ async def test_a_good_nik_moves_on_to_the_next_screen(endpoint: Endpoint) -> Non
     assert await endpoint.exchange(payload) == (
         200,
         {"version": "3.0", "screen": "DOC_KK", "data": {}},
+    )
+
+
+async def test_back_returns_to_the_entry_screen_with_its_prefill(endpoint: Endpoint) -> None:
+    payload = {"version": "3.0", "action": "BACK", "flow_token": endpoint.token(), "screen": ""}
+    status, answer = await endpoint.exchange(payload)
+    assert (status, answer["screen"]) == (200, "VARIANT")
+    assert (answer["data"]["nik"], answer["data"]["held_kk"]) == (NIK, True)
+    payload["screen"] = "DOC_KK"
+    assert await endpoint.exchange(payload) == (
+        200,
+        {"version": "3.0", "screen": "DOC_KK", "data": {}},
+    )
+
+
+async def test_the_last_screen_finishes_the_form_with_its_token(endpoint: Endpoint) -> None:
+    token = endpoint.token()
+    payload = {
+        "version": "3.0",
+        "action": "data_exchange",
+        "flow_token": token,
+        "screen": "SUMMARY",
+        "data": {"consent": True, "nik": NIK},
+    }
+    assert await endpoint.exchange(payload) == (
+        200,
+        {
+            "version": "3.0",
+            "screen": "SUCCESS",
+            "data": {
+                "extension_message_response": {
+                    "params": {"flow_token": token, "consent": True, "nik": NIK}
+                }
+            },
+        },
     )
 
 
