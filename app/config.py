@@ -90,6 +90,10 @@ class Settings(BaseSettings):
     )
     # How long a form sent to a resident stays usable (Meta suggests 2-3 days).
     flow_token_hours: float = Field(72.0, gt=0, le=30 * 24, alias="LOKET_FLOW_TOKEN_HOURS")
+    # The data endpoint's time for fetching and checking a form's files, inside WhatsApp's 10 s.
+    flows_file_budget_seconds: float = Field(
+        7.0, gt=0, le=9.0, alias="LOKET_FLOWS_FILE_BUDGET_SECONDS"
+    )
     whatsapp_api_version: str = Field(DEFAULT_API_VERSION, alias="WHATSAPP_API_VERSION")
     # How long one Graph call may take before it counts as "no answer" (the outbox then retries:
     # Meta may have taken the message, so a retry can deliver it twice).

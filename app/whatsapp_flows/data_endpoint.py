@@ -14,7 +14,7 @@ In-form checks, the same as in chat: NIK and KK numbers through the chat's valid
 province, date, serial); files (picker keys `doc_<key>`, `doc_<key>__<n>`) downloaded, verified,
 decrypted and put through the locker's intake checks (`flow_media`). A request with any problem
 stores nothing; a clean one keeps its files in the resident's locker before moving on. The file
-work has a budget (`MEDIA_BUDGET_SECONDS`) well inside WhatsApp's 10 seconds; past it the
+work has a budget (LOKET_FLOWS_FILE_BUDGET_SECONDS, 7 s) inside WhatsApp's 10 seconds; past it the
 resident is asked to tap again and nothing is kept.
 """
 
@@ -45,7 +45,6 @@ from app.whatsapp_flows.prefill import form_prefill
 
 log = structlog.get_logger(__name__)
 
-MEDIA_BUDGET_SECONDS = 7.0
 # Answers checked inside the form: the identity numbers, where a typo costs a whole round trip.
 IN_FORM_VALIDATORS = frozenset({"nik", "kk"})
 SUCCESS_SCREEN = "SUCCESS"
@@ -222,7 +221,7 @@ async def _check_files(
     policy = LockerPolicy()
     done: list[Checked] = []
     try:
-        async with asyncio.timeout(MEDIA_BUDGET_SECONDS):
+        async with asyncio.timeout(parts.settings.flows_file_budget_seconds):
             for key, document, raw in _picker_files(exchange.service, values):
                 spec = exchange.service.document(document)
                 label = spec.label.get(language) if spec is not None else document

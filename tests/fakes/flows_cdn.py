@@ -5,7 +5,8 @@ then the first 10 bytes of HMAC-SHA256(hmac_key, iv || ciphertext) appended), ke
 at `https://mmg.whatsapp.net/v/t62/<n>` and returns the picker value the client would send:
 `{media_id, cdn_url, file_name, encryption_metadata}`. The encryption is written here with the
 `cryptography` primitives, not taken from the application, so the endpoint is tested against an
-independent implementation. `tamper(url, position)` flips one byte of a stored file.
+independent implementation. `tamper(url, position)` flips one byte of a stored file;
+`stall(url)` makes its downloads hang.
 
 `transport(fallback)` answers the CDN's host itself and hands every other request to
 `fallback` (the fake Graph API), so one application transport serves both.
@@ -13,6 +14,7 @@ independent implementation. `tamper(url, position)` flips one byte of a stored f
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -40,6 +42,7 @@ class FakeFlowsCdn:
         self.files: dict[str, bytes] = {}
         self.downloads: list[str] = []
         self._numbers = itertools.count(1)
+        self._stalled: dict[str, asyncio.Event] = {}
 
     def add(self, plaintext: bytes, file_name: str = "IMG_0001.jpg") -> dict[str, Any]:
         """Store `plaintext` encrypted; the picker value pointing at it."""
@@ -71,9 +74,16 @@ class FakeFlowsCdn:
         blob[position] ^= 0xFF
         self.files[url] = bytes(blob)
 
-    def handle(self, request: httpx.Request) -> httpx.Response:
+    def stall(self, url: str) -> asyncio.Event:
+        """Downloads of `url` hang until the returned event is set (a CDN that does not answer)."""
+        self._stalled[url] = asyncio.Event()
+        return self._stalled[url]
+
+    async def handle(self, request: httpx.Request) -> httpx.Response:
         url = str(request.url)
         self.downloads.append(url)
+        if url in self._stalled:
+            await self._stalled[url].wait()
         blob = self.files.get(url)
         if blob is None:
             return httpx.Response(404)
@@ -88,7 +98,7 @@ class FakeFlowsCdn:
         class _Split(httpx.AsyncBaseTransport):
             async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
                 if request.url.host == cdn.host:
-                    return cdn.handle(request)
+                    return await cdn.handle(request)
                 return await fallback.handle_async_request(request)
 
         return _Split()

@@ -335,6 +335,35 @@ async def test_a_sharp_photo_reaches_the_locker_once_and_the_form_moves_on(
     assert documents[1].resident_id == endpoint.resident_id
 
 
+async def test_a_cdn_that_does_not_answer_in_time_keeps_nothing(
+    live_settings: Settings, key_pem: str, sessionmaker: Any
+) -> None:
+    settings = live_settings.model_copy(
+        update={
+            "whatsapp_flows_private_key": SecretStr(key_pem),
+            "flows_file_budget_seconds": 0.2,
+        }
+    )
+    async with sessionmaker() as session:
+        resident = Resident(wa_id=WA_ID, name="Siti Aminah", language="id")
+        session.add(resident)
+        await session.commit()
+        resident_id = resident.id
+    cdn = FakeFlowsCdn()
+    public_key = load_configured_key(key_pem, None).public_key()
+    async with _open(settings, cdn) as client:
+        endpoint = Endpoint(client, settings, cdn, public_key, resident_id, sessionmaker)
+        item = cdn.add(sharp_jpeg())
+        released = cdn.stall(item["cdn_url"])
+        status, answer = await endpoint.exchange(_photo_exchange(endpoint, item))
+        released.set()
+    assert (status, answer["screen"]) == (200, "DOC_KTP_RUSAK")
+    assert answer["data"]["error_message"] == (
+        "Pemeriksaan file butuh waktu lebih lama. Mohon tekan tombolnya sekali lagi."
+    )
+    assert await endpoint.documents() == []
+
+
 @pytest.mark.parametrize("position", [0, -1])  # the ciphertext, the MAC
 async def test_a_tampered_file_is_refused_and_nothing_is_stored(
     endpoint: Endpoint, position: int
