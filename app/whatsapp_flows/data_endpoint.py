@@ -36,7 +36,7 @@ from app.flows.forms.keys import picker_pages
 from app.flows.messages import Messages
 from app.flows.validators import validate
 from app.intake.service import requirement_for
-from app.locker import BlobStore, LockerPolicy
+from app.locker import BlobStore, DocumentStatus, LockerPolicy
 from app.whatsapp_flows.endpoint_texts import chat_text, text
 from app.whatsapp_flows.flow_media import CheckedFile, FlowFile, fetch_and_check, keep
 from app.whatsapp_flows.flow_tokens import FlowToken, TokenRefused, check_flow_token
@@ -85,7 +85,7 @@ class _Exchange:
 
 
 async def answer(parts: EndpointParts, payload: dict[str, Any], *, now: datetime) -> Answer:
-    """The answer to one decrypted request (see the module's table)."""
+    """The answer to one decrypted request (see the module's list)."""
     action = payload.get("action")
     version = str(payload.get("version") or "3.0")
     raw_data = payload.get("data")
@@ -149,6 +149,7 @@ async def _data_exchange(
     prefill: dict[str, Any],
 ) -> Answer:
     service, language = exchange.service, exchange.token.language
+    screen = screen or entry_screen(service)
     typed = {k: v for k, v in values.items() if k in prefill and isinstance(v, str | bool)}
     shown = {**prefill, **typed}
     _check_answers(exchange, values)
@@ -162,6 +163,9 @@ async def _data_exchange(
         log.info("flows endpoint refused", screen=screen, problems=len(exchange.errors))
         return _screen(exchange, screen, shown, error_message=message)
     stored = await _keep_files(parts, exchange, files)
+    if exchange.errors:  # the store failed: what was kept stays, the rest is asked again
+        message = "\n".join(exchange.errors)
+        return _screen(exchange, screen, shown, error_message=message)
     following = _next_screen(service, language, exchange.today, screen)
     if following is None:
         params = {
@@ -276,6 +280,11 @@ async def _keep_files(
                 policy=LockerPolicy(),
                 now=exchange.now,
             )
+        if kept.status != DocumentStatus.ACCEPTED:  # the store was unavailable
+            spec = exchange.service.document(document)
+            label = spec.label.get(exchange.token.language) if spec is not None else document
+            exchange.errors.append(text(exchange.token.language, "file_unavailable", label=label))
+            continue
         stored.setdefault(key, []).append({"document_id": str(kept.id)})
     return stored
 
