@@ -30,6 +30,7 @@ from fastapi.responses import PlainTextResponse
 from app.bot.router import decode_json_object
 from app.bot.signature import SIGNATURE_HEADER, SignatureResult, verify_signature
 from app.db import utcnow
+from app.observability import FLOWS_ENDPOINT_REQUESTS, FLOWS_ENDPOINT_SECONDS
 from app.whatsapp_flows import data_endpoint
 from app.whatsapp_flows.data_endpoint import EndpointParts
 from app.whatsapp_flows.endpoint_crypto import DecryptionFailed, decrypt_request
@@ -57,8 +58,8 @@ Parts = Annotated[EndpointParts, Depends(endpoint_parts)]
 
 
 def _plain(status: int, text: str) -> PlainTextResponse:
-    if status >= 400:
-        log.warning("flows endpoint refused", status=status, reason=text[:200])
+    FLOWS_ENDPOINT_REQUESTS.labels(status=str(status)).inc()
+    log.warning("flows endpoint refused", status=status, reason=text[:200])
     return PlainTextResponse(text, status_code=status)
 
 
@@ -102,7 +103,9 @@ async def flows_data_exchange(request: Request, parts: Parts) -> Response:
         decrypted = decrypt_request(key, envelope)
     except DecryptionFailed as exc:
         return _plain(421, f"cannot decrypt: {exc}")
-    result = await data_endpoint.answer(parts, decrypted.payload, now=utcnow())
+    with FLOWS_ENDPOINT_SECONDS.time():
+        result = await data_endpoint.answer(parts, decrypted.payload, now=utcnow())
+    FLOWS_ENDPOINT_REQUESTS.labels(status=str(result.status)).inc()
     log.info(
         "flows endpoint answered",
         action=str(decrypted.payload.get("action"))[:20],

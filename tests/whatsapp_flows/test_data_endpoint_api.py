@@ -29,6 +29,7 @@ from app.db import utcnow
 from app.flow_endpoint_keys import generate_key_pair, load_configured_key
 from app.flows.session import Draft, Session
 from app.locker import Document, store_from_settings
+from app.observability import REGISTRY
 from app.residents.models import Resident
 from app.whatsapp_flows.endpoint_crypto import ClientRequest, encrypt_request
 from app.whatsapp_flows.flow_tokens import issue_token, token_key
@@ -130,9 +131,18 @@ async def endpoint(
         yield Endpoint(client, settings, cdn, public_key, resident_id, sessionmaker)
 
 
+def _counted(status: int) -> float:
+    sample = REGISTRY.get_sample_value(
+        "loket_flows_endpoint_requests_total", {"status": str(status)}
+    )
+    return sample or 0.0
+
+
 async def test_ping_is_answered_active_encrypted_as_plain_text(endpoint: Endpoint) -> None:
+    before = _counted(200)
     status, answer = await endpoint.exchange({"version": "3.0", "action": "ping"})
     assert (status, answer) == (200, {"data": {"status": "active"}})
+    assert _counted(200) == before + 1
 
 
 async def test_an_error_notification_is_acknowledged(endpoint: Endpoint) -> None:
@@ -148,8 +158,10 @@ async def test_an_error_notification_is_acknowledged(endpoint: Endpoint) -> None
 
 @pytest.mark.parametrize("signature", ["", "sha256=" + "0" * 64, "md5=abc"])
 async def test_a_missing_or_wrong_signature_is_432(endpoint: Endpoint, signature: str) -> None:
+    before = _counted(432)
     response, _ = await endpoint.send({"version": "3.0", "action": "ping"}, signature=signature)
     assert response.status_code == 432
+    assert _counted(432) == before + 1
     assert response.text.startswith("X-Hub-Signature-256 is ")
 
 
