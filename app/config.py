@@ -82,6 +82,12 @@ class Settings(BaseSettings):
     # Only `loket flows publish` needs it: Flows belong to the business account, not the number.
     whatsapp_business_account_id: str | None = Field(None, alias="WHATSAPP_BUSINESS_ACCOUNT_ID")
     whatsapp_api_base_url: str = Field("https://graph.facebook.com", alias="WHATSAPP_API_BASE_URL")
+    whatsapp_api_version: str = Field(DEFAULT_API_VERSION, alias="WHATSAPP_API_VERSION")
+    # How long one Graph call may take before it counts as "no answer" (the outbox then retries:
+    # Meta may have taken the message, so a retry can deliver it twice).
+    whatsapp_api_timeout_seconds: float = Field(
+        30.0, gt=0, le=600, alias="WHATSAPP_API_TIMEOUT_SECONDS"
+    )
     # The Flows data endpoint's RSA private key: PEM text or a PEM file's path, and its
     # passphrase when encrypted (`loket flows keygen` makes a pair). Unset: the endpoint says so.
     whatsapp_flows_private_key: SecretStr | None = Field(None, alias="WHATSAPP_FLOWS_PRIVATE_KEY")
@@ -93,12 +99,6 @@ class Settings(BaseSettings):
     # The data endpoint's time for fetching and checking a form's files, inside WhatsApp's 10 s.
     flows_file_budget_seconds: float = Field(
         7.0, gt=0, le=9.0, alias="LOKET_FLOWS_FILE_BUDGET_SECONDS"
-    )
-    whatsapp_api_version: str = Field(DEFAULT_API_VERSION, alias="WHATSAPP_API_VERSION")
-    # How long one Graph call may take before it counts as "no answer" (the outbox then retries:
-    # Meta may have taken the message, so a retry can deliver it twice).
-    whatsapp_api_timeout_seconds: float = Field(
-        30.0, gt=0, le=600, alias="WHATSAPP_API_TIMEOUT_SECONDS"
     )
 
     service_window_hours: int = Field(24, ge=0, alias="LOKET_SERVICE_WINDOW_HOURS")
