@@ -14,13 +14,17 @@ import secrets
 from datetime import date, time
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.encryption_keys import parse_encryption_keys
+from app.flow_endpoint_keys import FlowKeyError, load_configured_key
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/loket.db"
 DEFAULT_API_VERSION = "v25.0"
@@ -86,6 +90,18 @@ class Settings(BaseSettings):
     # Meta may have taken the message, so a retry can deliver it twice).
     whatsapp_api_timeout_seconds: float = Field(
         30.0, gt=0, le=600, alias="WHATSAPP_API_TIMEOUT_SECONDS"
+    )
+    # The Flows data endpoint's RSA private key: PEM text or a PEM file's path, and its
+    # passphrase when encrypted (`loket flows keygen` makes a pair). Unset: the endpoint says so.
+    whatsapp_flows_private_key: SecretStr | None = Field(None, alias="WHATSAPP_FLOWS_PRIVATE_KEY")
+    whatsapp_flows_private_key_passphrase: SecretStr | None = Field(
+        None, alias="WHATSAPP_FLOWS_PRIVATE_KEY_PASSPHRASE"
+    )
+    # How long a form sent to a resident stays usable (Meta suggests 2-3 days).
+    flow_token_hours: float = Field(72.0, gt=0, le=30 * 24, alias="LOKET_FLOW_TOKEN_HOURS")
+    # The data endpoint's time for fetching and checking a form's files, inside WhatsApp's 10 s.
+    flows_file_budget_seconds: float = Field(
+        7.0, gt=0, le=9.0, alias="LOKET_FLOWS_FILE_BUDGET_SECONDS"
     )
 
     service_window_hours: int = Field(24, ge=0, alias="LOKET_SERVICE_WINDOW_HOURS")
@@ -237,6 +253,29 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _usable_flows_key(self) -> Settings:
+        # Loaded here, once: a malformed key, a wrong passphrase or a short key stops start-up
+        # instead of failing every form a resident opens.
+        if self.whatsapp_flows_private_key is not None:
+            try:
+                self._load_flows_key()
+            except FlowKeyError as exc:
+                raise ValueError(str(exc)) from None
+        elif self.whatsapp_flows_private_key_passphrase is not None:
+            raise ValueError(
+                "WHATSAPP_FLOWS_PRIVATE_KEY_PASSPHRASE is set without WHATSAPP_FLOWS_PRIVATE_KEY"
+            )
+        return self
+
+    def _load_flows_key(self) -> RSAPrivateKey:
+        assert self.whatsapp_flows_private_key is not None
+        passphrase = self.whatsapp_flows_private_key_passphrase
+        return load_configured_key(
+            self.whatsapp_flows_private_key.get_secret_value(),
+            passphrase.get_secret_value() if passphrase is not None else None,
+        )
+
+    @model_validator(mode="after")
     def _lease_outlives_a_send(self) -> Settings:
         # A worker holds a resident's outbox lease while it waits for Meta's answer; a lease
         # that can run out meanwhile lets another worker send the same message again.
@@ -261,6 +300,16 @@ class Settings(BaseSettings):
     def sandbox(self) -> bool:
         """True when no WhatsApp token is configured: nothing is sent to Meta."""
         return self.whatsapp_access_token is None
+
+    @property
+    def flows_private_key(self) -> RSAPrivateKey | None:
+        """The Flows endpoint's private key (parsed once per value), or None when not set."""
+        if self.whatsapp_flows_private_key is None:
+            return None
+        try:
+            return self._load_flows_key()
+        except FlowKeyError as exc:  # settings copied in code skip validation
+            raise ConfigError(str(exc)) from None
 
     @cached_property
     def tz(self) -> ZoneInfo:

@@ -17,6 +17,7 @@ from app.config import Settings, load_settings
 from app.dashboard.app import create_dashboard
 from app.runtime import build_runtime
 from app.simulator import router as simulator
+from app.whatsapp_flows import endpoint_router as flows_endpoint
 from app.workers.runner import WorkerSet
 
 log = structlog.get_logger(__name__)
@@ -71,6 +72,7 @@ def create_app(
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     app.include_router(health.router)
     app.include_router(webhook.router)
+    app.include_router(flows_endpoint.router)
     app.include_router(operator_api.router)
     app.mount("/dashboard", create_dashboard(app))
     if settings.sandbox:

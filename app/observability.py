@@ -24,6 +24,18 @@ WEBHOOK_UPDATES = Counter(
     ["kind", "result"],
     registry=REGISTRY,
 )
+FLOWS_ENDPOINT_REQUESTS = Counter(
+    "loket_flows_endpoint_requests",
+    "WhatsApp Flows data endpoint requests by HTTP status (200, 400, 413, 421, 427, 432, 503).",
+    ["status"],
+    registry=REGISTRY,
+)
+FLOWS_ENDPOINT_SECONDS = Histogram(
+    "loket_flows_endpoint_seconds",
+    "Time to answer a decrypted Flows request (WhatsApp allows 10 s and alerts from 1 s at p90).",
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 7, 10),
+    registry=REGISTRY,
+)
 INGEST_BATCH_SIZE = Histogram(
     "loket_ingest_batch_updates",
     "Updates written per group-commit transaction.",

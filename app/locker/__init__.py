@@ -7,7 +7,8 @@ Public surface (import from here):
 - policy: `LockerPolicy`, `DocumentRequirement`, `META_MEDIA_LIMITS`, `MiB`, `Reason`,
   `reason_message`, `human_size`, `megapixels`
 - counter uploads: `check_upload`, `CheckedUpload`, `store_upload`, `UPLOAD_MAX_BYTES`
-- service: `ingest_media`, `read_document`, `read_thumbnail`, `resident_locker`, `get_document`,
+- service: `ingest_media`, `ingest_checked` (a file already spooled and checked),
+  `read_document`, `read_thumbnail`, `resident_locker`, `get_document`,
   `attach_documents`, `release_documents`, `release_request`, `set_keep_for_reuse`, `purge`,
   `PurgeReport`, `reencrypt`, `reencrypt_locker`
 - reading: `open_visible` (a document for a reader allowed to see it), `MaySee`
@@ -48,6 +49,7 @@ from app.locker.repository import get_document
 from app.locker.rotation import ReencryptReport, reencrypt, reencrypt_locker
 from app.locker.service import (
     attach_documents,
+    ingest_checked,
     ingest_media,
     read_document,
     read_thumbnail,
@@ -94,6 +96,7 @@ __all__ = [
     "check_upload",
     "get_document",
     "human_size",
+    "ingest_checked",
     "ingest_media",
     "megapixels",
     "open_store",

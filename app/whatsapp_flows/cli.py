@@ -1,4 +1,5 @@
-"""`loket flows export [SERVICE] [--lang id|en]` and `loket flows publish [SERVICE] [--lang]`."""
+"""`loket flows export [SERVICE] [--lang id|en]`, `loket flows publish [SERVICE] [--lang]` and
+`loket flows keygen` (keygen_cli.py)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from app.flows.catalog import Catalog, load_catalog
 from app.flows.forms import FormError
 from app.whatsapp_flows.forms import LANGUAGES, UnknownForm, flow_for, form_services
 from app.whatsapp_flows.graph import FlowsApi
+from app.whatsapp_flows.keygen_cli import register_keygen
 from app.whatsapp_flows.publish import publish_flows
 from app.whatsapp_flows.registry import FlowRegistry, RegistryError
 
@@ -109,3 +111,4 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     publish.add_argument("service", nargs="?", help="one service code (default: every service)")
     publish.add_argument("--lang", choices=LANGUAGES, help="one language (default: both)")
     publish.set_defaults(func=cmd_publish)
+    register_keygen(actions)

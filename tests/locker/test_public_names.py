@@ -50,6 +50,7 @@ def test_the_exported_names_are_pinned() -> None:
         "check_upload",
         "get_document",
         "human_size",
+        "ingest_checked",
         "ingest_media",
         "megapixels",
         "open_store",
