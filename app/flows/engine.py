@@ -20,6 +20,7 @@ from app.flows import (
     answers,
     commands,
     documents,
+    form_completion,
     handoff_timeout,
     handoff_wait,
     information,
@@ -36,6 +37,7 @@ from app.flows.events import Event, Failure, SendButtons, SendList, SendText, Wa
 from app.flows.inputs import (
     ChoiceInput,
     DocumentChecked,
+    FormSubmitted,
     Input,
     MediaInput,
     OperatorEvent,
@@ -176,13 +178,16 @@ def _dispatch(turn: Turn, item: Input) -> None:
             if not handoff_timeout.on_timeout(turn):
                 system.on_timeout(turn)
         case DocumentChecked():
-            documents.on_checked(turn, item)
+            if not form_completion.on_checked(turn, item):
+                documents.on_checked(turn, item)
         case SubmissionAccepted():
             system.on_submission_accepted(turn, item)
         case OperatorEvent():
             system.on_operator(turn, item)
         case SurveyStart():
             survey.on_start(turn, item)
+        case FormSubmitted():
+            form_completion.on_submitted(turn, item)
         case _:
             _resident(turn, item)
 
