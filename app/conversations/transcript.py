@@ -96,6 +96,10 @@ def outbound_line(row: OutboundMessage, language: str) -> ChatLine | None:
     )
 
 
+# What an operator reads for a WhatsApp Flow form the resident submitted.
+FORM_SUBMITTED = "📋 Formulir dikirim"
+
+
 def inbound_line(event: InboundEvent) -> ChatLine:
     """What the resident sent: typed text, the title of a tap, or a file's kind and caption."""
     message = event.payload.get("message") or {}
@@ -107,6 +111,8 @@ def inbound_line(event: InboundEvent) -> ChatLine:
         reply = message.get("interactive") or {}
         chosen = reply.get("button_reply") or reply.get("list_reply") or {}
         text = str(chosen.get("title") or chosen.get("id") or "")
+        if reply.get("type") == "nfm_reply":  # a submitted form: its answers are in the request
+            text = FORM_SUBMITTED
     elif kind == "button":
         text = str((message.get("button") or {}).get("text") or "")
     else:
