@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from app.inbox.models import InboundEvent
-from app.notifications.catalog import templates as message_templates
+from app.notifications.catalog import template_named
 from app.outbox.models import OutboundMessage
 
 PICKUP_TEMPLATE = "loket_siap_diambil"
@@ -57,7 +57,7 @@ def _template_text(body: dict[str, Any], language: str) -> str:
     for component in spec.get("components") or []:
         if component.get("type") == "body":
             params = [str(p.get("text", "")) for p in component.get("parameters") or []]
-    template = message_templates().get(name)
+    template = template_named(name)
     if template is None:
         return " · ".join(params)
     if name == PICKUP_TEMPLATE and "code" in template.params:

@@ -84,6 +84,16 @@ def templates() -> dict[str, Template]:
     }
 
 
+def template_named(name: str) -> Template | None:
+    """The template `name`; a form template's per-service copy (`loket_formulir_ktp`) has the
+    words of its base (`loket_formulir`)."""
+    found = templates().get(name)
+    if found is not None:
+        return found
+    base = next((t for t in templates().values() if t.flow and name.startswith(t.name + "_")), None)
+    return base
+
+
 def text(key: str, language: str, **values: str) -> str:
     """A free-form text in the resident's language (Indonesian unless English was chosen)."""
     table = texts()["en" if language == "en" else "id"]

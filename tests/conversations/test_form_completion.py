@@ -11,11 +11,13 @@ from __future__ import annotations
 import io
 import json
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 from PIL import Image, ImageFilter
 from sqlalchemy import func, select
 
+from app.conversations.transcript import inbound_line
 from app.inbox.models import KIND_MESSAGE, InboundEvent
 from app.intake.models import MediaJob
 from app.outbox.models import OutboundMessage
@@ -253,3 +255,13 @@ def webhook(message: dict[str, Any]) -> dict[str, Any]:
             }
         )
     )
+
+
+def test_an_operator_reads_a_submitted_form_in_the_transcript_not_an_empty_line() -> None:
+    """§9 pitfall 2: a completion must not show as an empty message."""
+    at = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
+    message = {"from": WA_ID, "id": "wamid.F"} | completion(
+        ANSWERS, context_id="wamid.X", flow_token="t"
+    )
+    event = InboundEvent(id=7, payload={"message": message}, occurred_at=at, received_at=at)
+    assert inbound_line(event).text == "📋 Formulir dikirim"

@@ -10,6 +10,7 @@ from app.bot.flow_messages import flow_message, flow_template
 from app.db import unit_of_work
 from app.outbox import delivery, service
 from app.residents.models import Resident
+from app.whatsapp_flows.offer import form_template_for_meta
 from tests.support.outbox import START, create_resident, outbox_rows
 
 TOKEN = "9f2c41d7a0b84e3c8d6f1a2b3c4d5e6f"
@@ -165,3 +166,20 @@ async def test_the_fake_refuses_what_meta_refuses(
     rows = await outbox_rows(sessionmaker)
     assert [(r.state, r.last_error_code) for r in rows] == [("given_up", 131009), ("given_up", 100)]
     assert fake_graph.accepted_bodies == []
+
+
+def test_the_per_service_form_template_for_meta_names_its_flow() -> None:
+    shape = form_template_for_meta("ktp", "en", "1234567890", "VARIANT")
+    assert shape["name"] == "loket_formulir_ktp"
+    assert shape["components"][-1] == {
+        "type": "BUTTONS",
+        "buttons": [
+            {
+                "type": "FLOW",
+                "text": "Fill in the form",
+                "flow_action": "navigate",
+                "flow_id": "1234567890",
+                "navigate_screen": "VARIANT",
+            }
+        ],
+    }
