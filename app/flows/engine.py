@@ -128,7 +128,7 @@ class Engine:
         except ValidationError as exc:
             # A snapshot this release cannot read must not block the resident forever.
             session, unreadable = Session.load(None, context.language), exc.error_count()
-        if session.handoff and not isinstance(input, _SYSTEM_INPUTS):
+        if session.handoff and not isinstance(input, (*_SYSTEM_INPUTS, FormSubmitted)):
             # An operator has the conversation: the bot only acknowledges and runs a few commands.
             turn = Turn(self.setup, session, context, self.clock())
             handoff_wait.during(turn, input)
@@ -147,6 +147,8 @@ class Engine:
             handoff_timeout.start(turn, self.handoff_timeout_hours)
         if handed_off and session.handoff:
             _hold_messages(turn)
+            if isinstance(input, FormSubmitted):  # taken in; its answer waits for the officer
+                handoff_wait.acknowledge(turn)
         self._schedule(turn)
         return Step(session.dump(), turn.events)
 

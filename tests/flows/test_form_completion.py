@@ -107,3 +107,27 @@ def test_an_optional_answer_left_empty_is_skipped_not_asked(make_engine) -> None
     [offer] = [e for e in step.events if e.type == "offer_form"]
     step = engine.handle(step.snapshot, FormSubmitted(payload={}, flow_token=offer.token), context)
     assert "no_hp_lain" in step.snapshot["draft"]["skipped"]
+
+
+def test_a_form_submitted_while_an_officer_has_the_chat_is_kept_for_later(make_engine) -> None:
+    """Nothing is lost and nothing is silent: the files go to the locker, the bot's reply waits
+    for the hand-off to end, and the resident hears that the form arrived."""
+    engine = make_engine()
+    snapshot, token = _offered(engine)
+    snapshot = engine.handle(snapshot, TextInput("operator"), FORMS).snapshot
+    assert snapshot["handoff"] is True
+    letter = [{"file_name": "s.pdf", "mime_type": "application/pdf", "sha256": None, "id": "m2"}]
+
+    step = engine.handle(
+        snapshot,
+        FormSubmitted(payload=ANSWERS | {"doc_surat_kehilangan": letter}, flow_token=token),
+        FORMS,
+    )
+
+    assert [e.type for e in step.events] == ["store_media", "send_text", "wait_until"]
+    assert step.events[1].text.startswith("Pesan Anda sudah kami terima.")  # type: ignore[union-attr]
+    assert step.snapshot["draft"]["fields"]["nik"] == "1303015708900001"
+    assert [held["text"] for held in step.snapshot["held"]] == [
+        "Formulir Anda sudah kami terima. Foto dan dokumennya sedang kami periksa, mohon "
+        "tunggu sebentar."
+    ]
