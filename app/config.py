@@ -14,7 +14,7 @@ import secrets
 from datetime import date, time
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
@@ -105,6 +105,12 @@ class Settings(BaseSettings):
     )
 
     service_window_hours: int = Field(24, ge=0, alias="LOKET_SERVICE_WINDOW_HOURS")
+    # Which WhatsApp Flow forms are offered beside the chat (app/whatsapp_flows/offer.py):
+    # "published" (in the record `loket flows publish` keeps), "catalog" (every form of the
+    # catalog, for the simulator), or "off".
+    flow_forms: Literal["published", "catalog", "off"] = Field(
+        "published", alias="LOKET_FLOW_FORMS"
+    )
     retry_base_seconds: float = Field(4.0, gt=0, alias="LOKET_RETRY_BASE_SECONDS")
     max_send_attempts: int = Field(8, ge=1, alias="LOKET_MAX_SEND_ATTEMPTS")
     webhook_max_body_bytes: int = Field(4 * 1024 * 1024, ge=1024, alias="LOKET_WEBHOOK_MAX_BYTES")

@@ -15,9 +15,9 @@ from app.api import router as operator_api
 from app.bot import router as webhook
 from app.config import Settings, load_settings
 from app.dashboard.app import create_dashboard
+from app.flow_endpoint import endpoint_router as flows_endpoint
 from app.runtime import build_runtime
 from app.simulator import router as simulator
-from app.whatsapp_flows import endpoint_router as flows_endpoint
 from app.workers.runner import WorkerSet
 
 log = structlog.get_logger(__name__)

@@ -25,6 +25,7 @@ from app.requests import service as requests
 from app.requests.calendar import promised_date
 from app.requests.status import RequestStatus
 from app.residents.models import Resident
+from app.whatsapp_flows import offer as form_offer
 
 log = structlog.get_logger(__name__)
 
@@ -52,9 +53,18 @@ class Outcome:
 async def apply(session: AsyncSession, scope: TurnScope, events: list[ev.Event]) -> Outcome:
     """Carry out `events` in order; nothing here talks to the network."""
     outcome = Outcome()
-    for event in events:
+    for event in _form_first_when_closed(scope, events):
         if isinstance(event, ev.SendText | ev.SendButtons | ev.SendList):
             await _send(session, scope, event)
+        elif isinstance(event, ev.OfferForm):
+            await form_offer.send_form(
+                session,
+                settings=scope.settings,
+                resident=scope.resident,
+                offer=event,
+                now=scope.now,
+                caused_by_event_id=scope.event_id,
+            )
         elif isinstance(event, ev.StoreMedia):
             await intake.request_media(
                 session,
@@ -106,6 +116,15 @@ async def apply(session: AsyncSession, scope: TurnScope, events: list[ev.Event])
                 now=scope.now,
             )
     return outcome
+
+
+def _form_first_when_closed(scope: TurnScope, events: list[ev.Event]) -> list[ev.Event]:
+    """Outside the window a form's template goes first: it then invites the resident to what
+    the turn holds (the correction's words, the first question) instead of a second template."""
+    offers = [event for event in events if isinstance(event, ev.OfferForm)]
+    if not offers or delivery.window_open(scope.resident, scope.now, scope.settings):
+        return events
+    return [*offers, *(event for event in events if not isinstance(event, ev.OfferForm))]
 
 
 async def _send(

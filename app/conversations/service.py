@@ -22,18 +22,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.bot.inbound import to_engine_input
 from app.config import Settings
-from app.conversations import albums, effects, handoff, replies
+from app.conversations import albums, effects, form_replies, handoff, replies
 from app.conversations.context import build_context
 from app.conversations.models import Conversation
 from app.db import utcnow
 from app.flows.catalog import Catalog
 from app.flows.engine import Engine
-from app.flows.inputs import ChoiceInput, Input, MediaInput, parse_input
+from app.flows.inputs import ChoiceInput, FormSubmitted, Input, MediaInput, parse_input
 from app.inbox.models import KIND_INTERNAL, KIND_MESSAGE, KIND_STATUS, InboundEvent
 from app.inbox.processor import EventHandler
 from app.outbox import delivery
 from app.outbox.statuses import apply_status
 from app.residents.models import Resident
+from app.whatsapp_flows import offer as form_offer
 
 if TYPE_CHECKING:
     from app.runtime import Runtime
@@ -95,9 +96,16 @@ class ConversationService:
             await delivery.mark_read(
                 session, resident=resident, wamid=event.external_id, caused_by_event_id=event.id
             )
+            item = to_engine_input(message)
+            if isinstance(item, FormSubmitted):
+                # A completed form is an answer even when it also re-opened the window.
+                form = await form_replies.with_reply_token(
+                    session, resident_id=resident.id, message=message, item=item
+                )
+                await self.run_turn(session, resident, form, event_id=event.id)
+                return
             if released.conversation and await _awaits_answer(session, resident.id):
                 return  # the question is among the released messages: this is no answer to it
-            item = to_engine_input(message)
             if isinstance(item, ChoiceInput) and item.id == delivery.READ_HELD_PAYLOAD:
                 return  # "Read message" on the waiting template: releasing was the answer
             item = await replies.with_prompt(
@@ -122,6 +130,8 @@ class ConversationService:
         while pending and rounds <= MAX_FOLLOW_UPS:
             rounds += 1
             context = await build_context(session, resident, now=now, settings=self.settings)
+            forms = form_offer.available_forms(self.settings, self.catalog, resident.language)
+            context = replace(context, forms=forms)
             step = self.engine.handle(conversation.snapshot or None, pending.pop(0), context)
             conversation.snapshot = step.snapshot
             outcome = await effects.apply(

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from app.inbox.models import InboundEvent
-from app.notifications.catalog import templates as message_templates
+from app.notifications.catalog import template_named
 from app.outbox.models import OutboundMessage
 
 PICKUP_TEMPLATE = "loket_siap_diambil"
@@ -57,7 +57,7 @@ def _template_text(body: dict[str, Any], language: str) -> str:
     for component in spec.get("components") or []:
         if component.get("type") == "body":
             params = [str(p.get("text", "")) for p in component.get("parameters") or []]
-    template = message_templates().get(name)
+    template = template_named(name)
     if template is None:
         return " · ".join(params)
     if name == PICKUP_TEMPLATE and "code" in template.params:
@@ -96,6 +96,10 @@ def outbound_line(row: OutboundMessage, language: str) -> ChatLine | None:
     )
 
 
+# What an operator reads for a WhatsApp Flow form the resident submitted.
+FORM_SUBMITTED = "📋 Formulir dikirim"
+
+
 def inbound_line(event: InboundEvent) -> ChatLine:
     """What the resident sent: typed text, the title of a tap, or a file's kind and caption."""
     message = event.payload.get("message") or {}
@@ -107,6 +111,8 @@ def inbound_line(event: InboundEvent) -> ChatLine:
         reply = message.get("interactive") or {}
         chosen = reply.get("button_reply") or reply.get("list_reply") or {}
         text = str(chosen.get("title") or chosen.get("id") or "")
+        if reply.get("type") == "nfm_reply":  # a submitted form: its answers are in the request
+            text = FORM_SUBMITTED
     elif kind == "button":
         text = str((message.get("button") or {}).get("text") or "")
     else:

@@ -57,10 +57,15 @@ class OfficeInfo:
 
 @dataclass(frozen=True)
 class ResidentContext:
-    """The resident's language, name, open requests and reusable documents, and their office."""
+    """The resident's language, name, open requests and reusable documents, and their office.
+
+    `forms` names the services whose WhatsApp Flow form may be offered (published, or allowed
+    by the deployment): empty means chat only.
+    """
 
     language: str = "id"
     name: str | None = None
     open_requests: list[RequestSummary] = field(default_factory=list)
     locker: list[StoredDocument] = field(default_factory=list)
     office: OfficeInfo | None = None
+    forms: frozenset[str] = frozenset()

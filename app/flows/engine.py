@@ -20,6 +20,7 @@ from app.flows import (
     answers,
     commands,
     documents,
+    form_completion,
     handoff_timeout,
     handoff_wait,
     information,
@@ -36,6 +37,7 @@ from app.flows.events import Event, Failure, SendButtons, SendList, SendText, Wa
 from app.flows.inputs import (
     ChoiceInput,
     DocumentChecked,
+    FormSubmitted,
     Input,
     MediaInput,
     OperatorEvent,
@@ -126,7 +128,7 @@ class Engine:
         except ValidationError as exc:
             # A snapshot this release cannot read must not block the resident forever.
             session, unreadable = Session.load(None, context.language), exc.error_count()
-        if session.handoff and not isinstance(input, _SYSTEM_INPUTS):
+        if session.handoff and not isinstance(input, (*_SYSTEM_INPUTS, FormSubmitted)):
             # An operator has the conversation: the bot only acknowledges and runs a few commands.
             turn = Turn(self.setup, session, context, self.clock())
             handoff_wait.during(turn, input)
@@ -145,6 +147,8 @@ class Engine:
             handoff_timeout.start(turn, self.handoff_timeout_hours)
         if handed_off and session.handoff:
             _hold_messages(turn)
+            if isinstance(input, FormSubmitted):  # taken in; its answer waits for the officer
+                handoff_wait.acknowledge(turn)
         self._schedule(turn)
         return Step(session.dump(), turn.events)
 
@@ -176,13 +180,16 @@ def _dispatch(turn: Turn, item: Input) -> None:
             if not handoff_timeout.on_timeout(turn):
                 system.on_timeout(turn)
         case DocumentChecked():
-            documents.on_checked(turn, item)
+            if not form_completion.on_checked(turn, item):
+                documents.on_checked(turn, item)
         case SubmissionAccepted():
             system.on_submission_accepted(turn, item)
         case OperatorEvent():
             system.on_operator(turn, item)
         case SurveyStart():
             survey.on_start(turn, item)
+        case FormSubmitted():
+            form_completion.on_submitted(turn, item)
         case _:
             _resident(turn, item)
 

@@ -120,6 +120,30 @@ class SendList(_Serialisable):
 
 
 @dataclass(frozen=True)
+class OfferForm(_Serialisable):
+    """Offer the service's WhatsApp Flow form beside the chat questions.
+
+    The caller sends an interactive `flow` message (a template with a FLOW button outside the
+    24-hour window) for `service` in `language`, carrying `token` as the `flow_token` and
+    opening `screen` with `data` (the entry screen's prefill). `body` and `cta` are the words.
+    """
+
+    service: str
+    language: str
+    token: str
+    body: str
+    cta: str
+    screen: str
+    data: dict[str, Any] = field(default_factory=dict)
+    ticket: str | None = None
+    type: Literal["offer_form"] = field(default="offer_form", init=False)
+
+    def __post_init__(self) -> None:
+        _limit("form offer body", self.body, MAX_INTERACTIVE_BODY)
+        _limit("form button", self.cta, MAX_BUTTON_TITLE)
+
+
+@dataclass(frozen=True)
 class StoreMedia(_Serialisable):
     """Fetch this media item into the locker and check it; answer with `DocumentChecked`."""
 
@@ -230,6 +254,7 @@ Event = (
     SendText
     | SendButtons
     | SendList
+    | OfferForm
     | StoreMedia
     | ReuseDocument
     | SubmitRequest

@@ -55,6 +55,11 @@ def during(turn: Turn, item: Input) -> None:
         _acknowledge(turn, "handoff.received")
 
 
+def acknowledge(turn: Turn) -> None:
+    """Tell the resident their message (a submitted form) arrived and an officer will answer."""
+    _acknowledge(turn, "handoff.received")
+
+
 def promise(turn: Turn) -> str:
     """When an officer will answer, in the resident's language."""
     office = turn.context.office

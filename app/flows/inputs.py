@@ -130,12 +130,30 @@ class SurveyStart:
     type: Literal["survey_start"] = field(default="survey_start", init=False)
 
 
+@dataclass(frozen=True)
+class FormSubmitted:
+    """A resident submitted a WhatsApp Flow form (the `nfm_reply` completion).
+
+    `payload` is the completion's `response_json` without `flow_token`: answers by field key,
+    files as lists of `{file_name, mime_type, sha256, id}` (app/flows/forms/keys.py).
+    `flow_token` is the token in the payload (WhatsApp sometimes leaves it out); `reply_token`
+    is the token of our message the completion names in `context.id`, looked up by the caller.
+    The engine matches either against the draft it offered the form for.
+    """
+
+    payload: dict[str, Any] = field(default_factory=dict)
+    flow_token: str | None = None
+    reply_token: str | None = None
+    type: Literal["form_submitted"] = field(default="form_submitted", init=False)
+
+
 Input = (
     TextInput
     | ChoiceInput
     | MediaInput
     | LocationInput
     | UnsupportedInput
+    | FormSubmitted
     | TimeoutInput
     | DocumentChecked
     | SubmissionAccepted
@@ -151,6 +169,7 @@ _BY_TYPE: dict[str, type[Any]] = {
     "media": MediaInput,
     "location": LocationInput,
     "unsupported": UnsupportedInput,
+    "form_submitted": FormSubmitted,
     "timeout": TimeoutInput,
     "document_checked": DocumentChecked,
     "submission_accepted": SubmissionAccepted,

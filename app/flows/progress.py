@@ -7,7 +7,7 @@ turn's budget, so such a definition ends in a `Failure` instead of a hang.
 
 from __future__ import annotations
 
-from app.flows import derived
+from app.flows import derived, form_offer
 from app.flows.catalog import DocumentSpec, FieldSpec, Service
 from app.flows.events import CancelRequest, SubmitRequest
 from app.flows.prompts import applies, ask, reusable_document
@@ -35,6 +35,7 @@ def start_service(turn: Turn, code: str, text: str | None = None) -> None:
     lines.append(turn.t("service.days", days=service.service_days))
     lines.append(turn.t("service.privacy"))
     turn.send_text("\n".join(lines))
+    form_offer.offer(turn, service)  # the form beside the chat, when the service has one
     advance(turn)
 
 

@@ -114,6 +114,21 @@ class Correction(BaseModel):
     note: str | None = None
 
 
+class FormState(BaseModel):
+    """The WhatsApp Flow form offered for a draft (app/flows/form_completion.py).
+
+    `token` is the flow_token sent with it; once submitted, `pending` lists the files the
+    locker is still checking ("<requirement>:<image|pdf>") and `problems` what failed, in
+    order, as ("field" | "document", key, the line that tells the resident why).
+    """
+
+    token: str
+    submitted: bool = False
+    checked: bool = False  # files were sent to the locker: the answer waits for its verdicts
+    pending: list[str] = Field(default_factory=list)
+    problems: list[tuple[str, str, str]] = Field(default_factory=list)
+
+
 class Draft(BaseModel):
     """A request being filled in (or corrected, when `ticket` is set)."""
 
@@ -139,6 +154,7 @@ class Draft(BaseModel):
     correction: Correction | None = None
     derived: dict[str, Any] = Field(default_factory=dict)  # answers filled from a NIK (derived.py)
     region_noted: list[str] = Field(default_factory=list)  # NIKs told to be from another region
+    form: FormState | None = None
 
 
 class Feedback(BaseModel):
@@ -169,6 +185,7 @@ class Session(BaseModel):
     held: list[dict[str, Any]] = Field(default_factory=list)
     submitted: dict[str, Draft] = Field(default_factory=dict)
     feedback: Feedback | None = None
+    forms_done: list[str] = Field(default_factory=list)  # tokens of forms already taken in
 
     @classmethod
     def load(cls, snapshot: dict[str, Any] | None, language: str) -> Session:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.flows import form_offer
 from app.flows.events import (
     Button,
     ConversationExpired,
@@ -117,6 +118,7 @@ def _correction(turn: Turn, event: OperatorEvent) -> None:
     if labels:
         lines.append(turn.t("correction.items", items=", ".join(labels)))
     turn.send_text("\n".join(lines))
+    form_offer.offer(turn, service)  # outside the window the caller sends it as a template
     advance(turn)
 
 

@@ -24,6 +24,9 @@ class Template:
     params: tuple[str, ...]
     languages: dict[str, dict[str, Any]]
     quick_reply: str | None = None
+    # A FLOW button opens a WhatsApp Flow form; Meta stores the Flow with the template, so one
+    # approved copy exists per service (`app.whatsapp_flows.offer.form_template_for_meta`).
+    flow: bool = False
 
     def body(self, language: str, values: dict[str, str]) -> dict[str, Any]:
         """The Graph API body (without recipient) for this template with `values` filled in."""
@@ -48,6 +51,9 @@ class Template:
             components.append(
                 {"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": text["button"]}]}
             )
+        if self.flow:
+            button = {"type": "FLOW", "text": text["button"], "flow_action": "navigate"}
+            components.append({"type": "BUTTONS", "buttons": [button]})
         return {
             "name": self.name,
             "language": language,
@@ -72,9 +78,20 @@ def templates() -> dict[str, Template]:
             params=tuple(item["params"]),
             languages=item["languages"],
             quick_reply=item.get("quick_reply"),
+            flow=bool(item.get("flow", False)),
         )
         for item in raw
     }
+
+
+def template_named(name: str) -> Template | None:
+    """The template `name`; a form template's per-service copy (`loket_formulir_ktp`) has the
+    words of its base (`loket_formulir`)."""
+    found = templates().get(name)
+    if found is not None:
+        return found
+    base = next((t for t in templates().values() if t.flow and name.startswith(t.name + "_")), None)
+    return base
 
 
 def text(key: str, language: str, **values: str) -> str:

@@ -123,6 +123,47 @@ async def deliver(
     return "held"
 
 
+async def deliver_form(
+    session: AsyncSession,
+    *,
+    settings: Settings,
+    resident: Resident,
+    body: dict[str, Any],
+    template: dict[str, Any],
+    now: datetime,
+    caused_by_event_id: int | None = None,
+) -> Outcome:
+    """Send a Flow form: the `flow` message inside the window, its FLOW-button template outside.
+
+    Inside the window the template stands ready should Meta answer 131047. Outside it the
+    template is also the invitation for what the same turn holds (the correction's words, the
+    first chat question): it counts as the "message waiting" template, so no second one is
+    sent, and the held messages go out as soon as the resident answers (the completion too).
+    """
+    if window_open(resident, now, settings):
+        for row in await enqueue(
+            session,
+            resident=resident,
+            bodies=[body],
+            kind="flow",
+            origin=ORIGIN_CONVERSATION,
+            caused_by_event_id=caused_by_event_id,
+            now=now,
+        ):
+            row.fallback = template
+            row.hold_on_fallback = False
+        return "sent"
+    await enqueue(
+        session,
+        resident=resident,
+        bodies=[template],
+        origin=ORIGIN_WAITING,
+        caused_by_event_id=caused_by_event_id,
+        now=now,
+    )
+    return "template"
+
+
 async def hold(
     session: AsyncSession,
     *,

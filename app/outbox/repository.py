@@ -46,6 +46,14 @@ async def prompt_of(session: AsyncSession, *, resident_id: int, wamid: str) -> s
     return prompt
 
 
+async def bodies_of(session: AsyncSession, *, resident_id: int, wamid: str) -> list[dict[str, Any]]:
+    """The bodies of the resident's messages sent as `wamid` (one, or none when unknown)."""
+    stmt = select(OutboundMessage.body).where(
+        OutboundMessage.wamid == wamid, OutboundMessage.resident_id == resident_id
+    )
+    return [body for body in (await session.execute(stmt)).scalars() if isinstance(body, dict)]
+
+
 async def list_by_state(session: AsyncSession, state: str, limit: int) -> list[OutboundMessage]:
     """Messages in `state`, newest first."""
     stmt = (

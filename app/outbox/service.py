@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.bot.flow_messages import flow_token_of
 from app.bot.messages import is_status_body
 from app.db import utcnow
 from app.outbox import repository
@@ -90,6 +91,16 @@ async def prompt_answered(session: AsyncSession, *, resident_id: int, wamid: str
     no question (a text, a template): the reply is then read without it.
     """
     return await repository.prompt_of(session, resident_id=resident_id, wamid=wamid)
+
+
+async def flow_token_answered(session: AsyncSession, *, resident_id: int, wamid: str) -> str | None:
+    """The flow_token of our message `wamid` (a Flow form or a FLOW-button template), which a
+    form's completion names as its `context.id`; None for any other or an unknown message."""
+    for body in await repository.bodies_of(session, resident_id=resident_id, wamid=wamid):
+        token = flow_token_of(body)
+        if token is not None:
+            return token
+    return None
 
 
 async def resend(

@@ -5,8 +5,8 @@ through the Flows API, and the record of published Flow ids.
 - `registry.FlowRegistry.for_settings(settings).flow_id(code, language)`: the Flow to send.
 - `publish.publish_flows(...)`, `graph.FlowsApi`: `loket flows publish`.
 
-The data endpoint (`POST /webhooks/whatsapp/flows`, `endpoint_router`): `endpoint_crypto` (the
-RSA-OAEP + AES-GCM envelope), `flow_tokens` (`new_flow_token` for whoever sends a form),
-`data_endpoint` (what each request gets), `flow_media` + `media_crypto` (files picked in a form,
-verified and decrypted before the locker's checks), `prefill`; `loket flows keygen` (keygen_cli).
+For the data endpoint (`app.flow_endpoint`): `endpoint_crypto` (the RSA-OAEP + AES-GCM
+envelope), `flow_tokens` (`new_flow_token` for whoever sends a form), `flow_media` +
+`media_crypto` (files picked in a form, verified and decrypted before the locker's checks);
+`loket flows keygen` (keygen_cli). `offer` sends a form to a resident.
 """

@@ -19,6 +19,10 @@ Scripting, for the unhappy paths:
   event is set (a slow connection, or a process that dies mid-download); `media.stalled` is set
   once a download hangs there, `downloads_hanging` / `most_downloads_hanging` count them.
 
+Flow messages are checked as Meta checks them (`tests/fakes/graph_flow_messages.py`): a malformed
+interactive `flow` gets error 100, and a template named in `flow_templates` sent without its FLOW
+button component gets 131009.
+
 The Flows API (list, create, upload Flow JSON, publish) lives in `fake.flows`
 (`tests/fakes/graph_flows.py`); its multipart uploads are recorded parsed in `form`.
 
@@ -41,6 +45,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from app.config import DEFAULT_API_VERSION, Settings
+from tests.fakes.graph_flow_messages import flow_message_problem, flow_template_problem
 from tests.fakes.graph_flows import DEFAULT_WABA_ID, FLOW_ROUTES, FakeFlows, parse_multipart
 
 Route = Literal[
@@ -137,6 +142,8 @@ class FakeGraphAPI:
         self.downloads_hanging = 0
         self.most_downloads_hanging = 0
         self.flows = FakeFlows(version, waba_id, meta_error)
+        # Names of approved templates with a FLOW button: sent without it, Meta answers 131009.
+        self.flow_templates: set[str] = set()
 
     @classmethod
     def for_settings(cls, settings: Settings, **kwargs: Any) -> FakeGraphAPI:
@@ -327,6 +334,12 @@ class FakeGraphAPI:
         kind = body.get("type")
         if not isinstance(kind, str) or kind not in body:
             return meta_error(100, "(#100) Param type and its object are required.")
+        problem = flow_message_problem(body)
+        if problem is not None:
+            return meta_error(100, problem)
+        problem = flow_template_problem(body, self.flow_templates)
+        if problem is not None:
+            return meta_error(131009, problem)
         if "to" in body:
             contact = {"input": body["to"], "wa_id": str(body["to"]).lstrip("+")}
         elif "recipient" in body:

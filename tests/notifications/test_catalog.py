@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from app.notifications.catalog import export_for_meta, templates, texts
+from app.notifications.catalog import export_for_meta, template_named, templates, texts
 
 
 def test_texts_have_the_same_keys_and_placeholders_in_both_languages() -> None:
@@ -54,3 +54,16 @@ def test_a_template_refuses_missing_parameters() -> None:
         templates()["loket_siap_diambil"].body(
             "id", {"service": "KTP-el", "place": "X", "hours": "Y", "code": "", "ticket": "T"}
         )
+
+
+def test_the_form_template_has_a_flow_button_and_per_service_copies() -> None:
+    exported = next(
+        t for t in export_for_meta() if t["name"] == "loket_formulir" and t["language"] == "id"
+    )
+    assert exported["components"][-1] == {
+        "type": "BUTTONS",
+        "buttons": [{"type": "FLOW", "text": "Isi formulir", "flow_action": "navigate"}],
+    }
+    assert template_named("loket_formulir_ktp") is templates()["loket_formulir"]
+    assert template_named("loket_pesan_menunggu") is templates()["loket_pesan_menunggu"]
+    assert template_named("loket_unknown") is None

@@ -53,6 +53,7 @@ def build_context(data: dict[str, Any] | None) -> ResidentContext:
         open_requests=requests,
         locker=locker,
         office=_office(office) if office else None,
+        forms=frozenset(data.get("forms", [])),
     )
 
 

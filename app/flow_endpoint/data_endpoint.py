@@ -30,6 +30,8 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Settings
+from app.flow_endpoint.endpoint_texts import chat_text, text
+from app.flow_endpoint.prefill import form_prefill
 from app.flows.catalog import Catalog, Service
 from app.flows.forms import entry_screen, picker_key
 from app.flows.forms.keys import picker_pages
@@ -37,11 +39,9 @@ from app.flows.messages import Messages
 from app.flows.validators import validate
 from app.intake.service import requirement_for
 from app.locker import BlobStore, DocumentStatus, LockerPolicy
-from app.whatsapp_flows.endpoint_texts import chat_text, text
 from app.whatsapp_flows.flow_media import CheckedFile, FlowFile, fetch_and_check, keep
 from app.whatsapp_flows.flow_tokens import FlowToken, TokenRefused, check_flow_token
 from app.whatsapp_flows.forms import flow_for
-from app.whatsapp_flows.prefill import form_prefill
 
 log = structlog.get_logger(__name__)
 

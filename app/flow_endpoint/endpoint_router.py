@@ -9,14 +9,13 @@ In order, each step answering before the next one runs:
    unsigned requests pass, as on the webhook;
 4. a body that does not decrypt with our key (not JSON, a flipped byte, another key): 421, so
    WhatsApp fetches the public key again and retries;
-5. otherwise `app.whatsapp_flows.data_endpoint.answer` decides (200, or 427 for a stale form),
+5. otherwise `app.flow_endpoint.data_endpoint.answer` decides (200, or 427 for a stale form),
    and the answer goes back encrypted with the request's key and the flipped IV, base64, as
    text/plain.
 
 Refusals before decryption are plain text: WhatsApp shows the resident a generic error for
-them, and an operator reading the logs or trying the URL reads the reason. The route lives
-beside the Flows code rather than in `app.bot` (which the Flows code already uses), so that
-imports between the two packages go one way; `app.main` mounts it with the webhook.
+them, and an operator reading the logs or trying the URL reads the reason. `app.main` mounts
+the route with the webhook.
 """
 
 from __future__ import annotations
@@ -30,9 +29,9 @@ from fastapi.responses import PlainTextResponse
 from app.bot.router import decode_json_object
 from app.bot.signature import SIGNATURE_HEADER, SignatureResult, verify_signature
 from app.db import utcnow
+from app.flow_endpoint import data_endpoint
+from app.flow_endpoint.data_endpoint import EndpointParts
 from app.observability import FLOWS_ENDPOINT_REQUESTS, FLOWS_ENDPOINT_SECONDS
-from app.whatsapp_flows import data_endpoint
-from app.whatsapp_flows.data_endpoint import EndpointParts
 from app.whatsapp_flows.endpoint_crypto import DecryptionFailed, decrypt_request
 
 log = structlog.get_logger(__name__)

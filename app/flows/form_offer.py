@@ -1,0 +1,53 @@
+"""Offering the service's WhatsApp Flow form beside the chat questions: offered, never forced.
+
+When a request starts (or an operator asks for a correction) and the caller says the service's
+form can be sent (`ResidentContext.forms`), the engine emits one `OfferForm` before the first
+chat question. A resident who ignores it answers in chat exactly as without it; one who fills
+it in is answered by `form_completion`. The token binds the form to this draft: a completion
+carrying another token (an older form, another draft) is refused with a clear word.
+"""
+
+from __future__ import annotations
+
+from app.flows.catalog import Service
+from app.flows.events import OfferForm
+from app.flows.forms import entry_screen, prefill_data
+from app.flows.prompts import reusable_document
+from app.flows.session import FormState
+from app.flows.turn import Turn
+
+
+def can_offer(turn: Turn, service: Service) -> bool:
+    """True when the form of `service` may be offered to this resident now."""
+    return service.flow and service.code in turn.context.forms
+
+
+def offer(turn: Turn, service: Service) -> None:
+    """Emit the form offer for the draft of `service` (nothing when no form is available).
+
+    The form opens pre-filled with what the draft already holds (the variant a first message
+    named, a correction's earlier answers) and marks the documents the locker already has.
+    """
+    if not can_offer(turn, service):
+        return
+    draft = turn.draft()
+    token = turn.setup.new_id()
+    draft.form = FormState(token=token)
+    held = [
+        spec.key
+        for spec in service.documents
+        if spec.key not in draft.declined_reuse and reusable_document(turn, spec) is not None
+    ]
+    correcting = draft.correction is not None
+    turn.emit(
+        OfferForm(
+            service=service.code,
+            language=turn.lang,
+            token=token,
+            body=turn.t("form_reply.offer_correction" if correcting else "form_reply.offer"),
+            cta=turn.t("form_reply.cta"),
+            screen=entry_screen(service),
+            data=prefill_data(service, draft.fields, variant=draft.variant, held=held),
+            ticket=draft.ticket,
+        )
+    )
