@@ -35,8 +35,8 @@ from app.flows.intents import (
 )
 from tests.support.engine_data import DATA_DIR
 
-CROSSVAL_FLOOR = 0.93  # 5-fold: 0.936
-OLD_HOLDOUT_FLOOR = 0.95  # intents_holdout.tsv, the first classifier's hold-out: 0.959
+CROSSVAL_FLOOR = 0.94  # 5-fold: 0.948 (0.936 before the freeze of 89fa905)
+OLD_HOLDOUT_FLOOR = 0.95  # intents_holdout.tsv, the first classifier's hold-out: 0.986
 
 
 def test_corpus_is_large_and_uses_only_known_labels_and_acts():
