@@ -18,12 +18,18 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from app.flows.catalog import Catalog, Service
-from app.flows.intent_rules import SPELLING, WORD_CLASSES
-from app.flows.textmatch import normalize
+from app.flows.intent_rules import PHRASES, SPELLING, WORD_CLASSES
+from app.flows.textmatch import SLANG, normalize
 
 SERVICE = "<svc>"
 FUZZY_MIN = 88
 FUZZY_MIN_CHARS = 5
+_DOUBLED = re.compile(r"([a-z])\1")
+# "kkk" would be squeezed to "k" by normalize: a held-down K is still the family card.
+_KK_TYPED_LONG = re.compile(r"\b[kK]{3,}\b")
+ADULT_AGE = 17  # the age of the first KTP
+_CHILD_WORDS = frozenset({"anak", "child", "kid", "bayi", "balita"})
+_AGE_BEFORE = frozenset({"umur", "usia", "berumur", "berusia", "umurnya", "usianya", "baru"})
 _TICKET = re.compile(r"\b[A-Za-z]{2,6}-\d{6}-\d{3,6}\b")
 _EMOJI = {
     "🙏": "xemothanks",
@@ -39,7 +45,11 @@ _EMOJI = {
     "❤": "xemolove",
 }
 _CLAUSE = re.compile(r"[.!?;,\n]+|\b(?:tapi|tp|sekarang|skrg|cuma|tinggal)\b", re.IGNORECASE)
-_SUFFIXES = ("nya", "kan", "ku", "mu", "lah", "kah", "an", "i")
+# "-in" is Jakarta chat ("bantuin", "batalin"), "-q" chat for "-ku" ("ktpq"); "-mi", "-ji",
+# "-ki" are Bugis-Makassar particles ("hilangmi", "sudahji"); "-ne", "-e" Javanese ("ktpne",
+# "syarate").
+_SUFFIXES = ("nya", "kan", "ku", "mu", "lah", "kah", "an", "in", "mi", "ji", "ki", "ne", "i")
+_SHORT_SUFFIXES = ("q", "e")
 _PREFIXES = ("di", "ke", "me", "ber", "ter", "pe")
 
 
@@ -109,13 +119,54 @@ def words_of(text: str) -> tuple[str, ...]:
     text = _TICKET.sub(" xticket ", text)
     for emoji, word in _EMOJI.items():
         text = text.replace(emoji, f" {word} ")
+    text = _KK_TYPED_LONG.sub(" kk ", text)
     words: list[str] = []
     for word in normalize(text).split():
-        word = SPELLING.get(word, word)
+        word = SPELLING.get(word) or _unstretched(word)
         if word.isdigit():
             word = "xnik" if len(word) >= 15 else "xnum"
         words.append(word)
-    return tuple(words)
+    return _with_ages(_phrases(words), normalize(text).split())
+
+
+def _phrases(words: list[str]) -> list[str]:
+    # PHRASES keep the word count where they can, so ages line up with the raw words.
+    text = f" {' '.join(words)} "
+    if not any(f" {phrase} " in text for phrase in PHRASES):
+        return words
+    for phrase, replacement in PHRASES.items():
+        text = text.replace(f" {phrase} ", f" {replacement} ")
+    return text.split()
+
+
+def _with_ages(words: list[str], raw: list[str]) -> tuple[str, ...]:
+    # An age is a number after "umur"/"usia" or before "tahun": 17 and over is an adult
+    # ("ktp anak saya yang 17 tahun" is a first KTP, not a child's card), under 17 a child.
+    if len(raw) != len(words):
+        return tuple(words)
+    aged = list(words)
+    for position, word in enumerate(raw):
+        if not word.isdigit() or len(word) > 3:
+            continue
+        before = raw[position - 1] if position else ""
+        after = raw[position + 1] if position + 1 < len(raw) else ""
+        if before in _AGE_BEFORE:
+            aged[position] = "xadult" if int(word) >= ADULT_AGE else "xchild"
+        elif after == "tahun" and ADULT_AGE <= int(word) <= 25:
+            aged[position] = "xadult"  # "yang 18 tahun"; "sudah 3 tahun" is a duration
+    return tuple(aged)
+
+
+@lru_cache(maxsize=65536)
+def _unstretched(word: str) -> str:
+    """A word typed with a letter held down ("tolongg", "makasihh", "siapp") as the word the
+    rules know; normalize squeezes only three or more of a letter. Other words are kept."""
+    if word in WORD_CLASSES or not _DOUBLED.search(word):
+        return word
+    single = _DOUBLED.sub(r"\1", word)
+    single = SLANG.get(single, single)
+    single = SPELLING.get(single, single)
+    return single if single in WORD_CLASSES else word
 
 
 def _tail_start(text: str, count: int) -> int:
@@ -136,6 +187,9 @@ def forms(word: str) -> tuple[str, ...]:
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 2:
             found.append(word[: -len(suffix)])
+    for suffix in _SHORT_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            found.append(word[: -len(suffix)])
     for stem in list(found):
         for prefix in _PREFIXES:
             if stem.startswith(prefix) and len(stem) - len(prefix) >= 4:
@@ -152,7 +206,8 @@ def word_classes(word: str) -> tuple[str, ...]:
     if len(word) < FUZZY_MIN_CHARS or word.startswith("x"):
         return ()
     best = process.extractOne(word, _LEXICON, scorer=fuzz.ratio, score_cutoff=85)
-    if best is None or best[0][0] != word[0]:
+    # A typo adds, drops or changes a letter; "keluarga" is not a typo of "keluar".
+    if best is None or best[0][0] != word[0] or abs(len(best[0]) - len(word)) > 1:
         return ()
     return WORD_CLASSES[best[0]]
 
@@ -197,11 +252,32 @@ class ServiceFinder:
         self.openings = {k.words[0] for k in everything}
         for compact in {"".join(k.words) for k in everything}:
             self.openings.update(compact[:end] for end in range(1, len(compact) + 1))
+        versions = self._child_versions(everything, shared)
+        self.for_adults = {longer: adult for longer, _, _, adult in versions}
+        self.for_children = {shorter: kid for _, kid, shorter, _ in versions}
         self.extended_by: dict[tuple[str, ...], set[str]] = {}
         for service, words in shared:
             for other in everything:
                 if other.service != service and other.words[: len(words)] == words:
                     self.extended_by.setdefault(words, set()).add(other.service)
+
+    @staticmethod
+    def _child_versions(
+        everything: list[Keyword], shared: set[tuple[str, tuple[str, ...]]]
+    ) -> list[tuple[tuple[str, ...], str, tuple[str, ...], str]]:
+        # (child's keyword, its service, adult keyword, its service) for keywords such as
+        # "ktp anak" (KIA) that extend another service's keyword ("ktp") with a child word.
+        found = []
+        for adult, words in sorted(shared):
+            for k in everything:
+                extension = set(k.words[len(words) :])
+                if (
+                    k.service != adult
+                    and k.words[: len(words)] == words
+                    and _CHILD_WORDS & extension
+                ):
+                    found.append((k.words, k.service, words, adult))
+        return found
 
     def read(self, text: str) -> Reading:
         """The message's words and the services it names (leftmost, then longest)."""
@@ -215,6 +291,10 @@ class ServiceFinder:
                 continue
             mentions.append(mention)
             start = mention.end
+        if "xadult" in words:
+            mentions = [self._aged(m, self.for_adults) for m in mentions]
+        elif "xchild" in words:
+            mentions = [self._aged(m, self.for_children) for m in mentions]
         named = {m.service for m in mentions}
         for index, mention in enumerate(mentions):
             # A bare "akta" next to "meninggal" is the death certificate's: a shared keyword
@@ -224,6 +304,15 @@ class ServiceFinder:
                 keyword = replace(mention.keyword, service=owners[0], is_name=False)
                 mentions[index] = replace(mention, keyword=keyword)
         return Reading(words, tuple(mentions), "?" in text, _tail_start(text, len(words)))
+
+    def _aged(self, mention: Mention, by_age: dict[tuple[str, ...], str]) -> Mention:
+        # "ktp anak" names the child's card (KIA), but "ktp anak saya yang 17 tahun" is the
+        # KTP of a grown child, and "kartu identitas" for a child of 8 is the KIA: an age
+        # moves a keyword between a service and the child's version of it.
+        service = by_age.get(mention.keyword.words)
+        if service is None:
+            return mention
+        return replace(mention, keyword=replace(mention.keyword, service=service, is_name=False))
 
     def _at(self, words: tuple[str, ...], start: int) -> Mention | None:
         # Longest first; at each length an exact name before a close typo of one, so

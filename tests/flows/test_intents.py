@@ -35,10 +35,8 @@ from app.flows.intents import (
 )
 from tests.support.engine_data import DATA_DIR
 
-CROSSVAL_FLOOR = 0.93  # 5-fold: 0.936
-HOLDOUT_FLOOR = 0.94  # intents_holdout2.tsv, written after the freeze: 0.949
-HOLDOUT_ACT_FLOOR = 0.94  # its dialogue acts: 0.946
-OLD_HOLDOUT_FLOOR = 0.95  # intents_holdout.tsv, the first classifier's hold-out: 0.959
+CROSSVAL_FLOOR = 0.94  # 5-fold: 0.948 (0.936 before the freeze of 89fa905)
+OLD_HOLDOUT_FLOOR = 0.95  # intents_holdout.tsv, the first classifier's hold-out: 0.986
 
 
 def test_corpus_is_large_and_uses_only_known_labels_and_acts():
@@ -58,28 +56,19 @@ def test_cross_validated_accuracy_on_the_corpus_stays_above_its_floor():
     assert score.accuracy >= CROSSVAL_FLOOR
 
 
-@pytest.mark.parametrize(
-    ("name", "floor"),
-    [("intents_holdout2.tsv", HOLDOUT_FLOOR), ("intents_holdout.tsv", OLD_HOLDOUT_FLOOR)],
-)
-def test_accuracy_on_hold_out_messages_stays_above_its_floor(name: str, floor: float) -> None:
-    accuracy, wrong = evaluate(DATA_DIR / name)
-    print(f"\n{name}: accuracy {accuracy:.3f}, misclassified: {wrong}")
-    assert accuracy >= floor
+def test_accuracy_on_the_first_hold_out_stays_above_its_floor() -> None:
+    accuracy, wrong = evaluate(DATA_DIR / "intents_holdout.tsv")
+    print(f"\nintents_holdout.tsv: accuracy {accuracy:.3f}, misclassified: {wrong}")
+    assert accuracy >= OLD_HOLDOUT_FLOOR
 
 
-def test_dialogue_acts_of_the_hold_out_stay_above_their_floor():
-    score = score_file(DATA_DIR / "intents_holdout2.tsv", IntentClassifier(shipped_catalog()))
-    assert score.acts == score.total == len(read_examples(DATA_DIR / "intents_holdout2.tsv"))
-    assert score.act_accuracy >= HOLDOUT_ACT_FLOOR
-
-
-def test_the_new_hold_out_is_large_and_shares_no_message_with_the_corpus():
-    corpus = {e.text.lower() for e in read_examples(CORPUS)}
+def test_the_spent_hold_out_was_folded_into_the_corpus_with_its_labels():
+    # intents_holdout2.tsv was measured once (0.949), then became training data: every row
+    # is in the corpus with the same label and act, and its file stays for the record.
+    corpus = {e.text: e for e in read_examples(CORPUS)}
     held = read_examples(DATA_DIR / "intents_holdout2.tsv")
     assert len(held) >= 300
-    assert [e.text for e in held if e.text.lower() in corpus] == []
-    assert {e.act for e in held} <= set(ACTS)
+    assert [e for e in held if corpus.get(e.text) != e] == []
 
 
 @pytest.mark.slow
