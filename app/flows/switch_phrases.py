@@ -15,7 +15,7 @@ from app.flows.textmatch import is_no, is_yes, normalize
 
 # Phrases (normalised text) that turn a named service into a change of mind. Plain "sorry",
 # "actually" or "wrong" are not enough: "wrong KK number", "actually the KK is lost".
-_CHANGE_OF_MIND = (
+_ENGLISH_PHRASES = (
     "i meant",
     "i mean",
     "meant to",
@@ -38,11 +38,43 @@ _CHANGE_OF_MIND = (
     "i want to apply",
     "i would like a",
     "i d like a",
-    "maksud saya",
-    "maksudnya",
-    "ganti ke",
-    "ganti jadi",
-    "salah pilih",
+)
+_INDONESIAN_PHRASES = ("maksud saya", "maksudnya", "ganti ke", "ganti jadi", "salah pilih")
+_CHANGE_OF_MIND = _ENGLISH_PHRASES + _INDONESIAN_PHRASES
+# The English ones: a resident who changes her mind in English is answered in English.
+_ENGLISH_CHANGE = re.compile(
+    r"\b(?:"
+    + "|".join(re.escape(phrase) for phrase in _ENGLISH_PHRASES)
+    + r"|please|sorry|actually)\b"
+)
+# Indonesian words that make a message Indonesian even with an English word in it.
+_INDONESIAN = frozenset(
+    [
+        "saya",
+        "mau",
+        "aja",
+        "saja",
+        "yang",
+        "ganti",
+        "salah",
+        "maksud",
+        "maksudnya",
+        "untuk",
+        "buat",
+        "urus",
+        "dong",
+        "deh",
+        "ya",
+        "kak",
+        "min",
+        "pak",
+        "bu",
+        "nya",
+        "tolong",
+        "ingin",
+        "pengen",
+        "eh",
+    ]
 )
 _PATTERN = re.compile(r"\b(?:" + "|".join(re.escape(phrase) for phrase in _CHANGE_OF_MIND) + r")\b")
 # Acts of the intent model that are never a switch, whatever service they name.
@@ -60,6 +92,16 @@ def changes_mind(text: str) -> bool:
     """True when `text` says the resident wants something other than what they started."""
     # "I'd like" normalises to "i d like"; apostrophes elsewhere ("don't") do not matter here.
     return _PATTERN.search(normalize(text)) is not None
+
+
+def english_change(text: str) -> bool:
+    """True when a change of mind is written in English ("sorry, I meant KK")."""
+    norm = normalize(text)
+    return (
+        changes_mind(text)
+        and _ENGLISH_CHANGE.search(norm) is not None
+        and not any(word in _INDONESIAN for word in norm.split())
+    )
 
 
 def without_change_of_mind(text: str) -> str:

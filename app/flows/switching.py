@@ -10,7 +10,7 @@ sent to the switch question is read as an answer to that interrupted question.
 
 from __future__ import annotations
 
-from app.flows.events import CancelRequest
+from app.flows.events import CancelRequest, LanguageChanged
 from app.flows.inputs import ChoiceInput, ResidentInput, TextInput
 from app.flows.nonanswers import non_answer
 from app.flows.progress import advance, variant_in
@@ -19,6 +19,7 @@ from app.flows.session import Draft
 from app.flows.switch_phrases import (
     NOT_A_SWITCH,
     changes_mind,
+    english_change,
     switch_reply,
     without_change_of_mind,
 )
@@ -50,6 +51,10 @@ def intercept(turn: Turn, item: ResidentInput) -> bool:
     if target is None:
         return False
     variant = variant_in(turn.service(target), without_change_of_mind(item.text))
+    if turn.lang != "en" and english_change(item.text):
+        # "sorry, I meant KK": an English writer is answered in English from here on.
+        session.language = "en"
+        turn.emit(LanguageChanged("en"))
     session.resume_to = awaiting
     turn.wait_for("switch", variant, target=target)
     ask(turn)

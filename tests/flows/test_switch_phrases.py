@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from app.flows.switch_phrases import changes_mind, switch_reply, without_change_of_mind
+from app.flows.switch_phrases import (
+    changes_mind,
+    english_change,
+    switch_reply,
+    without_change_of_mind,
+)
 
 
 @pytest.mark.parametrize(
@@ -50,3 +55,16 @@ def test_the_phrase_does_not_name_a_variant() -> None:
 )
 def test_switch_replies(text: str, named: str | None, expected: bool | None) -> None:
     assert switch_reply(text, named=named, target="kk", current="ktp") is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sorry, I meant KK", True),
+        ("wrong one, birth certificate please", True),
+        ("eh sorry, maksud saya KIA", False),
+        ("ganti ke kk", False),
+    ],
+)
+def test_english_changes_of_mind(text: str, expected: bool) -> None:
+    assert english_change(text) is expected
