@@ -3,8 +3,8 @@
 A resident filling in a request may ask something back ("nanti diambil di mana?", "hari Sabtu
 buka?", "bayar berapa?"). The answer comes from the office settings (`ResidentContext.office`)
 and the catalog (a day asked about is judged by app/flows/office_days.py, holidays included);
-the caller then re-asks the open step. A topic this module has nothing to say
-about returns None, and the message is handled as before.
+the caller then re-asks the open step. A topic this module has nothing to say about returns
+None, and the message is handled as before.
 """
 
 from __future__ import annotations

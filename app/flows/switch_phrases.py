@@ -77,6 +77,10 @@ _INDONESIAN = frozenset(
     ]
 )
 _PATTERN = re.compile(r"\b(?:" + "|".join(re.escape(phrase) for phrase in _CHANGE_OF_MIND) + r")\b")
+# Words that open a correction ("eh salah, ...", "sorry, ..."), before what is wanted.
+_OPENERS = frozenset(
+    {"eh", "ehh", "salah", "maaf", "sorry", "oops", "ups", "wait", "no", "bukan", "waduh", "aduh"}
+)
 # Acts of the intent model that are never a switch, whatever service they name.
 NOT_A_SWITCH = frozenset({"not_yet", "dont_know", "withdraw", "question"})
 # Replies to the switch question beyond the plain yes and no words.
@@ -105,19 +109,26 @@ def english_change(text: str) -> bool:
 
 
 def without_change_of_mind(text: str) -> str:
-    """`text` normalised, without the change-of-mind phrases: "change to family card" names
-    the family card, not its "changed data" variant."""
-    return " ".join(_PATTERN.sub(" ", normalize(text)).split())
+    """`text` normalised, without the change-of-mind phrases and the words that open a
+    correction: "change to family card" names the family card, not its "changed data" variant,
+    and "eh salah, mau KK aja" does not ask for the KK's "data salah" variant."""
+    words = _PATTERN.sub(" ", normalize(text)).split()
+    while words and words[0] in _OPENERS:
+        words.pop(0)
+    return " ".join(words)
 
 
 def switch_reply(text: str, *, named: str | None, target: str, current: str) -> bool | None:
     """Yes (switch), no (stay) or None (not an answer) to "Switch to `target`?".
 
     `named` is the service the reply names, if any: naming the new service is a yes ("yes,
-    the KK"), naming the one being filled in is a no ("no, keep the KTP").
+    the KK"), naming the one being filled in is a no ("no, keep the KTP"), naming a third one is
+    neither.
     """
     if named == current:
         return False
+    if named is not None and named != target:
+        return None  # "mau KIA aja": a third service, which asks its own switch question
     norm = normalize(text)
     if is_no(text) or any(norm.startswith(reply) for reply in _NO_REPLIES):
         return False

@@ -38,6 +38,10 @@ def test_not_changes_of_mind(text: str) -> None:
 
 def test_the_phrase_does_not_name_a_variant() -> None:
     assert without_change_of_mind("Change to family card!") == "family card"
+    assert (
+        without_change_of_mind("eh salah, mau KK aja. kk sy hilang") == "mau kk aja kk saya hilang"
+    )
+    assert without_change_of_mind("mau ganti KK, datanya salah") == "mau ganti kk datanya salah"
 
 
 @pytest.mark.parametrize(
@@ -51,6 +55,7 @@ def test_the_phrase_does_not_name_a_variant() -> None:
         ("never mind", None, False),
         ("tetap ktp aja", "ktp", False),
         ("what does it cost", None, None),
+        ("mau KIA aja", "kia", None),
     ],
 )
 def test_switch_replies(text: str, named: str | None, expected: bool | None) -> None:
