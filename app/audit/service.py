@@ -26,6 +26,8 @@ class AuditAction(enum.StrEnum):
     RESIDENT_LOOKUP = "resident_lookup"
     EXPORT = "export"
     HANDOFF_ENDED = "handoff_ended"
+    HANDOFF_ENDED_BY_RESIDENT = "handoff_ended_by_resident"
+    HANDOFF_TIMED_OUT = "handoff_timed_out"
     COMPLAINT_CLOSED = "complaint_closed"
     TOKEN_CREATED = "token_created"
     TOKEN_REVOKED = "token_revoked"

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
-from app.flows.context import OfficeInfo, RequestSummary, ResidentContext
+from app.flows.context import Holiday, OfficeInfo, RequestSummary, ResidentContext
 from app.intake import service as intake
 from app.offices.models import Office
 from app.requests import repository as requests_repo
-from app.requests.calendar import days_off_ahead, is_working_day, opens_next
+from app.requests.calendar import days_off_ahead, holiday_name, is_working_day, opens_next
 from app.residents.models import Resident
 
-# How far ahead the office's days off are told (a resident asks about this week or the next).
-DAYS_OFF_AHEAD = 21
+# How far ahead the office's days off are told: a resident asks about this week or the next, or
+# about "tanggal 25", which may be next month's.
+DAYS_OFF_AHEAD = 45
 
 
 async def build_context(
@@ -60,6 +61,7 @@ def office_info(office: Office | None, settings: Settings, now: datetime) -> Off
     extra = settings.extra_holidays
     local = now.astimezone(settings.tz)
     open_now = is_working_day(local.date(), extra) and opening <= local.time() < closing
+    days_off = days_off_ahead(local.date(), DAYS_OFF_AHEAD, extra)
     return OfficeInfo(
         name=office.name if office is not None else settings.office_name,
         region=settings.office_region,
@@ -67,10 +69,22 @@ def office_info(office: Office | None, settings: Settings, now: datetime) -> Off
         hours_text=office.hours if office is not None else None,
         opening=opening,
         closing=closing,
-        days_off=tuple(days_off_ahead(local.date(), DAYS_OFF_AHEAD, extra)),
+        days_off=tuple(days_off),
+        holidays=tuple(_named(days_off)),
         open_now=open_now,
         opens_next=opens_next(now, settings.tz, (opening, closing), extra),
     )
+
+
+def _named(days: list[date]) -> list[Holiday]:
+    """The national holidays among `days`, named in both languages (an office's own days off,
+    from LOKET_HOLIDAYS, have no name)."""
+    named = []
+    for day in days:
+        name_id, name_en = holiday_name(day, "id"), holiday_name(day, "en")
+        if name_id is not None and name_en is not None:
+            named.append(Holiday(day=day, name_id=name_id, name_en=name_en))
+    return named
 
 
 async def _offices(session: AsyncSession, ids: set[int]) -> dict[int, Office]:

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.bot.inbound import to_engine_input
 from app.config import Settings
-from app.conversations import albums, effects, form_replies, handoff, replies
+from app.conversations import albums, effects, form_replies, handoff, handoff_audit, replies
 from app.conversations.context import build_context
 from app.conversations.models import Conversation
 from app.db import utcnow
@@ -132,8 +132,12 @@ class ConversationService:
             context = await build_context(session, resident, now=now, settings=self.settings)
             forms = form_offer.available_forms(self.settings, self.catalog, resident.language)
             context = replace(context, forms=forms)
-            step = self.engine.handle(conversation.snapshot or None, pending.pop(0), context)
+            before, current = conversation.snapshot or {}, pending.pop(0)
+            step = self.engine.handle(before or None, current, context)
             conversation.snapshot = step.snapshot
+            await handoff_audit.record_ending(
+                session, conversation, before=before, after=step.snapshot, item=current, now=now
+            )
             outcome = await effects.apply(
                 session,
                 effects.TurnScope(

@@ -72,6 +72,7 @@ def _renderers(offices: Mapping[int, str]) -> dict[str, Callable[[Presenter, Any
         "resident_id": lambda p, v: f"#{v}",
         "filters": _filters,
         "since": _since,
+        "until": _since,
         "reason": lambda p, v: _known(p, "support_reason_", v),
         "role": lambda p, v: _known(p, "detail_role_", v),
         "by": lambda p, v: _known(p, "detail_by_", v),

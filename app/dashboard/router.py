@@ -33,6 +33,7 @@ from app.dashboard.deps import (
     refusals_on,
     render,
 )
+from app.dashboard.handoff_views import request_panel
 from app.dashboard.precheck_views import PrecheckDraft, precheck_panel
 from app.dashboard.presenter import applicant_of, presenter_for
 from app.dashboard.transitions import TransitionForm, run_transition
@@ -165,6 +166,7 @@ async def render_request(
     }
     draft = refused.kept if refused and isinstance(refused.kept, PrecheckDraft) else None
     context |= await precheck_panel(db, runtime, found[0], viewer, draft)
+    context |= await request_panel(db, found[0].resident_id, lang, runtime.settings.tz)
     if context["error_for"] is not None and context["error_for"] not in _forms_on(context):
         context["error_for"] = None  # that form is gone (the request moved on): say it on top
     context |= {

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.conversations import handoff
 from app.conversations import repository as chats
+from app.conversations.handoff_deadline import waits_until
 from app.conversations.request_chat import recent_chat
 from app.dashboard.auth_routes import checked_form
 from app.dashboard.deps import (
@@ -30,6 +31,7 @@ from app.dashboard.deps import (
     render_refusable,
     shown_on,
 )
+from app.dashboard.handoff_views import deadline_text
 from app.dashboard.i18n import translate
 from app.dashboard.presenter import presenter_for, usernames_in
 from app.db import utcnow
@@ -169,6 +171,9 @@ async def _render_handoffs(
                 "age": age_text(since, now, lang),
                 "reason_key": f"support_reason_{reason}" if reason in KNOWN_REASONS else None,
                 "reason": reason,
+                "deadline": deadline_text(
+                    waits_until(item.conversation), lang, runtime.settings.tz
+                ),
                 "chat": await recent_chat(
                     db,
                     item.resident,

@@ -34,11 +34,25 @@ class StoredDocument:
 
 
 @dataclass(frozen=True)
+class Holiday:
+    """A day off with a name: a national holiday ("Hari Raya Natal" / "Christmas Day")."""
+
+    day: date
+    name_id: str
+    name_en: str
+
+    def name(self, lang: str) -> str:
+        """The holiday's name in the resident's language."""
+        return self.name_en if lang == "en" else self.name_id
+
+
+@dataclass(frozen=True)
 class OfficeInfo:
     """Where and when the office serves residents: for side questions and hand-off promises.
 
     Times are local to the office. `days_off` lists the holidays (national and the office's
-    own) in the coming weeks; `opens_next` is the start of the next opening period, or now when
+    own) in the coming weeks and `holidays` the names of those that have one (an office's own
+    day off may have none); `opens_next` is the start of the next opening period, or now when
     the office is open. `region` is the office's Kemendagri region code (2, 4 or 6 digits), when
     configured: a NIK registered elsewhere is then pointed out (app/flows/derived.py).
     """
@@ -51,6 +65,7 @@ class OfficeInfo:
     closing: time = time(16, 0)
     working_weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)
     days_off: tuple[date, ...] = ()
+    holidays: tuple[Holiday, ...] = ()
     open_now: bool = False
     opens_next: datetime | None = None
 

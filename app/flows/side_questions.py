@@ -2,14 +2,16 @@
 
 A resident filling in a request may ask something back ("nanti diambil di mana?", "hari Sabtu
 buka?", "bayar berapa?"). The answer comes from the office settings (`ResidentContext.office`)
-and the catalog; the caller then re-asks the open step. A topic this module has nothing to say
-about returns None, and the message is handled as before.
+and the catalog (a day asked about is judged by app/flows/office_days.py, holidays included);
+the caller then re-asks the open step. A topic this module has nothing to say about returns
+None, and the message is handled as before.
 """
 
 from __future__ import annotations
 
 from app.flows.catalog import Service
 from app.flows.context import OfficeInfo
+from app.flows.office_days import asked_date, day_line, next_weekday
 from app.flows.textmatch import normalize
 from app.flows.turn import Turn
 
@@ -87,17 +89,26 @@ def office_answer(turn: Turn, text: str) -> str:
     if office is None:
         return turn.t("aside.office_unknown")
     lines = []
+    local = turn.now.astimezone(turn.setup.timezone) if turn.setup.timezone else turn.now
     day = asked_day(text)
-    if day is not None:
+    on = asked_date(text, local.date()) if day is None else None
+    if day is not None and day in office.working_weekdays:
+        # "hari Senin buka?" when the coming Monday is a holiday: say so, with its name.
+        coming = next_weekday(day, local.date())
+        on = coming if coming in office.days_off else None
+    if on is not None:
+        lines.append(day_line(turn, office, on))
+    elif day is not None:
         name = turn.t("aside.weekdays").split("|")[day]
         key = (
             "aside.office_day_open" if day in office.working_weekdays else "aside.office_day_closed"
         )
         lines.append(turn.t(key, day=name))
+    asked = day is not None or on is not None
     lines.append(turn.t("aside.office_hours", office=office.name, hours=hours_text(turn, office)))
-    if office.address and day is None:
+    if office.address and not asked:
         lines.append(turn.t("aside.office_address", address=office.address))
-    if not office.open_now and office.opens_next is not None and day is None:
+    if not office.open_now and office.opens_next is not None and not asked:
         opens = office.opens_next
         local = opens.astimezone(turn.setup.timezone) if turn.setup.timezone else opens
         lines.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.flows.catalog import Service
+from app.flows.switch_transfer import kept_documents
 from app.flows.turn import Option, Turn
 
 
@@ -31,7 +32,11 @@ def _label(text: str) -> str:
 
 
 def ask_switch(turn: Turn) -> None:
-    """ "Ganti ke KK hilang? Data NIK dan nama lengkap Anda tetap dipakai." with yes and no."""
+    """ "Ganti ke KK hilang? Data NIK dan nama lengkap Anda tetap dipakai." with yes and no.
+
+    Documents already sent that the new service also needs are named too: "..., juga Kartu
+    Keluarga yang sudah Anda kirim."
+    """
     awaiting = turn.session.awaiting
     if awaiting is None or awaiting.target is None:
         return
@@ -42,7 +47,20 @@ def ask_switch(turn: Turn) -> None:
         for spec in target.fields
         if spec.key in turn.draft().fields
     ]
-    if kept:
+    documents = [
+        spec.label.get(turn.lang) for spec in kept_documents(turn.draft(), target, awaiting.key)
+    ]
+    if kept and documents:
+        lines.append(
+            turn.t(
+                "switch.kept_with_documents",
+                fields=_listed(turn, kept),
+                documents=_listed(turn, documents),
+            )
+        )
+    elif kept:
         lines.append(turn.t("switch.kept", fields=_listed(turn, kept)))
+    elif documents:
+        lines.append(turn.t("switch.kept_documents", documents=_listed(turn, documents)))
     options = [Option("yes", turn.t("switch.yes")), Option("no", turn.t("switch.no"))]
     turn.offer(" ".join(lines), options)

@@ -17,6 +17,16 @@ def _national_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("ID", years=year).keys())
 
 
+@lru_cache(maxsize=16)
+def _holiday_names(year: int, language: str) -> dict[date, str]:
+    return dict(holidays.country_holidays("ID", years=year, language=language).items())
+
+
+def holiday_name(day: date, language: str) -> str | None:
+    """The name of the national holiday on `day` ("id": Indonesian, "en": English), if any."""
+    return _holiday_names(day.year, "en_US" if language == "en" else "id").get(day)
+
+
 def is_working_day(day: date, extra_holidays: Iterable[date] = ()) -> bool:
     """Monday to Friday, and neither an Indonesian public holiday nor an office's extra day off."""
     return (

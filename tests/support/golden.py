@@ -15,7 +15,13 @@ from typing import Any
 
 import yaml
 
-from app.flows.context import OfficeInfo, RequestSummary, ResidentContext, StoredDocument
+from app.flows.context import (
+    Holiday,
+    OfficeInfo,
+    RequestSummary,
+    ResidentContext,
+    StoredDocument,
+)
 from app.flows.engine import Engine
 from app.flows.inputs import parse_input
 
@@ -58,14 +64,21 @@ def build_context(data: dict[str, Any] | None) -> ResidentContext:
 
 
 def _office(data: dict[str, Any]) -> OfficeInfo:
-    """The office, with whether it is open now and when it opens next (ISO datetime)."""
+    """The office, with whether it is open now and when it opens next (ISO datetime), and its
+    days off (ISO dates) with the holidays' names (`holidays`: date, name_id, name_en)."""
     opens_next = data.get("opens_next")
+    holidays = [
+        Holiday(day=date.fromisoformat(item["date"]), name_id=item["id"], name_en=item["en"])
+        for item in data.get("holidays", [])
+    ]
     return OfficeInfo(
         name=data["name"],
         region=data.get("region"),
         address=data.get("address"),
         hours_text=data.get("hours_text"),
         closing=time.fromisoformat(data.get("closing", "16:00")),
+        days_off=tuple(date.fromisoformat(day) for day in data.get("days_off", [])),
+        holidays=tuple(holidays),
         open_now=bool(data.get("open_now", False)),
         opens_next=datetime.fromisoformat(opens_next) if opens_next else None,
     )
