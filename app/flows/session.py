@@ -34,6 +34,9 @@ AwaitKind = Literal[
     "complaint_text",
     "complaint_confirm",
     "switch",
+    "subject",
+    "recall",
+    "consent",
 ]
 
 
@@ -137,6 +140,8 @@ class Draft(BaseModel):
     last_group_noted: bool = False
     ticket: str | None = None
     correction: Correction | None = None
+    recall_done: bool = False  # the reuse of remembered data was offered (or not possible)
+    subject: str | None = None  # the remembered subject (key) this draft is about
 
 
 class Feedback(BaseModel):

@@ -22,6 +22,7 @@ from app.db.migrate import is_at_head
 from app.inbox.processor import InboundProcessor
 from app.intake.worker import MediaWorker
 from app.locker import purge
+from app.memory.expiry_reminders import send_due_expiry_reminders
 from app.outbox.sender import OutboxSender
 from app.requests.pickup_reminders import send_due_reminders
 from app.runtime import Runtime
@@ -140,13 +141,15 @@ class WorkerSet:
         """Remind residents of documents still waiting at the office to be collected."""
         while not self._stop.is_set():
             try:
-                runtime = self.runtime
-                if await send_due_reminders(
-                    runtime.sessionmaker,
-                    utcnow(),
-                    catalog=runtime.catalog,
-                    settings=runtime.settings,
-                ):
+                runtime, now = self.runtime, utcnow()
+                sent = await send_due_reminders(
+                    runtime.sessionmaker, now, catalog=runtime.catalog, settings=runtime.settings
+                )
+                # Permits a resident's remembered boat holds: 30 days before they end.
+                sent += await send_due_expiry_reminders(
+                    runtime.sessionmaker, now, catalog=runtime.catalog, settings=runtime.settings
+                )
+                if sent:
                     self.outbox.notify()
             except Exception:
                 log.exception("pickup reminder scan failed")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from app.flows.catalog.memory_rules import memory_problems
 from app.flows.catalog.schema import DocumentSpec, FieldSpec, LocalText, Service
 
 Path = tuple[str | int, ...]
@@ -27,6 +28,7 @@ def service_problems(service: Service) -> list[Problem]:
     problems += _title_limits(("summary",), service.summary, ROW_DESCRIPTION, "summary")
     problems += _variant_problems(service)
     problems += _item_problems(service)
+    problems += memory_problems(service)
     return problems
 
 
