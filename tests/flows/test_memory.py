@@ -127,7 +127,7 @@ def test_subject_keys_ignore_case_punctuation_and_the_prefix() -> None:
     assert subject_key("Kapal KMN Cahaya-Timur 2") == "cahaya timur 2"
 
 
-def test_keeping_the_boat_fills_its_permit_end_and_leaves_the_old_number_to_the_officer(
+def test_keeping_the_boat_fills_its_permit_end_not_its_number(
     make_engine,
 ) -> None:
     boat = RememberedSubject(
