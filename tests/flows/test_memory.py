@@ -12,7 +12,7 @@ from app.flows.catalog import shipped_catalog
 from app.flows.catalog.memory_rules import memory_problems
 from app.flows.catalog.schema import MemorySpec, SubjectSpec
 from app.flows.context import Remembered, RememberedSubject, ResidentContext
-from app.flows.events import MemoryConsent, Remember, ReuseDocument, SendButtons
+from app.flows.events import ForgetMemory, MemoryConsent, Remember, ReuseDocument, SendButtons
 from app.flows.inputs import DocumentChecked, MediaInput, SubmissionAccepted
 from app.flows.recall import subject_key
 from tests.support.chat import Chat
@@ -168,3 +168,21 @@ def test_the_catalog_names_only_fields_and_documents_it_has() -> None:
         (("memory", "subject", "expires"), "field 'gt' is not a date"),
     ]
     assert list(memory_problems(sipi)) == []
+
+
+def test_delete_my_data_in_english_is_answered_in_english(make_engine) -> None:
+    memory = Remembered(consent=True, person={"nik": "7307011203850002"})
+    chat = Chat(make_engine(), ResidentContext(language="en", memory=memory))
+    events = chat.send("please delete my data")
+    assert isinstance(events[0], ForgetMemory)
+    assert chat.texts() == [
+        "The data we kept for your next requests is deleted. Requests in progress are still "
+        "processed."
+    ]
+
+
+def test_hapus_anggota_kk_is_not_a_request_to_forget(make_engine) -> None:
+    chat = Chat(make_engine(), _context(True))
+    events = chat.send("mau hapus anggota kk")
+    assert not any(isinstance(e, ForgetMemory) for e in events)
+    assert chat.snapshot["draft"]["service"] == "kk"
