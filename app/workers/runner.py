@@ -138,7 +138,8 @@ class WorkerSet:
                 await asyncio.wait_for(self._stop.wait(), timeout=REMINDER_SCAN_SECONDS)
 
     async def _pickup_reminders(self) -> None:
-        """Remind residents of documents still waiting at the office to be collected."""
+        """Remind residents of documents still waiting at the office to be collected, and of
+        remembered permits (a boat's SIPI) that end in 30 days."""
         while not self._stop.is_set():
             try:
                 runtime, now = self.runtime, utcnow()
