@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from app.db import utcnow
+from app.locker.models import Document
 from app.memory.expiry_reminders import send_due_expiry_reminders
 from app.memory.models import RememberedSubject
 from app.outbox.models import OutboundMessage
@@ -99,6 +100,22 @@ async def test_one_message_renews_the_remembered_boat(loket: Loket, sessionmaker
     for key in BOAT_PAPERS:
         assert two.documents[key] == one.documents[key]
     assert two.fields["ada_perubahan"] == "tidak" and "no_sipi_lama" not in two.fields
+
+    # The boat's papers are kept for reuse while remembered; forgetting stops keeping them.
+    papers = [one.documents[key][0] for key in BOAT_PAPERS]
+    assert await _kept(sessionmaker, papers) == [True, True]
+    await ramli.text("lupakan data saya")
+    assert await _kept(sessionmaker, papers) == [False, False]
+    async with sessionmaker() as session:
+        assert (await session.execute(select(RememberedSubject))).scalars().all() == []
+
+
+async def _kept(sessionmaker, ids: list[int]) -> list[bool]:
+    async with sessionmaker() as session:
+        rows = await session.execute(
+            select(Document.keep_for_reuse).where(Document.id.in_(ids)).order_by(Document.id)
+        )
+        return list(rows.scalars())
 
 
 async def test_the_expiry_reminder_goes_out_once_and_perpanjang_renews(
