@@ -7,6 +7,7 @@ from app.feedback.models import Complaint, SurveyResponse
 from app.inbox.models import InboundEvent
 from app.intake.models import MediaJob
 from app.locker import Blob, Document, DocumentAccess
+from app.memory.models import RememberedSubject, ResidentMemory
 from app.offices.models import Office
 from app.operators.models import ApiToken, LoginThrottle, Operator, OperatorSession
 from app.outbox.models import OutboundMessage, SendHalt
@@ -29,10 +30,12 @@ __all__ = [
     "Operator",
     "OperatorSession",
     "OutboundMessage",
+    "RememberedSubject",
     "Request",
     "RequestDocument",
     "RequestEvent",
     "Resident",
+    "ResidentMemory",
     "SendHalt",
     "SurveyResponse",
     "TicketCounter",

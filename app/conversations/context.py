@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.config import Settings
 from app.flows.context import Holiday, OfficeInfo, RequestSummary, ResidentContext
 from app.intake import service as intake
+from app.memory import service as memory
 from app.offices.models import Office
 from app.requests import repository as requests_repo
 from app.requests.calendar import days_off_ahead, holiday_name, is_working_day, opens_next
@@ -23,8 +24,9 @@ DAYS_OFF_AHEAD = 45
 async def build_context(
     session: AsyncSession, resident: Resident, *, now: datetime, settings: Settings | None = None
 ) -> ResidentContext:
-    """The resident's open requests (for `status`), reusable documents (for reuse offers) and,
-    with `settings`, the office that serves them (for questions about hours and place)."""
+    """The resident's open requests (for `status`), reusable documents (for reuse offers), what
+    they agreed Loket remembers and, with `settings`, the office that serves them (for questions
+    about hours and place)."""
     requests = list(await requests_repo.open_of_resident(session, resident.id))
     offices = await _offices(session, {r.office_id for r in requests if r.office_id})
     open_requests = [
@@ -45,12 +47,14 @@ async def build_context(
         newest = next((r.office_id for r in requests if r.office_id in offices), None)
         row = offices[newest] if newest is not None else await _root_office(session)
         office = office_info(row, settings, now)
+    locker = await intake.reusable_documents(session, resident_id=resident.id, now=now)
     return ResidentContext(
         language=resident.language,
         name=resident.name,
         open_requests=open_requests,
-        locker=await intake.reusable_documents(session, resident_id=resident.id, now=now),
+        locker=locker,
         office=office,
+        memory=await memory.remembered(session, resident.id, now=now, stored=locker),
     )
 
 

@@ -19,6 +19,7 @@ from app.flows import events as ev
 from app.flows.catalog import Catalog
 from app.flows.inputs import Input, SubmissionAccepted
 from app.intake import service as intake
+from app.memory import service as memory
 from app.outbox import delivery
 from app.requests import repository as requests_repo
 from app.requests import service as requests
@@ -107,6 +108,8 @@ async def apply(session: AsyncSession, scope: TurnScope, events: list[ev.Event])
                 scores=event.scores,
                 now=scope.now,
             )
+        elif isinstance(event, ev.MemoryConsent | ev.Remember | ev.ForgetMemory):
+            await memory.apply(session, scope.resident.id, event, scope.now)
         elif isinstance(event, ev.ComplaintFiled):
             await feedback.file_complaint(
                 session,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,38 @@ class OfficeInfo:
 
 
 @dataclass(frozen=True)
+class RememberedSubject:
+    """A subject of earlier requests kept for next time (a fisher's boat).
+
+    `key` identifies it among the resident's subjects of this `kind` (the boat's name,
+    normalised); `fields` and `documents` ({requirement: [document ids]}) are what the catalog's
+    subject block names; `expires_on` is the end of its permit when Loket holds one.
+    """
+
+    kind: str
+    key: str
+    label: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    documents: dict[str, list[str]] = field(default_factory=dict)
+    expires_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Remembered:
+    """What the resident agreed Loket may keep between requests.
+
+    `consent` is True (agreed), False (refused or withdrawn) or None (never asked); `person`
+    maps "nik", "name", "kk", "address", "phone" to the resident's own answers. `renewal` names
+    the subject (kind, key) an expiry reminder invited the resident to renew, if any.
+    """
+
+    consent: bool | None = None
+    person: dict[str, str] = field(default_factory=dict)
+    subjects: tuple[RememberedSubject, ...] = ()
+    renewal: tuple[str, str, str] | None = None  # (service code, subject kind, subject key)
+
+
+@dataclass(frozen=True)
 class ResidentContext:
     """The resident's language, name, open requests and reusable documents, and their office.
 
@@ -84,3 +117,4 @@ class ResidentContext:
     locker: list[StoredDocument] = field(default_factory=list)
     office: OfficeInfo | None = None
     forms: frozenset[str] = frozenset()
+    memory: Remembered = field(default_factory=Remembered)

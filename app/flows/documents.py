@@ -15,8 +15,9 @@ from app.flows.catalog import DocumentSpec
 from app.flows.events import ReuseDocument, StoreMedia
 from app.flows.files import copy_of, media_kind, remember, thing_key
 from app.flows.inputs import ChoiceInput, DocumentChecked, MediaInput, ResidentInput, text_of
+from app.flows.locker_reuse import reusable_document
 from app.flows.progress import advance
-from app.flows.prompts import ask, raise_missing, reusable_document
+from app.flows.prompts import ask, raise_missing
 from app.flows.session import DocProgress, Received
 from app.flows.textmatch import is_done, is_no, is_skip, is_yes, tokens
 from app.flows.turn import Option, Turn

@@ -26,6 +26,7 @@ from app.flows import (
     information,
     operator_offer,
     person_request,
+    recall_reply,
     survey,
     system,
     withdrawal,
@@ -76,6 +77,9 @@ HANDLERS: dict[str, Handler] = {
     "complaint_pick": survey.on_complaint_pick,
     "complaint_text": survey.on_complaint_text,
     "complaint_confirm": survey.on_complaint_confirm,
+    "subject": recall_reply.on_subject,
+    "recall": recall_reply.on_recall,
+    "consent": lambda turn, item: recall_reply.on_consent(turn, item, _idle),
 }
 
 
@@ -208,6 +212,8 @@ def _resident(turn: Turn, item: ResidentInput) -> None:
         if item.id.startswith(("svc:", "req:")):
             _idle(turn, item)
             return
+    if recall_reply.intercept(turn, item):  # "hapus data saya", "perpanjang" after a reminder
+        return
     command = commands.command_in(item)
     if command is not None and survey.intercept(turn, command):
         return

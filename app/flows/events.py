@@ -250,6 +250,39 @@ class ComplaintFiled(_Serialisable):
     type: Literal["complaint_filed"] = field(default="complaint_filed", init=False)
 
 
+@dataclass(frozen=True)
+class MemoryConsent(_Serialisable):
+    """The resident agreed (or not) that Loket keeps their data for next time."""
+
+    granted: bool
+    type: Literal["memory_consent"] = field(default="memory_consent", init=False)
+
+
+@dataclass(frozen=True)
+class Remember(_Serialisable):
+    """Keep this for next time (only sent while the resident agrees).
+
+    `person` maps "nik", "name", "kk", "address", "phone" to values; `subject` is the subject
+    (kind, key, label) that `fields` and `documents` belong to, if any; `expires_on` is an ISO
+    date when the subject's permit ends.
+    """
+
+    service: str
+    person: dict[str, str]
+    subject: list[str] | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+    documents: dict[str, list[str]] = field(default_factory=dict)
+    expires_on: str | None = None
+    type: Literal["remember"] = field(default="remember", init=False)
+
+
+@dataclass(frozen=True)
+class ForgetMemory(_Serialisable):
+    """The resident withdrew consent: forget everything kept for next time."""
+
+    type: Literal["forget_memory"] = field(default="forget_memory", init=False)
+
+
 Event = (
     SendText
     | SendButtons
@@ -266,5 +299,8 @@ Event = (
     | Failure
     | SurveyAnswered
     | ComplaintFiled
+    | MemoryConsent
+    | Remember
+    | ForgetMemory
 )
 MessageEvent = SendText | SendButtons | SendList

@@ -12,7 +12,7 @@ from __future__ import annotations
 from app.flows.catalog import Service
 from app.flows.events import OfferForm
 from app.flows.forms import entry_screen, prefill_data
-from app.flows.prompts import reusable_document
+from app.flows.locker_reuse import reusable_document
 from app.flows.session import FormState
 from app.flows.turn import Turn
 

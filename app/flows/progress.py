@@ -7,10 +7,11 @@ turn's budget, so such a definition ends in a `Failure` instead of a hang.
 
 from __future__ import annotations
 
-from app.flows import derived, form_offer
+from app.flows import derived, form_offer, recall
 from app.flows.catalog import DocumentSpec, FieldSpec, Service
 from app.flows.events import CancelRequest, SubmitRequest
-from app.flows.prompts import applies, ask, reusable_document
+from app.flows.locker_reuse import reusable_document
+from app.flows.prompts import applies, ask
 from app.flows.reach import SUMMARY
 from app.flows.session import DocProgress, Draft
 from app.flows.textmatch import Option, pick_option
@@ -30,10 +31,11 @@ def start_service(turn: Turn, code: str, text: str | None = None) -> None:
         return
     session.draft = Draft(id=turn.setup.new_id(), service=code)
     session.draft.variant = variant_in(service, text) if text else None
+    session.draft.subject = recall.subject_in(turn, service, text)
     lines = [turn.t("service.intro", service=service.names.get(turn.lang))]
     lines.append(service.fee.note.get(turn.lang))
     lines.append(turn.t("service.days", days=service.service_days))
-    lines.append(turn.t("service.privacy"))
+    lines.append(turn.t("memory.privacy" if turn.context.memory.consent else "service.privacy"))
     turn.send_text("\n".join(lines))
     form_offer.offer(turn, service)  # the form beside the chat, when the service has one
     advance(turn)
@@ -63,6 +65,9 @@ def advance(turn: Turn) -> None:
             return
     elif service.variants and draft.variant is None and not derived.variant_later(service, draft):
         turn.wait_for("variant")
+        ask(turn)
+        return
+    elif recall.pending(turn):
         ask(turn)
         return
     else:

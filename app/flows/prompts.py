@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import NoReturn
 
-from app.flows import survey
+from app.flows import recall, survey
 from app.flows.album_prompt import ask_confirmation
 from app.flows.catalog import DocumentSpec, FieldSpec
-from app.flows.context import RequestSummary, StoredDocument
+from app.flows.context import RequestSummary
 from app.flows.identity import mask_number
+from app.flows.locker_reuse import reusable_document
 from app.flows.reach import condition_holds
 from app.flows.session import Draft
 from app.flows.switch_prompt import ask_switch
@@ -67,6 +68,8 @@ def ask(turn: Turn) -> None:
             survey.ask_element(turn)
         case "switch":
             ask_switch(turn)
+        case "subject" | "recall" | "consent":
+            recall.ask(turn)
 
 
 def menu(turn: Turn, *, greet: bool = False) -> None:
@@ -160,22 +163,6 @@ def _reuse(turn: Turn) -> None:
     )
     yes, no = turn.t("document.reuse_yes"), turn.t("document.reuse_no")
     turn.offer(body, [Option("yes", yes), Option("no", no)])
-
-
-def reusable_document(turn: Turn, spec: DocumentSpec) -> StoredDocument | None:
-    """The newest locker document that may stand in for `spec`, if reuse is allowed."""
-    if not spec.reusable:
-        return None
-    fitting = [
-        stored
-        for stored in turn.context.locker
-        if stored.kind == spec.locker_kind
-        and (stored.expires_at is None or stored.expires_at > turn.now)
-        and (
-            spec.validity_days is None or (turn.now - stored.accepted_at).days < spec.validity_days
-        )
-    ]
-    return max(fitting, key=lambda stored: stored.accepted_at, default=None)
 
 
 def _confirm(turn: Turn) -> None:

@@ -34,6 +34,9 @@ AwaitKind = Literal[
     "complaint_text",
     "complaint_confirm",
     "switch",
+    "subject",
+    "recall",
+    "consent",
 ]
 
 
@@ -155,6 +158,8 @@ class Draft(BaseModel):
     derived: dict[str, Any] = Field(default_factory=dict)  # answers filled from a NIK (derived.py)
     region_noted: list[str] = Field(default_factory=list)  # NIKs told to be from another region
     form: FormState | None = None
+    recall_done: bool = False  # the reuse of remembered data was offered (or not possible)
+    subject: str | None = None  # the remembered subject (key) this draft is about
 
 
 class Feedback(BaseModel):

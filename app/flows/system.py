@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.flows import form_offer
+from app.flows import form_offer, recall_reply
 from app.flows.events import (
     Button,
     ConversationExpired,
@@ -54,6 +54,8 @@ def on_submission_accepted(turn: Turn, accepted: SubmissionAccepted) -> None:
         session.awaiting = None
     key = "submit.corrected" if corrected else "submit.accepted"
     turn.say(key, ticket=accepted.ticket, date=turn.date_text(accepted.due_date))
+    if not corrected and recall_reply.after_submission(turn, accepted.ticket):
+        return
     if session.draft is None and session.parked is not None:
         session.draft, session.parked = session.parked, None
         turn.wait_for("resume")

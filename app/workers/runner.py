@@ -22,6 +22,7 @@ from app.db.migrate import is_at_head
 from app.inbox.processor import InboundProcessor
 from app.intake.worker import MediaWorker
 from app.locker import purge
+from app.memory.expiry_reminders import send_due_expiry_reminders
 from app.outbox.sender import OutboxSender
 from app.requests.pickup_reminders import send_due_reminders
 from app.runtime import Runtime
@@ -137,16 +138,19 @@ class WorkerSet:
                 await asyncio.wait_for(self._stop.wait(), timeout=REMINDER_SCAN_SECONDS)
 
     async def _pickup_reminders(self) -> None:
-        """Remind residents of documents still waiting at the office to be collected."""
+        """Remind residents of documents still waiting at the office to be collected, and of
+        remembered permits (a boat's SIPI) that end in 30 days."""
         while not self._stop.is_set():
             try:
-                runtime = self.runtime
-                if await send_due_reminders(
-                    runtime.sessionmaker,
-                    utcnow(),
-                    catalog=runtime.catalog,
-                    settings=runtime.settings,
-                ):
+                runtime, now = self.runtime, utcnow()
+                sent = await send_due_reminders(
+                    runtime.sessionmaker, now, catalog=runtime.catalog, settings=runtime.settings
+                )
+                # Permits a resident's remembered boat holds: 30 days before they end.
+                sent += await send_due_expiry_reminders(
+                    runtime.sessionmaker, now, catalog=runtime.catalog, settings=runtime.settings
+                )
+                if sent:
                     self.outbox.notify()
             except Exception:
                 log.exception("pickup reminder scan failed")

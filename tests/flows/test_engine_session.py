@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from app.flows.catalog import Catalog, Service, shipped_catalog
-from app.flows.context import ResidentContext, StoredDocument
+from app.flows.context import Remembered, ResidentContext, StoredDocument
 from app.flows.events import (
     ConversationExpired,
     Failure,
@@ -248,7 +248,8 @@ def test_english_resident_gets_english_from_the_first_message(make_engine):
 
 
 def test_submission_accepted_gives_ticket_and_date(make_engine):
-    chat = Chat(make_engine())
+    # A resident who declined to have their data kept is not asked again (tests/flows/test_memory*).
+    chat = Chat(make_engine(), ResidentContext(memory=Remembered(consent=False)))
     ktp_until_documents(chat)
     chat.snapshot["awaiting"] = {"kind": "submitting"}
     chat.send(SubmissionAccepted("KTP-261122-0042", date(2026, 11, 26)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from app.flows.context import Remembered, ResidentContext
 from app.flows.events import HandOff, SubmitRequest
 from app.flows.inputs import DocumentChecked, OperatorEvent, SubmissionAccepted, SurveyStart
 from app.flows.system import message_from_dict
@@ -103,7 +104,8 @@ def test_services_and_commands_from_an_old_menu_still_work(make_engine):
 
 
 def test_an_old_button_after_the_request_is_sent_gets_the_menu(make_engine):
-    chat = Chat(make_engine())
+    # Declined earlier: no question about keeping the data is open after the submission.
+    chat = Chat(make_engine(), ResidentContext(memory=Remembered(consent=False)))
     prompts = ktp_until_summary(chat)
     chat.tap("yes", "Ya, kirim", prompts["confirm"])
     assert len(chat.of_type(SubmitRequest)) == 1

@@ -75,7 +75,8 @@ async def test_an_album_of_two_photos_completes_a_ktp_request(simulator: Simulat
     ]
     assert [link.requirement for link in links] == ["kk", "kk"]
     assert {job.state for job in jobs} == {"done"}
-    assert (await phone.bot_texts())[-1].startswith(
+    # The ticket, then the question whether Loket may keep the data (issue 13.6).
+    assert (await phone.bot_texts())[-2].startswith(
         f"Permohonan Anda sudah kami terima ✅\nNomor permohonan: {request.ticket}\n"
     )
 

@@ -18,6 +18,8 @@ import yaml
 from app.flows.context import (
     Holiday,
     OfficeInfo,
+    Remembered,
+    RememberedSubject,
     RequestSummary,
     ResidentContext,
     StoredDocument,
@@ -60,6 +62,31 @@ def build_context(data: dict[str, Any] | None) -> ResidentContext:
         locker=locker,
         office=_office(office) if office else None,
         forms=frozenset(data.get("forms", [])),
+        memory=_memory(data.get("memory")),
+    )
+
+
+def _memory(data: dict[str, Any] | None) -> Remembered:
+    """Remembered data: consent, the person's answers, subjects (expiry as an ISO date)."""
+    if not data:
+        return Remembered()
+    subjects = tuple(
+        RememberedSubject(
+            kind=item["kind"],
+            key=item["key"],
+            label=item["label"],
+            fields=dict(item.get("fields") or {}),
+            documents={k: list(v) for k, v in (item.get("documents") or {}).items()},
+            expires_on=date.fromisoformat(item["expires_on"]) if item.get("expires_on") else None,
+        )
+        for item in data.get("subjects", [])
+    )
+    renewal = data.get("renewal")
+    return Remembered(
+        consent=data.get("consent"),
+        person=dict(data.get("person") or {}),
+        subjects=subjects,
+        renewal=tuple(renewal) if renewal else None,  # type: ignore[arg-type]
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from app.flows.catalog.derivations import derivation_problems
+from app.flows.catalog.memory_rules import memory_problems
 from app.flows.catalog.schema import DocumentSpec, FieldSpec, LocalText, Service
 
 Path = tuple[str | int, ...]
@@ -29,6 +30,7 @@ def service_problems(service: Service) -> list[Problem]:
     problems += _variant_problems(service)
     problems += _item_problems(service)
     problems += derivation_problems(service)
+    problems += memory_problems(service)
     return problems
 
 

@@ -112,6 +112,42 @@ class DocumentSpec(_Strict):
         return self.kind or self.key
 
 
+PersonAttribute = Literal["nik", "name", "kk", "address", "phone"]
+
+
+class SubjectSpec(_Strict):
+    """What a request is about besides the resident, remembered per subject (a fisher's boat).
+
+    `keys` are the fields that tell one subject from another (the boat's name); `fields` and
+    `documents` are remembered with it and offered again only for the same subject. `kept`
+    holds the answers implied when the resident keeps the remembered subject ("nothing
+    changed"); `from_documents` are fields an officer reads from the documents sent, not asked
+    when the subject is kept. `expires` is a date field whose answer, moved on by
+    `renews_for_months`, is the date the renewed permit ends (for the expiry reminder).
+    """
+
+    kind: Key
+    label: LocalText
+    keys: list[Key] = Field(min_length=1)
+    fields: list[Key] = []
+    documents: list[Key] = []
+    kept: dict[str, str] = {}
+    from_documents: list[Key] = []
+    expires: Key | None = None
+    renews_for_months: int = Field(0, ge=0, le=120)
+
+
+class MemorySpec(_Strict):
+    """What Loket may remember for next time, with the resident's consent.
+
+    `person` maps a field of this service to the resident's own data it holds (the NIK, name,
+    KK number, address, phone), shared by every service; `subject` is remembered per subject.
+    """
+
+    person: dict[Key, PersonAttribute] = {}
+    subject: SubjectSpec | None = None
+
+
 class Fee(_Strict):
     """What the service costs; civil-registry services are free by law."""
 
@@ -145,6 +181,7 @@ class Service(_Strict):
     variant_by_age: Key | None = None
     fields: list[FieldSpec] = []
     documents: list[DocumentSpec] = []
+    memory: MemorySpec | None = None
 
     def field(self, key: str) -> FieldSpec | None:
         """The field with this key, if any."""
