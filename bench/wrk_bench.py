@@ -171,9 +171,9 @@ def run_wrk(name: str, url: str, bodies: Path, args: argparse.Namespace) -> WrkR
     )
 
 
-def start(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+def start(args: list[str], env: dict[str, str], root: Path = ROOT) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        args, env={**os.environ, **env}, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        args, env={**os.environ, **env}, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
 
 
@@ -255,9 +255,9 @@ def read_stages(port: int) -> dict[str, tuple[float, int]]:
 
 
 def measure_loket(
-    backend: str, bodies: Path, tmp: Path, args: argparse.Namespace
+    backend: str, bodies: Path, tmp: Path, args: argparse.Namespace, root: Path = ROOT
 ) -> tuple[WrkResult, int, dict[str, tuple[float, int]]]:
-    name = f"loket/{backend}"
+    name = f"loket/{backend}" + ("" if root == ROOT else f" ({root.name})")
     dropper = None
     if backend == "sqlite":
         database_url = f"sqlite+aiosqlite:///{tmp / f'loket-{uuid.uuid4().hex[:6]}.db'}"
@@ -282,12 +282,13 @@ def measure_loket(
         "LOKET_SECRET_KEY": "bench-secret-key-of-at-least-32-bytes",
         "LOKET_METRICS_TOKEN": METRICS_TOKEN,
         "LOKET_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(root),
     }
     try:
         migrate = subprocess.run(
             [sys.executable, "-m", "app.cli", "migrate"],
             env={**os.environ, **env},
-            cwd=ROOT,
+            cwd=root,
             capture_output=True,
             text=True,
         )
@@ -295,15 +296,15 @@ def measure_loket(
             raise RuntimeError(f"migrate failed: {migrate.stderr[-2000:]}")
         port = free_port()
         serve = [sys.executable, "-m", "app.cli", "serve", "--no-workers", "--port", str(port)]
-        proc = start(serve, env)
+        proc = start(serve, env, root)
         spy = None
         try:
             wait_ready(f"http://127.0.0.1:{port}/healthz", proc)
             if args.profile:  # py-spy attached for the length of the wrk run
                 out = f"{args.profile}.{backend}.txt"
+                record = ["py-spy", "record", "-r", "100", "-f", "raw", "-o", out]
                 spy = subprocess.Popen(
-                    ["py-spy", "record", "-r", "100", "-f", "raw", "-o", out, "-p", str(proc.pid)]
-                    + ["-d", str(args.duration)],
+                    [*record, "-p", str(proc.pid), "-d", str(args.duration)],
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
                 )
@@ -345,12 +346,19 @@ def main() -> int:
     )
     parser.add_argument(
         "--postgres",
-        default=os.environ.get("LOKET_BENCH_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432"),
+        default=os.environ.get(
+            "LOKET_BENCH_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432"
+        ),
         help="PostgreSQL server for --database postgresql (a fresh database is created on it)",
     )
     parser.add_argument("--stages", action="store_true", help="print Loket's per-stage timings")
     parser.add_argument(
         "--profile", help="record Loket with py-spy (collapsed stacks) into PATH.<backend>.txt"
+    )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        help="also measure Loket from this source tree (e.g. an older commit), in the same run",
     )
     parser.add_argument(
         "--no-bare", action="store_true", help="skip the bare endpoint (profiling runs only)"
@@ -382,8 +390,9 @@ def main() -> int:
                 file=sys.stderr,
             )
             return 1
-        for backend in backends:
-            loket, stored, stages = measure_loket(backend, bodies, tmp, args)
+        trees = [ROOT] if args.against is None else [args.against.resolve(), ROOT]
+        for backend, root in ((b, r) for b in backends for r in trees):
+            loket, stored, stages = measure_loket(backend, bodies, tmp, args, root)
             print(loket.line(), flush=True)
             if bare is not None:
                 ratio = loket.per_second / bare.per_second
