@@ -42,6 +42,15 @@ INGEST_BATCH_SIZE = Histogram(
     buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
     registry=REGISTRY,
 )
+WEBHOOK_STAGE_SECONDS = Histogram(
+    "loket_webhook_stage_seconds",
+    "Time spent per stage of the webhook: per request read, signature, parse, queue (waiting "
+    "for its batch), store (submit to commit, queue included); per batch resolve (residents), "
+    "write (inbox rows) and commit.",
+    ["stage"],
+    buckets=(0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+    registry=REGISTRY,
+)
 INBOX_LAG = Histogram(
     "loket_inbox_lag_seconds",
     "Time from storing an inbound event to processing it.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -13,7 +14,7 @@ from app.bot.sandbox import SandboxSink
 from app.bot.sandbox_media import SandboxMedia
 from app.bot.sender import MessageSender
 from app.config import Settings
-from app.db import create_engine, create_sessionmaker
+from app.db import create_engine, create_read_sessionmaker, create_sessionmaker
 from app.flows.catalog import Catalog, load_catalog
 from app.flows.intents import use_catalog
 from app.inbox.ingest import IngestBatcher
@@ -39,6 +40,11 @@ class Runtime:
     worker_id: str = field(default="")
     # Webhook body bytes held at once (LOKET_WEBHOOK_INFLIGHT_BYTES, at least one whole body).
     webhook_budget: BodyBudget = field(default_factory=lambda: BodyBudget(16 * 1024 * 1024))
+
+    @cached_property
+    def read_sessionmaker(self) -> async_sessionmaker[AsyncSession]:
+        """Sessions that only read (pages, listings, exports): no write lock on SQLite."""
+        return create_read_sessionmaker(self.engine)
 
     async def aclose(self) -> None:
         await self.ingest.aclose()

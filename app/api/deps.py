@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.deps import unit_of_work_session
+from app.deps import request_session
 from app.operators import service as operators
 from app.operators.service import Viewer
 from app.runtime import Runtime
@@ -29,9 +29,10 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-async def get_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
-    """One unit of work per API call."""
-    async with unit_of_work_session(runtime) as session:
+async def get_session(request: Request, runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
+    """One unit of work per API call that changes something; a GET reads in a read-only
+    session, which takes no write lock (`app.deps.request_session`)."""
+    async with request_session(request, runtime) as session:
         yield session
 
 
@@ -71,12 +72,15 @@ def invalid(location: tuple[str, ...], message: str, value: Any = None) -> NoRet
 
 async def get_viewer(
     session: SessionDep,
+    runtime: RuntimeDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Viewer:
     """The operator holding the bearer token; 401 when it is missing, unknown or revoked."""
     if credentials is None:
         unauthorized("missing bearer token: send `Authorization: Bearer <token>`")
-    operator = await operators.operator_for_token(session, credentials.credentials)
+    operator = await operators.operator_for_token(
+        session, credentials.credentials, writer=runtime.sessionmaker
+    )
     if operator is None:
         unauthorized("invalid or revoked token")
     return Viewer(operator, await operators.scope_of(session, operator))

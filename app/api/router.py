@@ -33,6 +33,7 @@ from app.api.schemas import (
     TransitionIn,
 )
 from app.db import utcnow
+from app.deps import writes_on_get
 from app.requests import lifecycle, queries
 from app.requests.service import TransitionNotAllowed
 
@@ -193,6 +194,7 @@ async def message_resident(
         **_errors(404),
     },
 )
+@writes_on_get  # the download is audited in the route's session
 async def download_document(
     document_id: int, viewer: ViewerDep, session: SessionDep, runtime: RuntimeDep
 ) -> StreamingResponse:

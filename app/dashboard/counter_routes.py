@@ -43,6 +43,7 @@ from app.dashboard.i18n import translate
 from app.dashboard.security import CsrfFailed
 from app.dashboard.texts import MESSAGES
 from app.db import utcnow
+from app.deps import writes_on_get
 from app.flows.catalog import Service
 from app.locker import human_size
 from app.operators.service import Viewer
@@ -105,6 +106,7 @@ def _start_page(
 
 
 @router.get("/counter")
+@writes_on_get  # looking a resident up is audited
 async def counter_start(
     request: Request, viewer: ViewerDep, db: DbDep, runtime: RuntimeDep, lang: LanguageDep
 ) -> Response:
@@ -213,6 +215,7 @@ async def _form_page(
 
 
 @router.get("/counter/{code}")
+@writes_on_get  # looking a resident up is audited
 async def counter_form(
     request: Request,
     code: str,

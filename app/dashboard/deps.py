@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.dashboard.i18n import language_of, status_label, translate
 from app.dashboard.security import csrf_token
-from app.deps import unit_of_work_session
+from app.deps import request_session, unit_of_work_session
 from app.operators import service as operators
 from app.operators import sessions
 from app.operators.models import Operator
@@ -77,9 +77,10 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-async def get_db(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
-    """One unit of work per page, committed before the response is sent."""
-    async with unit_of_work_session(runtime) as session:
+async def get_db(request: Request, runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
+    """One unit of work per form post, committed before the response is sent; a page (GET)
+    reads in a read-only session, which takes no write lock (`app.deps.request_session`)."""
+    async with request_session(request, runtime) as session:
         yield session
 
 

@@ -2,7 +2,8 @@
 
 Both are scoped like the queue: an operator sees figures and exports only for the requests
 their offices can see. A filter that cannot be used gives its page again with the reason and
-status 422; every export is written to the audit log in the same transaction.
+status 422; every export is written to the audit log (its own short transaction: the rows are
+read in the page's read-only session, so a large export holds no write lock).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from app.dashboard.deps import DbDep, LanguageDep, RuntimeDep, ViewerDep, client
 from app.dashboard.export_rows import ExportQuery
 from app.dashboard.i18n import translate
 from app.dashboard.presenter import Presenter
+from app.db import unit_of_work
 from app.offices import repository as offices
 from app.operators.service import Viewer
 from app.reports import figures
@@ -118,15 +120,18 @@ async def _export_rows(
         body = exc.key if isinstance(exc, FilterError) else "bad_filter"
         context = {"operator": viewer.operator, "title": "export_bad_filter_title", "body": body}
         return render(request, "message.html", lang, context, status_code=422)
-    record(
-        db,
-        actor=viewer.actor,
-        action=AuditAction.EXPORT,
-        target=kind,
-        office_id=viewer.operator.office_id,
-        ip=client_ip(request),
-        detail={"filters": {k: v for k, v in raw.items() if v}, "rows": len(rows), "cut": cut},
-    )
+    # The rows were read in the page's read-only session (no write lock, however many rows);
+    # the audit row is a short transaction of its own, committed before anything is sent.
+    async with unit_of_work(runtime.sessionmaker) as audit:
+        record(
+            audit,
+            actor=viewer.actor,
+            action=AuditAction.EXPORT,
+            target=kind,
+            office_id=viewer.operator.office_id,
+            ip=client_ip(request),
+            detail={"filters": {k: v for k, v in raw.items() if v}, "rows": len(rows), "cut": cut},
+        )
     note = None
     if cut:
         count = f"{limit:,}".replace(",", "." if lang != "en" else ",")

@@ -38,6 +38,7 @@ from app.dashboard.precheck_views import PrecheckDraft, precheck_panel
 from app.dashboard.presenter import applicant_of, presenter_for
 from app.dashboard.transitions import TransitionForm, run_transition
 from app.db import utcnow
+from app.deps import writes_on_get
 from app.locker import AccessAction, LockerError, open_visible
 from app.operators.service import Viewer
 from app.requests import lifecycle, listing, queries
@@ -287,6 +288,7 @@ async def reply(posted: HandledDep, db: DbDep, runtime: RuntimeDep) -> Response:
 
 
 @router.get("/documents/{document_id}/content")
+@writes_on_get  # the download is audited in the route's session
 async def document_content(
     document_id: int, viewer: ViewerDep, db: DbDep, runtime: RuntimeDep
 ) -> Response:

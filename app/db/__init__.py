@@ -2,8 +2,10 @@
 
 The same models run on SQLite (the embedded default) and PostgreSQL (production). Two things make
 SQLite behave: WAL with `synchronous=FULL`, so an acknowledged webhook survives a power cut, and
-`BEGIN IMMEDIATE` for every transaction, so two writers queue on the database lock instead of
-failing with "database is locked" half-way through a unit of work.
+`BEGIN IMMEDIATE` for every transaction that may write, so two writers queue on the database lock
+instead of failing with "database is locked" half-way through a unit of work. Sessions made for
+reading only (`create_read_sessionmaker`) begin a deferred transaction instead: readers take no
+lock, so a report or an export never holds up the webhook.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+# Execution option marking the connections of read-only sessions (create_read_sessionmaker).
+READ_ONLY_OPTION = "loket_read_only"
 
 # JSONB on PostgreSQL (indexable, compact), plain JSON text on SQLite.
 JSONType = JSON().with_variant(JSONB(), "postgresql")
@@ -89,7 +94,21 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        if conn.get_execution_options().get(READ_ONLY_OPTION):
+            # A reader takes no lock at all: in WAL it reads a snapshot while writers commit.
+            # query_only turns a write slipped into it into an error rather than a lock upgrade
+            # that fails at random under load ("database is locked" on a stale snapshot).
+            conn.exec_driver_sql("PRAGMA query_only=ON")
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine.sync_engine, "commit")
+    @event.listens_for(engine.sync_engine, "rollback")
+    def _on_end(conn: Any) -> None:
+        if conn.get_execution_options().get(READ_ONLY_OPTION):
+            # The pool hands this connection to writers next.
+            conn.exec_driver_sql("PRAGMA query_only=OFF")
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -107,6 +126,27 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def create_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for reading only (pages, listings, exports), sharing `engine`'s pool.
+
+    SQLite: a deferred transaction that takes no write lock, so a long read never makes the
+    webhook wait, with `query_only` set for its length. PostgreSQL: a `READ ONLY` transaction.
+    Either way a write in such a session fails; do writes in a unit of work of their own.
+    """
+    options: dict[str, Any] = {READ_ONLY_OPTION: True}
+    if engine.dialect.name == "postgresql":
+        options["postgresql_readonly"] = True
+    return async_sessionmaker(engine.execution_options(**options), expire_on_commit=False)
+
+
+def is_read_only(session: AsyncSession) -> bool:
+    """Whether `session` came from `create_read_sessionmaker`."""
+    bind = session.bind
+    return isinstance(bind, AsyncEngine) and bool(
+        bind.get_execution_options().get(READ_ONLY_OPTION)
+    )
 
 
 @asynccontextmanager

@@ -23,10 +23,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.inbox.repository import StorableUpdate, StoreOutcome, store_updates
-from app.observability import INGEST_BATCH_SIZE
+from app.observability import INGEST_BATCH_SIZE, WEBHOOK_STAGE_SECONDS
 from app.residents.repository import ResidentConflictError
 
 log = structlog.get_logger(__name__)
+
+_STAGE_QUEUE = WEBHOOK_STAGE_SECONDS.labels(stage="queue")
+_STAGE_COMMIT = WEBHOOK_STAGE_SECONDS.labels(stage="commit")
 
 
 def _refused_by_database(exc: Exception) -> bool:
@@ -143,9 +146,16 @@ class IngestBatcher:
 
     async def _write(self, batch: list[_Submission]) -> None:
         updates = [item for submission in batch for item in submission.updates]
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        for submission in batch:
+            _STAGE_QUEUE.observe(now - submission.enqueued_at)
         try:
-            async with self._sessionmaker() as session, session.begin():
-                outcome = await store_updates(session, updates)
+            async with self._sessionmaker() as session:
+                async with session.begin():
+                    outcome = await store_updates(session, updates)
+                    committing = loop.time()
+                _STAGE_COMMIT.observe(loop.time() - committing)
         except Exception as exc:
             if len(batch) > 1 and _refused_by_database(exc):
                 log.warning("inbox batch failed; storing its deliveries one by one", exc_info=exc)

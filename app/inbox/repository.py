@@ -5,19 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from time import perf_counter
+from typing import Any, Protocol, cast
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import Table, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import utcnow
 from app.inbox.models import KIND_MESSAGE, InboundEvent
+from app.observability import WEBHOOK_STAGE_SECONDS
 from app.residents.models import Resident
 from app.residents.repository import IdentityKey, ResidentIdentity, resolve_residents
 
-# Rows per INSERT statement: 8 parameters each stays far below SQLite's variable limit.
-_ROWS_PER_STATEMENT = 200
+_STAGE_RESOLVE = WEBHOOK_STAGE_SECONDS.labels(stage="resolve")
+_STAGE_WRITE = WEBHOOK_STAGE_SECONDS.labels(stage="write")
 
 
 class StorableUpdate(ResidentIdentity, Protocol):
@@ -57,7 +59,10 @@ async def store_updates(session: AsyncSession, updates: Sequence[StorableUpdate]
         unique.setdefault(item.dedup_key, item)  # the same key twice in one INSERT is an error
     if not unique:
         return StoreOutcome(stored=0, duplicates=0)
+    started = perf_counter()
     residents = await resolve_residents(session, unique.values())
+    resolved = perf_counter()
+    _STAGE_RESOLVE.observe(resolved - started)
     now = utcnow()
     rows = [
         {
@@ -73,21 +78,26 @@ async def store_updates(session: AsyncSession, updates: Sequence[StorableUpdate]
         # Arrival order: row ids are the order the worker handles a resident's messages in.
         for key, item in unique.items()
     ]
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    inserted: set[str] = set()
-    for start in range(0, len(rows), _ROWS_PER_STATEMENT):
-        stmt = (
-            dialect.insert(InboundEvent)
-            .values(rows[start : start + _ROWS_PER_STATEMENT])
-            .on_conflict_do_nothing(index_elements=[InboundEvent.dedup_key])
-            .returning(InboundEvent.dedup_key)
-        )
-        inserted.update((await session.execute(stmt)).scalars())
+    inserted = {key for key in (await session.execute(_insert_rows(session), rows)).scalars()}
     await _advance_last_inbound(session, unique.values(), residents, now)
+    _STAGE_WRITE.observe(perf_counter() - resolved)
     return StoreOutcome(
         stored=len(inserted),
         duplicates=len(updates) - len(inserted),
         stored_keys=frozenset(inserted),
+    )
+
+
+def _insert_rows(session: AsyncSession) -> Any:
+    """One INSERT for any number of rows: executed with a list of rows, SQLAlchemy sends them as
+    multi-row VALUES ("insertmanyvalues") from one cached compiled statement, where a `.values()`
+    list is compiled anew for every batch size."""
+    table = InboundEvent.__table__
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return (
+        dialect.insert(table)
+        .on_conflict_do_nothing(index_elements=[table.c.dedup_key])
+        .returning(table.c.dedup_key)
     )
 
 
@@ -107,15 +117,17 @@ async def _advance_last_inbound(
         latest[resident_id] = max(when, latest.get(resident_id, when))
     if not latest:
         return
-    # One statement for the whole batch: each resident's window moves to its latest message,
-    # never back (the WHERE compares with the same per-resident value).
-    latest_of = case(latest, value=Resident.id)
-    column = Resident.last_inbound_at
-    await session.execute(
-        update(Resident)
-        .where(Resident.id.in_(sorted(latest)), or_(column.is_(None), column < latest_of))
-        .values(last_inbound_at=latest_of)
+    # One cached statement executed for the whole batch, in resident order (row locks taken in
+    # the same order by concurrent writers): each window moves to the resident's latest message,
+    # never back.
+    table = cast(Table, Resident.__table__)
+    column = table.c.last_inbound_at
+    stmt = (
+        update(table)
+        .where(table.c.id == bindparam("rid"), or_(column.is_(None), column < bindparam("when")))
+        .values(last_inbound_at=bindparam("when"))
     )
+    await session.execute(stmt, [{"rid": rid, "when": latest[rid]} for rid in sorted(latest)])
 
 
 async def pending_count(session: AsyncSession) -> int:

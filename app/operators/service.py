@@ -7,9 +7,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.db import utcnow
+from app.db import is_read_only, unit_of_work, utcnow
 from app.offices import repository as offices
 from app.offices import service as office_service
 from app.offices.models import OfficeLevel
@@ -238,9 +239,17 @@ async def revoke_tokens(
 
 
 async def operator_for_token(
-    session: AsyncSession, token: str, *, now: datetime | None = None
+    session: AsyncSession,
+    token: str,
+    *,
+    now: datetime | None = None,
+    writer: async_sessionmaker[AsyncSession] | None = None,
 ) -> Operator | None:
-    """The active operator holding this unrevoked token, else None."""
+    """The active operator holding this unrevoked token, else None.
+
+    The token's `last_used_at` moves at most once a minute; in a read-only session that write
+    goes through a short transaction of its own from `writer` (skipped without one).
+    """
     if not token:
         return None
     found = await repository.live_token(session, auth.token_digest(token))
@@ -249,8 +258,14 @@ async def operator_for_token(
     row, operator = found
     now = now or utcnow()
     if row.last_used_at is None or now - row.last_used_at >= TOKEN_TOUCH_INTERVAL:
-        row.last_used_at = now
-        await session.flush()
+        if not is_read_only(session):
+            row.last_used_at = now
+            await session.flush()
+        elif writer is not None:
+            async with unit_of_work(writer) as own:
+                await own.execute(
+                    update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now)
+                )
     return operator
 
 

@@ -15,7 +15,12 @@ class Request(Base):
     """One application for one service. `fields` holds the answers; documents are linked rows."""
 
     __tablename__ = "request"
-    __table_args__ = (Index("ix_request_status_created", "status", "created_at"),)
+    __table_args__ = (
+        Index("ix_request_status_created", "status", "created_at"),
+        # The listings' order (newest first), overall and per service: see migration 0011q.
+        Index("ix_request_created_id", "created_at", "id"),
+        Index("ix_request_service_created", "service_code", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     ticket: Mapped[str] = mapped_column(String(40), unique=True)

@@ -9,12 +9,13 @@ with a concurrent writer runs in a savepoint and is retried from a fresh look-up
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -79,41 +80,95 @@ async def resolve_residents(
             raise ValueError("an update needs a user_id or a wa_id")
         name, username = profiles.get(key, (None, None))
         profiles[key] = (item.profile_name or name, item.username or username)
-    known = await _known(session, profiles)
+    known, absent = await _known(session, profiles)
+    known.update(await _create_many(session, absent, profiles))
     resolved: dict[IdentityKey, int] = {}
     # A fixed order keeps row locks in the same order across concurrent transactions.
-    for key in sorted(profiles, key=lambda k: (k[0] or "", k[1] or "")):
+    for key in sorted(profiles, key=_order):
         row = known.get(key) or await _resolve_one(session, *key)
         await _update_profile(session, row, *profiles[key])
         resolved[key] = row.id
     return resolved
 
 
-async def _known(session: AsyncSession, keys: Iterable[IdentityKey]) -> dict[IdentityKey, _Row]:
-    """Identities already settled in the database, found with one query for the whole batch.
+def _order(key: IdentityKey) -> tuple[str, str]:
+    return (key[0] or "", key[1] or "")
 
-    Nearly every update comes from a resident seen before with the same ids; only the others
-    (new people, a BSUID arriving for a phone number, a number moving) take the careful path.
+
+async def _known(
+    session: AsyncSession, keys: Iterable[IdentityKey]
+) -> tuple[dict[IdentityKey, _Row], list[IdentityKey]]:
+    """Identities already settled in the database, found with one query for the whole batch, and
+    the identities none of whose ids the database holds (new people).
+
+    Nearly every update comes from a resident seen before with the same ids, or from someone new;
+    only the others (a BSUID arriving for a phone number, a number moving) take the careful path.
     """
     keys = list(keys)
     user_ids = {u for u, _ in keys if u}
-    wa_ids = {w for u, w in keys if w and not u}
+    wa_ids = {w for _, w in keys if w}
     if not user_ids and not wa_ids:
-        return {}
-    stmt = select(
-        Resident.id, Resident.user_id, Resident.wa_id, Resident.name, Resident.username
-    ).where(Resident.user_id.in_(user_ids) | Resident.wa_id.in_(wa_ids))
-    rows = [_Row(*found) for found in (await session.execute(stmt)).all()]
+        return {}, []
+    columns = (Resident.id, Resident.user_id, Resident.wa_id, Resident.name, Resident.username)
+    # One SELECT per id kind, each on its own unique index: SQLite answers `user_id IN (…) OR
+    # wa_id IN (…)` with a scan of the whole table.
+    parts = [select(*columns).where(Resident.user_id.in_(user_ids))] if user_ids else []
+    if wa_ids:
+        parts.append(select(*columns).where(Resident.wa_id.in_(wa_ids)))
+    stmt = parts[0] if len(parts) == 1 else union_all(*parts)
+    rows = list({found[0]: _Row(*found) for found in (await session.execute(stmt)).all()}.values())
     by_user = {row.user_id: row for row in rows if row.user_id}
     by_wa = {row.wa_id: row for row in rows if row.wa_id}
     settled: dict[IdentityKey, _Row] = {}
+    absent: list[IdentityKey] = []
     for user_id, wa_id in keys:
         row = by_user.get(user_id) if user_id else by_wa.get(wa_id or "")
         # With a BSUID, the row is settled only if it already holds this phone number (or none
         # was sent); anything else may need the number moved, which the careful path does.
         if row is not None and (not user_id or wa_id is None or row.wa_id == wa_id):
             settled[(user_id, wa_id)] = row
-    return settled
+        elif row is None and (wa_id is None or wa_id not in by_wa):
+            absent.append((user_id, wa_id))
+    return settled, absent
+
+
+async def _create_many(
+    session: AsyncSession,
+    absent: list[IdentityKey],
+    profiles: dict[IdentityKey, tuple[str | None, str | None]],
+) -> dict[IdentityKey, _Row]:
+    """Create the residents of `absent` with one statement (`INSERT … ON CONFLICT DO NOTHING`).
+
+    An identity sharing an id with another one of the batch, or whose row a concurrent writer
+    created first (its insert does nothing), is left out of the answer: the careful path settles
+    it from a fresh look-up.
+    """
+    user_count = Counter(u for u, _ in absent if u)
+    wa_count = Counter(w for _, w in absent if w)
+    lone = [
+        key
+        for key in sorted(absent, key=_order)
+        if (key[0] is None or user_count[key[0]] == 1) and (key[1] is None or wa_count[key[1]] == 1)
+    ]
+    if not lone:
+        return {}
+    table = Resident.__table__
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    # Executed with a list of rows: one cached statement, sent as multi-row VALUES.
+    stmt = (
+        dialect.insert(table)
+        .on_conflict_do_nothing()
+        .returning(table.c.id, table.c.user_id, table.c.wa_id, table.c.name, table.c.username)
+    )
+    values = [
+        {"user_id": u, "wa_id": w, "name": profiles[(u, w)][0], "username": profiles[(u, w)][1]}
+        for u, w in lone
+    ]
+    created: dict[IdentityKey, _Row] = {}
+    for found in (await session.execute(stmt, values)).all():
+        row = _Row(*found)
+        created[(row.user_id, row.wa_id)] = row
+    return created
 
 
 async def _resolve_one(session: AsyncSession, user_id: str | None, wa_id: str | None) -> _Row:
