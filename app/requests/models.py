@@ -17,7 +17,7 @@ class Request(Base):
     __tablename__ = "request"
     __table_args__ = (
         Index("ix_request_status_created", "status", "created_at"),
-        # The listings' order (newest first), overall and per service: see migration 0011q.
+        # The listings' order (newest first), overall and per service: see migration 0012q.
         Index("ix_request_created_id", "created_at", "id"),
         Index("ix_request_service_created", "service_code", "created_at", "id"),
     )

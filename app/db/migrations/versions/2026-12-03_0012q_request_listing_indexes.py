@@ -1,7 +1,7 @@
 """request listing indexes: newest first, overall and per service
 
-Revision ID: 0011q_request_listing_indexes
-Revises: 0010r_retention
+Revision ID: 0012q_request_listing_indexes
+Revises: 0011m_resident_memory
 Create Date: 2026-12-03 14:00:00.000000
 
 The queue page, `GET /api/v1/requests` and the exports list requests newest first
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = '0011q_request_listing_indexes'
-down_revision: str | None = '0010r_retention'
+revision: str = '0012q_request_listing_indexes'
+down_revision: str | None = '0011m_resident_memory'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
