@@ -13,10 +13,10 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import locker
 from app.flows import events as ev
 from app.flows.context import Remembered, RememberedSubject, StoredDocument
 from app.intake import service as intake
-from app.locker import service as locker
 from app.memory import repository
 from app.memory.models import (
     CONSENT_GRANTED,
