@@ -13,6 +13,7 @@ from fastapi.responses import StreamingResponse
 
 from app.api import documents as document_files
 from app.api import presenters
+from app.api.issued import request_with_issued
 from app.api.deps import (
     RuntimeDep,
     SessionDep,
@@ -115,7 +116,7 @@ async def get_request(ticket: Ticket, viewer: ViewerDep, session: SessionDep) ->
     found = await queries.find_request(session, viewer.scope, ticket)
     if found is None:
         not_found("request")
-    return presenters.request_detail(await queries.request_in_full(session, *found))
+    return await request_with_issued(session, *found)
 
 
 @router.post(
@@ -153,7 +154,7 @@ async def transition_request(
         conflict(str(exc))
     except lifecycle.InvalidTransitionInput as exc:
         invalid(("body",), str(exc))
-    return presenters.request_detail(await queries.request_in_full(session, request, resident))
+    return await request_with_issued(session, request, resident)
 
 
 @router.post(
