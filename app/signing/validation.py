@@ -46,11 +46,9 @@ def _check(pdf: bytes, roots: list[x509.Certificate] | None) -> SignatureStatus:
         return SignatureStatus(False, f"unreadable: {type(exc).__name__}")
     if not signatures:
         return SignatureStatus(False, "no signature")
-    context = (
-        ValidationContext(trust_roots=roots, allow_fetching=False)
-        if roots is not None
-        else ValidationContext(allow_fetching=False)
-    )
+    # No roots: an empty list, never the operating system's (an office's certificate is
+    # seldom in it, and pyHanko is retiring that fallback).
+    context = ValidationContext(trust_roots=roots or [], allow_fetching=False)
     last = signatures[-1]
     try:
         status = validate_pdf_signature(last, signer_validation_context=context)

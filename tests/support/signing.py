@@ -26,8 +26,13 @@ class TestCertificate:
     subject: str
 
 
-@functools.cache
 def throwaway_certificate(common_name: str = "Disdukcapil Uji") -> TestCertificate:
+    """One self-signed certificate per common name (made once per test run)."""
+    return _certificate(common_name)
+
+
+@functools.cache
+def _certificate(common_name: str) -> TestCertificate:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name(
         [
