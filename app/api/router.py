@@ -13,7 +13,6 @@ from fastapi.responses import StreamingResponse
 
 from app.api import documents as document_files
 from app.api import presenters
-from app.api.issued import request_with_issued
 from app.api.deps import (
     RuntimeDep,
     SessionDep,
@@ -23,6 +22,7 @@ from app.api.deps import (
     invalid,
     not_found,
 )
+from app.api.issued import request_with_issued
 from app.api.schemas import (
     ErrorOut,
     MessageIn,

@@ -65,7 +65,7 @@ def new_code() -> str:
 
 
 def normalize_code(text: str) -> str | None:
-    """A typed code in canonical form (capitals, no spaces or dashes); None when it cannot be one."""
+    """A typed code in canonical form (capitals, no spaces or dashes); None when not a code."""
     code = "".join(text.split()).replace("-", "").upper()
     if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
         return None
@@ -94,7 +94,7 @@ async def _unused_code(session: AsyncSession) -> str:
 async def _finish(
     checked: locker.CheckedUpload, context: IssueContext, code: str, ticket: str
 ) -> tuple[locker.CheckedUpload, str]:
-    """Sign (with the QR stamp) or check the signature; returns the upload to keep and its signer."""
+    """Sign (QR stamp first) or check the signature; the upload to keep, and who signed it."""
     fetched = checked.fetched
     assert isinstance(fetched, locker.Downloaded)  # an accepted upload was downloaded
     settings = context.settings

@@ -36,8 +36,12 @@ def qr_operators(url: str, x: float, y: float) -> bytes:
     """PDF content drawing the code with its lower-left corner at (x, y), and the address."""
     matrix = qr_matrix(url)
     size = len(matrix)
-    parts = ["q", "1 1 1 rg", f"{x - 4:.2f} {y - 4:.2f} {size * MODULE_PT + 8:.2f} "
-             f"{size * MODULE_PT + 8:.2f} re f", "0 0 0 rg"]
+    parts = [
+        "q",
+        "1 1 1 rg",
+        f"{x - 4:.2f} {y - 4:.2f} {size * MODULE_PT + 8:.2f} {size * MODULE_PT + 8:.2f} re f",
+        "0 0 0 rg",
+    ]
     for row, cells in enumerate(matrix):
         for column, dark in enumerate(cells):
             if dark:

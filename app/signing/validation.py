@@ -15,8 +15,8 @@ from pathlib import Path
 
 from asn1crypto import pem, x509
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
@@ -64,6 +64,8 @@ def _check(pdf: bytes, roots: list[x509.Certificate] | None) -> SignatureStatus:
     return SignatureStatus(True, "valid", signer)
 
 
-async def signature_status(pdf: bytes, roots: list[x509.Certificate] | None = None) -> SignatureStatus:
+async def signature_status(
+    pdf: bytes, roots: list[x509.Certificate] | None = None
+) -> SignatureStatus:
     """The verdict on `pdf`'s last signature (in a worker thread: validation is CPU work)."""
     return await asyncio.to_thread(_check, pdf, roots)

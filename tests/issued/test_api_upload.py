@@ -37,6 +37,11 @@ async def api(
         yield Api(app, client, sessionmaker)
 
 
+def _plaintext_blobs(root: Path) -> list[bool]:
+    """For each file in the locker's folder: does it hold a readable PDF header?"""
+    return [b"%PDF" in path.read_bytes() for path in root.rglob("*") if path.is_file()]
+
+
 async def test_a_good_pdf_is_kept_encrypted_recorded_and_audited(
     api: Api, world: World, settings: Settings
 ) -> None:
@@ -59,8 +64,7 @@ async def test_a_good_pdf_is_kept_encrypted_recorded_and_audited(
     )
     assert await stored_bytes(api, row) == content
     # At rest the blob is sealed: no PDF header, no plaintext.
-    blobs = [p for p in Path(settings.locker_url.removeprefix("file:")).rglob("*") if p.is_file()]
-    assert [b"%PDF" in p.read_bytes() for p in blobs] == [False]
+    assert _plaintext_blobs(Path(settings.locker_url.removeprefix("file:"))) == [False]
     assert await issue_audit(api.sessionmaker) == [("operator:desa_a1", TICKET, "none")]
 
 

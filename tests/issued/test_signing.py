@@ -57,9 +57,7 @@ def _page_added(signed: bytes) -> bytes:
 def _drawn_modules(content: bytes) -> set[tuple[int, int]]:
     """(row, column) of each 2-point square drawn on page 1: the QR code's dark modules."""
     data = PdfReader(io.BytesIO(content)).pages[0].get_contents().get_data().decode("latin-1")
-    squares = [
-        (float(m[1]), float(m[2])) for m in re.finditer(r"(?m)^(\S+) (\S+) 2 2 re$", data)
-    ]
+    squares = [(float(m[1]), float(m[2])) for m in re.finditer(r"(?m)^(\S+) (\S+) 2 2 re$", data)]
     left = min(x for x, _ in squares)
     top = max(y for _, y in squares)
     return {(round((top - y) / 2), round((x - left) / 2)) for x, y in squares}
@@ -207,7 +205,12 @@ async def test_an_external_signing_service_through_the_signer_protocol(
             request = await session.get(Request, requests[TICKET].id)
             assert request is not None
             issued = await issue_document(
-                session, context, request, upload_file, actor="operator:desa_a1", ip=None,
+                session,
+                context,
+                request,
+                upload_file,
+                actor="operator:desa_a1",
+                ip=None,
                 now=utcnow(),
             )
             code, digest = issued.code, issued.sha256
