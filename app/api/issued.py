@@ -12,7 +12,7 @@ from fastapi import APIRouter, File, HTTPException, Request, UploadFile, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api import presenters
-from app.api.deps import RuntimeDep, SessionDep, ViewerDep, forbidden, not_found
+from app.api.deps import RuntimeDep, SessionDep, ViewerDep, forbidden, invalid, not_found
 from app.api.schemas import ErrorOut, IssuedOut, RequestOut
 from app.db import utcnow
 from app.requests import queries
@@ -35,10 +35,11 @@ REFUSALS = {
     "signing_failed": "the PDF could not be signed",
 }
 _RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "the body cannot be read as multipart form data"},
+    401: {"model": ErrorOut, "description": "no, unknown or revoked bearer token"},
     403: {"model": ErrorOut, "description": "a village that only pre-checks this request"},
     404: {"model": ErrorOut, "description": "unknown, or outside the operator's offices"},
     413: {"model": ErrorOut, "description": "the file is larger than LOKET_ISSUED_MAX_BYTES"},
-    422: {"model": ErrorOut, "description": "not an acceptable PDF; `detail` says why"},
 }
 
 
@@ -65,7 +66,7 @@ async def request_with_issued(
 
 
 @router.post(
-    "/requests/{ticket}/issued", response_model=RequestOut, responses=_RESPONSES, status_code=201
+    "/requests/{ticket}/issued", response_model=RequestOut, responses=_RESPONSES
 )
 async def upload_issued(
     ticket: str,
@@ -75,7 +76,10 @@ async def upload_issued(
     session: SessionDep,
     runtime: RuntimeDep,
 ) -> RequestOut:
-    """Issue the request's document: checked, signed (or its signature verified), kept."""
+    """Issue the request's document: checked, signed (or its signature verified), kept.
+
+    A file refused by the checks is 422 with the reason as the `file` field's error (413 when
+    it is too large)."""
     found = await queries.find_request(session, viewer.scope, ticket, for_update=True)
     if found is None:
         not_found("request")
@@ -94,6 +98,8 @@ async def upload_issued(
             now=utcnow(),
         )
     except IssueRefused as exc:
-        code = status.HTTP_413_CONTENT_TOO_LARGE if exc.reason == "too_large" else 422
-        raise HTTPException(code, detail=refusal_text(exc)) from None
+        if exc.reason == "too_large":
+            raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, refusal_text(exc)) from None
+        # Shaped like FastAPI's own 422 (as every 422 of this API), at the `file` field.
+        invalid(("body", "file"), refusal_text(exc))
     return await request_with_issued(session, request, resident)
