@@ -65,9 +65,7 @@ async def request_with_issued(
     return out.model_copy(update={"issued": block})
 
 
-@router.post(
-    "/requests/{ticket}/issued", response_model=RequestOut, responses=_RESPONSES
-)
+@router.post("/requests/{ticket}/issued", response_model=RequestOut, responses=_RESPONSES)
 async def upload_issued(
     ticket: str,
     file: Annotated[UploadFile, File(description="the issued document, a PDF")],
