@@ -150,6 +150,21 @@ class Settings(BaseSettings):
     webhook_inflight_bytes: int = Field(
         16 * 1024 * 1024, ge=1024, alias="LOKET_WEBHOOK_INFLIGHT_BYTES"
     )
+    # Issued documents (app/requests/issued.py). The verification page's address, as printed in
+    # the QR code on a signed PDF: `<this>/v/<code>`.
+    public_base_url: str = Field("http://localhost:8000", alias="LOKET_PUBLIC_BASE_URL")
+    # Refuse an uploaded issued PDF that carries no valid signature (when Loket does not sign it).
+    issued_require_signature: bool = Field(False, alias="LOKET_ISSUED_REQUIRE_SIGNATURE")
+    issued_max_bytes: int = Field(10 * 1024 * 1024, ge=1024, alias="LOKET_ISSUED_MAX_BYTES")
+    # The office's own PKCS#12 certificate: when set, Loket signs each issued PDF itself (PAdES).
+    signing_pkcs12_path: Path | None = Field(None, alias="LOKET_SIGNING_PKCS12")
+    signing_pkcs12_password: SecretStr | None = Field(None, alias="LOKET_SIGNING_PKCS12_PASSWORD")
+    # PEM certificates a signature must chain to in order to count as valid; unset: any intact
+    # signature whose certificate is well-formed counts.
+    signing_trust_roots: Path | None = Field(None, alias="LOKET_SIGNING_TRUST_ROOTS")
+    # Lookups of the public verification page per client address: a burst, then one per N seconds.
+    verify_burst: int = Field(10, ge=1, alias="LOKET_VERIFY_BURST")
+    verify_refill_seconds: float = Field(6.0, gt=0, alias="LOKET_VERIFY_REFILL_SECONDS")
 
     @field_validator("whatsapp_api_base_url")
     @classmethod

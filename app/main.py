@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app import health
+from app.api import issued as issued_api
 from app.api import router as operator_api
 from app.bot import router as webhook
 from app.config import Settings, load_settings
@@ -18,6 +19,7 @@ from app.dashboard.app import create_dashboard
 from app.flow_endpoint import endpoint_router as flows_endpoint
 from app.runtime import build_runtime
 from app.simulator import router as simulator
+from app.verification import router as verification
 from app.workers.runner import WorkerSet
 
 log = structlog.get_logger(__name__)
@@ -74,6 +76,8 @@ def create_app(
     app.include_router(webhook.router)
     app.include_router(flows_endpoint.router)
     app.include_router(operator_api.router)
+    app.include_router(issued_api.router)
+    app.include_router(verification.router)
     app.mount("/dashboard", create_dashboard(app))
     if settings.sandbox:
         app.include_router(simulator.router)

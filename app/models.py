@@ -11,6 +11,7 @@ from app.memory.models import RememberedSubject, ResidentMemory
 from app.offices.models import Office
 from app.operators.models import ApiToken, LoginThrottle, Operator, OperatorSession
 from app.outbox.models import OutboundMessage, SendHalt
+from app.requests.issued_models import IssuedDocument
 from app.requests.models import Request, RequestDocument, RequestEvent, TicketCounter
 from app.residents.models import Resident
 
@@ -24,6 +25,7 @@ __all__ = [
     "Document",
     "DocumentAccess",
     "InboundEvent",
+    "IssuedDocument",
     "LoginThrottle",
     "MediaJob",
     "Office",

@@ -85,6 +85,14 @@ RETENTION_REDACTED = Counter(
     registry=REGISTRY,
 )
 
+VERIFY_LOOKUPS = Counter(
+    "loket_verify_lookups",
+    "Lookups on the public verification page by outcome (found, not_found, throttled) and "
+    "file checks posted to it (file_match, file_mismatch).",
+    ["outcome"],
+    registry=REGISTRY,
+)
+
 
 def configure_logging(*, level: str = "INFO", json: bool = True) -> None:
     """JSON lines on stderr (or readable lines for a developer), with context variables merged in.

@@ -22,6 +22,7 @@ from app.api.deps import (
     invalid,
     not_found,
 )
+from app.api.issued import request_with_issued
 from app.api.schemas import (
     ErrorOut,
     MessageIn,
@@ -116,7 +117,7 @@ async def get_request(ticket: Ticket, viewer: ViewerDep, session: SessionDep) ->
     found = await queries.find_request(session, viewer.scope, ticket)
     if found is None:
         not_found("request")
-    return presenters.request_detail(await queries.request_in_full(session, *found))
+    return await request_with_issued(session, *found)
 
 
 @router.post(
@@ -154,7 +155,7 @@ async def transition_request(
         conflict(str(exc))
     except lifecycle.InvalidTransitionInput as exc:
         invalid(("body",), str(exc))
-    return presenters.request_detail(await queries.request_in_full(session, request, resident))
+    return await request_with_issued(session, request, resident)
 
 
 @router.post(

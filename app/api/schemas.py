@@ -133,10 +133,20 @@ class RequestSummaryOut(_Out):
     updated_at: datetime
 
 
+class IssuedOut(_Out):
+    """The document issued for the request: what the resident holds can be checked against it."""
+
+    verification_code: str = Field(description="shown on the public page `/v/<code>`")
+    sha256: str = Field(description="of the file exactly as issued (after Loket signed it)")
+    issued_at: datetime
+    signed_by: str = Field(description="loket (signed here), office (signed before) or none")
+
+
 class RequestOut(RequestSummaryOut):
     """One request, with its whole history; NIK and KK numbers are shown in full."""
 
     history: list[HistoryEntryOut]
+    issued: IssuedOut | None = Field(None, description="null until a document is issued")
 
 
 class RequestPageOut(BaseModel):

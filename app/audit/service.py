@@ -36,6 +36,7 @@ class AuditAction(enum.StrEnum):
     OPERATOR_ENABLED = "operator_enabled"
     PASSWORD_CHANGED = "password_changed"
     INBOX_RETRY = "inbox_retry"
+    DOCUMENT_ISSUED = "document_issued"
 
 
 def record(

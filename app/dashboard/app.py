@@ -21,6 +21,7 @@ from app.dashboard import (
     counter_routes,
     figures_routes,
     inbox_routes,
+    issued_routes,
     live,
     precheck_routes,
     router,
@@ -85,6 +86,7 @@ def create_dashboard(host: FastAPI) -> FastAPI:
         figures_routes,
         audit_routes,
         inbox_routes,
+        issued_routes,
         live,
     ):
         dashboard.include_router(part.router)

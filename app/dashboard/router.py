@@ -34,6 +34,7 @@ from app.dashboard.deps import (
     render,
 )
 from app.dashboard.handoff_views import request_panel
+from app.dashboard.issued_views import issued_panel
 from app.dashboard.precheck_views import PrecheckDraft, precheck_panel
 from app.dashboard.presenter import applicant_of, presenter_for
 from app.dashboard.transitions import TransitionForm, run_transition
@@ -60,6 +61,7 @@ DONE_NOTICES = {
     "prechecked": "precheck_done_saved",
     "forwarded": "precheck_done_forwarded",
     "counter": "counter_done",
+    "issued": "issued_done",
 }
 _INLINE_TYPES = frozenset({"image/jpeg", "image/png", "application/pdf"})
 
@@ -165,6 +167,7 @@ async def render_request(
         "error_for": refused.form if refused else None,
         "notice": notice,
     }
+    context |= await issued_panel(db, runtime, found[0], lang)
     draft = refused.kept if refused and isinstance(refused.kept, PrecheckDraft) else None
     context |= await precheck_panel(db, runtime, found[0], viewer, draft)
     context |= await request_panel(db, found[0].resident_id, lang, runtime.settings.tz)
@@ -184,7 +187,7 @@ def _forms_on(context: dict[str, Any]) -> set[str]:
     """The ids of the forms the request page shows, which a form error can stand in."""
     forms = {f"action-{move}" for move in context["moves"]}
     if context["handles"]:
-        forms |= {"reply-form", "note-form", "assign-form"}
+        forms |= {"reply-form", "note-form", "assign-form", "issued-form"}
     if context.get("precheck", {}).get("editable"):
         forms |= {"precheck-form", "precheck-forward"}
     return forms

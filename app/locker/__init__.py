@@ -6,7 +6,8 @@ Public surface (import from here):
 - fetching: `MediaSource`, `MediaInfo` / `MediaInfoLike`, `MediaUrlExpired`, `MediaGone`
 - policy: `LockerPolicy`, `DocumentRequirement`, `META_MEDIA_LIMITS`, `MiB`, `Reason`,
   `reason_message`, `human_size`, `megapixels`
-- counter uploads: `check_upload`, `CheckedUpload`, `store_upload`, `UPLOAD_MAX_BYTES`
+- counter uploads: `check_upload`, `CheckedUpload`, `store_upload`, `UPLOAD_MAX_BYTES`,
+  `UploadedFile` (what an upload must offer), `Downloaded` (a checked upload's spooled copy)
 - service: `ingest_media`, `ingest_checked` (a file already spooled and checked),
   `read_document`, `read_thumbnail`, `resident_locker`, `get_document`,
   `attach_documents`, `release_documents`, `release_request`, `set_keep_for_reuse`, `purge`,
@@ -33,6 +34,7 @@ from app.locker.errors import (
 )
 from app.locker.factory import open_store, store_from_settings
 from app.locker.fetch import (
+    Downloaded,
     MediaGone,
     MediaInfo,
     MediaInfoLike,
@@ -59,7 +61,13 @@ from app.locker.service import (
     set_keep_for_reuse,
 )
 from app.locker.store import BlobStore, PutResult
-from app.locker.upload import UPLOAD_MAX_BYTES, CheckedUpload, check_upload, store_upload
+from app.locker.upload import (
+    UPLOAD_MAX_BYTES,
+    CheckedUpload,
+    UploadedFile,
+    check_upload,
+    store_upload,
+)
 
 __all__ = [
     "META_MEDIA_LIMITS",
@@ -76,6 +84,7 @@ __all__ = [
     "DocumentNotFound",
     "DocumentRequirement",
     "DocumentStatus",
+    "Downloaded",
     "KeyConfigError",
     "KeyRing",
     "LockerError",
@@ -92,6 +101,7 @@ __all__ = [
     "PutResult",
     "Reason",
     "ReencryptReport",
+    "UploadedFile",
     "attach_documents",
     "check_upload",
     "get_document",

@@ -81,6 +81,7 @@ async def test_the_single_request_is_complete(api: Api, seeded: World) -> None:
                 "kind": None,
             }
         ],
+        "issued": None,
     }
     assert len(document["sha256"]) == 64
 

@@ -15,7 +15,7 @@ from tests.support.factories import PASSWORD, World
 __all__ = ["dash", "world"]  # the fixtures, used by name
 
 TICKET = "KTP-261120-0001"
-# Every POST of the dashboard: sign-in, sign-out and the 11 forms of a signed-in operator.
+# Every POST of the dashboard: sign-in, sign-out and the 12 forms of a signed-in operator.
 FORMS = [
     ("/dashboard/logout", {}),
     ("/dashboard/counter/ktp?variant=baru&phone=6281200000001", {"nik": "1303015708900001"}),
@@ -29,6 +29,7 @@ FORMS = [
     ("/dashboard/handoffs/1/end", {}),
     (f"/dashboard/requests/{TICKET}/notes", {"body": "catatan"}),
     (f"/dashboard/requests/{TICKET}/assignment", {"operator": "me"}),
+    (f"/dashboard/requests/{TICKET}/issued", {}),
 ]
 
 
