@@ -32,6 +32,7 @@ from app.db import unit_of_work, utcnow
 from app.observability import OUTBOX_DEPTH, SEND_OUTCOMES
 from app.outbox import delivery, repository, retry
 from app.outbox.models import OutboundMessage, OutboxState
+from app.outbox.rate import SendRate
 
 log = structlog.get_logger(__name__)
 
@@ -60,7 +61,8 @@ class OutboxSender:
         clock: Callable[[], datetime] = utcnow,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rng: random.Random | None = None,
-        batch_size: int = 16,
+        batch_size: int | None = None,
+        rate: SendRate | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._sender = sender
@@ -69,7 +71,10 @@ class OutboxSender:
         self._clock = clock
         self._sleep = sleep
         self._rng = rng or random.Random()
-        self._batch_size = batch_size
+        # Residents drained at once: sends to different residents overlap, each resident's go
+        # one after the other; all of them share the runtime's one HTTP client (its connections).
+        self._batch_size = batch_size or settings.outbox_concurrency
+        self._rate = rate or SendRate(settings.send_rate_per_second)
         self._lease = timedelta(seconds=settings.worker_lease_seconds)
         self._wake = asyncio.Event()
 
@@ -190,6 +195,7 @@ class OutboxSender:
             resident_id=attempt.resident_id, message_id=attempt.message_id
         )
         try:
+            await self._rate.acquire()
             return await self._sender.send(attempt.body)
         except GraphError as exc:
             return exc
