@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,6 +38,9 @@ from app.outbox.rate import SendRate
 log = structlog.get_logger(__name__)
 
 MAX_ERROR_TEXT = 2000
+# The depth gauge counts the whole outbox: at most this often from the loop, not after every
+# wake-up (with LISTEN/NOTIFY a busy worker wakes many times a second).
+GAUGE_EVERY_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -77,12 +81,13 @@ class OutboxSender:
         self._rate = rate or SendRate(settings.send_rate_per_second)
         self._lease = timedelta(seconds=settings.worker_lease_seconds)
         self._wake = asyncio.Event()
+        self._gauge_due = 0.0
 
     def notify(self) -> None:
         """Wake the loop early: new outbox rows were committed in this process."""
         self._wake.set()
 
-    async def run_once(self) -> int:
+    async def run_once(self, *, update_gauge: bool = True) -> int:
         """Send everything due now; how many send attempts were made."""
         total = 0
         while True:
@@ -106,7 +111,8 @@ class OutboxSender:
             total += attempts
             if attempts == 0:
                 break  # nothing could be sent after all (for example a halt began meanwhile)
-        await self._update_depth()
+        if update_gauge:
+            await self._update_depth()
         return total
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -115,7 +121,10 @@ class OutboxSender:
             # Cleared before looking, so a notify() arriving while we send is not lost.
             self._wake.clear()
             try:
-                sent = await self.run_once()
+                gauge = time.monotonic() >= self._gauge_due
+                if gauge:
+                    self._gauge_due = time.monotonic() + GAUGE_EVERY_SECONDS
+                sent = await self.run_once(update_gauge=gauge)
             except Exception:  # the database may be away; keep the loop alive and try again
                 log.exception("outbox sending failed")
                 sent = 0
