@@ -119,6 +119,14 @@ class Settings(BaseSettings):
     ingest_batch_max: int = Field(256, ge=1, alias="LOKET_INGEST_BATCH_MAX")
     worker_poll_seconds: float = Field(0.5, gt=0, alias="LOKET_WORKER_POLL_SECONDS")
     worker_lease_seconds: float = Field(60.0, gt=0, alias="LOKET_WORKER_LEASE_SECONDS")
+    # PostgreSQL: workers LISTEN for NOTIFY of new inbox/outbox rows and wake at once; the poll
+    # above stays as the fallback for a lost notification (app/workers/wakeups.py).
+    worker_listen: bool = Field(True, alias="LOKET_WORKER_LISTEN")
+    # Messages per second one process sends to Meta (Meta's default per-number limit is 80/s;
+    # with several worker processes, divide the number's limit between them).
+    send_rate_per_second: float = Field(80.0, gt=0, le=1000, alias="LOKET_SEND_RATE_PER_SECOND")
+    # Residents whose outbox one process drains at once (each resident stays in order).
+    outbox_concurrency: int = Field(32, ge=1, le=256, alias="LOKET_OUTBOX_CONCURRENCY")
     # Media jobs (downloads from Meta, intake checks) run this many at a time per process; one
     # resident's files stay one at a time, in order.
     media_concurrency: int = Field(4, ge=1, le=64, alias="LOKET_MEDIA_CONCURRENCY")

@@ -18,6 +18,7 @@ the failed one rolled back, committed with the mark.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
@@ -38,6 +39,8 @@ EventHandler = Callable[[AsyncSession, InboundEvent], Awaitable[None]]
 SetAsideHandler = Callable[[AsyncSession, InboundEvent], Awaitable[None]]
 
 BATCH_PER_RESIDENT = 20
+# The pending/failed gauges count the whole inbox: at most this often, not after every wake-up.
+GAUGE_EVERY_SECONDS = 5.0
 # An event that keeps failing is set aside after this many tries so it cannot block the resident.
 MAX_ATTEMPTS = 3
 
@@ -99,6 +102,7 @@ class InboundProcessor:
         self._clock = clock
         self._on_processed = on_processed
         self._wake = asyncio.Event()
+        self._gauge_due = 0.0
 
     def notify(self) -> None:
         """Wake the loop early: new events were stored in this process."""
@@ -120,7 +124,9 @@ class InboundProcessor:
         while not stop.is_set():
             try:
                 await self.run_once()
-                await self._update_gauge()
+                if time.monotonic() >= self._gauge_due:
+                    self._gauge_due = time.monotonic() + GAUGE_EVERY_SECONDS
+                    await self._update_gauge()
             except Exception:  # keep the worker alive; the event stays pending and is retried
                 log.exception("inbound processing failed")
             self._wake.clear()

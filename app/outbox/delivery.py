@@ -86,7 +86,7 @@ async def deliver(
             if template
             else template_body(WAITING_TEMPLATE, language, {"ticket": ticket})
         )
-        for row in await enqueue(
+        await enqueue(
             session,
             resident=resident,
             bodies=bodies,
@@ -95,9 +95,9 @@ async def deliver(
             caused_by_event_id=caused_by_event_id,
             now=now,
             prompt=prompt,
-        ):
-            row.fallback = fallback
-            row.hold_on_fallback = template is None or keep_message
+            fallback=fallback,
+            hold_on_fallback=template is None or keep_message,
+        )
         return "sent"
     if template is not None:
         body = template_body(template[0], language, template[1])
@@ -175,10 +175,15 @@ async def hold(
     prompt: str | None = None,
 ) -> None:
     """Keep `bodies` until the resident writes; invite them with the waiting template (once)."""
-    for row in await enqueue(
-        session, resident=resident, bodies=bodies, origin=origin, now=now, prompt=prompt
-    ):
-        row.state = OutboxState.HELD
+    await enqueue(
+        session,
+        resident=resident,
+        bodies=bodies,
+        origin=origin,
+        now=now,
+        prompt=prompt,
+        state=OutboxState.HELD,
+    )
     if not await _invited(session, resident.id, resident.last_inbound_at):
         await enqueue(
             session,

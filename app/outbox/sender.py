@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -32,10 +33,14 @@ from app.db import unit_of_work, utcnow
 from app.observability import OUTBOX_DEPTH, SEND_OUTCOMES
 from app.outbox import delivery, repository, retry
 from app.outbox.models import OutboundMessage, OutboxState
+from app.outbox.rate import SendRate
 
 log = structlog.get_logger(__name__)
 
 MAX_ERROR_TEXT = 2000
+# The depth gauge counts the whole outbox: at most this often from the loop, not after every
+# wake-up (with LISTEN/NOTIFY a busy worker wakes many times a second).
+GAUGE_EVERY_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,8 @@ class OutboxSender:
         clock: Callable[[], datetime] = utcnow,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rng: random.Random | None = None,
-        batch_size: int = 16,
+        batch_size: int | None = None,
+        rate: SendRate | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._sender = sender
@@ -69,15 +75,19 @@ class OutboxSender:
         self._clock = clock
         self._sleep = sleep
         self._rng = rng or random.Random()
-        self._batch_size = batch_size
+        # Residents drained at once: sends to different residents overlap, each resident's go
+        # one after the other; all of them share the runtime's one HTTP client (its connections).
+        self._batch_size = batch_size or settings.outbox_concurrency
+        self._rate = rate or SendRate(settings.send_rate_per_second)
         self._lease = timedelta(seconds=settings.worker_lease_seconds)
         self._wake = asyncio.Event()
+        self._gauge_due = 0.0
 
     def notify(self) -> None:
         """Wake the loop early: new outbox rows were committed in this process."""
         self._wake.set()
 
-    async def run_once(self) -> int:
+    async def run_once(self, *, update_gauge: bool = True) -> int:
         """Send everything due now; how many send attempts were made."""
         total = 0
         while True:
@@ -101,7 +111,8 @@ class OutboxSender:
             total += attempts
             if attempts == 0:
                 break  # nothing could be sent after all (for example a halt began meanwhile)
-        await self._update_depth()
+        if update_gauge:
+            await self._update_depth()
         return total
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -110,7 +121,10 @@ class OutboxSender:
             # Cleared before looking, so a notify() arriving while we send is not lost.
             self._wake.clear()
             try:
-                sent = await self.run_once()
+                gauge = time.monotonic() >= self._gauge_due
+                if gauge:
+                    self._gauge_due = time.monotonic() + GAUGE_EVERY_SECONDS
+                sent = await self.run_once(update_gauge=gauge)
             except Exception:  # the database may be away; keep the loop alive and try again
                 log.exception("outbox sending failed")
                 sent = 0
@@ -190,6 +204,7 @@ class OutboxSender:
             resident_id=attempt.resident_id, message_id=attempt.message_id
         )
         try:
+            await self._rate.acquire()
             return await self._sender.send(attempt.body)
         except GraphError as exc:
             return exc

@@ -49,12 +49,17 @@ async def enqueue(
     caused_by_event_id: int | None = None,
     now: datetime | None = None,
     prompt: str | None = None,
+    state: OutboxState = OutboxState.PENDING,
+    fallback: dict[str, Any] | None = None,
+    hold_on_fallback: bool = False,
 ) -> list[OutboundMessage]:
     """Add one outbox row per body, in order, in the caller's transaction (no commit).
 
     Bodies are stored unaddressed (see `app.bot.messages`); `kind` defaults to each body's own
     (`kind_of`). `now` is when they become due; tests with a fixed clock pass theirs. `prompt` is
-    the engine's id of the question an interactive body asks (see `prompt_answered`).
+    the engine's id of the question an interactive body asks (see `prompt_answered`). `state`,
+    `fallback` and `hold_on_fallback` are written with the row (setting them after the flush would
+    cost one UPDATE per row: see `app.outbox.delivery`).
     """
     for body in bodies:
         if body.get("messaging_product") != "whatsapp":
@@ -69,13 +74,15 @@ async def enqueue(
             resident_id=resident.id,
             kind=kind or kind_of(body),
             body=body,
-            state=OutboxState.PENDING,
+            state=state,
             attempts=0,
             next_attempt_at=due,
             origin=origin,
             caused_by_event_id=caused_by_event_id,
             created_at=due,
             prompt=prompt,
+            fallback=fallback,
+            hold_on_fallback=hold_on_fallback,
         )
         for body in bodies
     ]

@@ -26,6 +26,7 @@ from app.memory.expiry_reminders import send_due_expiry_reminders
 from app.outbox.sender import OutboxSender
 from app.requests.pickup_reminders import send_due_reminders
 from app.runtime import Runtime
+from app.workers.wakeups import INBOX_CHANNEL, OUTBOX_CHANNEL, Wakeups
 
 log = structlog.get_logger(__name__)
 
@@ -68,6 +69,12 @@ class WorkerSet:
             on_done=self.inbound.notify,
         )
         runtime.ingest.add_listener(self.inbound.notify)
+        self.wakeups: Wakeups | None = None
+        if settings.worker_listen and Wakeups.supported(runtime.engine):
+            self.wakeups = Wakeups(
+                runtime.engine,
+                {INBOX_CHANNEL: self.inbound.notify, OUTBOX_CHANNEL: self.outbox.notify},
+            )
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -99,6 +106,8 @@ class WorkerSet:
             asyncio.create_task(self._pickup_reminders(), name="pickup-reminders"),
             asyncio.create_task(self._retention(), name="retention"),
         ]
+        if self.wakeups is not None:
+            loops.append(asyncio.create_task(self.wakeups.run(self._stop), name="wakeups"))
         log.info("workers started", worker_id=self.runtime.worker_id)
         try:
             await asyncio.gather(*loops)

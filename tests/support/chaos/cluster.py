@@ -40,13 +40,16 @@ class Disruption:
 
 @dataclass
 class Cluster:
-    """One `serve` (which runs workers too unless told not to) and `workers` worker processes."""
+    """`serves` serve processes (which run workers too unless told not to) and `workers` worker
+    processes; the first serve is "serve", the others "serve2", "serve3"..."""
 
     env: dict[str, str]
     logs: Path
     workers: int
     serve_workers: bool = True
+    serves: int = 1
     port: int = field(default_factory=free_port)
+    ports: dict[str, int] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     disruptions: list[Disruption] = field(default_factory=list)
     kills: int = 0
@@ -58,8 +61,22 @@ class Cluster:
         return f"http://127.0.0.1:{self.port}"
 
     @property
+    def serve_names(self) -> list[str]:
+        return ["serve"] + [f"serve{i}" for i in range(2, self.serves + 1)]
+
+    @property
+    def base_urls(self) -> list[str]:
+        """Every serve's URL (a load balancer would spread webhooks over them)."""
+        return [f"http://127.0.0.1:{self._port(name)}" for name in self.serve_names]
+
+    def _port(self, name: str) -> int:
+        if name == "serve":
+            return self.port
+        return self.ports.setdefault(name, free_port())
+
+    @property
     def names(self) -> list[str]:
-        return ["serve"] + [f"worker{i}" for i in range(1, self.workers + 1)]
+        return self.serve_names + [f"worker{i}" for i in range(1, self.workers + 1)]
 
     def start(self) -> None:
         for name in self.names:
@@ -69,8 +86,8 @@ class Cluster:
     def _spawn(self, name: str) -> None:
         self._starts += 1
         self.logs.mkdir(parents=True, exist_ok=True)
-        if name == "serve":
-            args = ["serve", "--port", str(self.port)]
+        if name.startswith("serve"):
+            args = ["serve", "--port", str(self._port(name))]
             args += [] if self.serve_workers else ["--no-workers"]
         else:
             args = ["worker"]
@@ -86,17 +103,23 @@ class Cluster:
 
     def wait_until_ready(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while time.monotonic() < deadline:
-            serve = self.processes["serve"]
+        waiting = list(zip(self.serve_names, self.base_urls, strict=True))
+        while waiting and time.monotonic() < deadline:
+            name, url = waiting[0]
+            serve = self.processes[name]
             if serve.poll() is not None:
-                raise AssertionError(f"loket serve exited with {serve.returncode}; see {self.logs}")
+                raise AssertionError(
+                    f"loket {name} exited with {serve.returncode}; see {self.logs}"
+                )
             try:
-                if httpx.get(f"{self.base_url}/readyz", timeout=2).status_code == 200:
-                    return
+                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                    waiting.pop(0)
+                    continue
             except httpx.TransportError:
                 pass
             time.sleep(0.1)
-        raise AssertionError(f"loket serve was not ready in time; see {self.logs}")
+        if waiting:
+            raise AssertionError(f"loket {waiting[0][0]} was not ready in time; see {self.logs}")
 
     def wait_working(self, name: str) -> None:
         """Until `name` is past its start-up: serve answers /readyz, a worker's loops run (a kill

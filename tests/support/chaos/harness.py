@@ -79,6 +79,9 @@ class ChaosRun:
         fault_rate: float = 0.0,
         seed: int = 0,
         process_database_url: str | None = None,
+        serves: int = 1,
+        serve_workers: bool = True,
+        env: dict[str, str] | None = None,
     ) -> None:
         self.scenario = scenario
         self.database_url = database_url
@@ -94,8 +97,10 @@ class ChaosRun:
             seed=seed,
         )
         graph_url = self.graph.start()
-        env = loket_env(process_database_url or database_url, graph_url, folder)
-        self.cluster = Cluster(env, folder / "logs", workers=workers)
+        env = loket_env(process_database_url or database_url, graph_url, folder) | (env or {})
+        self.cluster = Cluster(
+            env, folder / "logs", workers=workers, serves=serves, serve_workers=serve_workers
+        )
         self.disruptions: list[Disruption] = self.cluster.disruptions
         self.started = time.monotonic()
 
@@ -122,9 +127,9 @@ class ChaosRun:
             self.graph.stop()
             self.loop.close()
 
-    def meta(self) -> Meta:
+    def meta(self, base_url: str | None = None) -> Meta:
         deadline = time.monotonic() + DELIVERY_SECONDS
-        return Meta(self.cluster.base_url, APP_SECRET.encode(), deadline)
+        return Meta(base_url or self.cluster.base_url, APP_SECRET.encode(), deadline)
 
     def finish(self, meta: Meta, plan: list[list[Message]]) -> Report:
         """Wait until Loket is quiet, count, write the artifact and remember the report."""
