@@ -20,6 +20,7 @@ from app.flows.forms import split_payload
 from app.flows.inputs import DocumentChecked, FormSubmitted, MediaInput
 from app.flows.progress import advance
 from app.flows.prompts import applies, ask
+from app.flows.recall_reply import reuse_for_form
 from app.flows.session import Draft, FormState, Received
 from app.flows.turn import Turn
 from app.flows.validators import nik_warnings, validate
@@ -45,6 +46,8 @@ def on_submitted(turn: Turn, item: FormSubmitted) -> None:
     form.submitted = True
     session.forms_done = [*session.forms_done, token][-MAX_FORMS_DONE:]
     service = turn.service()
+    if draft.correction is None:
+        reuse_for_form(turn, draft)  # the form showed what is kept: it is not asked again
     _take_answers(turn, service, draft, form, item)
     if form.pending:
         form.checked = True  # the resident hears back once the locker judged every file

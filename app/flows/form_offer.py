@@ -9,6 +9,7 @@ carrying another token (an older form, another draft) is refused with a clear wo
 
 from __future__ import annotations
 
+from app.flows import recall
 from app.flows.catalog import Service
 from app.flows.events import OfferForm
 from app.flows.forms import entry_screen, prefill_data
@@ -26,7 +27,8 @@ def offer(turn: Turn, service: Service) -> None:
     """Emit the form offer for the draft of `service` (nothing when no form is available).
 
     The form opens pre-filled with what the draft already holds (the variant a first message
-    named, a correction's earlier answers) and marks the documents the locker already has.
+    named, a correction's earlier answers, what memory keeps for a resident who agreed) and
+    marks the documents the locker already has.
     """
     if not can_offer(turn, service):
         return
@@ -39,6 +41,12 @@ def offer(turn: Turn, service: Service) -> None:
         if spec.key not in draft.declined_reuse and reusable_document(turn, spec) is not None
     ]
     correcting = draft.correction is not None
+    answers = dict(draft.fields)
+    remembered = turn.context.memory.consent is True and not draft.recall_done
+    if service.memory is not None and remembered and not correcting:
+        kept = recall.offer(turn, service.memory, draft)  # what the chat would offer as kept
+        answers = {**kept.fields, **answers}
+        held += [key for key in kept.documents if key not in held]
     turn.emit(
         OfferForm(
             service=service.code,
@@ -47,7 +55,7 @@ def offer(turn: Turn, service: Service) -> None:
             body=turn.t("form_reply.offer_correction" if correcting else "form_reply.offer"),
             cta=turn.t("form_reply.cta"),
             screen=entry_screen(service),
-            data=prefill_data(service, draft.fields, variant=draft.variant, held=held),
+            data=prefill_data(service, answers, variant=draft.variant, held=held),
             ticket=draft.ticket,
         )
     )

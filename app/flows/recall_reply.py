@@ -125,6 +125,16 @@ def on_recall(turn: Turn, item: ResidentInput) -> None:
     advance(turn)
 
 
+def reuse_for_form(turn: Turn, draft: Draft) -> None:
+    """A submitted form that opened with the remembered data stands for "Ya": reuse what is
+    kept (the answers the form sends back win), and offer it no more for this draft."""
+    memory = turn.service().memory
+    if draft.recall_done or memory is None or turn.context.memory.consent is not True:
+        return
+    _reuse(turn, draft, recall.offer(turn, memory, draft))
+    draft.recall_done = True
+
+
 def _reuse(turn: Turn, draft: Draft, offer: recall.Offer) -> None:
     draft.fields.update(offer.fields)
     for key in offer.skipped:

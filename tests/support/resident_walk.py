@@ -22,7 +22,7 @@ from typing import Any
 from app.flows.catalog import Catalog, FieldSpec, Service
 from app.flows.context import ResidentContext
 from app.flows.engine import Engine
-from app.flows.events import StoreMedia, SubmitRequest
+from app.flows.events import OfferForm, StoreMedia, SubmitRequest
 from app.flows.inputs import (
     ChoiceInput,
     DocumentChecked,
@@ -101,9 +101,15 @@ def walk(engine: Engine, catalog: Catalog, scenario: Scenario, *, today: date) -
     """Walk `scenario` from its opening message to a submitted request."""
     service = catalog.services[scenario.service]
     result = Walk(service=service.code)
-    resident = _Resident(engine, result)
+    resident = Resident(engine, result)
     resident.type(scenario.opening)
-    files = 0
+    return finish(resident, service, scenario, today=today)
+
+
+def finish(resident: Resident, service: Service, scenario: Scenario, *, today: date) -> Walk:
+    """Answer in chat whatever the engine still asks, up to the submitted request."""
+    result = resident.result
+    files = sum(resident.pages.values())
     while resident.snapshot is not None and len(result.transcript) < MAX_ACTIONS:
         awaiting = resident.snapshot.get("awaiting") or {}
         kind, key, prompt = awaiting.get("kind"), awaiting.get("key"), awaiting.get("prompt")
@@ -122,7 +128,7 @@ def walk(engine: Engine, catalog: Catalog, scenario: Scenario, *, today: date) -
             else:
                 files += 1
                 resident.send_file(files)
-        elif kind == "confirm":
+        elif kind in ("confirm", "recall"):  # the summary; the data remembered from before
             resident.tap("yes", prompt)
         elif kind == "submitting":
             resident.accept_submission(today)
@@ -133,16 +139,16 @@ def walk(engine: Engine, catalog: Catalog, scenario: Scenario, *, today: date) -
 
 
 def _answer(
-    resident: _Resident, spec: FieldSpec, scenario: Scenario, prompt: str | None, today: date
+    resident: Resident, spec: FieldSpec, scenario: Scenario, prompt: str | None, today: date
 ) -> None:
     given = scenario.answers.get(spec.key)
     if spec.validator == "choice":
         resident.tap(f"opt:{given or spec.choices[0].id}", prompt)
         return
-    resident.type(given or _typed(spec, today))
+    resident.type(given or typed_answer(spec, today))
 
 
-def _typed(spec: FieldSpec, today: date) -> str:
+def typed_answer(spec: FieldSpec, today: date) -> str:
     """A right answer to a typed question, as a resident would write it."""
     match spec.validator:
         case "nik":
@@ -162,31 +168,37 @@ def _typed(spec: FieldSpec, today: date) -> str:
     return spec.example.id if spec.example is not None else "Dusun Mawar RT 02/RW 01, Desa Contoh"
 
 
-class _Resident:
-    """Sends the resident's inputs and carries out what the engine asks of the caller."""
+class Resident:
+    """Sends the resident's inputs and carries out what the engine asks of the caller.
 
-    def __init__(self, engine: Engine, result: Walk) -> None:
+    `context` is what the caller tells the engine (the forms it may offer, what is
+    remembered); the form offers the engine made are kept in `offers`, the latest last."""
+
+    def __init__(
+        self, engine: Engine, result: Walk, context: ResidentContext | None = None
+    ) -> None:
         self.engine = engine
         self.result = result
         self.snapshot: dict[str, Any] | None = None
         self.pages: dict[str, int] = {}
-        self.context = ResidentContext(language="id")
+        self.context = context or ResidentContext(language="id")
+        self.offers: list[OfferForm] = []
 
     def type(self, text: str) -> None:
         self.result.messages += 1
         self.result.transcript.append(f"type {text!r}")
-        self._send(TextInput(text))
+        self.send(TextInput(text))
 
     def tap(self, choice: str, prompt: str | None) -> None:
         self.result.taps += 1
         self.result.transcript.append(f"tap {choice}")
-        self._send(ChoiceInput(choice, prompt=prompt))
+        self.send(ChoiceInput(choice, prompt=prompt))
 
     def send_file(self, number: int) -> None:
         self.result.files += 1
         self.result.transcript.append(f"photo {number}")
         digest = f"{number:064x}"
-        self._send(MediaInput("image", f"media-{number}", "image/jpeg", sha256=digest))
+        self.send(MediaInput("image", f"media-{number}", "image/jpeg", sha256=digest))
 
     def pages_of(self, key: str) -> int:
         return self.pages.get(key, 0)
@@ -194,9 +206,10 @@ class _Resident:
     def accept_submission(self, today: date) -> None:
         ticket = f"T-{self.result.service.upper()}-0001"
         self.result.ticket = ticket
-        self._send(SubmissionAccepted(ticket, today + timedelta(days=14)))
+        self.send(SubmissionAccepted(ticket, today + timedelta(days=14)))
 
-    def _send(self, item: Input) -> None:
+    def send(self, item: Input) -> None:
+        """Hand `item` to the engine, then the locker's verdicts on what it asked to store."""
         queue: list[Input] = [item]
         while queue:
             step = self.engine.handle(self.snapshot, queue.pop(0), self.context)
@@ -206,6 +219,8 @@ class _Resident:
                     queue.append(self._checked(event))
                 elif isinstance(event, SubmitRequest):
                     self.result.submitted = event
+                elif isinstance(event, OfferForm):
+                    self.offers.append(event)
 
     def _checked(self, event: StoreMedia) -> DocumentChecked:
         self.pages[event.requirement] = self.pages.get(event.requirement, 0) + 1
