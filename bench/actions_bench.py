@@ -6,9 +6,8 @@ Drives the real engine (`Engine.handle`, as the golden tests do; tests/support/r
 with one cooperative resident per shipped service, who answers every question right the first
 time, and counts what the resident does: messages typed, files sent, buttons tapped. Prints one
 row per service and writes the table into bench/README.md, section "Resident actions" (unless
-`--no-write`). `--catalog DIR` walks another catalog folder (the section is then left alone), for
-example tests/flows/catalogs/derived, the catalog that derives from the NIK. The figures are
-pinned by tests/flows/test_resident_actions.py.
+`--no-write`). `--catalog DIR` walks another catalog folder (the section is then left alone). The
+figures are pinned by tests/flows/test_resident_actions.py.
 """
 
 from __future__ import annotations

@@ -36,8 +36,6 @@ async def _up_to_the_family_card(base: str) -> None:
             "mau bikin ktp baru",
             "3201014508900003",
             "Siti Aminah",
-            "5-8-1990",
-            "perempuan",
             "3201012208150007",
             "belum kawin",
             "Dusun Mawar RT 02/RW 01, Desa Sukamaju",

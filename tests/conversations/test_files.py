@@ -71,9 +71,7 @@ async def up_to_the_family_card(siti: Phone) -> None:
     """A lost KTP-el up to its first document; two documents remain (KK, police letter)."""
     await siti.text("ktp sy ilang min")
     await siti.text("3201 0145 0890 0003")
-    await siti.text("Siti Aminah")
-    replies = await siti.text("5-8-1990")
-    await siti.tap(replies, "Perempuan")
+    await siti.text("Siti Aminah")  # the birth date and sex come from the NIK
     await siti.text("3201012208150007")
     assert "foto Kartu Keluarga" in texts(await siti.text("Jl. Melati 3 RT 01 RW 02, Sukamaju"))
 

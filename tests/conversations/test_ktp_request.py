@@ -18,11 +18,11 @@ async def test_ktp_hilang_from_first_message_to_ticket(loket: Loket, sessionmake
     """'ktp sy ilang min' ends, a few messages later, in a submitted request with its photos."""
     siti = Resident(loket)
     assert "NIK" in texts(await siti.text("ktp sy ilang min"))
-    assert "nama lengkap" in texts(await siti.text("3201 0145 0890 0003"))
-    assert "Tanggal lahir" in texts(await siti.text("Siti Aminah"))
-    replies = await siti.text("5-8-1990")
-    assert "Jenis kelamin" in texts(replies)
-    assert "nomor KK" in texts(await siti.tap(replies, "Perempuan"))
+    replies = await siti.text("3201 0145 0890 0003")
+    # The birth date and sex are read from the NIK, shown once, never asked.
+    assert "Dari NIK: tanggal lahir 5 Agustus 1990, jenis kelamin perempuan." in texts(replies)
+    assert "nama lengkap" in texts(replies)
+    assert "nomor KK" in texts(await siti.text("Siti Aminah"))
     assert "alamat" in texts(await siti.text("3201012208150007"))
     assert "foto Kartu Keluarga" in texts(await siti.text("Jl. Melati 3 RT 01 RW 02, Sukamaju"))
 
@@ -30,8 +30,7 @@ async def test_ktp_hilang_from_first_message_to_ticket(loket: Loket, sessionmake
     assert "Kami terima 1 foto untuk Kartu Keluarga. ✅" in texts(replies)
     replies = await siti.tap(replies, "Sudah semua")
     assert "kehilangan" in texts(replies).lower()
-    replies = await siti.photo("media-hilang-1", sharp_photo(2))
-    replies = await siti.tap(replies, "Sudah semua")
+    replies = await siti.photo("media-hilang-1", sharp_photo(2))  # one sheet: no "Sudah semua"
     summary = texts(replies)
     assert "Siti Aminah" in summary
     # The summary stays in the chat: identity numbers show only their ends.
@@ -68,10 +67,8 @@ async def test_a_blurred_photo_is_refused_at_intake_with_the_reason(loket: Loket
     from PIL import ImageFilter
 
     siti = Resident(loket)
-    for message in ["ktp sy ilang min", "3201014508900003", "Siti Aminah", "5-8-1990"]:
-        replies = await siti.text(message)
-    await siti.tap(replies, "Perempuan")
-    await siti.text("3201012208150007")
+    for message in ["ktp sy ilang min", "3201014508900003", "Siti Aminah", "3201012208150007"]:
+        await siti.text(message)
     await siti.text("Jl. Melati 3")
     blurred = Image.open(io.BytesIO(sharp_photo(3))).filter(ImageFilter.GaussianBlur(8))
     buffer = io.BytesIO()

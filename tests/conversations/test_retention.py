@@ -47,15 +47,13 @@ async def _file_ktp(siti: Resident, answers: dict[str, str], name: str, photo: i
     """A KTP-el "hilang" request through the chat; returns Loket's confirmation."""
     await siti.text("ktp sy ilang min")
     await siti.text(answers["nik"])
-    await siti.text(name)
-    replies = await siti.text("5-8-1990")
-    await siti.tap(replies, "Perempuan")
+    await siti.text(name)  # the birth date and sex come from the NIK
     await siti.text(answers["kk"])
     await siti.text(answers["alamat"])
     replies = await siti.photo(f"media-kk-{photo}", sharp_photo(photo))
     replies = await siti.tap(replies, "Sudah semua")
+    # The police letter is one sheet: its photo goes straight on to the summary.
     replies = await siti.photo(f"media-hilang-{photo}", sharp_photo(photo + 1))
-    replies = await siti.tap(replies, "Sudah semua")
     replies = await siti.tap(replies, "Ya, kirim")
     return texts(replies)
 

@@ -34,7 +34,8 @@ async def renew_sipi(ramli: Resident, round_: int) -> str:
             replies = await ramli.tap(replies, "Pakai yang ada")
             continue
         replies = await ramli.photo(f"media-{key}-{round_}", sharp_photo(10 * round_ + index))
-        replies = await ramli.tap(replies, "Sudah semua")
+        if key != "ktp_pemilik":  # one card: its photo goes straight on
+            replies = await ramli.tap(replies, "Sudah semua")
     replies = await ramli.tap(replies, "Ya, kirim")
     return next(
         line.split(": ")[1]

@@ -68,43 +68,33 @@ def test_typed_answers_work_like_taps(make_engine):
     chat.send("mau urus ktp")
     chat.send("2")  # the second variant in the list: KTP-el hilang
     assert chat.snapshot["draft"]["variant"] == "hilang"
-    for answer in (NIK, "Siti Aminah", "17/8/90"):
+    for answer in (NIK, "Siti Aminah"):
         chat.send(answer)
-    chat.send("Perempuan")
+    # The birth date and sex are read from the NIK, never typed.
     assert chat.snapshot["draft"]["fields"]["jenis_kelamin"] == "perempuan"
     assert chat.snapshot["draft"]["fields"]["tanggal_lahir"] == "1990-08-17"
+    assert chat.awaiting["key"] == "no_kk"
 
 
 def test_a_choice_that_matches_nothing_re_shows_the_buttons(make_engine):
     chat = Chat(make_engine())
-    start_ktp(chat)
-    for answer in (NIK, "Siti Aminah", "17-08-1990"):
+    chat.send("mau buat ktp baru")
+    for answer in (NIK, "Siti Aminah", KK):
         chat.send(answer)
-    chat.send("sapi")
+    chat.send("sapi")  # at the marital status
     # One message: the reason as the body of the buttons, not the reason and the prompt.
     assert chat.texts() == ["Mohon pilih salah satu pilihan di bawah."]
-    assert chat.choices() == ["opt:laki_laki", "opt:perempuan"]
+    assert chat.choices() == ["opt:belum_kawin", "opt:kawin", "opt:cerai_hidup", "opt:cerai_mati"]
     assert chat.prompts() == [chat.awaiting["prompt"]]
 
 
 def test_kk_number_equal_to_the_nik_is_refused(make_engine):
     chat = Chat(make_engine())
     start_ktp(chat)
-    for answer in (NIK, "Siti Aminah", "17-08-1990", "perempuan"):
+    for answer in (NIK, "Siti Aminah"):
         chat.send(answer)
     chat.send(NIK)
     assert chat.texts() == ["Itu NIK, bukan nomor KK. Nomor KK ada di bagian atas Kartu Keluarga."]
-
-
-def test_nik_that_disagrees_with_birth_date_and_sex_is_a_warning_not_a_refusal(make_engine):
-    chat = Chat(make_engine())
-    start_ktp(chat)
-    for answer in (NIK, "Siti Aminah", "18-08-1990", "laki-laki", KK, "Dusun Mawar"):
-        chat.send(answer)
-    assert chat.awaiting["kind"] == "document"
-    assert chat.snapshot["draft"]["warnings"] == {
-        "nik": ["nik_birth_date_mismatch", "nik_sex_mismatch"]
-    }
 
 
 def test_summary_edit_changes_one_field_and_returns_to_the_summary(make_engine):

@@ -219,7 +219,6 @@ def test_a_side_question_at_the_summary_gets_the_short_line_not_the_whole_summar
     chat.send("udah itu aja")
     chat.photo("m2")
     chat.send(DocumentChecked("surat_kehilangan", "doc-m2", True, None))
-    chat.send("tidak")  # "Ada foto lain?" - no
     prompt = chat.awaiting["prompt"]
     chat.send("bayar berapa?")
     assert chat.texts() == [

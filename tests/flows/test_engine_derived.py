@@ -1,12 +1,10 @@
-"""Deriving instead of asking (app/flows/derived.py), on the catalog that derives from the NIK."""
+"""Deriving instead of asking (app/flows/derived.py), on the shipped catalog."""
 
 from __future__ import annotations
 
-from app.flows.catalog import load_catalog
 from app.flows.events import SubmitRequest
 from app.flows.inputs import DocumentChecked
 from tests.support.chat import Chat
-from tests.support.engine_data import DERIVED_CATALOG_DIR
 
 ADDRESS = "Dusun Mawar RT 02/RW 01, Desa Contoh"
 
@@ -22,7 +20,7 @@ def _to_summary(chat: Chat, nik: str) -> None:
 
 
 def test_a_corrected_nik_brings_its_own_birth_date_and_sex(make_engine) -> None:
-    chat = Chat(make_engine(load_catalog(DERIVED_CATALOG_DIR)))
+    chat = Chat(make_engine())
     _to_summary(chat, "7307011708650001")
     chat.tap("edit", "Ubah data", chat.awaiting["prompt"])
     chat.tap("fld:nik", "NIK", chat.awaiting["prompt"])
@@ -38,7 +36,7 @@ def test_a_corrected_nik_brings_its_own_birth_date_and_sex(make_engine) -> None:
 
 
 def test_a_sex_the_resident_changed_stays_theirs_when_the_nik_changes(make_engine) -> None:
-    chat = Chat(make_engine(load_catalog(DERIVED_CATALOG_DIR)))
+    chat = Chat(make_engine())
     _to_summary(chat, "7307011708650001")
     chat.tap("edit", "Ubah data", chat.awaiting["prompt"])
     chat.tap("fld:jenis_kelamin", "Jenis kelamin", chat.awaiting["prompt"])
@@ -53,7 +51,7 @@ def test_a_sex_the_resident_changed_stays_theirs_when_the_nik_changes(make_engin
 
 
 def test_a_child_of_no_age_group_is_asked_the_group(make_engine) -> None:
-    chat = Chat(make_engine(load_catalog(DERIVED_CATALOG_DIR)))
+    chat = Chat(make_engine())
     for text in ("mau buat kia untuk anak saya", "Ahmad Fauzi"):
         chat.send(text)
     chat.send("7307011503080003")  # born 15-03-2008: 18 at the fixed clock, in neither group

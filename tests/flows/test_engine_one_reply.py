@@ -6,7 +6,7 @@ import pytest
 
 from app.flows.events import SendList, SendText, WaitUntil
 from app.flows.inputs import Input, LocationInput, MediaInput, UnsupportedInput
-from tests.support.chat import NIK, Chat
+from tests.support.chat import KK, NIK, Chat
 
 MENU_BODY = "Silakan pilih layanan yang Anda perlukan, atau ketik pertanyaan Anda."
 CHOOSE_FIRST = (
@@ -76,12 +76,12 @@ def test_a_voice_note_during_a_question_gets_one_message(make_engine):
 
 def test_a_sticker_at_a_choice_puts_the_word_on_the_buttons(make_engine):
     chat = Chat(make_engine())
-    chat.send("ktp hilang")
-    for answer in (NIK, "Siti Aminah", "17-08-1990"):
+    chat.send("mau buat ktp baru")
+    for answer in (NIK, "Siti Aminah", KK):
         chat.send(answer)
-    events = chat.send(MediaInput("sticker", "s1", "image/webp"))
+    events = chat.send(MediaInput("sticker", "s1", "image/webp"))  # at the marital status
     assert len(events) == 2
     assert chat.texts() == [
-        "Terima kasih stikernya 😊 Mohon jawab dengan mengetik, ya.\nJenis kelamin Anda?"
+        "Terima kasih stikernya 😊 Mohon jawab dengan mengetik, ya.\nStatus perkawinan Anda?"
     ]
-    assert chat.choices() == ["opt:laki_laki", "opt:perempuan"]
+    assert chat.choices() == ["opt:belum_kawin", "opt:kawin", "opt:cerai_hidup", "opt:cerai_mati"]

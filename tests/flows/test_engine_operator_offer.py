@@ -59,7 +59,10 @@ def test_a_valid_nik_typed_at_the_offer_answers_the_nik_question(make_engine):
     assert chat.texts()[-1] == OFFER
     chat.send("1303 0157 0890 0001")
     assert chat.snapshot["draft"]["fields"]["nik"] == NIK
-    assert chat.texts() == ["Silakan ketik nama lengkap Anda sesuai KK."]
+    assert chat.texts() == [
+        "Dari NIK: tanggal lahir 17 Agustus 1990, jenis kelamin perempuan. Bila keliru, bisa "
+        "diubah di ringkasan nanti.\nSilakan ketik nama lengkap Anda sesuai KK."
+    ]
 
 
 def test_a_question_at_the_offer_is_answered_at_the_question_not_with_the_offer(make_engine):

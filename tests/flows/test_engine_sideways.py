@@ -10,13 +10,17 @@ from app.flows.nonanswers import KINDS
 from tests.support.chat import KK, NIK, Chat, ktp_until_documents
 
 NAME_PROMPT = "Silakan ketik nama lengkap Anda sesuai KK."
+FROM_NIK = (
+    "Dari NIK: tanggal lahir 17 Agustus 1990, jenis kelamin perempuan. Bila keliru, bisa diubah "
+    "di ringkasan nanti."
+)
 SHORT = "Bila sudah benar, ketuk *Ya, kirim*; bila ada yang salah, ketuk *Ubah data*."
 
 
 def at_name(chat: Chat) -> None:
     chat.send("ktp saya hilang")
     chat.send(f"nik sy {NIK[:4]} {NIK[4:8]} {NIK[8:12]} {NIK[12:]} pak")
-    assert chat.texts() == [NAME_PROMPT]
+    assert chat.texts() == [f"{FROM_NIK}\n{NAME_PROMPT}"]
 
 
 def photo_accepted(chat: Chat, requirement: str, media: str) -> None:
@@ -28,8 +32,7 @@ def at_summary(chat: Chat) -> str:
     ktp_until_documents(chat)
     photo_accepted(chat, "kk", "m1")
     chat.send("udah itu aja")
-    photo_accepted(chat, "surat_kehilangan", "m2")
-    chat.send("tidak")  # "Ada foto lain?" - no
+    photo_accepted(chat, "surat_kehilangan", "m2")  # one sheet: straight to the summary
     assert chat.awaiting["kind"] == "confirm"
     return str(chat.awaiting["prompt"])
 
@@ -124,17 +127,17 @@ def test_an_optional_question_answered_with_a_regional_no_is_skipped(make_engine
 
 def test_a_wrong_choice_is_one_message_with_the_buttons(make_engine):
     chat = Chat(make_engine())
-    at_name(chat)
-    chat.send("Siti Aminah")
-    chat.send("17 agustus 1990")
-    asked = chat.awaiting["prompt"]
+    chat.send("mau buat ktp baru")
+    for answer in (NIK, "Siti Aminah", KK):
+        chat.send(answer)
+    asked = chat.awaiting["prompt"]  # the marital status
     chat.send("terima kasih")
     [message] = chat.events[:-1]
-    assert isinstance(message, SendButtons)
+    assert isinstance(message, SendList)  # four choices: a list
     assert message.body == "Sama-sama 🙏 Silakan pilih salah satu di bawah."
     assert message.prompt == asked
-    chat.send("wadon")
-    assert chat.snapshot["draft"]["fields"]["jenis_kelamin"] == "perempuan"
+    chat.send("udah nikah")
+    assert chat.snapshot["draft"]["fields"]["status_kawin"] == "kawin"
 
 
 def test_a_wrong_variant_is_one_list_with_one_line(make_engine):

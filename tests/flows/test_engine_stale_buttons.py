@@ -26,9 +26,7 @@ def ktp_until_summary(chat: Chat) -> dict[str, str]:
     photo_accepted(chat, "kk", "m1")
     prompts["kk_done"] = chat.prompts()[0]
     chat.tap("done", "Sudah semua", prompts["kk_done"])
-    photo_accepted(chat, "surat_kehilangan", "m2")
-    prompts["letter_done"] = chat.prompts()[0]
-    chat.tap("done", "Sudah semua", prompts["letter_done"])
+    photo_accepted(chat, "surat_kehilangan", "m2")  # one sheet: straight to the summary
     assert chat.awaiting["kind"] == "confirm"
     prompts["confirm"] = chat.prompts()[0]
     return prompts
@@ -56,7 +54,7 @@ def test_each_question_has_its_own_prompt_and_asking_again_keeps_it(make_engine)
 def test_an_old_sudah_semua_at_the_summary_does_not_submit(make_engine):
     chat = Chat(make_engine())
     prompts = ktp_until_summary(chat)
-    summary = chat.texts()[0]
+    summary = chat.texts()[-1]  # after "Kami terima 1 foto untuk Surat kehilangan dari polisi."
     chat.tap("done", "Sudah semua", prompts["kk_done"])
     assert chat.of_type(SubmitRequest) == []
     assert chat.texts() == [f"{STALE}\n{summary}"]
@@ -129,17 +127,17 @@ def test_an_old_page_of_a_list_is_stale_too(make_engine):
 
 def test_the_question_back_after_the_operator_offer_keeps_its_buttons_valid(make_engine):
     chat = Chat(make_engine())
-    chat.send("ktp hilang")
-    for answer in ("1303015708900001", "Siti Aminah", "17-08-1990"):
+    chat.send("mau buat ktp baru")
+    for answer in ("1303015708900001", "Siti Aminah", "7307012010150001"):
         chat.send(answer)
-    sex = chat.prompts()[0]
+    status = chat.prompts()[0]  # the marital status
     for wrong in ("x", "q", "z"):  # ("y" is a yes: not a failed try at a choice)
         chat.send(wrong)
     assert chat.awaiting["kind"] == "operator_offer"
     chat.tap("retry", "Coba lagi", chat.prompts()[0])
-    assert chat.prompts() == [sex]
-    chat.tap("opt:perempuan", "Perempuan", sex)
-    assert chat.snapshot["draft"]["fields"]["jenis_kelamin"] == "perempuan"
+    assert chat.prompts() == [status]
+    chat.tap("opt:kawin", "Kawin", status)
+    assert chat.snapshot["draft"]["fields"]["status_kawin"] == "kawin"
 
 
 def test_messages_held_during_a_hand_off_keep_their_prompt(make_engine):

@@ -11,9 +11,10 @@ from tests.support.chat import NIK, Chat, ktp_until_documents
 from tests.support.engine_data import START
 
 KEPT = "Tidak apa-apa, data Anda kami simpan."
+FROM_NIK = {"tanggal_lahir": "1990-08-17", "jenis_kelamin": "perempuan"}  # read from the NIK
 
 
-def _lost_ktp_at_birth_date(chat: Chat) -> None:
+def _lost_ktp_at_kk_number(chat: Chat) -> None:
     chat.send("ktp saya hilang")
     chat.send(NIK)
     chat.send("Siti Aminah")
@@ -29,11 +30,11 @@ def _lost_ktp_at_police_report(chat: Chat) -> None:
 
 def test_naming_another_service_asks_once_and_keeps_the_shared_answers(make_engine):
     chat = Chat(make_engine())
-    _lost_ktp_at_birth_date(chat)
+    _lost_ktp_at_kk_number(chat)
     chat.send("eh salah, mau KK aja. kk sy hilang")
     assert chat.texts() == ["Ganti ke KK hilang? Data NIK dan nama lengkap Anda tetap dipakai."]
     assert chat.choices() == ["yes", "no"]
-    assert chat.snapshot["draft"]["fields"] == {"nik": NIK, "nama": "Siti Aminah"}
+    assert chat.snapshot["draft"]["fields"] == {"nik": NIK, "nama": "Siti Aminah", **FROM_NIK}
     chat.tap("yes", "Ya, ganti", prompt=chat.prompts()[0])
     assert chat.of_type(CancelRequest) == [CancelRequest(None)]
     draft = chat.snapshot["draft"]
@@ -45,31 +46,31 @@ def test_naming_another_service_asks_once_and_keeps_the_shared_answers(make_engi
 
 def test_no_returns_to_the_open_question_and_saves_nothing(make_engine):
     chat = Chat(make_engine())
-    _lost_ktp_at_birth_date(chat)
+    _lost_ktp_at_kk_number(chat)
     chat.send("ganti ke akta kelahiran")
     assert chat.texts() == ["Ganti ke Akta Kelahiran?"]
     chat.send("tidak")
-    assert chat.texts() == ["Tanggal lahir Anda? Contoh: 17-08-1990"]
+    assert chat.texts() == ["Silakan ketik nomor KK Anda (16 angka, di bagian atas KK)."]
     assert chat.snapshot["draft"]["service"] == "ktp"
     assert chat.awaiting == {
         "kind": "field",
-        "key": "tanggal_lahir",
+        "key": "no_kk",
         "page": 0,
         "target": None,
         "prompt": chat.awaiting["prompt"],
     }
-    assert "tanggal_lahir" not in chat.snapshot["draft"]["fields"]
+    assert "no_kk" not in chat.snapshot["draft"]["fields"]
 
 
 def test_an_answer_instead_of_yes_or_no_answers_the_interrupted_question(make_engine):
     chat = Chat(make_engine())
-    _lost_ktp_at_birth_date(chat)
+    _lost_ktp_at_kk_number(chat)
     chat.send("bukan KTP, KIA")
     assert chat.texts() == ["Ganti ke Kartu Identitas Anak?"]  # it shares no field with KTP-el
-    chat.send("17-08-1990")
+    chat.send("7307012010150001")
     assert chat.snapshot["draft"]["service"] == "ktp"
-    assert chat.snapshot["draft"]["fields"]["tanggal_lahir"] == "1990-08-17"
-    assert chat.awaiting["key"] == "jenis_kelamin"
+    assert chat.snapshot["draft"]["fields"]["no_kk"] == "7307012010150001"
+    assert chat.awaiting["key"] == "alamat"
 
 
 def test_a_plain_answer_that_names_no_service_is_not_a_switch(make_engine):
@@ -119,7 +120,7 @@ def test_not_yet_in_english_and_the_reminder_comes_later(make_engine, clock):
 
 def test_wanting_another_service_at_a_question_is_a_switch_too(make_engine):
     chat = Chat(make_engine())
-    _lost_ktp_at_birth_date(chat)
+    _lost_ktp_at_kk_number(chat)
     chat.send("mau KK aja")
     assert chat.texts() == [
         "Ganti ke Kartu Keluarga (KK)? Data NIK dan nama lengkap Anda tetap dipakai."
@@ -159,7 +160,7 @@ def test_the_switch_question_in_english(make_engine):
 
 def test_a_variant_title_without_the_service_gets_the_service_name(make_engine):
     chat = Chat(make_engine())
-    _lost_ktp_at_birth_date(chat)
+    _lost_ktp_at_kk_number(chat)
     chat.send("eh salah, mau KK aja, pisah kk")
     assert chat.texts()[0].startswith("Ganti ke Pisah KK?")
     chat.send("tidak")

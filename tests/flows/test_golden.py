@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.flows.catalog import load_catalog
-from tests.support.engine_data import DERIVED_CATALOG_DIR, GOLDEN_DIR
+from tests.support.engine_data import GOLDEN_DIR
 from tests.support.golden import load, replay, save
 
 FILES = sorted(GOLDEN_DIR.glob("*.yaml"))
@@ -22,9 +21,7 @@ def test_there_are_golden_files_for_every_shipped_service(catalog) -> None:
 @pytest.mark.parametrize("path", FILES, ids=[path.stem for path in FILES])
 def test_golden_conversation(path: Path, make_engine, clock, update_golden: bool) -> None:
     golden = load(path)
-    # `catalog: derived` replays against the catalog that derives from the NIK.
-    catalog = load_catalog(DERIVED_CATALOG_DIR) if golden.get("catalog") == "derived" else None
-    result = replay(make_engine(catalog), clock, golden)
+    result = replay(make_engine(), clock, golden)
     if update_golden:
         save(path, golden, result.events)
         return

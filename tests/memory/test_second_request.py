@@ -21,16 +21,12 @@ async def ktp_lost(siti: Resident) -> list[dict]:
     """A KTP-el "hilang" request by chat, up to the question about keeping the data."""
     await siti.text("ktp sy ilang min")
     await siti.text("3201 0145 0890 0003")
-    replies = await siti.text("Siti Aminah")
-    if "Tanggal lahir" in texts(replies):  # until the NIK gives the date of birth and sex
-        replies = await siti.text("5-8-1990")
-        replies = await siti.tap(replies, "Perempuan")
+    await siti.text("Siti Aminah")  # the birth date and sex come from the NIK
     await siti.text("3201012208150007")
     await siti.text("Jl. Melati 3 RT 01 RW 02, Sukamaju")
     replies = await siti.photo("media-kk-1", sharp_photo(1))
     await siti.tap(replies, "Sudah semua")
-    replies = await siti.photo("media-hilang-1", sharp_photo(2))
-    replies = await siti.tap(replies, "Sudah semua")
+    replies = await siti.photo("media-hilang-1", sharp_photo(2))  # one sheet: on to the summary
     return await siti.tap(replies, "Ya, kirim")
 
 

@@ -47,7 +47,8 @@ async def first_renewal(ramli: Resident) -> str:
     replies = await ramli.tap(replies, "Tidak")
     for index, key in enumerate(["sipi_lama", "bkp", "pas_kapal", "nib", "ktp_pemilik", "logbook"]):
         replies = await ramli.photo(f"media-{key}-1", sharp_photo(10 + index))
-        replies = await ramli.tap(replies, "Sudah semua")
+        if key != "ktp_pemilik":  # one card: its photo goes straight on
+            replies = await ramli.tap(replies, "Sudah semua")
     replies = await ramli.tap(replies, "Ya, kirim")
     ticket = _ticket(replies)
     replies = await ramli.tap(replies, "Ya, simpan")

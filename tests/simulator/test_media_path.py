@@ -18,8 +18,7 @@ WA_ID = "6281299990011"
 # A KTP-el baru up to the family card photos; the NIK, date and sex agree with each other.
 KTP_ANSWERS = (
     "3201014508900003",
-    "Siti Aminah",
-    "5-8-1990",
+    "Siti Aminah",  # the birth date and sex come from the NIK
 )
 ASK_KK = (
     "Silakan kirim foto Kartu Keluarga. 📄\n"
@@ -33,7 +32,6 @@ async def up_to_the_family_card(phone: Phone) -> None:
     await phone.tap("KTP-el baru")
     for answer in KTP_ANSWERS:
         await phone.text(answer)
-    await phone.tap("Perempuan")
     await phone.text("3201012208150007")
     await phone.tap("Belum kawin")
     await phone.text("Dusun Mawar RT 02/RW 01, Desa Sukamaju")

@@ -87,8 +87,9 @@ def ktp_until_documents(chat: Chat, variant: str = "hilang") -> None:
     chat.send("halo")
     chat.tap("svc:ktp")
     chat.tap(f"var:{variant}")
-    answers = [NIK, "Siti Aminah", "17-08-1990", "perempuan", KK, "Dusun Mawar RT 02/RW 01"]
+    # The birth date and sex come from the NIK: not asked.
+    answers = [NIK, "Siti Aminah", KK, "Dusun Mawar RT 02/RW 01"]
     if variant == "baru":  # a first KTP-el also asks the marital status, before the address
-        answers.insert(5, "belum kawin")
+        answers.insert(3, "belum kawin")
     for answer in answers:
         chat.send(answer)

@@ -24,9 +24,9 @@ def assert_corrected(replies: list[dict[str, Any]], ticket: str) -> None:
 async def apply_ktp_hilang(siti: Resident, *, first: bool = True) -> str:
     """Siti's KTP-el "hilang" request, photos included, up to its ticket."""
     replies = []
-    for message in ["ktp sy ilang min", "3201014508900003", "Siti Aminah", "5-8-1990"]:
+    # The birth date and sex come from the NIK: not asked.
+    for message in ["ktp sy ilang min", "3201014508900003", "Siti Aminah"]:
         replies = await siti.text(message)
-    replies = await siti.tap(replies, "Perempuan")
     await siti.text("3201012208150007")
     replies = await siti.text("Jl. Melati 3 RT 01 RW 02, Sukamaju")
     if first:
@@ -35,8 +35,8 @@ async def apply_ktp_hilang(siti: Resident, *, first: bool = True) -> str:
     else:  # the Kartu Keluarga of the first request is still in the locker
         assert "Kami masih menyimpan Kartu Keluarga Anda" in texts(replies)
         replies = await siti.tap(replies, "Pakai yang ada")
+    # The police letter is one sheet: its photo goes straight on to the summary.
     replies = await siti.photo(f"media-hilang-{int(first)}", sharp_photo(2 + int(first)))
-    replies = await siti.tap(replies, "Sudah semua")
     replies = await siti.tap(replies, "Ya, kirim")
     ticket = next(
         line.split(": ")[1]

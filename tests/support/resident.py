@@ -69,7 +69,10 @@ def sharp_photo(seed: int) -> bytes:
     return buffer.getvalue()
 
 
-def _envelope(message: dict[str, Any]) -> dict[str, Any]:
+READING_SECONDS = 10  # between two of the resident's messages
+
+
+def _envelope(message: dict[str, Any], sent_at: int | None = None) -> dict[str, Any]:
     value = {
         "messaging_product": "whatsapp",
         "metadata": {"display_phone_number": "15550783881", "phone_number_id": NUMBER},
@@ -78,7 +81,7 @@ def _envelope(message: dict[str, Any]) -> dict[str, Any]:
             {
                 "from": WA_ID,
                 "id": f"wamid.KTP{next(_ids)}",
-                "timestamp": str(int(time.time())),
+                "timestamp": str(sent_at if sent_at is not None else int(time.time())),
                 **message,
             }
         ],
@@ -95,9 +98,13 @@ class Resident:
     def __init__(self, loket: Loket) -> None:
         self.loket = loket
         self.seen = 0
+        # Meta's timestamps, in seconds: a resident reads each reply before answering, so two
+        # photos sent one after the other are never an album (those come a second apart).
+        self.sent_at = int(time.time()) - 600
 
     async def send(self, message: dict[str, Any]) -> list[dict[str, Any]]:
-        response = await self.loket.post_webhook(_envelope(message))
+        self.sent_at += READING_SECONDS
+        response = await self.loket.post_webhook(_envelope(message, self.sent_at))
         assert response.status_code == 200
         await self.loket.drain()
         return self.unread()
