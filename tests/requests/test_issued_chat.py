@@ -3,9 +3,12 @@ DOCUMENT header outside it, uploaded to Meta at send time; Meta's "delivered" co
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
+from app.db import unit_of_work
 from app.locker import DocumentAccess
+from app.outbox.models import OutboundMessage
+from app.requests.issued_models import IssuedDocument
 from app.requests.status import RequestStatus as S
 from tests.support.files import pdf
 from tests.support.issued_chat import issue, status_webhook
@@ -146,3 +149,17 @@ async def test_delivered_for_another_message_completes_nothing(loket: Loket, ses
     await loket.post_webhook(status_webhook("wamid.UNKNOWN", "delivered"))
     await loket.drain()
     assert (await load(sessionmaker, ticket)).status == S.READY_FOR_PICKUP
+
+
+async def test_a_document_whose_file_is_gone_is_given_up(loket: Loket, sessionmaker) -> None:
+    """Replaced or deleted before it went out: nothing to upload, no retrying for hours."""
+    _, ticket = await create_request(sessionmaker, service="kk", status="processing")
+    issued = await issue(loket, ticket, pdf(1))
+    async with unit_of_work(sessionmaker) as session:
+        await session.execute(delete(IssuedDocument).where(IssuedDocument.id == issued.id))
+    await loket.drain()
+    assert (loket.graph.uploads, sent(loket)) == ({}, [])
+    async with sessionmaker() as session:
+        [row] = (await session.scalars(select(OutboundMessage))).all()
+    assert (row.state, row.last_error_code) == ("given_up", 100)
+    assert row.last_error is not None and "attachment gone" in row.last_error
