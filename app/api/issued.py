@@ -84,7 +84,12 @@ async def upload_issued(
     request, resident = found
     if not queries.handles(viewer.scope, request):
         forbidden("your office only pre-checks this request; the handling office acts on it")
-    context = IssueContext(runtime.store, runtime.settings, signer_from_settings(runtime.settings))
+    context = IssueContext(
+        runtime.store,
+        runtime.settings,
+        signer_from_settings(runtime.settings),
+        catalog=runtime.catalog,
+    )
     try:
         await issue_document(
             session,

@@ -1,4 +1,4 @@
-"""The Graph API client: send messages, read receipts and typing indicators; fetch media.
+"""The Graph API client: send messages, read receipts and typing indicators; fetch and upload media.
 
 It is deliberately thin: one shared `httpx.AsyncClient` (so tests inject a `MockTransport`), the
 Bearer token on every call, Meta's error shape parsed into `GraphError`, transport failures turned
@@ -58,6 +58,7 @@ class GraphClient:
         self._http = http
         self._root = f"{settings.whatsapp_api_base_url}/{settings.whatsapp_api_version}"
         self._messages_url = f"{self._root}/{settings.phone_number_id}/messages"
+        self._media_url = f"{self._root}/{settings.phone_number_id}/media"
         token = settings.whatsapp_access_token.get_secret_value()
         self._auth = {"Authorization": f"Bearer {token}"}
 
@@ -121,6 +122,26 @@ class GraphClient:
             sha256=normalise_sha256(payload.get("sha256")),
             file_size=_as_size(payload.get("file_size")),
         )
+
+    async def upload_media(self, content: bytes, *, mime_type: str, filename: str) -> str:
+        """Upload a file to `POST /{phone_number_id}/media`; the media id to send it by.
+
+        Meta keeps an uploaded file for 30 days; the outbox uploads at send time, so a retry or a
+        re-send simply uploads again."""
+        response = await self._request(
+            "POST",
+            self._media_url,
+            data={"messaging_product": "whatsapp", "type": mime_type},
+            files={"file": (filename, content, mime_type)},
+        )
+        media_id = _json_object(response).get("id")
+        if not isinstance(media_id, str) or not media_id:
+            raise GraphError(
+                code=None,
+                http_status=response.status_code,
+                message=f"media upload: answer without id: {response.text[:200]}",
+            )
+        return media_id
 
     def stream_media(self, url: str) -> AbstractAsyncContextManager[AsyncIterator[bytes]]:
         """Download a media URL with the Bearer token, as an async iterator of chunks.

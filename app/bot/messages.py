@@ -194,13 +194,20 @@ def template(
     *,
     body_params: Sequence[str] = (),
     quick_reply_payloads: Sequence[str] = (),
+    header_document: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """An approved template (the only kind allowed outside the 24-hour window)."""
+    """An approved template (the only kind allowed outside the 24-hour window).
+
+    `header_document` is the document of a DOCUMENT header (`{"id": …, "filename": …}`)."""
     if not name.strip() or not language.strip():
         raise MessageLimitError("template: name and language code are required")
     if len(quick_reply_payloads) > MAX_TEMPLATE_BUTTONS:
         raise MessageLimitError(f"template: at most {MAX_TEMPLATE_BUTTONS} quick-reply buttons")
     components: list[dict[str, Any]] = []
+    if header_document is not None:
+        components.append(
+            {"type": "header", "parameters": [{"type": "document", "document": header_document}]}
+        )
     if body_params:
         components.append(
             {
@@ -244,6 +251,21 @@ def document(
     if filename:
         media["filename"] = filename
     return _envelope("document", media, None)
+
+
+# A body whose file is uploaded at send time carries this key (never sent to Meta): which file
+# (`"issued:<id>"`) goes into its `document` or its template's DOCUMENT header (`app.outbox`).
+ATTACHMENT_KEY = "loket_attachment"
+
+
+def document_pending(
+    attachment: str, *, caption: str | None = None, filename: str | None = None
+) -> dict[str, Any]:
+    """A document whose file is uploaded by the outbox when it is sent (`ATTACHMENT_KEY`)."""
+    body = document(link="https://pending.invalid/", caption=caption, filename=filename)
+    del body["document"]["link"]
+    body[ATTACHMENT_KEY] = attachment
+    return body
 
 
 def read_receipt(message_id: str) -> dict[str, Any]:

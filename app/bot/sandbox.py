@@ -54,6 +54,9 @@ class SandboxSink:
         self._inbound_owner: OrderedDict[str, str] = OrderedDict()
         self._last_index = 0
         self._changed = asyncio.Condition()
+        # Files "uploaded" to send as documents (an issued PDF), by the media id given them;
+        # the most recent ones only, like the records.
+        self.uploads: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
 
     @property
     def last_index(self) -> int:
@@ -69,6 +72,14 @@ class SandboxSink:
         self._inbound_owner.move_to_end(wamid)
         while len(self._inbound_owner) > _MAX_INBOUND_REMEMBERED:
             self._inbound_owner.popitem(last=False)
+
+    async def upload_media(self, content: bytes, *, mime_type: str, filename: str) -> str:
+        """Keep a file as Meta's media endpoint would; the media id to send it by."""
+        media_id = f"sandbox-media-{uuid.uuid4().hex}"
+        self.uploads[media_id] = (filename, content)
+        while len(self.uploads) > self._keep:
+            self.uploads.popitem(last=False)
+        return media_id
 
     async def send(self, body: dict[str, Any]) -> SendResult:
         """Record `body` as Meta would accept it; a message without recipient fails like Meta."""

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.bot import messages
 from app.config import Settings
 from app.conversations import handoff
+from app.conversations.issued_resend import resend_issued
 from app.conversations.models import Conversation
 from app.feedback import service as feedback
 from app.flows import events as ev
@@ -110,6 +111,16 @@ async def apply(session: AsyncSession, scope: TurnScope, events: list[ev.Event])
             )
         elif isinstance(event, ev.MemoryConsent | ev.Remember | ev.ForgetMemory):
             await memory.apply(session, scope.resident.id, event, scope.now)
+        elif isinstance(event, ev.ResendIssued):
+            await resend_issued(
+                session,
+                resident=scope.resident,
+                event=event,
+                catalog=scope.catalog,
+                settings=scope.settings,
+                now=scope.now,
+                caused_by_event_id=scope.event_id,
+            )
         elif isinstance(event, ev.ComplaintFiled):
             await feedback.file_complaint(
                 session,

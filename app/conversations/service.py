@@ -33,6 +33,7 @@ from app.inbox.models import KIND_INTERNAL, KIND_MESSAGE, KIND_STATUS, InboundEv
 from app.inbox.processor import EventHandler
 from app.outbox import delivery
 from app.outbox.statuses import apply_status
+from app.requests.issued_send import complete_on_delivery
 from app.residents.models import Resident
 from app.whatsapp_flows import offer as form_offer
 
@@ -75,13 +76,23 @@ class ConversationService:
         """The processing worker's handler: statuses update deliveries, the rest are turns."""
         if event.kind == KIND_STATUS:
             status = event.payload.get("status") or {}
-            await apply_status(
+            word = str(status.get("status") or "")
+            changed = await apply_status(
                 session,
                 wamid=event.external_id,
-                status=str(status.get("status") or ""),
+                status=word,
                 timestamp=event.occurred_at,
                 errors=status.get("errors") or [],
             )
+            if changed:  # an issued PDF that reached the resident completes its request
+                await complete_on_delivery(
+                    session,
+                    catalog=self.catalog,
+                    settings=self.settings,
+                    wamid=event.external_id,
+                    status=word,
+                    now=self.clock(),
+                )
             return
         resident = await session.get(Resident, event.resident_id)
         if resident is None:

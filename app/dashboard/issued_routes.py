@@ -63,7 +63,12 @@ async def _issue(
     upload = posted.form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         raise FormRefused("err_issued_no_file", form=FORM_ID)
-    context = IssueContext(runtime.store, runtime.settings, signer_from_settings(runtime.settings))
+    context = IssueContext(
+        runtime.store,
+        runtime.settings,
+        signer_from_settings(runtime.settings),
+        catalog=runtime.catalog,
+    )
     try:
         await issue_document(
             db,

@@ -27,6 +27,7 @@ from app.flows import (
     operator_offer,
     person_request,
     recall_reply,
+    resend,
     survey,
     system,
     withdrawal,
@@ -225,6 +226,8 @@ def _resident(turn: Turn, item: ResidentInput) -> None:
         ask(turn)
         return
     if isinstance(item, MediaInput) and documents.straggler(turn, item):
+        return
+    if resend.intercept(turn, item):  # "kirim ulang dokumen KK saya"
         return
     if withdrawal.intercept(turn, item) or person_request.intercept(turn, item):
         return

@@ -283,6 +283,14 @@ class ForgetMemory(_Serialisable):
     type: Literal["forget_memory"] = field(default="forget_memory", init=False)
 
 
+@dataclass(frozen=True)
+class ResendIssued(_Serialisable):
+    """The resident asks for their issued document again (of `ticket`, or their latest one)."""
+
+    ticket: str | None = None
+    type: Literal["resend_issued"] = field(default="resend_issued", init=False)
+
+
 Event = (
     SendText
     | SendButtons
@@ -302,5 +310,6 @@ Event = (
     | MemoryConsent
     | Remember
     | ForgetMemory
+    | ResendIssued
 )
 MessageEvent = SendText | SendButtons | SendList

@@ -27,6 +27,9 @@ class Template:
     # A FLOW button opens a WhatsApp Flow form; Meta stores the Flow with the template, so one
     # approved copy exists per service (`app.whatsapp_flows.offer.form_template_for_meta`).
     flow: bool = False
+    # "document": a DOCUMENT header, its file uploaded at send time; the values then carry its
+    # `filename` and `attachment` (`app.bot.messages.ATTACHMENT_KEY`).
+    header: str | None = None
 
     def body(self, language: str, values: dict[str, str]) -> dict[str, Any]:
         """The Graph API body (without recipient) for this template with `values` filled in."""
@@ -34,12 +37,18 @@ class Template:
         missing = [p for p in self.params if not values.get(p)]
         if missing:
             raise ValueError(f"template {self.name}: missing {', '.join(missing)}")
-        return messages.template(
+        if self.header == "document" and not (values.get("attachment") and values.get("filename")):
+            raise ValueError(f"template {self.name}: missing the header's attachment or filename")
+        body = messages.template(
             self.name,
             code,
             body_params=[values[p] for p in self.params],
             quick_reply_payloads=[self.quick_reply] if self.quick_reply else [],
+            header_document={"filename": values["filename"]} if self.header == "document" else None,
         )
+        if self.header == "document":
+            body[messages.ATTACHMENT_KEY] = values["attachment"]
+        return body
 
     def for_meta(self, language: str) -> dict[str, Any]:
         """The template in the shape Meta's template-creation API takes."""
@@ -47,6 +56,10 @@ class Template:
         components: list[dict[str, Any]] = [
             {"type": "BODY", "text": text["body"], "example": {"body_text": [text["example"]]}}
         ]
+        if self.header == "document":
+            # Meta wants a sample file's upload handle; `header_example` is its placeholder.
+            example = {"header_handle": [text.get("header_example", "")]}
+            components.insert(0, {"type": "HEADER", "format": "DOCUMENT", "example": example})
         if self.quick_reply:
             components.append(
                 {"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": text["button"]}]}
@@ -79,6 +92,7 @@ def templates() -> dict[str, Template]:
             languages=item["languages"],
             quick_reply=item.get("quick_reply"),
             flow=bool(item.get("flow", False)),
+            header=item.get("header"),
         )
         for item in raw
     }

@@ -20,7 +20,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -32,6 +32,13 @@ from app.config import Settings
 from app.db import unit_of_work, utcnow
 from app.observability import OUTBOX_DEPTH, SEND_OUTCOMES
 from app.outbox import delivery, repository, retry
+from app.outbox.attachments import (
+    AttachmentGone,
+    AttachmentSource,
+    MediaUploader,
+    attach,
+    attachment_of,
+)
 from app.outbox.models import OutboundMessage, OutboxState
 from app.outbox.rate import SendRate
 
@@ -67,6 +74,7 @@ class OutboxSender:
         rng: random.Random | None = None,
         batch_size: int | None = None,
         rate: SendRate | None = None,
+        attachments: AttachmentSource | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._sender = sender
@@ -79,6 +87,8 @@ class OutboxSender:
         # one after the other; all of them share the runtime's one HTTP client (its connections).
         self._batch_size = batch_size or settings.outbox_concurrency
         self._rate = rate or SendRate(settings.send_rate_per_second)
+        # Files uploaded at send time (an issued PDF): where they are read from.
+        self._attachments = attachments
         self._lease = timedelta(seconds=settings.worker_lease_seconds)
         self._wake = asyncio.Event()
         self._gauge_due = 0.0
@@ -204,8 +214,11 @@ class OutboxSender:
             resident_id=attempt.resident_id, message_id=attempt.message_id
         )
         try:
+            body = attempt.body
+            if attachment_of(body) is not None:
+                body = await self._attach(body)
             await self._rate.acquire()
-            return await self._sender.send(attempt.body)
+            return await self._sender.send(body)
         except GraphError as exc:
             return exc
         except Exception as exc:  # a bug or an unexpected failure: treat like no answer
@@ -213,6 +226,17 @@ class OutboxSender:
             return GraphError(code=None, message=f"unexpected {type(exc).__name__}: {exc}")
         finally:
             structlog.contextvars.unbind_contextvars("resident_id", "message_id")
+
+    async def _attach(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Upload the body's file (no transaction open) and fill in its media id."""
+        uploader = self._sender if hasattr(self._sender, "upload_media") else None
+        if self._attachments is None or uploader is None:
+            # Meta's "invalid parameter" code: permanent, waiting would not change it.
+            raise GraphError(code=100, message="this worker cannot upload attachments")
+        try:
+            return await attach(body, self._attachments, cast(MediaUploader, uploader))
+        except AttachmentGone as exc:
+            raise GraphError(code=100, message=f"attachment gone: {exc}") from exc
 
     async def _record(self, attempt: _Attempt, outcome: SendResult | GraphError) -> bool:
         """Write the result; True when the resident's next message may be sent right away."""

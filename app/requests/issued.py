@@ -7,8 +7,9 @@ signature and signs elsewhere, refuses a file whose signature is missing or brok
 kept in the locker (encrypted when a key is set) under the request's ticket, and recorded with
 its SHA-256 and a verification code.
 
-`issued_document_for` and `read_issued` are what the conversation side calls to send the file to
-the resident (reading it is audited like every document access); nothing here writes messages.
+With the record, `app.requests.issued_send` queues the file for the resident's chat (through
+`app.outbox`). `issued_document_for` and `read_issued` find and read it (reading it is audited
+like every document access).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import locker
 from app.audit.service import AuditAction, record
 from app.config import Settings
+from app.flows.catalog import Catalog
+from app.requests import issued_send
 from app.requests.issued_models import IssuedDocument
 from app.requests.models import Request
 from app.signing import Signer, SigningFailed, signature_status, stamp_qr
@@ -57,6 +60,8 @@ class IssueContext:
     store: locker.BlobStore
     settings: Settings
     signer: Signer | None = None
+    # Names the service in the resident's message (its code without a catalog).
+    catalog: Catalog | None = None
 
 
 def new_code() -> str:
@@ -191,6 +196,15 @@ async def issue_document(
         at=now,
     )
     await session.flush()
+    # The PDF goes to the resident's chat with this upload's commit (the outbox row joins it).
+    await issued_send.send_issued(
+        session,
+        settings=context.settings,
+        catalog=context.catalog,
+        request=request,
+        issued=issued,
+        now=now,
+    )
     return issued
 
 

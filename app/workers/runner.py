@@ -24,6 +24,7 @@ from app.intake.worker import MediaWorker
 from app.locker import purge
 from app.memory.expiry_reminders import send_due_expiry_reminders
 from app.outbox.sender import OutboxSender
+from app.requests.issued_files import IssuedAttachments
 from app.requests.pickup_reminders import send_due_reminders
 from app.runtime import Runtime
 from app.workers.wakeups import INBOX_CHANNEL, OUTBOX_CHANNEL, Wakeups
@@ -49,6 +50,7 @@ class WorkerSet:
             runtime.sender,
             settings,
             worker_id=runtime.worker_id,
+            attachments=IssuedAttachments(runtime.sessionmaker, runtime.store),
         )
         self.inbound = InboundProcessor(
             runtime.sessionmaker,

@@ -52,6 +52,7 @@ Route = Literal[
     "messages",
     "media_info",
     "media_download",
+    "media_upload",
     "flows_list",
     "flows_create",
     "flow_assets",
@@ -88,6 +89,16 @@ class RecordedRequest:
     route: str
     status: int | None = None
     form: dict[str, Any] | None = None  # a parsed multipart body (Flow JSON uploads)
+
+
+@dataclass(frozen=True)
+class UploadedMedia:
+    """A file Loket uploaded to `/{phone_number_id}/media` (to send as a document)."""
+
+    media_id: str
+    filename: str
+    mime_type: str
+    content: bytes
 
 
 @dataclass
@@ -139,6 +150,9 @@ class FakeGraphAPI:
         self._scripts: list[_Script] = []
         self._wamids = itertools.count(1)
         self._url_serial = itertools.count(1)
+        self._upload_serial = itertools.count(1)
+        # Files uploaded to `/{phone_number_id}/media`, by the media id the fake gave them.
+        self.uploads: dict[str, UploadedMedia] = {}
         self.downloads_hanging = 0
         self.most_downloads_hanging = 0
         self.flows = FakeFlows(version, waba_id, meta_error)
@@ -292,12 +306,14 @@ class FakeGraphAPI:
             route = "media_download"
         elif request.method == "POST" and path.endswith("/messages"):
             route = "messages"
+        elif request.method == "POST" and path.endswith("/media"):
+            route = "media_upload"
         else:
             route = self.flows.route(request.method, path) or "media_info"
         recorded = RecordedRequest(
             request.method, str(request.url), path, request.headers, payload, route
         )
-        if route == "flow_assets":
+        if route in ("flow_assets", "media_upload"):
             recorded.form = parse_multipart(request)
         self.requests.append(recorded)
         return recorded
@@ -317,6 +333,8 @@ class FakeGraphAPI:
             return meta_error(190, f"(#190) {META_MESSAGES[190]}", http_status=401)
         if recorded.route == "messages":
             return self._messages(recorded)
+        if recorded.route == "media_upload":
+            return self._upload(recorded)
         if recorded.route in FLOW_ROUTES:
             return self.flows.answer(recorded.route, request, recorded.form)
         return self._media_info(recorded)
@@ -354,6 +372,19 @@ class FakeGraphAPI:
                 "messages": [{"id": f"wamid.FAKE{next(self._wamids)}"}],
             },
         )
+
+    def _upload(self, recorded: RecordedRequest) -> httpx.Response:
+        """`POST /{phone_number_id}/media`: the file is kept (in `uploads`) under a new id."""
+        if recorded.path != f"/{self.version}/{self.phone_number_id}/media":
+            return meta_error(100, f"Unsupported post request: {recorded.path}")
+        form = recorded.form or {}
+        file = form.get("file")
+        if form.get("messaging_product") != "whatsapp" or not isinstance(file, tuple):
+            return meta_error(100, "(#100) The parameters messaging_product and file are required.")
+        filename, mime_type, content = file
+        media_id = f"media.UPLOAD{next(self._upload_serial)}"
+        self.uploads[media_id] = UploadedMedia(media_id, filename, mime_type, content)
+        return httpx.Response(200, json={"id": media_id})
 
     def _media_info(self, recorded: RecordedRequest) -> httpx.Response:
         media_id = recorded.path.removeprefix(f"/{self.version}/")
