@@ -38,13 +38,12 @@ async def ask_for_a_ktp(phone: SimPhone) -> None:
     await phone.said("Permohonan KTP-el untuk keperluan apa?", after=after)
     after = await phone.pick("KTP-el baru")
     await phone.said("Silakan ketik NIK Anda", after=after)
-    for answer, next_question in [
-        ("3201014508900003", "Silakan ketik nama lengkap Anda"),
-        ("Siti Aminah", "Tanggal lahir Anda?"),
-        ("5-8-1990", "Jenis kelamin Anda?"),
-    ]:
-        await phone.said(next_question, after=await phone.type(answer))
-    await phone.said("Silakan ketik nomor KK Anda", after=await phone.tap("Perempuan"))
+    # The NIK gives the birth date and sex (day + 40 for a woman): shown, not asked.
+    after = await phone.type("3201014508900003")
+    shown = await phone.said("Silakan ketik nama lengkap Anda", after=after)
+    assert "Dari NIK: tanggal lahir 5 Agustus 1990, jenis kelamin perempuan" in shown
+    after = await phone.type("Siti Aminah")
+    await phone.said("Silakan ketik nomor KK Anda", after=after)
     await phone.said("Status perkawinan Anda?", after=await phone.type("3201012208150007"))
     await phone.said("Silakan ketik alamat Anda", after=await phone.pick("Belum kawin"))
     after = await phone.type("Dusun Mawar RT 02/RW 01, Desa Sukamaju")
