@@ -87,7 +87,13 @@ async def test_a_tap_names_the_bot_message_that_carried_the_button(simulator: Si
         event = (
             await session.execute(select(InboundEvent).where(InboundEvent.external_id == wamid))
         ).scalar_one()
-        sent = (await session.execute(select(OutboundMessage))).scalars().all()
+        # Ordered: PostgreSQL returns an updated row (its wamid set after sending) wherever
+        # the new row version landed, so an unordered scan need not start with the greeting.
+        sent = (
+            (await session.execute(select(OutboundMessage).order_by(OutboundMessage.id)))
+            .scalars()
+            .all()
+        )
     menu = next(row for row in sent if row.body.get("type") == "interactive")  # the greeting
     assert menu.wamid is not None and menu.wamid.startswith("wamid.SANDBOX")
     assert event.payload["message"]["context"] == {"from": "628000000000", "id": menu.wamid}
