@@ -26,6 +26,8 @@ KIND_READ = "read"
 KIND_TYPING = "typing"
 # Inbound wamids remembered so a read receipt can be shown on the right phone.
 _MAX_INBOUND_REMEMBERED = 10_000
+# Outbound wamids whose arrival on a phone the simulator already reported.
+_MAX_ARRIVALS_REMEMBERED = 10_000
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class SandboxSink:
         self._clock = clock
         self._by_address: dict[str, deque[SandboxRecord]] = {}
         self._inbound_owner: OrderedDict[str, str] = OrderedDict()
+        self._arrived: OrderedDict[str, None] = OrderedDict()
         self._last_index = 0
         self._changed = asyncio.Condition()
         # Files "uploaded" to send as documents (an issued PDF), by the media id given them;
@@ -72,6 +75,19 @@ class SandboxSink:
         self._inbound_owner.move_to_end(wamid)
         while len(self._inbound_owner) > _MAX_INBOUND_REMEMBERED:
             self._inbound_owner.popitem(last=False)
+
+    def first_arrival(self, wamid: str) -> bool:
+        """True the first time a phone shows message `wamid`: its "delivered" is still to report.
+
+        Remembered in memory only; after a restart a repeat report is harmless (the inbox keeps
+        one status per message and word, and a status never moves back).
+        """
+        if wamid in self._arrived:
+            return False
+        self._arrived[wamid] = None
+        while len(self._arrived) > _MAX_ARRIVALS_REMEMBERED:
+            self._arrived.popitem(last=False)
+        return True
 
     async def upload_media(self, content: bytes, *, mime_type: str, filename: str) -> str:
         """Keep a file as Meta's media endpoint would; the media id to send it by."""

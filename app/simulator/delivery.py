@@ -11,6 +11,12 @@ from app.bot.sandbox import SandboxSink
 from app.bot.sandbox_media import SandboxMedia
 from app.runtime import Runtime
 from app.simulator import payloads
+from app.simulator.chat import Chat
+
+# What the phone reports as delivered: the files Loket sends (an issued document completes its
+# request on delivery). Ticks on other messages are not simulated, so the inbox is not filled
+# with a status per bot message.
+REPORTED_TYPES = frozenset({"document", "image"})
 
 
 def sandbox_parts(request: Request) -> tuple[Runtime, SandboxSink, SandboxMedia]:
@@ -29,3 +35,19 @@ async def deliver(runtime: Runtime, sink: SandboxSink, body: dict[str, Any]) -> 
         sink.register_inbound(wa_id, wamid)  # so the read receipt wakes this phone
     await runtime.ingest.submit(parse_updates(body, phone_number_id=None))
     return ids
+
+
+async def report_arrivals(runtime: Runtime, sink: SandboxSink, screen: Chat) -> int:
+    """Report "delivered" for the files now on the phone's screen, once each, as WhatsApp does
+    when a message reaches the phone; the number of reports made."""
+    reported = 0
+    for item in screen.items:
+        wamid = item.get("wamid")
+        kind = item["message"].get("type")
+        if item["from"] != "bot" or not wamid or kind not in REPORTED_TYPES:
+            continue
+        if sink.first_arrival(wamid):
+            body = payloads.status_body(screen.wa_id, wamid, "delivered")
+            await runtime.ingest.submit(parse_updates(body, phone_number_id=None))
+            reported += 1
+    return reported

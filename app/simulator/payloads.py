@@ -114,6 +114,29 @@ def webhook_body(wa_id: str, name: str, messages: list[dict[str, Any]]) -> dict[
     }
 
 
+def status_body(wa_id: str, wamid: str, status: str) -> dict[str, Any]:
+    """The status webhook Meta POSTs when message `wamid` reached (or was read on) the phone."""
+    value = {
+        "messaging_product": "whatsapp",
+        "metadata": {
+            "display_phone_number": SANDBOX_DISPLAY_NUMBER,
+            "phone_number_id": SANDBOX_PHONE_NUMBER_ID,
+        },
+        "statuses": [
+            {
+                "id": wamid,
+                "status": status,
+                "timestamp": str(int(time.time())),
+                "recipient_id": wa_id,
+            }
+        ],
+    }
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "sandbox", "changes": [{"field": "messages", "value": value}]}],
+    }
+
+
 def wamids(body: dict[str, Any]) -> list[str]:
     """The message ids of a body from `webhook_body`, in order."""
     value = body["entry"][0]["changes"][0]["value"]

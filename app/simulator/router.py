@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from app.bot.sandbox_media import WANT_VOICE, MediaRefused
 from app.simulator import flow_routes, payloads, repository
 from app.simulator.chat import Chat, load_chat
-from app.simulator.delivery import deliver, sandbox_parts
+from app.simulator.delivery import deliver, report_arrivals, sandbox_parts
 
 router = APIRouter(prefix="/simulator", include_in_schema=False)
 router.include_router(flow_routes.router)
@@ -218,6 +218,7 @@ async def chat(
             mark = sink.last_index
             async with runtime.sessionmaker() as session:
                 screen = await load_chat(session, wa_id)
+            await report_arrivals(runtime, sink, screen)
             remaining = deadline - time.monotonic()
             if screen.version != since or remaining <= 0 or await request.is_disconnected():
                 return screen.as_json()

@@ -12,13 +12,18 @@ from starlette.datastructures import Headers, UploadFile
 from app.requests.issued import IssueContext, issue_document
 from app.requests.issued_models import IssuedDocument
 from app.requests.repository import get_by_ticket
+from app.runtime import Runtime
 from tests.support.loket import Loket
 from tests.support.resident import NUMBER
 
 
 async def issue(loket: Loket, ticket: str, content: bytes) -> IssuedDocument:
     """Upload `content` as the request's issued PDF, as the operator's page does."""
-    runtime = loket.runtime
+    return await issue_in(loket.runtime, ticket, content)
+
+
+async def issue_in(runtime: Runtime, ticket: str, content: bytes) -> IssuedDocument:
+    """`issue` against any running Loket's runtime (the simulator's, for one)."""
     upload = UploadFile(
         io.BytesIO(content),
         size=len(content),
