@@ -79,6 +79,11 @@
   // (together 100%); green for no trip, then warmer colours for each trip more.
   function shares(spec) {
     var colours = ["#128c7e", "#e69f00", "#d55e00"];
+    var canvas = document.getElementById(spec.canvas);
+    if (canvas) {
+      // As tall as its bars need: a few services, or dozens of village offices.
+      canvas.parentNode.style.height = (5 + 2.5 * spec.labels.length) + "rem";
+    }
     draw(spec.canvas, {
       type: "bar",
       data: {
