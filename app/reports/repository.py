@@ -6,6 +6,7 @@ over these rows; only plain comparisons, EXISTS and SUM/COUNT run in SQL.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TypeVarTuple
@@ -164,6 +165,20 @@ def _collected_in_person() -> ColumnElement[bool]:
         e.from_status == RequestStatus.READY_FOR_PICKUP.value,
         e.actor != DELIVERY_ACTOR,
     )
+
+
+def trips_of(channel: str, collected_in_person: bool) -> int:
+    """A completed request's trips, as `trips_between` counts them in SQL: one for applying at
+    the counter, one for collecting in person."""
+    return int(channel == COUNTER_CHANNEL) + int(collected_in_person)
+
+
+async def collected_in_person(session: AsyncSession, request_ids: Sequence[int]) -> set[int]:
+    """Which of these requests were completed by collecting the document in person (one query)."""
+    if not request_ids:
+        return set()
+    stmt = select(Request.id).where(Request.id.in_(sorted(request_ids)), _collected_in_person())
+    return set(await session.scalars(stmt))
 
 
 async def trips_between(
