@@ -10,6 +10,7 @@ from typing import Any
 
 from app.dashboard.i18n import translate
 from app.reports.figures import Figures, Ikm, Share
+from app.reports.trips import MOST, Trips
 
 
 def decimal(value: float, lang: str, places: int = 1) -> str:
@@ -21,6 +22,26 @@ def decimal(value: float, lang: str, places: int = 1) -> str:
 def percent(share: Share, lang: str) -> str:
     """A share as people read it: "66,7%"."""
     return decimal(share.percent, lang) + "%"
+
+
+def trip_share(trips: Trips, count: int, lang: str) -> str:
+    """The share of a group's requests that took `count` trips, then how many: "50,0% (2)"."""
+    return f"{decimal(trips.percent(count), lang)}% ({trips.counts[count]})"
+
+
+def _trip_shares(canvas: str, rows: list[Trips], labels: list[str], lang: str) -> dict[str, Any]:
+    """One bar per group, split into the shares with 0, 1 and 2 trips (adding up to 100)."""
+    return {
+        "canvas": canvas,
+        "labels": labels,
+        "series": [
+            {
+                "label": translate(f"fig_col_trips_{n}", lang),
+                "values": [round(row.percent(n), 1) for row in rows],
+            }
+            for n in range(MOST + 1)
+        ],
+    }
 
 
 def _bars(
@@ -43,6 +64,7 @@ def chart_data(figures: Figures, names: dict[str, str], lang: str) -> dict[str, 
         return names.get(code, code)
 
     per_day = figures.per_day
+    trips = figures.trips
     return {
         "stacked": {
             "canvas": "chart-per-day",
@@ -87,6 +109,20 @@ def chart_data(figures: Figures, names: dict[str, str], lang: str) -> dict[str, 
                 figures.ikm_by_service,
                 [row.name for row in figures.ikm_by_service],
                 t("fig_col_ikm"),
+            ),
+        ],
+        "shares": [
+            _trip_shares(
+                "chart-trips-service",
+                trips.by_service,
+                [row.name for row in trips.by_service],
+                lang,
+            ),
+            _trip_shares(
+                "chart-trips-office",
+                trips.by_office,
+                [row.key or row.name for row in trips.by_office],
+                lang,
             ),
         ],
     }

@@ -33,7 +33,7 @@ CSV_CHUNK_ROWS = 500
 CSV_TIME = "%Y-%m-%d %H:%M"
 XLSX_TIME = "yyyy-mm-dd hh:mm"
 XLSX_DATE = "yyyy-mm-dd"
-COLUMN_WIDTHS = (18, 16, 16, 16, 12, 12, 17, 12, 17, 10, 24, 20, 16, 19)
+COLUMN_WIDTHS = (18, 16, 16, 16, 12, 12, 17, 12, 17, 10, 20, 24, 20, 16, 19)
 HEADER_KEYS = (
     "export_col_ticket",
     "export_col_service",
@@ -45,6 +45,7 @@ HEADER_KEYS = (
     "export_col_due_date",
     "export_col_completed_at",
     "export_col_on_time",
+    "export_col_trips",
     "export_col_name",
     "export_col_profile",
     "export_col_phone",
@@ -63,6 +64,7 @@ def cells(row: ExportRow, p: Presenter) -> list[Cell]:
     on_time = ""
     if row.on_time is not None:
         on_time = p.t("export_yes" if row.on_time else "export_no")
+    trips = p.t(f"fig_col_trips_{row.trips}") if row.trips is not None else ""
     return [
         row.ticket,
         p.service(row.service),
@@ -74,6 +76,7 @@ def cells(row: ExportRow, p: Presenter) -> list[Cell]:
         row.due_date,
         row.completed_at,
         on_time,
+        trips,
         row.name,
         row.profile_name,
         row.wa_id or "",

@@ -16,11 +16,13 @@ from app.dashboard.presenter import applicant_of
 from app.flows.catalog import Catalog
 from app.offices import repository as offices
 from app.operators.service import Scope
+from app.reports import repository as reports
 from app.reports.filters import Bounds
 from app.requests import listing, queries
 from app.requests.listing import Position, RequestFilter
 from app.requests.masking import mask_identity_number
 from app.requests.models import Request
+from app.requests.status import RequestStatus
 from app.residents.models import Resident
 
 EXPORT_LIMIT = 50_000
@@ -56,6 +58,7 @@ class ExportRow:
     due_date: date | None
     completed_at: datetime | None
     on_time: bool | None
+    trips: int | None  # visits to the office (app.reports.trips); None until completed
     name: str  # the name given in the answers (else the WhatsApp profile's)
     profile_name: str  # the WhatsApp profile's
     wa_id: str | None
@@ -78,12 +81,16 @@ def _row(
     office: str | None,
     nik_keys: tuple[str, ...],
     tz: ZoneInfo,
+    collected: set[int],
 ) -> ExportRow:
     fields = request.fields or {}
     nik = next((str(fields[k]) for k in nik_keys if fields.get(k)), "")
     on_time = None
     if request.completed_at is not None and request.due_date is not None:
         on_time = request.completed_at.astimezone(tz).date() <= request.due_date
+    trips = None
+    if request.status == RequestStatus.COMPLETED.value:
+        trips = reports.trips_of(request.channel, request.id in collected)
     return ExportRow(
         ticket=request.ticket,
         service=request.service_code,
@@ -95,6 +102,7 @@ def _row(
         due_date=request.due_date,
         completed_at=_local(request.completed_at, tz),
         on_time=on_time,
+        trips=trips,
         name=applicant_of(fields, resident.name).name,
         profile_name=resident.name or "",
         wa_id=resident.wa_id,
@@ -125,10 +133,12 @@ async def export_rows(
         page = await listing.list_requests(session, scope, wanted, after=after, limit=PAGE_SIZE)
         missing = {r.office_id for r, _ in page if r.office_id is not None} - codes.keys()
         codes |= await offices.codes_by_id(session, sorted(missing))
+        done = [r.id for r, _ in page if r.status == RequestStatus.COMPLETED.value]
+        collected = await reports.collected_in_person(session, done)
         for request, resident in page:
             if bounds.holds(request.submitted_at):
                 office = codes.get(request.office_id) if request.office_id is not None else None
-                rows.append(_row(request, resident, office, wanted.nik_keys, tz))
+                rows.append(_row(request, resident, office, wanted.nik_keys, tz, collected))
                 if len(rows) > limit:
                     return rows[:limit], True
         _forget(session, page)

@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.audit.service import AuditAction, record
 from app.dashboard import export, export_rows
-from app.dashboard.charts import chart_data, decimal, percent
+from app.dashboard.charts import chart_data, decimal, percent, trip_share
 from app.dashboard.deps import DbDep, LanguageDep, RuntimeDep, ViewerDep, client_ip, render
 from app.dashboard.export_rows import ExportQuery
 from app.dashboard.i18n import translate
@@ -62,7 +62,8 @@ def _storable(raw: dict[str, str]) -> None:
 async def figures_page(
     request: Request, viewer: ViewerDep, db: DbDep, runtime: RuntimeDep, lang: LanguageDep
 ) -> Response:
-    """Requests per day, turnaround, on-time and first-review shares, IKM: charts and tables."""
+    """Requests per day, turnaround, on-time and first-review shares, IKM, trips to the office:
+    charts and tables."""
     raw = _query(request, FIGURE_FILTERS)
     tz = runtime.settings.tz
     names = {service.code: service.names.get(lang) for service in runtime.catalog.ordered}
@@ -97,6 +98,7 @@ async def figures_page(
         "service_names": names,
         "num": lambda value, places=1: decimal(value, lang, places),
         "pct": lambda share: percent(share, lang),
+        "share": lambda trips, n: trip_share(trips, n, lang),
     }
     return render(request, "figures.html", lang, context, status_code=status_code)
 

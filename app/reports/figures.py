@@ -3,7 +3,8 @@
 Each figure is a small table keyed by service (or office), computed from the narrow rows of
 `repository` so the same code gives the same numbers on SQLite and PostgreSQL. The bases differ
 on purpose: volumes and first-review acceptance count requests *submitted* in the period,
-turnaround and on-time count requests *completed* in it, and IKM counts surveys *answered* in it.
+turnaround, on-time and trips to the office (`app.reports.trips`) count requests *completed* in
+it, and IKM counts surveys *answered* in it.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.feedback.service import grade_for, ikm_index
 from app.offices import repository as offices
+from app.offices.models import Office
 from app.reports import repository
 from app.reports.filters import Period
 from app.reports.repository import CompletedRow, Narrowing, SubmittedRow, SurveyTotal
+from app.reports.trips import TripFigures, trip_figures
 
 SECONDS_PER_DAY = 86_400
 
@@ -88,6 +91,7 @@ class Figures:
     ikm_by_office: list[Ikm]
     ikm_by_service: list[Ikm]
     ikm_total: Ikm | None
+    trips: TripFigures
 
 
 def service_order(codes: Iterable[str], catalog_order: list[str]) -> list[str]:
@@ -152,11 +156,8 @@ def ikm(key: str, name: str, responses: int, score_sum: int) -> Ikm:
     return Ikm(key, name, responses, round(index, 2), grade_for(index))
 
 
-async def _ikm_by_office(
-    session: AsyncSession, totals: list[SurveyTotal], unknown: str
-) -> list[Ikm]:
+def _ikm_by_office(totals: list[SurveyTotal], known: dict[int, Office], unknown: str) -> list[Ikm]:
     """By office code; surveys whose office was removed are grouped last as `unknown`."""
-    known = {office.id: office for office in await offices.all_offices(session)}
     found = []
     for total in totals:
         office = known.get(int(total.key)) if total.key is not None else None
@@ -180,6 +181,8 @@ async def compute(
     completed = await repository.completed_between(session, narrowing, start, end)
     by_office = await repository.survey_totals_by(session, narrowing, start, end, by="office")
     by_service = await repository.survey_totals_by(session, narrowing, start, end, by="service")
+    trips = await repository.trips_between(session, narrowing, start, end)
+    known = {office.id: office for office in await offices.all_offices(session)}
     service_ikm = [
         ikm(code, service_names.get(code, code), total.responses, total.score_sum)
         for code in service_order((str(t.key) for t in by_service), order)
@@ -193,7 +196,14 @@ async def compute(
         turnaround=turnaround(completed, order),
         on_time=on_time(completed, period, order),
         first_review=first_review(submitted, order),
-        ikm_by_office=await _ikm_by_office(session, by_office, unknown_office),
+        ikm_by_office=_ikm_by_office(by_office, known, unknown_office),
         ikm_by_service=service_ikm,
         ikm_total=overall,
+        trips=trip_figures(
+            trips,
+            service_order((row.service for row in trips), order),
+            service_names,
+            known,
+            unknown_office,
+        ),
     )

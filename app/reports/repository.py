@@ -6,15 +6,18 @@ over these rows; only plain comparisons, EXISTS and SUM/COUNT run in SQL.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TypeVarTuple
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.counter.service import CHANNEL as COUNTER_CHANNEL
 from app.feedback.models import SurveyResponse
 from app.operators.service import Scope
+from app.requests.issued_send import DELIVERY_ACTOR
 from app.requests.models import Request, RequestEvent
 from app.requests.status import RequestStatus
 from app.requests.visibility import visible
@@ -58,6 +61,16 @@ class SurveyTotal:
     key: str | int | None
     responses: int
     score_sum: int
+
+
+@dataclass(frozen=True)
+class TripCount:
+    """How many requests of one service and handling office were completed after `trips` trips."""
+
+    service: str
+    office_id: int | None
+    trips: int
+    requests: int
 
 
 def _entered(status: RequestStatus) -> ColumnElement[bool]:
@@ -136,3 +149,64 @@ async def survey_totals_by(
         stmt = stmt.where(r.service_code == narrowing.service)
     rows = await session.execute(stmt)
     return [SurveyTotal(key, int(count), int(score_sum)) for key, count, score_sum in rows]
+
+
+def _collected_in_person() -> ColumnElement[bool]:
+    """The request was completed from `ready_for_pickup` by a person at a counter.
+
+    The issued document reaching the resident's chat also completes a `ready_for_pickup`
+    request, by DELIVERY_ACTOR: that is digital delivery, no trip. So is a completion straight
+    from `processing`, and one from `out_for_delivery` is a home delivery.
+    """
+    e = RequestEvent
+    return exists().where(
+        e.request_id == Request.id,
+        e.to_status == RequestStatus.COMPLETED.value,
+        e.from_status == RequestStatus.READY_FOR_PICKUP.value,
+        e.actor != DELIVERY_ACTOR,
+    )
+
+
+def trips_of(channel: str, collected_in_person: bool) -> int:
+    """A completed request's trips, as `trips_between` counts them in SQL: one for applying at
+    the counter, one for collecting in person."""
+    return int(channel == COUNTER_CHANNEL) + int(collected_in_person)
+
+
+async def collected_in_person(session: AsyncSession, request_ids: Sequence[int]) -> set[int]:
+    """Which of these requests were completed by collecting the document in person (one query)."""
+    if not request_ids:
+        return set()
+    stmt = select(Request.id).where(Request.id.in_(sorted(request_ids)), _collected_in_person())
+    return set(await session.scalars(stmt))
+
+
+async def trips_between(
+    session: AsyncSession, narrowing: Narrowing, start: datetime, end: datetime
+) -> list[TripCount]:
+    """Requests completed in [start, end), counted per service, office and number of trips.
+
+    One grouped statement: the trips of each request (taken down at the counter: one; collected
+    in person: one more) are worked out in SQL and only the counts come back.
+    """
+    trips = case((Request.channel == COUNTER_CHANNEL, 1), else_=0) + case(
+        (_collected_in_person(), 1), else_=0
+    )
+    each = _narrowed(
+        select(
+            Request.service_code.label("service"),
+            Request.office_id.label("office_id"),
+            trips.label("trips"),
+        ).where(
+            Request.status == RequestStatus.COMPLETED.value,
+            Request.completed_at >= start,
+            Request.completed_at < end,
+        ),
+        narrowing,
+    ).subquery()
+    keys = (each.c.service, each.c.office_id, each.c.trips)
+    rows = await session.execute(select(*keys, func.count()).group_by(*keys))
+    return [
+        TripCount(service, office_id, int(count_trips), int(count))
+        for service, office_id, count_trips, count in rows
+    ]

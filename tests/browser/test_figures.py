@@ -17,6 +17,8 @@ CANVASES = [
     "chart-first-review",
     "chart-ikm-office",
     "chart-ikm-service",
+    "chart-trips-service",
+    "chart-trips-office",
 ]
 # Size, the Chart instance bound to the canvas, and whether anything was painted on it.
 CANVAS_STATE = """canvas => {
@@ -66,3 +68,26 @@ async def test_an_operator_opens_the_figures_and_sees_the_charts(
     total = page.locator("#fig-per-day tfoot td").last
     assert await total.inner_text() == "7"
     await page.screenshot(path=screenshot_path("figures"), full_page=True)
+
+    # How often residents came to the office: shares per service and office, 0/1/2 visits.
+    visits = ["Tanpa datang ke kantor", "Sekali datang", "Dua kali datang"]
+    assert states["chart-trips-service"]["series"] == visits
+    assert states["chart-trips-office"]["labels"] == 2
+    trips = page.locator("#figures-trips")
+    assert await trips.locator("#fig-trips-service tbody tr").first.inner_text() == (
+        "KTP-el\t4\t50,0% (2)\t25,0% (1)\t25,0% (1)"
+    )
+    await trips.screenshot(path=screenshot_path("figures-trips"))
+
+    # On a phone the two tables stack and the page does not scroll sideways.
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await page.reload()
+    await page.wait_for_load_state("load")
+    phone = await page.locator("#chart-trips-office").evaluate(CANVAS_STATE)
+    assert phone["chart"] is True and phone["painted"] is True
+    service_box = await page.locator("#fig-trips-service").bounding_box()
+    office_box = await page.locator("#fig-trips-office").bounding_box()
+    assert service_box is not None and office_box is not None
+    assert office_box["y"] > service_box["y"] + service_box["height"]
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+    await trips.screenshot(path=screenshot_path("figures-trips-phone"))

@@ -18,8 +18,8 @@ from tests.support.figures_seed import PERIOD, WIB, seed_figures
 
 HEADER_ID = [
     "Tiket", "Layanan", "Jenis", "Status", "Kode kantor", "Saluran", "Diajukan pada", "Tenggat",
-    "Selesai pada", "Tepat waktu", "Nama pemohon", "Nama profil WhatsApp", "Nomor WhatsApp",
-    "NIK (disamarkan)",
+    "Selesai pada", "Tepat waktu", "Datang ke kantor", "Nama pemohon", "Nama profil WhatsApp",
+    "Nomor WhatsApp", "NIK (disamarkan)",
 ]  # fmt: skip
 # The name in the answers, the WhatsApp profile's name (the same here) and the number.
 SITI = ["Siti Aminah", "Siti Aminah", "6289900000011"]
@@ -27,22 +27,25 @@ SITI = ["Siti Aminah", "Siti Aminah", "6289900000011"]
 FORMULA = ['\'=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")', "6289900000012"]
 KTP, KK = ["KTP-el", "KTP-el baru"], ["Kartu Keluarga (KK)", "KK baru (menikah)"]
 NIK_1, NIK_3 = "3201********0001", "3201********0003"
+# Visits to the office of a completed request (the rule in app/reports/trips.py): A2-0002 and
+# A1-0001 were collected at the counter, A2-0001's PDF reached the chat, A1-0002 went home.
+NONE, ONE = "Tanpa datang ke kantor", "Sekali datang"
 # KEC-A's requests submitted 2026-11-01..07 (WIB), newest first (see tests/reports/seed.py).
 KEC_A_WEEK = [
     ["KTP-A2-0002", *KTP, "Selesai", "DESA-A2", "WhatsApp",
-     "2026-11-07 08:00", "2026-11-21", "2026-11-08 00:30", "ya", *FORMULA, NIK_1],
+     "2026-11-07 08:00", "2026-11-21", "2026-11-08 00:30", "ya", ONE, *FORMULA, NIK_1],
     ["KTP-A1-0003", *KTP, "Diajukan", "DESA-A1", "WhatsApp",
-     "2026-11-04 12:00", "2026-11-18", "", "", *SITI, NIK_1],
+     "2026-11-04 12:00", "2026-11-18", "", "", "", *SITI, NIK_1],
     ["KK-KECA-0002", *KK, "Perlu perbaikan", "KEC-A", "WhatsApp",
-     "2026-11-04 08:00", "2026-11-07", "", "", *FORMULA, NIK_3],
+     "2026-11-04 08:00", "2026-11-07", "", "", "", *FORMULA, NIK_3],
     ["KTP-A2-0001", *KTP, "Selesai", "DESA-A2", "WhatsApp",
-     "2026-11-03 10:00", "2026-11-06", "2026-11-06 10:00", "ya", *FORMULA, NIK_1],
+     "2026-11-03 10:00", "2026-11-06", "2026-11-06 10:00", "ya", NONE, *FORMULA, NIK_1],
     ["KK-KECA-0001", *KK, "Diperiksa", "KEC-A", "WhatsApp",
-     "2026-11-02 08:00", "2026-11-05", "", "", *SITI, NIK_3],
+     "2026-11-02 08:00", "2026-11-05", "", "", "", *SITI, NIK_3],
     ["KTP-A1-0002", *KTP, "Selesai", "DESA-A1", "WhatsApp",
-     "2026-11-02 06:00", "2026-11-05", "2026-11-06 18:00", "tidak", *SITI, NIK_1],
+     "2026-11-02 06:00", "2026-11-05", "2026-11-06 18:00", "tidak", NONE, *SITI, NIK_1],
     ["KTP-A1-0001", *KTP, "Selesai", "DESA-A1", "WhatsApp",
-     "2026-11-01 09:00", "2026-11-05", "2026-11-03 09:00", "ya", *FORMULA, NIK_1],
+     "2026-11-01 09:00", "2026-11-05", "2026-11-03 09:00", "ya", ONE, *FORMULA, NIK_1],
 ]  # fmt: skip
 
 
@@ -105,13 +108,13 @@ async def test_the_xlsx_has_the_same_rows_with_real_dates(dash: Dashboard, world
     assert list(rows[0]) == HEADER_ID
     assert list(rows[1]) == [
         "KTP-A2-0002", *KTP, "Selesai", "DESA-A2", "WhatsApp", datetime(2026, 11, 7, 8, 0),
-        datetime(2026, 11, 21), datetime(2026, 11, 8, 0, 30), "ya",
+        datetime(2026, 11, 21), datetime(2026, 11, 8, 0, 30), "ya", ONE,
         '=HYPERLINK("http://x")', '=HYPERLINK("http://x")', "6289900000012", NIK_1,
     ]  # fmt: skip
     assert list(rows[2])[6:10] == [datetime(2026, 11, 4, 12, 0), datetime(2026, 11, 18), None, None]
     assert [row[0] for row in rows[1:]] == [row[0] for row in KEC_A_WEEK]
     # The formula-looking name is stored as text, so a spreadsheet never evaluates it.
-    name = sheet.cell(row=2, column=11)
+    name = sheet.cell(row=2, column=12)
     assert name.data_type == "s"
     assert sheet.cell(row=2, column=7).number_format == "yyyy-mm-dd hh:mm"
     assert sheet.cell(row=2, column=8).number_format == "yyyy-mm-dd"
@@ -169,7 +172,7 @@ async def test_english_headers_and_values(dash: Dashboard, world: World) -> None
     assert rows[0][:4] == ["Ticket", "Service", "Variant", "Status"]
     assert rows[3] == [
         "KTP-A1-0001", "ID card (KTP-el)", "New card", "Completed", "DESA-A1", "WhatsApp",
-        "2026-11-01 09:00", "2026-11-05", "2026-11-03 09:00", "yes", *FORMULA, NIK_1,
+        "2026-11-01 09:00", "2026-11-05", "2026-11-03 09:00", "yes", "One visit", *FORMULA, NIK_1,
     ]  # fmt: skip
 
 

@@ -28,6 +28,7 @@ ROW = ExportRow(
     due_date=date(2026, 12, 4),
     completed_at=None,
     on_time=None,
+    trips=None,
     name="Siti Aminah",
     profile_name="Siti",
     wa_id=None,
@@ -56,16 +57,19 @@ def test_cells_are_in_column_order_and_in_the_operators_language() -> None:
     catalog = shipped_catalog()
     assert export.cells(ROW, Presenter(catalog, "id", WIB)) == [
         "KTP-261120-0001", "KTP-el", "KTP-el hilang", "Siap diambil", "DESA-A1", "Loket",
-        datetime(2026, 11, 20, 8, 5), date(2026, 12, 4), None, "", "Siti Aminah", "Siti", "",
+        datetime(2026, 11, 20, 8, 5), date(2026, 12, 4), None, "", "", "Siti Aminah", "Siti", "",
         "3201********0003",
     ]  # fmt: skip
     done = export.cells(
-        ExportRow(**{**ROW.__dict__, "service": "gone", "variant": "x", "on_time": False}),
+        ExportRow(
+            **{**ROW.__dict__, "service": "gone", "variant": "x", "on_time": False, "trips": 2}
+        ),
         Presenter(catalog, "en", WIB),
     )
     assert done[1:4] == ["gone", "x", "Ready for pickup"]
-    assert done[9] == "no"
-    assert export.header("en")[0] == "Ticket" and len(export.header("en")) == 14
+    assert done[9:11] == ["no", "Two visits"]
+    assert export.header("en")[0] == "Ticket" and len(export.header("en")) == 15
+    assert export.header("en")[10] == "Visits to the office"
 
 
 def test_csv_starts_with_a_bom_and_comes_in_chunks(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -165,7 +165,8 @@ async def test_office_and_service_filters_narrow_every_figure(
     # No KK request was completed and no KK survey answered: said in words, no chart.
     assert table_rows(page.text, "fig-turnaround") == []
     assert table_rows(page.text, "fig-ikm-service") == []
-    assert page.text.count("Tidak ada data pada periode ini.") == 4
+    assert table_rows(page.text, "fig-trips-service") == []
+    assert page.text.count("Tidak ada data pada periode ini.") == 5
     assert 'id="chart-turnaround"' not in page.text
     assert 'href="/dashboard/export.csv?from=2026-11-01&amp;to=2026-11-07&amp;service=kk"' in (
         page.text
@@ -179,6 +180,59 @@ async def test_english_labels_and_decimal_points(dash: Dashboard, world: World) 
     assert table_rows(html, "fig-turnaround") == [
         ["Service", "Completed", "Median (days)"],
         ["ID card (KTP-el)", "4", "2.5"],
+    ]
+    assert table_rows(html, "fig-trips-service") == [
+        ["Service", "Completed", "No visit to the office", "One visit", "Two visits"],
+        ["ID card (KTP-el)", "4", "50.0% (2)", "25.0% (1)", "25.0% (1)"],
+        ["All", "4", "50.0% (2)", "25.0% (1)", "25.0% (1)"],
+    ]
+    assert "A document delivered home or sent by WhatsApp needs no visit." in html
+
+
+TRIPS_HEAD = ["Selesai", "Tanpa datang ke kantor", "Sekali datang", "Dua kali datang"]
+
+
+async def test_trips_to_the_office_per_service_and_office(dash: Dashboard, world: World) -> None:
+    """Completed 11-01..11-07 in KEC-A (tests/support/figures_seed.py): KTP-A1-0000 applied at
+    the counter and was collected (2 trips), A1-0001 applied by chat and was collected (1),
+    A1-0002 was delivered home (0), A2-0001's PDF reached the chat (0)."""
+    await seed_figures(dash.sessionmaker, world)
+    status, html = await _page(dash, "kec_a", **PERIOD)
+    assert status == 200
+    assert table_rows(html, "fig-trips-service") == [
+        ["Layanan", *TRIPS_HEAD],
+        [KTP, "4", "50,0% (2)", "25,0% (1)", "25,0% (1)"],
+        ["Semua", "4", "50,0% (2)", "25,0% (1)", "25,0% (1)"],
+    ]
+    assert table_rows(html, "fig-trips-office") == [
+        ["Kantor", *TRIPS_HEAD],
+        ["DESA-A1 — Kantor DESA-A1", "3", "33,3% (1)", "33,3% (1)", "33,3% (1)"],
+        ["DESA-A2 — Kantor DESA-A2", "1", "100,0% (1)", "0,0% (0)", "0,0% (0)"],
+        ["Semua", "4", "50,0% (2)", "25,0% (1)", "25,0% (1)"],
+    ]
+    assert "Mengambil dokumen di kantor, termasuk di kantor desa, dihitung sekali datang lagi." in (
+        html
+    )
+    # KEC-B sees only KTP-B1-0001: taken down at the counter, completed digitally (1 trip).
+    dash.client.cookies.clear()  # signed out: the next operator signs in
+    _, html = await _page(dash, "kec_b", **PERIOD)
+    assert table_rows(html, "fig-trips-office")[1:] == [
+        ["DESA-B1 — Kantor DESA-B1", "1", "0,0% (0)", "100,0% (1)", "0,0% (0)"],
+        ["Semua", "1", "0,0% (0)", "100,0% (1)", "0,0% (0)"],
+    ]
+    # An admin sees all five; the rejected KTP-KAB-0001 and KTP-A2-0002 (done 11-08) are out.
+    dash.client.cookies.clear()  # signed out: the next operator signs in
+    _, html = await _page(dash, "root", **PERIOD)
+    assert table_rows(html, "fig-trips-service")[1:] == [
+        [KTP, "5", "40,0% (2)", "40,0% (2)", "20,0% (1)"],
+        ["Semua", "5", "40,0% (2)", "40,0% (2)", "20,0% (1)"],
+    ]
+    # The office filter narrows it like every other figure.
+    dash.client.cookies.clear()  # signed out: the next operator signs in
+    _, html = await _page(dash, "kec_a", office="DESA-A2", **PERIOD)
+    assert table_rows(html, "fig-trips-office")[1:] == [
+        ["DESA-A2 — Kantor DESA-A2", "1", "100,0% (1)", "0,0% (0)", "0,0% (0)"],
+        ["Semua", "1", "100,0% (1)", "0,0% (0)", "0,0% (0)"],
     ]
 
 
@@ -216,6 +270,27 @@ async def test_the_chart_data_is_json_in_a_data_block(dash: Dashboard, world: Wo
     assert bars["chart-turnaround"] == ([KTP], [2.5])
     assert bars["chart-first-review"] == ([KTP, KK], [75.0, 50.0])
     assert bars["chart-ikm-office"] == (["DESA-A1", "DESA-A2"], [93.06, 75.0])
+    trips = ["Tanpa datang ke kantor", "Sekali datang", "Dua kali datang"]
+    assert data["shares"] == [
+        {
+            "canvas": "chart-trips-service",
+            "labels": [KTP],
+            "series": [
+                {"label": trips[0], "values": [50.0]},
+                {"label": trips[1], "values": [25.0]},
+                {"label": trips[2], "values": [25.0]},
+            ],
+        },
+        {
+            "canvas": "chart-trips-office",
+            "labels": ["DESA-A1", "DESA-A2"],
+            "series": [
+                {"label": trips[0], "values": [33.3, 100.0]},
+                {"label": trips[1], "values": [33.3, 0.0]},
+                {"label": trips[2], "values": [33.3, 0.0]},
+            ],
+        },
+    ]
     # Scripts come from files only (CSP: script-src 'self').
     assert re.findall(r"<script(?![^>]*(?:src=|application/json))", html) == []
     assert '<script src="/dashboard/static/vendor/chart.umd.min.js" defer>' in html

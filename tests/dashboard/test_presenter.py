@@ -167,4 +167,4 @@ async def test_the_export_uses_the_same_words(dash: Dashboard, world: World) -> 
     content = (await dash.client.get("/dashboard/export.csv")).content
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
     assert rows[1][1:4] == ["Perpanjangan SIPI", "", "Diajukan"]
-    assert rows[1][10:13] == ["Daeng Rahman", "Daeng 🐟", "6289900000031"]
+    assert rows[1][11:14] == ["Daeng Rahman", "Daeng 🐟", "6289900000031"]

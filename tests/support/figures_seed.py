@@ -16,6 +16,14 @@ hand from this table in the test that asserts it.
     AKTA-B-0001    KEC-B    akta     11-05 10:00        -                  11-08       in review
     KTP-KAB-0001   KAB      ktp      11-03 08:00        -                  11-17       rejected
 
+Applied by chat unless marked; how the completed ones ended (trips to the office):
+    KTP-A1-0000    at the counter, collected at the counter                       2 trips
+    KTP-A1-0001    by chat, collected at the counter                              1 trip
+    KTP-A1-0002    by chat, delivered home (out_for_delivery -> completed)        0 trips
+    KTP-A2-0001    by chat, PDF delivered in the chat (system:whatsapp)           0 trips
+    KTP-A2-0002    by chat, collected at the counter (after the period)           1 trip
+    KTP-B1-0001    at the counter, completed digitally from processing            1 trip
+
 Surveys (answered at): KTP-A1-0001 all 4s (11-03), KTP-A2-0001 all 3s (11-06), KTP-A1-0000
 five 3s and four 4s (11-03), KTP-B1-0001 all 2s (11-04), KTP-A1-0002 all 1s (11-08 00:30,
 after the period).
@@ -33,6 +41,7 @@ from app.db import unit_of_work
 from app.feedback.models import SurveyResponse
 from app.feedback.service import grade_for, ikm_index
 from app.operators.models import Operator
+from app.requests.issued_send import DELIVERY_ACTOR
 from app.requests.models import Request, RequestEvent
 from app.residents.models import Resident
 from tests.support.factories import World, _password_hash, add_resident, ktp_fields
@@ -88,17 +97,31 @@ def _seeded(row: tuple[str, str, str, str, str, str, tuple[str, ...]]) -> Seeded
     )
 
 
+HOME = (
+    "in_review",
+    "needs_correction",
+    "in_review",
+    "processing",
+    "out_for_delivery",
+    "completed",
+)
+DIGITAL = ("in_review", "processing", "completed")
+# Taken down at an office counter; the rest applied by chat.
+AT_COUNTER = frozenset({"KTP-A1-0000", "KTP-B1-0001"})
+# Completed by the issued PDF reaching the resident's chat (app.requests.issued_send).
+PDF_DELIVERED = frozenset({"KTP-A2-0001"})
+
 # fmt: off
 REQUESTS = [_seeded(row) for row in [
     ("KTP-A1-0000", "DESA-A1", "ktp", "10-31 23:59", "11-02 23:59", "11-03", CORRECTED),
     ("KTP-A1-0001", "DESA-A1", "ktp", "11-01 09:00", "11-03 09:00", "11-05", CLEAN),
-    ("KTP-A1-0002", "DESA-A1", "ktp", "11-02 06:00", "11-06 18:00", "11-05", CORRECTED),
+    ("KTP-A1-0002", "DESA-A1", "ktp", "11-02 06:00", "11-06 18:00", "11-05", HOME),
     ("KTP-A2-0001", "DESA-A2", "ktp", "11-03 10:00", "11-06 10:00", "11-06", CLEAN),
     ("KK-KECA-0001", "KEC-A", "kk", "11-02 08:00", "", "11-05", ("in_review",)),
     ("KK-KECA-0002", "KEC-A", "kk", "11-04 08:00", "", "11-07", ("in_review", "needs_correction")),
     ("KTP-A1-0003", "DESA-A1", "ktp", "11-04 12:00", "", "11-18", ()),
     ("KTP-A2-0002", "DESA-A2", "ktp", "11-07 08:00", "11-08 00:30", "11-21", CLEAN),
-    ("KTP-B1-0001", "DESA-B1", "ktp", "11-02 10:00", "11-03 10:00", "11-10", CLEAN),
+    ("KTP-B1-0001", "DESA-B1", "ktp", "11-02 10:00", "11-03 10:00", "11-10", DIGITAL),
     ("AKTA-B-0001", "KEC-B", "akta_kelahiran", "11-05 10:00", "", "11-08", ("in_review",)),
     ("KTP-KAB-0001", "KAB", "ktp", "11-03 08:00", "", "11-17", ("rejected",)),
 ]]
@@ -129,6 +152,7 @@ async def _add(session: AsyncSession, seeded: Seeded, office_id: int, resident: 
         fields=fields,
         warnings=[],
         language="id",
+        channel="counter" if seeded.ticket in AT_COUNTER else "whatsapp",
         submitted_at=seeded.submitted,
         due_date=seeded.due,
         completed_at=seeded.completed,
@@ -141,11 +165,12 @@ async def _add(session: AsyncSession, seeded: Seeded, office_id: int, resident: 
     for to_status in ("submitted", *seeded.moves):
         last = to_status == "completed" and seeded.completed is not None
         at = seeded.completed if last and seeded.completed else at + timedelta(minutes=5)
+        delivered = last and seeded.ticket in PDF_DELIVERED
         session.add(
             RequestEvent(
                 request_id=request.id,
                 at=at,
-                actor="operator:x",
+                actor=DELIVERY_ACTOR if delivered else "operator:x",
                 from_status=previous,
                 to_status=to_status,
             )

@@ -75,6 +75,42 @@
     });
   }
 
+  // Trips to the office: one horizontal bar per group, its 0/1/2-trip shares side by side
+  // (together 100%); green for no trip, then warmer colours for each trip more.
+  function shares(spec) {
+    var colours = ["#128c7e", "#e69f00", "#d55e00"];
+    var canvas = document.getElementById(spec.canvas);
+    if (canvas) {
+      // As tall as its bars need: a few services, or dozens of village offices.
+      canvas.parentNode.style.height = (5 + 2.5 * spec.labels.length) + "rem";
+    }
+    draw(spec.canvas, {
+      type: "bar",
+      data: {
+        labels: spec.labels,
+        datasets: spec.series.map(function (series, index) {
+          return { label: series.label, data: series.values, maxBarThickness: 40,
+                   backgroundColor: colours[index % colours.length] };
+        })
+      },
+      options: {
+        indexAxis: "y",
+        responsive: true,
+        plugins: {
+          legend: { position: "bottom" },
+          tooltip: { callbacks: { label: function (item) {
+            return item.dataset.label + ": " + item.formattedValue + "%";
+          } } }
+        },
+        scales: {
+          x: { stacked: true, min: 0, max: 100, ticks: { callback: function (v) { return v + "%"; } } },
+          y: { stacked: true }
+        }
+      }
+    });
+  }
+
   stacked(data.stacked);
   data.bars.forEach(bars);
+  (data.shares || []).forEach(shares);
 })();
