@@ -15,6 +15,19 @@ from app.outbox.service import enqueue
 from app.residents.models import Resident
 from app.whatsapp_flows.registry import flow_name
 
+# Siti's answers on the lost KTP-el form, as its completion's response_json carries them (with
+# the flow_token besides).
+LOST_KTP_ANSWERS: dict[str, Any] = {
+    "variant": "hilang",
+    "nik": "3201014508900003",
+    "nama": "Siti Aminah",
+    "tanggal_lahir": "1990-08-05",
+    "jenis_kelamin": "perempuan",
+    "no_kk": "3201012208150007",
+    "alamat": "Dusun Mawar RT 02/RW 01, Desa Sukamaju",
+    "consent": True,
+}
+
 
 def flow_message(
     code: str,
