@@ -19,7 +19,6 @@ from app.requests import queries
 from app.requests.issued import IssueContext, IssueRefused, issue_document, issued_document_for
 from app.requests.models import Request as RequestRow
 from app.residents.models import Resident
-from app.signing import signer_from_settings
 
 router = APIRouter(prefix="/api/v1", tags=["operator API"])
 
@@ -84,12 +83,7 @@ async def upload_issued(
     request, resident = found
     if not queries.handles(viewer.scope, request):
         forbidden("your office only pre-checks this request; the handling office acts on it")
-    context = IssueContext(
-        runtime.store,
-        runtime.settings,
-        signer_from_settings(runtime.settings),
-        catalog=runtime.catalog,
-    )
+    context = IssueContext.for_runtime(runtime)
     try:
         await issue_document(
             session,

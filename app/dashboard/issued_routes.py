@@ -16,7 +16,6 @@ from app.dashboard.router import PostedRequest, handled_request, posted_request
 from app.db import utcnow
 from app.requests.issued import IssueContext, IssueRefused, issue_document
 from app.runtime import Runtime
-from app.signing import signer_from_settings
 
 router = APIRouter()
 
@@ -63,12 +62,7 @@ async def _issue(
     upload = posted.form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         raise FormRefused("err_issued_no_file", form=FORM_ID)
-    context = IssueContext(
-        runtime.store,
-        runtime.settings,
-        signer_from_settings(runtime.settings),
-        catalog=runtime.catalog,
-    )
+    context = IssueContext.for_runtime(runtime)
     try:
         await issue_document(
             db,

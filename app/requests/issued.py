@@ -20,6 +20,7 @@ import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,8 +32,11 @@ from app.flows.catalog import Catalog
 from app.requests import issued_send
 from app.requests.issued_models import IssuedDocument
 from app.requests.models import Request
-from app.signing import Signer, SigningFailed, signature_status, stamp_qr
+from app.signing import Signer, SigningFailed, signature_status, signer_from_settings, stamp_qr
 from app.signing.validation import load_roots
+
+if TYPE_CHECKING:
+    from app.runtime import Runtime
 
 # RFC 4648 base32: capitals and 2–7, no 0/1/8/9 to mix up with O/I/B/g. Ten of them are 50 bits:
 # guessing one issued code takes about 10^15 tries / (codes issued), far beyond the rate limit.
@@ -62,6 +66,17 @@ class IssueContext:
     signer: Signer | None = None
     # Names the service in the resident's message (its code without a catalog).
     catalog: Catalog | None = None
+
+    @classmethod
+    def for_runtime(cls, runtime: Runtime) -> IssueContext:
+        """The context the edges issue with: the runtime's locker, settings and catalog, and
+        the signer its settings configure (None when the office signs elsewhere)."""
+        return cls(
+            runtime.store,
+            runtime.settings,
+            signer_from_settings(runtime.settings),
+            catalog=runtime.catalog,
+        )
 
 
 def new_code() -> str:

@@ -21,7 +21,7 @@ from app.flows.forms import prefill_data
 from app.inbox.models import InboundEvent
 from app.whatsapp_flows.forms import flow_for, form_services
 from tests.support.browser import screenshot_path
-from tests.support.flow_messages import flow_message, send_flow, wamid_of
+from tests.support.flow_messages import LOST_KTP_ANSWERS, flow_message, send_flow, wamid_of
 from tests.support.phone import SimPhone, jpeg
 from tests.support.photos import photo_jpeg
 
@@ -132,17 +132,7 @@ async def test_a_lost_ktp_by_flow_delivers_whatsapps_nfm_reply(
     assert (nfm["name"], nfm["body"]) == ("flow", "Sent")
     response = json.loads(nfm["response_json"])
     files = {key: response.pop(key) for key in ("doc_kk", "doc_surat_kehilangan")}
-    assert response == {
-        "flow_token": "tok-browser",
-        "variant": "hilang",
-        "nik": "3201014508900003",
-        "nama": "Siti Aminah",
-        "tanggal_lahir": "1990-08-05",
-        "jenis_kelamin": "perempuan",
-        "no_kk": "3201012208150007",
-        "alamat": "Dusun Mawar RT 02/RW 01, Desa Sukamaju",
-        "consent": True,
-    }
+    assert response == {"flow_token": "tok-browser", **LOST_KTP_ANSWERS}
     for key, name in (("doc_kk", "kk.jpg"), ("doc_surat_kehilangan", "surat-polisi.jpg")):
         (picked,) = files[key]
         digest = base64.b64encode(hashlib.sha256(contents[name]).digest()).decode()

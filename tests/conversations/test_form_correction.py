@@ -8,48 +8,20 @@ the template's message, only the address asked for is taken, and the request is 
 
 from __future__ import annotations
 
-import httpx
 import pytest
 from sqlalchemy import select
 
 from app.outbox.models import OutboundMessage
 from app.whatsapp_flows.registry import FlowRegistry, PublishedFlow
-from tests.support.clients import (
-    Dashboard,
-    world,  # noqa: F401  (offices and operators for the dashboard)
-)
-from tests.support.counter import as_form, ktp_baru_answers, photo
+from tests.support.clients import world  # noqa: F401  (offices and operators for the dashboard)
+from tests.support.corrections import counter_request_needing_an_address
 from tests.support.form_reply import completion
 from tests.support.loket import Loket
 from tests.support.operator import filed
-from tests.support.resident import WA_ID, Resident, texts
+from tests.support.resident import Resident, texts
 
 ADDRESS = "Jl. Melati 3 RT 01/RW 02, Sukamaju"
 NEW_ADDRESS = "Dusun Mawar RT 02/RW 01, Desa Sukamaju"
-
-
-async def counter_request_needing_an_address(loket: Loket, sessionmaker) -> str:
-    """A district operator takes a KTP-el down and asks to correct the address."""
-    transport = httpx.ASGITransport(app=loket.app)
-    async with httpx.AsyncClient(transport=transport, base_url="https://loket.test") as browser:
-        dash = Dashboard(loket.app, browser, sessionmaker)
-        token = await dash.sign_in("kec_a")
-        url = f"/dashboard/counter/ktp?variant=baru&phone={WA_ID}"
-        data = as_form(ktp_baru_answers(), csrf_token=token)
-        files = [("doc_kk", ("kk.jpg", photo(1), "image/jpeg"))]
-        taken = await browser.post(url, data=data, files=files)
-        assert taken.status_code == 303, taken.text
-        ticket = taken.headers["location"].split("/requests/")[1].split("?")[0]
-        for form in (
-            {"to": "in_review"},
-            {"to": "needs_correction", "fields": "alamat", "note": "Alamat kurang lengkap."},
-        ):
-            moved = await browser.post(
-                f"/dashboard/requests/{ticket}/transitions", data={"csrf_token": token, **form}
-            )
-            assert moved.status_code == 303, moved.text
-    await loket.drain()
-    return ticket
 
 
 @pytest.mark.usefixtures("world")

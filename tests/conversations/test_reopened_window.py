@@ -12,20 +12,15 @@ open, the messages are held behind one waiting template instead of being given u
 
 from __future__ import annotations
 
-import httpx
 import pytest
 from sqlalchemy import select
 
 from app.outbox.models import OutboundMessage
-from tests.support.clients import (
-    Dashboard,
-    world,  # noqa: F401  (offices and operators for the dashboard)
-)
-from tests.support.corrections import apply_ktp_hilang
-from tests.support.counter import as_form, ktp_baru_answers, photo
+from tests.support.clients import world  # noqa: F401  (offices and operators for the dashboard)
+from tests.support.corrections import apply_ktp_hilang, counter_request_needing_an_address
 from tests.support.loket import Loket
 from tests.support.operator import filed, move
-from tests.support.resident import WA_ID, Resident, texts
+from tests.support.resident import Resident, texts
 
 ADDRESS = "Jl. Melati 3 RT 01/RW 02, Sukamaju"
 NEW_ADDRESS = "Dusun Mawar RT 02/RW 01, Desa Sukamaju"
@@ -36,32 +31,6 @@ def _template_names(bodies: list[dict]) -> list[str]:
     return [b["template"]["name"] for b in bodies if b["type"] == "template"]
 
 
-async def counter_request_needing_an_address(loket: Loket, sessionmaker) -> tuple[Resident, str]:
-    """A district operator takes a KTP-el down for a new number, reviews it and asks to
-    correct the address, all through the dashboard; the resident has never written."""
-    # Live mode: the session cookie is Secure, so the operator's browser speaks HTTPS.
-    transport = httpx.ASGITransport(app=loket.app)
-    async with httpx.AsyncClient(transport=transport, base_url="https://loket.test") as browser:
-        dash = Dashboard(loket.app, browser, sessionmaker)
-        token = await dash.sign_in("kec_a")
-        url = f"/dashboard/counter/ktp?variant=baru&phone={WA_ID}"
-        data = as_form(ktp_baru_answers(), csrf_token=token)
-        files = [("doc_kk", ("kk.jpg", photo(1), "image/jpeg"))]
-        taken = await browser.post(url, data=data, files=files)
-        assert taken.status_code == 303, taken.text
-        ticket = taken.headers["location"].split("/requests/")[1].split("?")[0]
-        for form in (
-            {"to": "in_review"},
-            {"to": "needs_correction", "fields": "alamat", "note": "Alamat kurang lengkap."},
-        ):
-            moved = await browser.post(
-                f"/dashboard/requests/{ticket}/transitions", data={"csrf_token": token, **form}
-            )
-            assert moved.status_code == 303, moved.text
-    await loket.drain()
-    return Resident(loket), ticket
-
-
 @pytest.mark.usefixtures("world")
 @pytest.mark.parametrize(
     "first_words",
@@ -70,7 +39,8 @@ async def counter_request_needing_an_address(loket: Loket, sessionmaker) -> tupl
 async def test_the_message_that_reopens_the_window_answers_nothing(
     loket: Loket, sessionmaker, first_words: str
 ) -> None:
-    siti, ticket = await counter_request_needing_an_address(loket, sessionmaker)
+    ticket = await counter_request_needing_an_address(loket, sessionmaker)
+    siti = Resident(loket)
     assert _template_names(siti.unread()) == ["loket_permohonan_dicatat", "loket_pesan_menunggu"]
 
     replies = await siti.text(first_words)
@@ -95,7 +65,8 @@ async def test_the_message_that_reopens_the_window_answers_nothing(
 
 @pytest.mark.usefixtures("world")
 async def test_read_message_button_releases_without_answering(loket: Loket, sessionmaker) -> None:
-    siti, ticket = await counter_request_needing_an_address(loket, sessionmaker)
+    ticket = await counter_request_needing_an_address(loket, sessionmaker)
+    siti = Resident(loket)
     siti.unread()
     replies = await siti.send(
         {"type": "button", "button": {"payload": "held:read", "text": "Baca pesan"}}

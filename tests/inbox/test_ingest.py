@@ -23,6 +23,7 @@ from app.inbox.repository import (
 )
 from app.residents.models import Resident
 from app.residents.repository import resolve_residents
+from tests.support.inbound import inbound_message, resident_identities
 
 T0 = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
 Maker = async_sessionmaker[AsyncSession]
@@ -32,22 +33,11 @@ def message(
     wamid: str,
     *,
     wa_id: str | None = "6281200000001",
-    user_id: str | None = None,
-    name: str | None = None,
-    username: str | None = None,
     at: datetime | None = T0,
+    **fields: str | None,
 ) -> InboundUpdate:
-    return InboundUpdate(
-        kind="message",
-        dedup_key=f"m:{wamid}",
-        external_id=wamid,
-        user_id=user_id,
-        wa_id=wa_id,
-        profile_name=name,
-        username=username,
-        occurred_at=at,
-        payload={"message": {"id": wamid, "type": "text", "text": {"body": "halo"}}},
-    )
+    """Siti's "halo" at T0 unless told otherwise (`user_id`, `name`, `username` pass through)."""
+    return inbound_message(wamid, wa_id=wa_id, at=at, **fields)
 
 
 def status(wamid: str, value: str, *, wa_id: str = "6281200000001") -> InboundUpdate:
@@ -62,13 +52,6 @@ def status(wamid: str, value: str, *, wa_id: str = "6281200000001") -> InboundUp
         occurred_at=T0 + timedelta(hours=5),
         payload={"status": {"id": wamid, "status": value}},
     )
-
-
-async def _residents(session: AsyncSession) -> list[tuple[str | None, str | None, str | None]]:
-    rows = await session.execute(
-        select(Resident.user_id, Resident.wa_id, Resident.name).order_by(Resident.id)
-    )
-    return [(user_id, wa_id, name) for user_id, wa_id, name in rows]
 
 
 async def _count(sm: Maker, model: Any) -> int:
@@ -108,7 +91,7 @@ async def test_statuses_are_deduplicated_on_message_id_and_status(db_session: As
 async def test_empty_input_stores_nothing(db_session: AsyncSession) -> None:
     outcome = await store_updates(db_session, [])
     assert (outcome.stored, outcome.duplicates) == (0, 0)
-    assert await _residents(db_session) == []
+    assert await resident_identities(db_session) == []
 
 
 async def test_last_inbound_moves_forward_only_and_only_for_messages(
@@ -144,7 +127,7 @@ async def test_bsuid_only_updates_create_residents_keyed_by_user_id(
         [message("u1", wa_id=None, user_id="ID.1", name="Siti", username="@siti")],
     )
     await store_updates(db_session, [message("u2", wa_id=None, user_id="ID.1")])
-    assert await _residents(db_session) == [("ID.1", None, "Siti")]
+    assert await resident_identities(db_session) == [("ID.1", None, "Siti")]
     resident = (await db_session.execute(select(Resident))).scalar_one()
     assert resident.username == "@siti"
 
@@ -154,7 +137,7 @@ async def test_a_phone_first_resident_gets_the_bsuid_attached(db_session: AsyncS
     await store_updates(db_session, [message("p2", wa_id="628111", user_id="ID.budi")])
     await store_updates(db_session, [message("p3", wa_id=None, user_id="ID.budi")])
     await store_updates(db_session, [message("p4", wa_id="628111")])
-    assert await _residents(db_session) == [("ID.budi", "628111", "Budi")]
+    assert await resident_identities(db_session) == [("ID.budi", "628111", "Budi")]
     ids = {e.resident_id for e in (await db_session.execute(select(InboundEvent))).scalars()}
     assert len(ids) == 1
 
@@ -162,7 +145,7 @@ async def test_a_phone_first_resident_gets_the_bsuid_attached(db_session: AsyncS
 async def test_a_bsuid_first_resident_gets_the_phone_attached(db_session: AsyncSession) -> None:
     await store_updates(db_session, [message("b1", wa_id=None, user_id="ID.ani")])
     await store_updates(db_session, [message("b2", wa_id="628333", user_id="ID.ani")])
-    assert await _residents(db_session) == [("ID.ani", "628333", None)]
+    assert await resident_identities(db_session) == [("ID.ani", "628333", None)]
 
 
 async def test_a_number_that_moved_to_someone_else_leaves_the_old_resident(
@@ -170,10 +153,16 @@ async def test_a_number_that_moved_to_someone_else_leaves_the_old_resident(
 ) -> None:
     await store_updates(db_session, [message("o1", wa_id="628444", user_id="ID.old")])
     await store_updates(db_session, [message("n1", wa_id="628444", user_id="ID.new", name="Baru")])
-    assert await _residents(db_session) == [("ID.old", None, None), ("ID.new", "628444", "Baru")]
+    assert await resident_identities(db_session) == [
+        ("ID.old", None, None),
+        ("ID.new", "628444", "Baru"),
+    ]
     # A known BSUID taking a number another BSUID held: same move.
     await store_updates(db_session, [message("o2", wa_id="628444", user_id="ID.old")])
-    assert await _residents(db_session) == [("ID.old", "628444", None), ("ID.new", None, "Baru")]
+    assert await resident_identities(db_session) == [
+        ("ID.old", "628444", None),
+        ("ID.new", None, "Baru"),
+    ]
 
 
 async def test_rows_are_never_merged_when_one_person_was_seen_twice(
@@ -182,7 +171,7 @@ async def test_rows_are_never_merged_when_one_person_was_seen_twice(
     await store_updates(db_session, [message("l1", wa_id="628555")])
     await store_updates(db_session, [message("l2", wa_id=None, user_id="ID.dua")])
     mapping = await resolve_residents(db_session, [message("l3", wa_id="628555", user_id="ID.dua")])
-    assert await _residents(db_session) == [(None, "628555", None), ("ID.dua", None, None)]
+    assert await resident_identities(db_session) == [(None, "628555", None), ("ID.dua", None, None)]
     by_bsuid = await db_session.execute(select(Resident.id).where(Resident.user_id == "ID.dua"))
     assert mapping == {("ID.dua", "628555"): by_bsuid.scalar_one()}
 
@@ -334,7 +323,7 @@ async def test_two_processes_storing_the_same_deliveries_store_once(sessionmaker
     assert sum(o.stored for o in outcomes) == 10
     assert await _count(sessionmaker, InboundEvent) == 10
     async with sessionmaker() as session:
-        assert await _residents(session) == [("ID.x", "628777", None)]
+        assert await resident_identities(session) == [("ID.x", "628777", None)]
     await first.aclose()
     await second.aclose()
 
@@ -349,5 +338,5 @@ async def test_concurrent_deliveries_attach_the_bsuid_to_one_resident(sessionmak
 
     await asyncio.gather(*(deliver(i) for i in range(6)))
     async with sessionmaker() as session:
-        assert await _residents(session) == [("ID.r", "628888", None)]
+        assert await resident_identities(session) == [("ID.r", "628888", None)]
     assert await _count(sessionmaker, InboundEvent) == 7

@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
-from anyio.from_thread import BlockingPortal, start_blocking_portal
+from anyio.from_thread import BlockingPortal
 from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 from pydantic import SecretStr
@@ -114,12 +114,6 @@ async def _started(settings: Settings) -> AsyncIterator[Harness]:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://loket.test") as client:
             yield Harness(client, token)
-
-
-@pytest.fixture
-def portal() -> Iterator[BlockingPortal]:
-    with start_blocking_portal() as running:
-        yield running
 
 
 @pytest.fixture

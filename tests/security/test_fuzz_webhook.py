@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import httpx
 import pytest
-from anyio.from_thread import BlockingPortal, start_blocking_portal
+from anyio.from_thread import BlockingPortal
 from hypothesis import HealthCheck, given
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -122,12 +122,6 @@ async def _started(settings: Settings) -> AsyncIterator[Harness]:
         async with httpx.AsyncClient(transport=transport, base_url="http://loket.test") as client:
             harness = Harness(client, inbound, WorkerSet(runtime))
             yield harness
-
-
-@pytest.fixture
-def portal() -> Iterator[BlockingPortal]:
-    with start_blocking_portal() as running:
-        yield running
 
 
 @pytest.fixture

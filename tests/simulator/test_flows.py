@@ -20,23 +20,13 @@ from app.simulator.flow_forms import FlowNotFound, open_flow
 from app.whatsapp_flows.forms import flow_for
 from app.whatsapp_flows.registry import FlowRegistry, PublishedFlow
 from tests.support.files import pdf
-from tests.support.flow_messages import flow_message, send_flow, wamid_of
+from tests.support.flow_messages import LOST_KTP_ANSWERS, flow_message, send_flow, wamid_of
 from tests.support.photos import photo_jpeg, photo_png
 from tests.support.simulator import Phone, Simulator
 
 WA_ID = "6281299990021"
 FIXTURE = Path(__file__).parents[1] / "fixtures/payloads/pywa/flow_completion.json"
 PREFILL = {"variant": "hilang", "nik": "3201014508900003", "nama": "Siti Aminah"}
-VALUES = {
-    "variant": "hilang",
-    "nik": "3201014508900003",
-    "nama": "Siti Aminah",
-    "tanggal_lahir": "1990-08-05",
-    "jenis_kelamin": "perempuan",
-    "no_kk": "3201012208150007",
-    "alamat": "Dusun Mawar RT 02/RW 01, Desa Sukamaju",
-    "consent": True,
-}
 
 
 async def _flow_sent(simulator: Simulator, phone: Phone) -> str:
@@ -86,7 +76,7 @@ async def test_completing_delivers_an_nfm_reply_of_whatsapps_shape(simulator: Si
     photo, letter = photo_jpeg(3), pdf()
     answer = await simulator.client.post(
         f"/simulator/api/flows/{wamid}/complete",
-        data={"wa_id": WA_ID, "name": "Siti Aminah", "values": json.dumps(VALUES)},
+        data={"wa_id": WA_ID, "name": "Siti Aminah", "values": json.dumps(LOST_KTP_ANSWERS)},
         files=[
             ("document:doc_kk", ("kk.jpg", photo, "image/jpeg")),
             ("document:doc_surat_kehilangan", ("surat-polisi.pdf", letter, "application/pdf")),
@@ -101,7 +91,7 @@ async def test_completing_delivers_an_nfm_reply_of_whatsapps_shape(simulator: Si
     message = event.payload["message"]
     response = json.loads(message["interactive"]["nfm_reply"]["response_json"])
     kk, surat = response.pop("doc_kk"), response.pop("doc_surat_kehilangan")
-    assert response == {"flow_token": "tok-lost-ktp", **VALUES}
+    assert response == {"flow_token": "tok-lost-ktp", **LOST_KTP_ANSWERS}
     assert [(f["file_name"], f["mime_type"]) for f in kk + surat] == [
         ("kk.jpg", "image/jpeg"),
         ("surat-polisi.pdf", "application/pdf"),

@@ -1,11 +1,17 @@
-"""Siti's KTP-el request up to its ticket, and what she reads once a correction arrived."""
+"""Siti's KTP-el request up to its ticket, and what she reads once a correction arrived; and a
+counter request an operator sends back for its address."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from tests.support.resident import Resident, sharp_photo, texts
+import httpx
+
+from tests.support.clients import Dashboard
+from tests.support.counter import as_form, ktp_baru_answers, photo
+from tests.support.loket import Loket
+from tests.support.resident import WA_ID, Resident, sharp_photo, texts
 
 
 def corrected(ticket: str) -> str:
@@ -43,4 +49,31 @@ async def apply_ktp_hilang(siti: Resident, *, first: bool = True) -> str:
         for line in texts(replies).splitlines()
         if line.startswith("Nomor permohonan: ")
     )
+    return ticket
+
+
+async def counter_request_needing_an_address(loket: Loket, sessionmaker: Any) -> str:
+    """A district operator takes a KTP-el down for a new number, reviews it and asks to
+    correct the address, all through the dashboard; the resident has never written. Returns
+    the ticket."""
+    # Live mode: the session cookie is Secure, so the operator's browser speaks HTTPS.
+    transport = httpx.ASGITransport(app=loket.app)
+    async with httpx.AsyncClient(transport=transport, base_url="https://loket.test") as browser:
+        dash = Dashboard(loket.app, browser, sessionmaker)
+        token = await dash.sign_in("kec_a")
+        url = f"/dashboard/counter/ktp?variant=baru&phone={WA_ID}"
+        data = as_form(ktp_baru_answers(), csrf_token=token)
+        files = [("doc_kk", ("kk.jpg", photo(1), "image/jpeg"))]
+        taken = await browser.post(url, data=data, files=files)
+        assert taken.status_code == 303, taken.text
+        ticket = taken.headers["location"].split("/requests/")[1].split("?")[0]
+        for form in (
+            {"to": "in_review"},
+            {"to": "needs_correction", "fields": "alamat", "note": "Alamat kurang lengkap."},
+        ):
+            moved = await browser.post(
+                f"/dashboard/requests/{ticket}/transitions", data={"csrf_token": token, **form}
+            )
+            assert moved.status_code == 303, moved.text
+    await loket.drain()
     return ticket

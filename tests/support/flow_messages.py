@@ -9,11 +9,25 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.bot import flow_messages as bot_flow_messages
 from app.db import unit_of_work
 from app.outbox.models import OutboundMessage
 from app.outbox.service import enqueue
 from app.residents.models import Resident
 from app.whatsapp_flows.registry import flow_name
+
+# Siti's answers on the lost KTP-el form, as its completion's response_json carries them (with
+# the flow_token besides).
+LOST_KTP_ANSWERS: dict[str, Any] = {
+    "variant": "hilang",
+    "nik": "3201014508900003",
+    "nama": "Siti Aminah",
+    "tanggal_lahir": "1990-08-05",
+    "jenis_kelamin": "perempuan",
+    "no_kk": "3201012208150007",
+    "alamat": "Dusun Mawar RT 02/RW 01, Desa Sukamaju",
+    "consent": True,
+}
 
 
 def flow_message(
@@ -26,25 +40,12 @@ def flow_message(
     cta: str = "Isi formulir",
     text: str = "Isi formulir permohonan di sini.",
 ) -> dict[str, Any]:
-    """The Graph API body of a flow message opening `code`'s form by name, unaddressed."""
-    parameters = {
-        "flow_message_version": "3",
-        "flow_token": token,
-        "flow_name": flow_name(code, language),
-        "flow_cta": cta,
-        "flow_action": "navigate",
-        "flow_action_payload": {"screen": screen, "data": data},
-    }
-    return {
-        "messaging_product": "whatsapp",
-        "recipient_type": "individual",
-        "type": "interactive",
-        "interactive": {
-            "type": "flow",
-            "body": {"text": text},
-            "action": {"name": "flow", "parameters": parameters},
-        },
-    }
+    """The Graph API body of a flow message opening `code`'s form by name, unaddressed, built
+    as Loket builds it (`app.bot.flow_messages`)."""
+    flow = {"flow_name": flow_name(code, language)}
+    return bot_flow_messages.flow_message(
+        text, cta=cta, token=token, flow=flow, screen=screen, data=data
+    )
 
 
 async def send_flow(

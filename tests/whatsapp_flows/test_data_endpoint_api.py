@@ -76,6 +76,18 @@ class Endpoint:
             lifetime=timedelta(hours=hours),
         )
 
+    def data_exchange(
+        self, screen: str, data: dict[str, Any], *, token: str | None = None
+    ) -> dict[str, Any]:
+        """A `data_exchange` request from `screen` with `data`, under a fresh token unless given."""
+        return {
+            "version": "3.0",
+            "action": "data_exchange",
+            "flow_token": self.token() if token is None else token,
+            "screen": screen,
+            "data": data,
+        }
+
     async def send(
         self, payload: dict[str, Any], *, signature: str | None = None
     ) -> tuple[httpx.Response, ClientRequest]:
@@ -146,13 +158,9 @@ async def test_ping_is_answered_active_encrypted_as_plain_text(endpoint: Endpoin
 
 
 async def test_an_error_notification_is_acknowledged(endpoint: Endpoint) -> None:
-    payload = {
-        "version": "3.0",
-        "action": "data_exchange",
-        "flow_token": endpoint.token(),
-        "screen": "DATA",
-        "data": {"error": "invalid-screen-transition", "error_message": "screen X not in model"},
-    }
+    payload = endpoint.data_exchange(
+        "DATA", {"error": "invalid-screen-transition", "error_message": "screen X not in model"}
+    )
     assert await endpoint.exchange(payload) == (200, {"data": {"acknowledged": True}})
 
 
@@ -240,13 +248,7 @@ async def test_init_opens_the_entry_screen_prefilled_from_the_chat_and_the_locke
 async def test_a_wrong_nik_keeps_the_resident_on_the_screen_with_the_chats_reason(
     endpoint: Endpoint,
 ) -> None:
-    payload = {
-        "version": "3.0",
-        "action": "data_exchange",
-        "flow_token": endpoint.token(),
-        "screen": "DATA",
-        "data": {"nik": "9901014508900003", "nama": "Siti Aminah"},
-    }
+    payload = endpoint.data_exchange("DATA", {"nik": "9901014508900003", "nama": "Siti Aminah"})
     status, answer = await endpoint.exchange(payload)
     assert status == 200
     assert answer["screen"] == "DATA"
@@ -257,13 +259,9 @@ async def test_a_wrong_nik_keeps_the_resident_on_the_screen_with_the_chats_reaso
 
 
 async def test_a_good_nik_moves_on_to_the_next_screen(endpoint: Endpoint) -> None:
-    payload = {
-        "version": "3.0",
-        "action": "data_exchange",
-        "flow_token": endpoint.token(),
-        "screen": "DATA",
-        "data": {"nik": "3201 0145 0890 0003", "no_kk": "3201012208150007"},
-    }
+    payload = endpoint.data_exchange(
+        "DATA", {"nik": "3201 0145 0890 0003", "no_kk": "3201012208150007"}
+    )
     assert await endpoint.exchange(payload) == (
         200,
         {"version": "3.0", "screen": "DOC_KK", "data": {}},
@@ -284,13 +282,7 @@ async def test_back_returns_to_the_entry_screen_with_its_prefill(endpoint: Endpo
 
 async def test_the_last_screen_finishes_the_form_with_its_token(endpoint: Endpoint) -> None:
     token = endpoint.token()
-    payload = {
-        "version": "3.0",
-        "action": "data_exchange",
-        "flow_token": token,
-        "screen": "SUMMARY",
-        "data": {"consent": True, "nik": NIK},
-    }
+    payload = endpoint.data_exchange("SUMMARY", {"consent": True, "nik": NIK}, token=token)
     assert await endpoint.exchange(payload) == (
         200,
         {
@@ -306,13 +298,7 @@ async def test_the_last_screen_finishes_the_form_with_its_token(endpoint: Endpoi
 
 
 def _photo_exchange(endpoint: Endpoint, item: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "version": "3.0",
-        "action": "data_exchange",
-        "flow_token": endpoint.token(),
-        "screen": "DOC_KTP_RUSAK",
-        "data": {"doc_ktp_rusak": [item]},
-    }
+    return endpoint.data_exchange("DOC_KTP_RUSAK", {"doc_ktp_rusak": [item]})
 
 
 async def test_a_blurred_photo_is_refused_in_the_form_and_nothing_is_stored(
