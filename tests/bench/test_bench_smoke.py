@@ -71,6 +71,18 @@ def test_conversations_go_greeting_block_then_choice_block(tmp_path: Path) -> No
     ]
 
 
+def test_a_backlog_answered_in_one_turn_counts_for_every_message() -> None:
+    service_bench = bench_module("service_bench")
+    stored = {"wamid.S.6281.0", "wamid.S.6281.1", "wamid.S.6282.0", "wamid.S.6282.1"}
+    first = {"wamid.S.6281.0": 100, "wamid.S.6281.1": 300, "wamid.S.6282.1": 500}
+    assert service_bench.answered_at(first, stored) == {
+        "wamid.S.6281.0": 100,
+        "wamid.S.6281.1": 300,
+        "wamid.S.6282.0": 500,
+        "wamid.S.6282.1": 500,
+    }
+
+
 def test_percentile_is_nearest_rank() -> None:
     service_bench = bench_module("service_bench")
     values = [float(v) for v in range(1, 101)]
