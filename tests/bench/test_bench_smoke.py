@@ -72,10 +72,10 @@ def test_conversations_go_greeting_block_then_choice_block(tmp_path: Path) -> No
 
 
 def test_a_backlog_answered_in_one_turn_counts_for_every_message() -> None:
-    service_bench = bench_module("service_bench")
+    reply_matching = bench_module("reply_matching")
     stored = {"wamid.S.6281.0", "wamid.S.6281.1", "wamid.S.6282.0", "wamid.S.6282.1"}
     first = {"wamid.S.6281.0": 100, "wamid.S.6281.1": 300, "wamid.S.6282.1": 500}
-    assert service_bench.answered_at(first, stored) == {
+    assert reply_matching.answered_at(first, stored) == {
         "wamid.S.6281.0": 100,
         "wamid.S.6281.1": 300,
         "wamid.S.6282.0": 500,
@@ -84,9 +84,9 @@ def test_a_backlog_answered_in_one_turn_counts_for_every_message() -> None:
 
 
 def test_percentile_is_nearest_rank() -> None:
-    service_bench = bench_module("service_bench")
+    reply_matching = bench_module("reply_matching")
     values = [float(v) for v in range(1, 101)]
-    assert [service_bench.percentile(values, p) for p in (50, 99, 100)] == [50.0, 99.0, 100.0]
+    assert [reply_matching.percentile(values, p) for p in (50, 99, 100)] == [50.0, 99.0, 100.0]
 
 
 @pytest.mark.slow
