@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import md_tables  # noqa: E402  (bench/md_tables.py)
+
 from app.flows.catalog import load_catalog  # noqa: E402  (after the path is set)
 from app.flows.engine import Engine  # noqa: E402
 from tests.support.engine_data import START  # noqa: E402
@@ -40,23 +42,12 @@ ZONE = ZoneInfo("Asia/Jakarta")
 def table(walks: dict[str, Walk]) -> str:
     """The Markdown table of the walks, one row per service."""
     openings = {scenario.service: scenario.opening for scenario in SCENARIOS}
-    lines = [
-        "| service | first message | messages | files | taps | **actions** |",
-        "|---|---|---:|---:|---:|---:|",
+    header = ("service", "first message", "messages", "files", "taps", "**actions**")
+    rows = [
+        (f"`{code}`", openings[code], w.messages, w.files, w.taps, f"**{w.actions}**")
+        for code, w in walks.items()
     ]
-    for code, walk in walks.items():
-        lines.append(
-            f"| `{code}` | {openings[code]} | {walk.messages} | {walk.files} | {walk.taps} "
-            f"| **{walk.actions}** |"
-        )
-    return "\n".join(lines)
-
-
-def write_readme(text: str) -> None:
-    """Put `text` between the section's markers in bench/README.md."""
-    readme = README.read_text(encoding="utf-8")
-    start, end = readme.index(BEGIN) + len(BEGIN), readme.index(END)
-    README.write_text(f"{readme[:start]}\n{text}\n{readme[end:]}", encoding="utf-8")
+    return md_tables.table(header, rows, left=2)
 
 
 def main() -> int:
@@ -80,7 +71,7 @@ def main() -> int:
     text = table(walks)
     print(text)
     if not args.no_write and args.catalog is None:
-        write_readme(text)
+        md_tables.replace_section(README, BEGIN, END, text)
     return 0
 
 

@@ -23,6 +23,8 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import md_tables  # noqa: E402  (bench/md_tables.py)
+
 from app.flows.catalog import shipped_catalog  # noqa: E402  (after the path is set)
 from app.flows.engine import Engine  # noqa: E402
 from tests.support.engine_data import START  # noqa: E402
@@ -40,32 +42,30 @@ END = "<!-- flow-actions:end -->"
 ZONE = ZoneInfo("Asia/Jakarta")
 
 
-def row(label: str, first: str, walk: FormWalk) -> str:
-    """One Markdown row: the resident's actions, and what was filled in inside the form."""
+def row(label: str, first: str, walk: FormWalk) -> tuple[object, ...]:
+    """One row: the resident's actions, and what was filled in inside the form."""
     return (
-        f"| {label} | {first} | {walk.messages} | {walk.taps} | {walk.files} | {walk.entries} "
-        f"| {len(walk.prefilled)} | **{walk.actions}** |"
+        label,
+        first,
+        walk.messages,
+        walk.taps,
+        walk.files,
+        walk.entries,
+        len(walk.prefilled),
+        f"**{walk.actions}**",
     )
 
 
 def table(walks: dict[str, FormWalk], remembered: FormWalk) -> str:
     """The Markdown table: one row per service, then the renewal with memory."""
     openings = {scenario.service: scenario.opening for scenario in SCENARIOS}
-    lines = [
-        "| service | first message | messages | taps | files in chat | filled in the form "
-        "| shown pre-filled | **actions** |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
-    ]
-    lines += [row(f"`{code}`", openings[code], walk) for code, walk in walks.items()]
-    lines.append(row("`sipi_perpanjangan`, boat remembered", REMEMBERED_BOAT.opening, remembered))
-    return "\n".join(lines)
-
-
-def write_readme(text: str) -> None:
-    """Put `text` between the table's markers in bench/README.md."""
-    readme = README.read_text(encoding="utf-8")
-    start, end = readme.index(BEGIN) + len(BEGIN), readme.index(END)
-    README.write_text(f"{readme[:start]}\n{text}\n{readme[end:]}", encoding="utf-8")
+    header = (
+        *("service", "first message", "messages", "taps", "files in chat"),
+        *("filled in the form", "shown pre-filled", "**actions**"),
+    )
+    rows = [row(f"`{code}`", openings[code], walk) for code, walk in walks.items()]
+    rows.append(row("`sipi_perpanjangan`, boat remembered", REMEMBERED_BOAT.opening, remembered))
+    return md_tables.table(header, rows, left=2)
 
 
 def main() -> int:
@@ -93,7 +93,7 @@ def main() -> int:
     print(text)
     print("renewal with memory:", " → ".join(remembered.transcript))
     if not args.no_write:
-        write_readme(text)
+        md_tables.replace_section(README, BEGIN, END, text)
     return 0
 
 

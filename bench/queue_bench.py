@@ -100,7 +100,8 @@ def _plan_sql(scope: frozenset[int] | None, wanted: listing.RequestFilter) -> st
     return str(stmt.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
 
 
-async def run(args: argparse.Namespace) -> int:
+async def run(args: argparse.Namespace, figures: dict[str, float] | None = None) -> int:
+    """Fill, time and explain; `figures` (when given) receives the slowest median in ms."""
     server = _server(args.postgres)
     name = f"loket_queue_{uuid.uuid4().hex[:8]}"
     try:
@@ -148,6 +149,7 @@ async def run(args: argparse.Namespace) -> int:
         label = "floor: SELECT 1 in a read session"
         print(f"{label:>36}: median {statistics.median(floor[1:]):7.1f} ms")
         slow = 0
+        medians = []
         for label, scope, query in cases:
             times = []
             for _ in range(args.repeat + 1):  # the first run warms caches and is not counted
@@ -155,6 +157,7 @@ async def run(args: argparse.Namespace) -> int:
                 await _page(reads, catalog, scope, query)
                 times.append((time.perf_counter() - began) * 1000)
             median = statistics.median(times[1:])
+            medians.append(median)
             slow += median > 100
             print(f"{label:>36}: median {median:7.1f} ms, max {max(times[1:]):7.1f} ms")
             if args.plans:
@@ -172,6 +175,8 @@ async def run(args: argparse.Namespace) -> int:
                         print(f"{'':>38}{line}")
         await engine.dispose()
         print(f"{len(cases) - slow}/{len(cases)} listings within 100 ms")
+        if figures is not None:
+            figures.update(slowest_ms=max(medians), within=len(cases) - slow, listings=len(cases))
         return 0 if slow == 0 else 1
     finally:
         await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

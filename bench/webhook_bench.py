@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
-import hmac
-import json
 import os
 import socket
 import sqlite3
@@ -27,9 +24,8 @@ import time
 from pathlib import Path
 
 import httpx
+from payloads import APP_SECRET, PHONE_NUMBER_ID, resident_wa_id, sign, text_message
 
-APP_SECRET = "bench-app-secret"
-PHONE_NUMBER_ID = "106540352242922"
 ROOT = Path(__file__).resolve().parents[1]
 
 BASELINE_APP = """
@@ -49,42 +45,11 @@ def free_port() -> int:
 
 
 def payload(i: int, run: str) -> bytes:
-    wa_id = f"62812{i % 500:07d}"  # 500 distinct residents
-    doc = {
-        "object": "whatsapp_business_account",
-        "entry": [
-            {
-                "id": "WABA",
-                "changes": [
-                    {
-                        "field": "messages",
-                        "value": {
-                            "messaging_product": "whatsapp",
-                            "metadata": {
-                                "display_phone_number": "15550000000",
-                                "phone_number_id": PHONE_NUMBER_ID,
-                            },
-                            "contacts": [{"profile": {"name": f"Warga {i % 500}"}, "wa_id": wa_id}],
-                            "messages": [
-                                {
-                                    "from": wa_id,
-                                    "id": f"wamid.BENCH{run}{i:08d}",
-                                    "timestamp": str(int(time.time())),
-                                    "type": "text",
-                                    "text": {"body": f"halo {i}"},
-                                }
-                            ],
-                        },
-                    }
-                ],
-            }
-        ],
-    }
-    return json.dumps(doc).encode()
-
-
-def sign(body: bytes) -> str:
-    return "sha256=" + hmac.new(APP_SECRET.encode(), body, hashlib.sha256).hexdigest()
+    """Message `i` of the run: 500 distinct residents, each keeping one profile name."""
+    who = i % 500
+    return text_message(
+        resident_wa_id(who), f"Warga {who}", f"wamid.BENCH{run}{i:08d}", f"halo {i}"
+    )
 
 
 async def wait_ready(url: str, proc: subprocess.Popen[bytes]) -> None:

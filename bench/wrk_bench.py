@@ -18,219 +18,59 @@ the mean time per stage of a webhook request from Loket's own histograms
 from __future__ import annotations
 
 import argparse
-import hashlib
-import hmac
-import json
 import os
 import shutil
-import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
-APP_SECRET = "bench-app-secret"
-PHONE_NUMBER_ID = "106540352242922"
-METRICS_TOKEN = "bench-metrics-token"
-ROOT = Path(__file__).resolve().parents[1]
+from payloads import resident_wa_id, signed_line, text_message
+from wrk_runner import (
+    DEFAULT_POSTGRES,
+    METRICS_TOKEN,
+    ROOT,
+    WrkResult,
+    bare_server,
+    fresh_database,
+    loket_env,
+    loket_server,
+    run_wrk,
+    scalar,
+)
+
 LUA = ROOT / "bench" / "wrk_webhook.lua"
 MIN_BARE_RPS = 5000.0
 
-BASELINE_APP = """
-from fastapi import FastAPI, Request
-from fastapi.responses import Response
-app = FastAPI()
-@app.post("/webhooks/whatsapp")
-async def hook(request: Request):
-    await request.body()
-    return Response(status_code=200)
-@app.get("/healthz")
-async def health():
-    return Response(status_code=200)
-"""
-
-
-@dataclass
-class WrkResult:
-    name: str
-    requests: int
-    seconds: float
-    non_2xx: int
-    socket_errors: int
-    p50_ms: float
-    p99_ms: float
-    repeats: int
-
-    @property
-    def ok(self) -> int:
-        return self.requests - self.non_2xx
-
-    @property
-    def per_second(self) -> float:
-        return self.requests / self.seconds
-
-    def line(self) -> str:
-        return (
-            f"{self.name:>18}: {self.per_second:8.0f} req/s   p50 {self.p50_ms:6.1f} ms   "
-            f"p99 {self.p99_ms:7.1f} ms   2xx {self.ok}, non-2xx {self.non_2xx}, "
-            f"socket errors {self.socket_errors}"
-        )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def payload(i: int, residents: int, run: str) -> bytes:
-    """One text-message delivery; resident `i % residents` keeps one profile name."""
-    who = i % residents
-    wa_id = f"62812{who:07d}"
-    value = {
-        "messaging_product": "whatsapp",
-        "metadata": {"display_phone_number": "15550000000", "phone_number_id": PHONE_NUMBER_ID},
-        "contacts": [{"profile": {"name": f"Warga {who}"}, "wa_id": wa_id}],
-        "messages": [
-            {
-                "from": wa_id,
-                "id": f"wamid.WRK{run}{i:08d}",
-                "timestamp": str(int(time.time())),
-                "type": "text",
-                "text": {"body": f"halo, saya mau tanya soal KTP nomor {i}"},
-            }
-        ],
-    }
-    doc = {
-        "object": "whatsapp_business_account",
-        "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": value}]}],
-    }
-    return json.dumps(doc, separators=(",", ":")).encode()
-
-
-def sign(body: bytes) -> str:
-    return "sha256=" + hmac.new(APP_SECRET.encode(), body, hashlib.sha256).hexdigest()
-
 
 def write_bodies(path: Path, count: int, residents: int, run: str) -> None:
+    """`count` signed text webhooks; resident `i % residents` keeps one profile name."""
     with path.open("wb") as out:
         for i in range(count):
-            body = payload(i, residents, run)
-            out.write(sign(body).encode() + b"\t" + body + b"\n")
+            who = i % residents
+            text = f"halo, saya mau tanya soal KTP nomor {i}"
+            body = text_message(resident_wa_id(who), f"Warga {who}", f"wamid.WRK{run}{i:08d}", text)
+            out.write(signed_line(body))
 
 
-def wait_ready(url: str, proc: subprocess.Popen[bytes]) -> None:
-    for _ in range(400):
-        if proc.poll() is not None:
-            err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-            raise RuntimeError(f"server exited with {proc.returncode}: {err[-2000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as response:
-                if response.status < 500:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.05)
-    raise RuntimeError(f"server at {url} did not start")
-
-
-def run_wrk(name: str, url: str, bodies: Path, args: argparse.Namespace) -> WrkResult:
-    command = [
-        "wrk",
-        f"-t{args.threads}",
-        f"-c{args.connections}",
-        f"-d{args.duration}s",
-        "--timeout",
-        "10s",
-        "--latency",
-        "-s",
-        str(LUA),
+def drive(name: str, url: str, bodies: Path, args: argparse.Namespace) -> WrkResult:
+    script_args = [str(bodies), str(args.threads)]
+    return run_wrk(
+        name,
         url,
-        "--",
-        str(bodies),
-        str(args.threads),
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
-    line = next(x for x in done.stdout.splitlines() if x.startswith("WRK_JSON "))
-    data = json.loads(line.removeprefix("WRK_JSON "))
-    socket_errors = data["connect"] + data["read"] + data["write"] + data["timeout"]
-    return WrkResult(
-        name=name,
-        requests=data["requests"],
-        seconds=data["duration_us"] / 1e6,
-        non_2xx=data["status"],
-        socket_errors=socket_errors,
-        p50_ms=data["p50_us"] / 1000,
-        p99_ms=data["p99_us"] / 1000,
-        repeats=data["repeats"],
+        LUA,
+        script_args,
+        threads=args.threads,
+        connections=args.connections,
+        duration=args.duration,
     )
-
-
-def start(args: list[str], env: dict[str, str], root: Path = ROOT) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        args, env={**os.environ, **env}, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 def measure_bare(bodies: Path, tmp: Path, args: argparse.Namespace) -> WrkResult:
-    (tmp / "bare_app.py").write_text(BASELINE_APP)
-    port = free_port()
-    uvicorn = [sys.executable, "-m", "uvicorn", "--log-level", "warning", "--no-access-log"]
-    proc = start([*uvicorn, "--app-dir", str(tmp), "bare_app:app", "--port", str(port)], {})
-    try:
-        wait_ready(f"http://127.0.0.1:{port}/healthz", proc)
-        return run_wrk("bare FastAPI", f"http://127.0.0.1:{port}/webhooks/whatsapp", bodies, args)
-    finally:
-        stop(proc)
-
-
-def pg_admin(server: str, statement: str) -> None:
-    """Run one statement on the server's `postgres` database, outside a transaction."""
-    import asyncio
-
-    import asyncpg  # type: ignore[import-untyped]
-
-    async def run() -> None:
-        dsn = server.replace("postgresql+asyncpg://", "postgresql://") + "/postgres"
-        conn = await asyncpg.connect(dsn)
-        try:
-            await conn.execute(statement)
-        finally:
-            await conn.close()
-
-    asyncio.run(run())
-
-
-def count_inbox(database_url: str) -> int:
-    if database_url.startswith("sqlite"):
-        with sqlite3.connect(database_url.split("///", 1)[1]) as conn:
-            return int(conn.execute("SELECT count(*) FROM inbound_event").fetchone()[0])
-    import asyncio
-
-    import asyncpg
-
-    async def run() -> int:
-        conn = await asyncpg.connect(database_url.replace("postgresql+asyncpg://", "postgresql://"))
-        try:
-            return int(await conn.fetchval("SELECT count(*) FROM inbound_event"))
-        finally:
-            await conn.close()
-
-    return asyncio.run(run())
+    with bare_server(tmp) as url:
+        return drive("bare FastAPI", url, bodies, args)
 
 
 def read_stages(port: int) -> dict[str, tuple[float, int]]:
@@ -257,49 +97,13 @@ def read_stages(port: int) -> dict[str, tuple[float, int]]:
 def measure_loket(
     backend: str, bodies: Path, tmp: Path, args: argparse.Namespace, root: Path = ROOT
 ) -> tuple[WrkResult, int, dict[str, tuple[float, int]]]:
+    """`loket serve --no-workers` on a fresh database under wrk; (result, inbox rows, stages)."""
     name = f"loket/{backend}" + ("" if root == ROOT else f" ({root.name})")
-    dropper = None
-    if backend == "sqlite":
-        database_url = f"sqlite+aiosqlite:///{tmp / f'loket-{uuid.uuid4().hex[:6]}.db'}"
-    else:
-        server = args.postgres.rstrip("/")
-        db_name = f"loket_bench_{uuid.uuid4().hex[:10]}"
-        pg_admin(server, f'CREATE DATABASE "{db_name}"')
-        database_url = f"{server}/{db_name}"
-
-        def dropper() -> None:
-            pg_admin(server, f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
-
-    env = {
-        "DATABASE_URL": database_url,
-        "LOCKER_URL": f"file:{tmp}/locker",
-        "LOKET_VAR_DIR": f"{tmp}/var",
-        "WHATSAPP_ACCESS_TOKEN": "bench-token",
-        "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
-        "WHATSAPP_APP_SECRET": APP_SECRET,
-        "WHATSAPP_VERIFY_TOKEN": "bench-verify",
-        "WHATSAPP_API_BASE_URL": "http://127.0.0.1:9",  # never reached: no workers run
-        "LOKET_SECRET_KEY": "bench-secret-key-of-at-least-32-bytes",
-        "LOKET_METRICS_TOKEN": METRICS_TOKEN,
-        "LOKET_LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(root),
-    }
-    try:
-        migrate = subprocess.run(
-            [sys.executable, "-m", "app.cli", "migrate"],
-            env={**os.environ, **env},
-            cwd=root,
-            capture_output=True,
-            text=True,
-        )
-        if migrate.returncode != 0:
-            raise RuntimeError(f"migrate failed: {migrate.stderr[-2000:]}")
-        port = free_port()
-        serve = [sys.executable, "-m", "app.cli", "serve", "--no-workers", "--port", str(port)]
-        proc = start(serve, env, root)
-        spy = None
-        try:
-            wait_ready(f"http://127.0.0.1:{port}/healthz", proc)
+    with fresh_database(backend, tmp, args.postgres) as database_url:
+        # The Graph URL is a closed port: without workers nothing is sent.
+        env = loket_env(database_url, tmp, "http://127.0.0.1:9", root)
+        with loket_server(env, workers=False, root=root) as (proc, port):
+            spy = None
             if args.profile:  # py-spy attached for the length of the wrk run
                 out = f"{args.profile}.{backend}.txt"
                 record = ["py-spy", "record", "-r", "100", "-f", "raw", "-o", out]
@@ -308,16 +112,11 @@ def measure_loket(
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
                 )
-            result = run_wrk(name, f"http://127.0.0.1:{port}/webhooks/whatsapp", bodies, args)
+            result = drive(name, f"http://127.0.0.1:{port}/webhooks/whatsapp", bodies, args)
             if spy is not None:
                 spy.wait(timeout=60)
             stages = read_stages(port) if args.stages else {}
-        finally:
-            stop(proc)
-        stored = count_inbox(database_url)
-    finally:
-        if dropper is not None:
-            dropper()
+        stored = scalar(database_url, "SELECT count(*) FROM inbound_event")
     return result, stored, stages
 
 
@@ -346,9 +145,7 @@ def main() -> int:
     )
     parser.add_argument(
         "--postgres",
-        default=os.environ.get(
-            "LOKET_BENCH_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432"
-        ),
+        default=DEFAULT_POSTGRES,
         help="PostgreSQL server for --database postgresql (a fresh database is created on it)",
     )
     parser.add_argument("--stages", action="store_true", help="print Loket's per-stage timings")
