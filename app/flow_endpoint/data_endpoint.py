@@ -291,7 +291,8 @@ async def _keep_files(
 
 def _next_screen(service: Service, language: str, today: date, screen: str) -> str | None:
     """The screen after `screen` in the form; None after the last one."""
-    ids = [item["id"] for item in flow_for(service, language, today=today)["screens"]]
+    flow = flow_for(service, language, today=today, endpoint=True)
+    ids = [item["id"] for item in flow["screens"]]
     if screen not in ids:  # not a screen of this form: start it again
         return ids[0] if ids else None
     position = ids.index(screen)

@@ -30,6 +30,7 @@ from app.simulator.flow_forms import (
     OpenedFlow,
     open_flow,
 )
+from app.whatsapp_flows.forms import endpoint_configured
 from app.whatsapp_flows.registry import FlowRegistry, RegistryError
 
 router = APIRouter(prefix="/api/flows")
@@ -115,7 +116,8 @@ async def _flow_of(runtime: Runtime, wa_id: str, wamid: str) -> OpenedFlow:
     today = datetime.now(runtime.settings.tz).date()
     try:
         registry = FlowRegistry.for_settings(runtime.settings)
-        return open_flow(runtime.catalog, registry, sent.body, today=today)
+        endpoint = endpoint_configured(runtime.settings)
+        return open_flow(runtime.catalog, registry, sent.body, today=today, endpoint=endpoint)
     except (FlowNotFound, RegistryError) as exc:
         raise HTTPException(404, str(exc)) from None
 
