@@ -57,7 +57,9 @@ async def exchange(request: Request, wamid: str, asked: Exchange) -> JSONRespons
     body = sealed.body()
     headers = {"content-type": "application/json"}
     if settings.whatsapp_app_secret is not None:
-        headers[SIGNATURE_HEADER] = sign(settings.whatsapp_app_secret.get_secret_value().encode(), body)
+        headers[SIGNATURE_HEADER] = sign(
+            settings.whatsapp_app_secret.get_secret_value().encode(), body
+        )
     transport = httpx.ASGITransport(app=request.app)
     async with httpx.AsyncClient(transport=transport, base_url="http://simulator") as client:
         response = await client.post(FLOWS_PATH, content=body, headers=headers)

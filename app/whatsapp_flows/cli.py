@@ -55,9 +55,7 @@ def cmd_export(args: argparse.Namespace) -> None:
     try:
         services = form_services(_catalog(settings), args.service)
         endpoint = endpoint_configured(settings)
-        flows = {
-            s.code: flow_for(s, args.lang, today=today, endpoint=endpoint) for s in services
-        }
+        flows = {s.code: flow_for(s, args.lang, today=today, endpoint=endpoint) for s in services}
     except UnknownForm as exc:
         raise _fail(str(exc)) from None
     except FormError as exc:  # only with a catalog the loader did not check (cannot happen)

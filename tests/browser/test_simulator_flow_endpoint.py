@@ -62,7 +62,9 @@ async def test_the_nik_is_checked_inside_the_form_by_the_endpoint(
         settings, resident_id=resident.id, service="ktp", language="id", now=utcnow()
     )
     data = prefill_data(shipped_catalog().get("ktp"), variant="hilang")
-    await send_flow(sessionmaker, WA_ID, flow_message("ktp", token=token, screen="VARIANT", data=data))
+    await send_flow(
+        sessionmaker, WA_ID, flow_message("ktp", token=token, screen="VARIANT", data=data)
+    )
     open_form = page.locator(".row-bot .flow-open", has_text="Isi formulir")
     await open_form.wait_for(timeout=TIMEOUT)
     await open_form.click()

@@ -244,7 +244,11 @@ class _Builder:
     def _navigate(self, target: str) -> dict[str, Any]:
         # The NIK screen's data is the endpoint's errors: none on the way in.
         payload: dict[str, Any] = {ERRORS_KEY: {}} if target == self.nik_screen else {}
-        action = {"name": "navigate", "next": {"type": "screen", "name": target}, "payload": payload}
+        action = {
+            "name": "navigate",
+            "next": {"type": "screen", "name": target},
+            "payload": payload,
+        }
         return {"type": "Footer", "label": self.texts("form.next"), "on-click-action": action}
 
     def _attach_data_model(self, screens: list[dict[str, Any]]) -> None:

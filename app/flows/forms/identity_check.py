@@ -104,9 +104,11 @@ def check_data_model(check: IdentityCheck, language: str) -> dict[str, Any]:
     """The confirmation screen's data: one display string per derived field, the note."""
     model: dict[str, Any] = {}
     for spec in check.derived:
-        example = ("17 Agustus 1990" if language == "id" else "17 August 1990") if (
-            spec.validator == "date"
-        ) else next((c.title.get(language) for c in spec.choices), "-")
+        example = (
+            ("17 Agustus 1990" if language == "id" else "17 August 1990")
+            if (spec.validator == "date")
+            else next((c.title.get(language) for c in spec.choices), "-")
+        )
         model[spec.key] = {"type": "string", "__example__": example}
     model[OTHER_REGION_KEY] = {"type": "boolean", "__example__": False}
     model[REGION_NOTE_KEY] = {"type": "string", "__example__": "-"}

@@ -32,8 +32,11 @@ def check_routing(
     exchanges = _uses_data_exchange(screens)
     if model is None and version is None:
         if exchanges:
-            add("$", "routing-model", "a Flow using data_exchange needs routing_model and "
-                "data_api_version")
+            add(
+                "$",
+                "routing-model",
+                "a Flow using data_exchange needs routing_model and data_api_version",
+            )
         return
     if version not in DATA_API_VERSIONS:
         known = ", ".join(sorted(DATA_API_VERSIONS))
@@ -41,7 +44,7 @@ def check_routing(
     if not isinstance(model, dict):
         add("routing_model", "routing-model", "routing_model must map each screen to a list")
         return
-    order = [s.get("id") for s in screens if isinstance(s, dict) and isinstance(s.get("id"), str)]
+    order = [str(s["id"]) for s in screens if isinstance(s, dict) and isinstance(s.get("id"), str)]
     graph = _graph(model, order, add)
     for screen_id in order:
         if screen_id not in model:
