@@ -37,7 +37,6 @@ from app.flow_endpoint.endpoint_texts import chat_text, field_text, text
 from app.flow_endpoint.prefill import form_prefill
 from app.flows.catalog import Catalog, Service
 from app.flows.forms import entry_screen, picker_key
-from app.flows.forms.generator import nik_screen
 from app.flows.forms.identity_check import (
     CHECK_SCREEN,
     CHECKED_VALIDATORS,
@@ -47,6 +46,7 @@ from app.flows.forms.identity_check import (
     identity_check,
 )
 from app.flows.forms.keys import picker_pages
+from app.flows.forms.question_screens import nik_screen
 from app.flows.identity import IdentityError, parse_nik
 from app.flows.messages import Messages
 from app.flows.validators import validate

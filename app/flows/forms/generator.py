@@ -52,12 +52,12 @@ from app.flows.forms.identity_check import (
 from app.flows.forms.inputs import InputContext, LabelTooLong, example_value, input_component
 from app.flows.forms.limits import FLOW_JSON_VERSION, PICKERS_PER_COMPLETION, SCREEN_TITLE
 from app.flows.forms.model import FormError, FormLimits, FormProblem, Path, Screen
+from app.flows.forms.question_screens import DATA_SCREEN, chunks, nik_screen, screen_id_of
 from app.flows.forms.routing import cases, skip_targets
 from app.flows.forms.summary import summary_screen
 from app.flows.messages import shipped_messages
 
 VARIANT_SCREEN = "VARIANT"
-DATA_SCREEN = "DATA"
 SUMMARY_SCREEN = "SUMMARY"
 
 
@@ -76,44 +76,6 @@ def build_flow(
     documents do not fit Meta's limits; the result still needs `validate_flow` to be trusted.
     """
     return _Builder(service, language, today, limits or FormLimits(), endpoint).build()
-
-
-def nik_screen(service: Service, limits: FormLimits | None = None) -> str | None:
-    """The screen whose Footer sends the NIK to the endpoint (in an endpoint Flow), or None."""
-    check = identity_check(service)
-    if check is None:
-        return None
-    position = [spec.key for _, spec in keys.form_fields(service)].index(check.nik.key)
-    return keys.screen_id(DATA_SCREEN.lower(), _chunk_of(service, limits or FormLimits(), position))
-
-
-def _chunks(service: Service, limits: FormLimits) -> list[list[tuple[int, FieldSpec]]]:
-    """The form's questions, screen by screen (at most `fields_per_screen` each, even sizes)."""
-    fields = keys.form_fields(service)
-    if not fields:
-        return []
-    count = -(-len(fields) // limits.fields_per_screen)
-    size, extra = divmod(len(fields), count)
-    chunks, start = [], 0
-    for step in range(count):
-        chunk = fields[start : start + size + (1 if step < extra else 0)]
-        start += len(chunk)
-        chunks.append(chunk)
-    return chunks
-
-
-def screen_id_of(step: int) -> str:
-    """The id of the `step`-th screen of questions (0: DATA, 1: DATA_B, …)."""
-    return keys.screen_id(DATA_SCREEN.lower(), step)
-
-
-def _chunk_of(service: Service, limits: FormLimits, position: int) -> int:
-    seen = 0
-    for step, chunk in enumerate(_chunks(service, limits)):
-        seen += len(chunk)
-        if position < seen:
-            return step
-    raise ValueError("no such question")
 
 
 def entry_screen(service: Service) -> str:
@@ -304,10 +266,10 @@ class _Builder:
         return Screen(VARIANT_SCREEN, self._service_title(), [intro, choose])
 
     def _data_screens(self) -> list[Screen]:
-        chunks = _chunks(self.service, self.limits)
-        count = len(chunks)
+        grouped = chunks(self.service, self.limits)
+        count = len(grouped)
         screens: list[Screen] = []
-        for step, chunk in enumerate(chunks):
+        for step, chunk in enumerate(grouped):
             if screen_id_of(step) == self.nik_screen:
                 self.nik_inputs = [spec for _, spec in chunk]
             screen_id = screen_id_of(step)
