@@ -16,14 +16,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.bot.inbound import reply_context
 from app.flows.inputs import FormSubmitted
 from app.outbox import service as outbox
+from app.whatsapp_flows.flow_tokens import form_token_of
 
 
 async def with_reply_token(
     session: AsyncSession, *, resident_id: int, message: dict[str, Any], item: FormSubmitted
 ) -> FormSubmitted:
-    """`item` with the token of the message it answers, when that message is ours and known."""
+    """`item` with the token of the message it answers, when that message is ours and known.
+
+    A form sent while the data endpoint is configured carries a signed token wrapping the
+    engine's (`form_token_of`); the engine sees its own."""
+    item = dataclasses.replace(item, flow_token=form_token_of(item.flow_token))
     wamid = reply_context(message)
     if wamid is None:
         return item
     token = await outbox.flow_token_answered(session, resident_id=resident_id, wamid=wamid)
-    return dataclasses.replace(item, reply_token=token)
+    return dataclasses.replace(item, reply_token=form_token_of(token))

@@ -8,7 +8,10 @@
 - `BACK`: the screen returned to, with its data.
 - `data_exchange`: the screen's answers and files checked; every problem in one
   `error_message` on the same screen (nothing stored), else the next screen; after the last
-  screen, `SUCCESS` with the answers and the stored files' document ids.
+  screen, `SUCCESS` with the answers and the stored files' document ids. From the NIK screen
+  of a generated form (`app.flows.forms.identity_check`): the problems also under each input
+  (`errors`), else `NIK_CHECK` with the birth date and sex the NIK encodes and, for a NIK
+  first registered outside LOKET_OFFICE_REGION, a note (never a refusal, as in chat).
 
 In-form checks, the same as in chat: NIK and KK numbers through the chat's validators (format,
 province, date, serial); files (picker keys `doc_<key>`, `doc_<key>__<n>`) downloaded, verified,
@@ -30,11 +33,21 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Settings
-from app.flow_endpoint.endpoint_texts import chat_text, text
+from app.flow_endpoint.endpoint_texts import chat_text, field_text, text
 from app.flow_endpoint.prefill import form_prefill
 from app.flows.catalog import Catalog, Service
 from app.flows.forms import entry_screen, picker_key
+from app.flows.forms.identity_check import (
+    CHECK_SCREEN,
+    CHECKED_VALIDATORS,
+    ERRORS_KEY,
+    OTHER_REGION_KEY,
+    REGION_NOTE_KEY,
+    identity_check,
+)
 from app.flows.forms.keys import picker_pages
+from app.flows.forms.question_screens import nik_screen
+from app.flows.identity import IdentityError, parse_nik
 from app.flows.messages import Messages
 from app.flows.validators import validate
 from app.intake.service import requirement_for
@@ -46,7 +59,7 @@ from app.whatsapp_flows.forms import flow_for
 log = structlog.get_logger(__name__)
 
 # Answers checked inside the form: the identity numbers, where a typo costs a whole round trip.
-IN_FORM_VALIDATORS = frozenset({"nik", "kk"})
+IN_FORM_VALIDATORS = CHECKED_VALIDATORS
 SUCCESS_SCREEN = "SUCCESS"
 
 
@@ -82,6 +95,7 @@ class _Exchange:
     today: date
     now: datetime
     errors: list[str] = field(default_factory=list)
+    field_errors: dict[str, str] = field(default_factory=dict)  # key -> short reason
 
 
 async def answer(parts: EndpointParts, payload: dict[str, Any], *, now: datetime) -> Answer:
@@ -153,6 +167,8 @@ async def _data_exchange(
     typed = {k: v for k, v in values.items() if k in prefill and isinstance(v, str | bool)}
     shown = {**prefill, **typed}
     _check_answers(exchange, values)
+    if screen == nik_screen(service):
+        return _identity_answer(parts.settings, exchange, screen, values, shown)
     files = await _check_files(parts, exchange, values)
     if files is None:  # out of time: nothing was kept
         return _screen(exchange, screen, shown, error_message=text(language, "too_slow"))
@@ -197,9 +213,46 @@ def _check_answers(exchange: _Exchange, values: dict[str, Any]) -> None:
             for name, item in verdict.params.items()
         }
         label = spec.label.get(language)
+        exchange.field_errors[spec.key] = field_text(language, verdict.error or "")
         exchange.errors.append(
             f"{label}: {chat_text(language, f'invalid.{verdict.error}', **params)}"
         )
+
+
+def _identity_answer(
+    settings: Settings,
+    exchange: _Exchange,
+    screen: str,
+    values: dict[str, Any],
+    shown: dict[str, Any],
+) -> Answer:
+    """The NIK screen again with its errors, else NIK_CHECK with what the NIK encodes."""
+    language, check = exchange.token.language, identity_check(exchange.service)
+    nik = values.get(check.nik.key) if check is not None else None
+    try:
+        info = parse_nik(str(nik), today=exchange.today) if nik is not None else None
+    except IdentityError:
+        info = None
+    if check is None or info is None or exchange.errors:
+        if not exchange.errors and check is not None:  # an empty NIK: the form requires one
+            exchange.field_errors[check.nik.key] = field_text(language, "")
+            exchange.errors.append(check.nik.label.get(language))
+        message = "\n".join([text(language, "check_answers"), *exchange.errors])
+        log.info("flows endpoint refused", screen=screen, problems=len(exchange.errors))
+        extra = {ERRORS_KEY: exchange.field_errors, "error_message": message}
+        return _screen(exchange, screen, shown, **extra)
+    data: dict[str, Any] = {}
+    for spec in check.derived:
+        if spec.derive == "nik_birth_date":
+            data[spec.key] = Messages.date(language, info.birth_date)
+        else:
+            sex = "perempuan" if info.female else "laki_laki"
+            choice = next((c for c in spec.choices if c.id == sex), None)
+            data[spec.key] = choice.title.get(language) if choice is not None else sex
+    region = settings.office_region
+    data[OTHER_REGION_KEY] = bool(region) and not str(nik).startswith(str(region))
+    data[REGION_NOTE_KEY] = text(language, "other_region")
+    return Answer(200, {"version": exchange.version, "screen": CHECK_SCREEN, "data": data})
 
 
 def _picker_files(service: Service, values: dict[str, Any]) -> list[tuple[str, str, Any]]:
@@ -291,7 +344,8 @@ async def _keep_files(
 
 def _next_screen(service: Service, language: str, today: date, screen: str) -> str | None:
     """The screen after `screen` in the form; None after the last one."""
-    ids = [item["id"] for item in flow_for(service, language, today=today)["screens"]]
+    flow = flow_for(service, language, today=today, endpoint=True)
+    ids = [item["id"] for item in flow["screens"]]
     if screen not in ids:  # not a screen of this form: start it again
         return ids[0] if ids else None
     position = ids.index(screen)

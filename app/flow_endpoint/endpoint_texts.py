@@ -33,11 +33,37 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Pemeriksaan file butuh waktu lebih lama. Mohon tekan tombolnya sekali lagi.",
         "Checking the file is taking longer. Please tap the button once more.",
     ),
+    "other_region": (
+        "NIK ini terdaftar di luar wilayah kantor ini. Tidak apa-apa, permohonan tetap kami "
+        "terima; petugas akan memeriksa apakah bisa dilayani di sini.",
+        "This NIK was registered outside this office's region. That is fine: we still take the "
+        "request, and staff will check whether it can be served here.",
+    ),
     "check_answers": (
         "Mohon periksa lagi isian berikut:",
         "Please check these answers again:",
     ),
 }
+
+
+# Under an input (Meta's error-message: 30 characters at most); the whole sentence goes in the
+# screen's snackbar. By the chat's error code without its nik_/kk_ prefix.
+_FIELD_TEXTS: dict[str, tuple[str, str]] = {
+    "length": ("Harus 16 angka", "Must be 16 digits"),
+    "digits": ("Harus 16 angka", "Must be 16 digits"),
+    "province": ("Kode provinsi tidak dikenal", "Unknown province code"),
+    "date": ("Angka tanggalnya keliru", "The date digits are wrong"),
+    "serial": ("4 angka terakhir keliru", "The last 4 digits are wrong"),
+    "same_as_nik": ("Ini NIK, bukan nomor KK", "This is the NIK, not the KK"),
+}
+_FIELD_DEFAULT = ("Mohon periksa lagi", "Please check it again")
+
+
+def field_text(language: str, error: str) -> str:
+    """The short reason shown under the input, for the chat's error code (`nik_length`)."""
+    _, _, code = error.partition("_")
+    indonesian, english = _FIELD_TEXTS.get(code, _FIELD_DEFAULT)
+    return english if language == "en" else indonesian
 
 
 def text(language: str, key: str, **params: Any) -> str:

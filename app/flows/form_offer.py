@@ -33,13 +33,7 @@ def offer(turn: Turn, service: Service) -> None:
     if not can_offer(turn, service):
         return
     draft = turn.draft()
-    token = turn.setup.new_id()
-    draft.form = FormState(token=token)
-    held = [
-        spec.key
-        for spec in service.documents
-        if spec.key not in draft.declined_reuse and reusable_document(turn, spec) is not None
-    ]
+    held = _held(turn, service)
     correcting = draft.correction is not None
     answers = dict(draft.fields)
     remembered = turn.context.memory.consent is True and not draft.recall_done
@@ -47,12 +41,44 @@ def offer(turn: Turn, service: Service) -> None:
         kept = recall.offer(turn, service.memory, draft)  # what the chat would offer as kept
         answers = {**kept.fields, **answers}
         held += [key for key in kept.documents if key not in held]
+    key = "form_reply.offer_correction" if correcting else "form_reply.offer"
+    _emit(turn, service, answers, held, key)
+
+
+def offer_to_change(turn: Turn, service: Service, kept: recall.Offer) -> None:
+    """After "Ubah" at "Pakai data ini?": the form again (when one was offered for this draft),
+    opened with the remembered values `kept` to change rather than empty. The remembered
+    papers are not marked as held: a changed subject is asked as a new one, as in chat. The new
+    token replaces the earlier form's."""
+    draft = turn.draft()
+    if not can_offer(turn, service) or draft.form is None or draft.form.submitted:
+        return
+    answers = {**kept.fields, **draft.fields}
+    _emit(turn, service, answers, _held(turn, service), "form_reply.offer_edit")
+
+
+def _held(turn: Turn, service: Service) -> list[str]:
+    """The reusable documents the locker holds that the resident has not declined."""
+    draft = turn.draft()
+    return [
+        spec.key
+        for spec in service.documents
+        if spec.key not in draft.declined_reuse and reusable_document(turn, spec) is not None
+    ]
+
+
+def _emit(
+    turn: Turn, service: Service, answers: dict[str, object], held: list[str], body: str
+) -> None:
+    draft = turn.draft()
+    token = turn.setup.new_id()
+    draft.form = FormState(token=token)
     turn.emit(
         OfferForm(
             service=service.code,
             language=turn.lang,
             token=token,
-            body=turn.t("form_reply.offer_correction" if correcting else "form_reply.offer"),
+            body=turn.t(body),
             cta=turn.t("form_reply.cta"),
             screen=entry_screen(service),
             data=prefill_data(service, answers, variant=draft.variant, held=held),

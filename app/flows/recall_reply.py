@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from app.flows import recall
+from app.flows import form_offer, recall
 from app.flows.events import ForgetMemory, MemoryConsent, ReuseDocument
 from app.flows.inputs import ChoiceInput, ResidentInput, text_of
 from app.flows.progress import advance, start_service
@@ -112,6 +112,7 @@ def on_recall(turn: Turn, item: ResidentInput) -> None:
     if choice == "yes" or (choice is None and is_yes(text)):
         _reuse(turn, draft, recall.offer(turn, memory, draft))
     elif choice == "edit" or is_no(text) or set(normalize(text).split()) & EDIT_WORDS:
+        form_offer.offer_to_change(turn, service, recall.offer(turn, memory, draft))
         if draft.subject:  # a changed boat is asked as a new one: its old papers are not offered
             draft.subject = recall.NEW_SUBJECT
         draft.recall_done = True

@@ -62,12 +62,18 @@ def flow_parameters(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def open_flow(
-    catalog: Catalog, registry: FlowRegistry, body: dict[str, Any], *, today: date
+    catalog: Catalog,
+    registry: FlowRegistry,
+    body: dict[str, Any],
+    *,
+    today: date,
+    endpoint: bool = False,
 ) -> OpenedFlow:
-    """The Flow an outbound flow message opens; FlowNotFound when there is none to open."""
+    """The Flow an outbound flow message opens; FlowNotFound when there is none to open.
+    `endpoint`: the data endpoint is configured, so the NIK screen calls it."""
     parameters = flow_parameters(body)
     service, language = _find(catalog, registry, parameters)
-    flow = flow_for(service, language, today=today)
+    flow = flow_for(service, language, today=today, endpoint=endpoint)
     payload = parameters.get("flow_action_payload") or {}
     data = payload.get("data") or {}
     if isinstance(data, str):  # Meta's 2026 page shows the data as a JSON string (§3.1)

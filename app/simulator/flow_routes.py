@@ -30,6 +30,7 @@ from app.simulator.flow_forms import (
     OpenedFlow,
     open_flow,
 )
+from app.whatsapp_flows.forms import endpoint_configured
 from app.whatsapp_flows.registry import FlowRegistry, RegistryError
 
 router = APIRouter(prefix="/api/flows")
@@ -46,7 +47,7 @@ async def opened(
 ) -> dict[str, Any]:
     """The Flow that Loket's message `wamid` to this phone opens."""
     runtime, _, _ = sandbox_parts(request)
-    return (await _flow_of(runtime, wa_id, wamid)).as_json()
+    return (await flow_of(runtime, wa_id, wamid)).as_json()
 
 
 @router.post("/{wamid}/complete", name="simulator_flow_complete")
@@ -75,7 +76,7 @@ async def _complete(runtime: Runtime, wamid: str, form: FormData) -> JSONRespons
         values = None
     if not isinstance(values, dict):
         return _refuse(422, "values must be a JSON object")
-    opened = await _flow_of(runtime, wa_id, wamid)
+    opened = await flow_of(runtime, wa_id, wamid)
     files = [
         (m.group(1), m.group(2), item)
         for key, item in form.multi_items()
@@ -104,7 +105,8 @@ async def _complete(runtime: Runtime, wamid: str, form: FormData) -> JSONRespons
     return JSONResponse({"wamid": reply})
 
 
-async def _flow_of(runtime: Runtime, wa_id: str, wamid: str) -> OpenedFlow:
+async def flow_of(runtime: Runtime, wa_id: str, wamid: str) -> OpenedFlow:
+    """The Flow Loket's message `wamid` to this phone opens; 404 when there is none."""
     async with runtime.sessionmaker() as session:
         resident = await repository.resident_by_wa_id(session, wa_id)
         sent = None
@@ -115,7 +117,8 @@ async def _flow_of(runtime: Runtime, wa_id: str, wamid: str) -> OpenedFlow:
     today = datetime.now(runtime.settings.tz).date()
     try:
         registry = FlowRegistry.for_settings(runtime.settings)
-        return open_flow(runtime.catalog, registry, sent.body, today=today)
+        endpoint = endpoint_configured(runtime.settings)
+        return open_flow(runtime.catalog, registry, sent.body, today=today, endpoint=endpoint)
     except (FlowNotFound, RegistryError) as exc:
         raise HTTPException(404, str(exc)) from None
 

@@ -23,12 +23,13 @@ from pydantic import BaseModel, Field, model_validator
 from starlette.concurrency import run_in_threadpool
 
 from app.bot.sandbox_media import WANT_VOICE, MediaRefused
-from app.simulator import flow_routes, payloads, repository
+from app.simulator import flow_exchange, flow_routes, payloads, repository
 from app.simulator.chat import Chat, load_chat
 from app.simulator.delivery import deliver, report_arrivals, sandbox_parts
 
 router = APIRouter(prefix="/simulator", include_in_schema=False)
 router.include_router(flow_routes.router)
+router.include_router(flow_exchange.router)
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 

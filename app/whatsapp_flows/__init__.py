@@ -1,7 +1,8 @@
 """WhatsApp Flows at Meta: the catalog's forms with this deployment's limits, publishing them
 through the Flows API, and the record of published Flow ids.
 
-- `forms.flow_for(service, language, today=)`: the Flow JSON to export, publish or render.
+- `forms.flow_for(service, language, today=, endpoint=)`: the Flow JSON to export, publish or render
+  (`endpoint`: `forms.endpoint_configured(settings)`, the NIK checked inside the form).
 - `registry.FlowRegistry.for_settings(settings).flow_id(code, language)`: the Flow to send.
 - `publish.publish_flows(...)`, `graph.FlowsApi`: `loket flows publish`.
 

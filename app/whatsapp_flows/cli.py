@@ -15,7 +15,13 @@ import httpx
 from app.config import Settings
 from app.flows.catalog import Catalog, load_catalog
 from app.flows.forms import FormError
-from app.whatsapp_flows.forms import LANGUAGES, UnknownForm, flow_for, form_services
+from app.whatsapp_flows.forms import (
+    LANGUAGES,
+    UnknownForm,
+    endpoint_configured,
+    flow_for,
+    form_services,
+)
 from app.whatsapp_flows.graph import FlowsApi
 from app.whatsapp_flows.keygen_cli import register_keygen
 from app.whatsapp_flows.publish import publish_flows
@@ -48,7 +54,8 @@ def cmd_export(args: argparse.Namespace) -> None:
     today = datetime.now(settings.tz).date()
     try:
         services = form_services(_catalog(settings), args.service)
-        flows = {s.code: flow_for(s, args.lang, today=today) for s in services}
+        endpoint = endpoint_configured(settings)
+        flows = {s.code: flow_for(s, args.lang, today=today, endpoint=endpoint) for s in services}
     except UnknownForm as exc:
         raise _fail(str(exc)) from None
     except FormError as exc:  # only with a catalog the loader did not check (cannot happen)
@@ -84,7 +91,12 @@ def cmd_publish(args: argparse.Namespace) -> None:
             transport=_transport(), timeout=httpx.Timeout(60.0, connect=10.0)
         ) as http:
             outcomes = await publish_flows(
-                FlowsApi(settings, http), registry, services, languages, today=today
+                FlowsApi(settings, http),
+                registry,
+                services,
+                languages,
+                today=today,
+                endpoint=endpoint_configured(settings),
             )
         for outcome in outcomes:
             print("\n".join(outcome.lines()), flush=True)

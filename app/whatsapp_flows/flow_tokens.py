@@ -77,14 +77,16 @@ def issue_token(
     language: str,
     now: datetime,
     lifetime: timedelta,
+    form: str | None = None,
 ) -> str:
-    """A new token for a form sent to `resident_id` now, valid for `lifetime`."""
+    """A new token for a form sent to `resident_id` now, valid for `lifetime`; `form` is the
+    engine's token of the form offered (its nonce, read back by `form_token_of`)."""
     claims = {
         "r": resident_id,
         "s": service,
         "l": language,
         "x": int((now + lifetime).timestamp()),
-        "n": _b64(secrets.token_bytes(6)),
+        "n": form if form is not None else _b64(secrets.token_bytes(6)),
     }
     body = _b64(json.dumps(claims, separators=(",", ":")).encode("utf-8"))
     return f"{_VERSION}.{body}.{_mac(key, body)}"
@@ -118,9 +120,16 @@ def read_token(key: bytes, token: object, *, now: datetime) -> FlowToken:
 
 
 def new_flow_token(
-    settings: Settings, *, resident_id: int, service: str, language: str, now: datetime
+    settings: Settings,
+    *,
+    resident_id: int,
+    service: str,
+    language: str,
+    now: datetime,
+    form: str | None = None,
 ) -> str:
-    """The token to send with a form, valid for LOKET_FLOW_TOKEN_HOURS."""
+    """The token to send with a form, valid for LOKET_FLOW_TOKEN_HOURS (`form`: the engine's
+    token of the form offered, which the completion is matched with)."""
     return issue_token(
         token_key(settings.session_secret()),
         resident_id=resident_id,
@@ -128,7 +137,23 @@ def new_flow_token(
         language=language,
         now=now,
         lifetime=timedelta(hours=settings.flow_token_hours),
+        form=form,
     )
+
+
+def form_token_of(token: str | None) -> str | None:
+    """The engine's form token inside a signed token (its nonce); any other token as it is.
+
+    Not verified here: the engine compares it with the random token of the draft's form, which
+    nobody outside can guess; the endpoint verifies the signature of every request."""
+    if token is None or not token.startswith(f"{_VERSION}.") or token.count(".") != 2:
+        return token
+    try:
+        claims = json.loads(_unb64(token.split(".")[1]))
+    except (binascii.Error, ValueError):
+        return token
+    nonce = claims.get("n") if isinstance(claims, dict) else None
+    return nonce if isinstance(nonce, str) and nonce else token
 
 
 def check_flow_token(settings: Settings, token: object, *, now: datetime) -> FlowToken:

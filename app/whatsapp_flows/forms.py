@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from app.config import Settings
 from app.flows.catalog import Catalog, Service
 from app.flows.forms import FormLimits, build_flow
 from app.flows.forms.limits import MAX_FILE_SIZE_KB
@@ -44,6 +45,15 @@ def form_services(catalog: Catalog, code: str | None = None) -> list[Service]:
     return [service]
 
 
-def flow_for(service: Service, language: str, *, today: date) -> dict[str, Any]:
-    """The Flow JSON of `service` in `language`, with this deployment's limits."""
-    return build_flow(service, language, today=today, limits=form_limits())
+def endpoint_configured(settings: Settings) -> bool:
+    """True when the data endpoint can answer (its private key is set): forms then check the
+    NIK inside the form (`app.flows.forms.identity_check`)."""
+    return settings.whatsapp_flows_private_key is not None
+
+
+def flow_for(
+    service: Service, language: str, *, today: date, endpoint: bool = False
+) -> dict[str, Any]:
+    """The Flow JSON of `service` in `language`, with this deployment's limits; `endpoint`:
+    the data endpoint is configured (see `endpoint_configured`)."""
+    return build_flow(service, language, today=today, limits=form_limits(), endpoint=endpoint)

@@ -29,6 +29,8 @@ from app.flows.events import OfferForm
 from app.notifications.catalog import templates
 from app.outbox import delivery
 from app.residents.models import Resident
+from app.whatsapp_flows.flow_tokens import new_flow_token
+from app.whatsapp_flows.forms import endpoint_configured
 from app.whatsapp_flows.registry import FlowRegistry, RegistryError, flow_name
 
 log = structlog.get_logger(__name__)
@@ -90,10 +92,20 @@ async def send_form(
     if flow is None:
         log.warning("form offered but no Flow to send", service=offer.service)
         return None
+    token = offer.token
+    if endpoint_configured(settings):  # the endpoint needs a signed token wrapping the form's
+        token = new_flow_token(
+            settings,
+            resident_id=resident.id,
+            service=offer.service,
+            language=offer.language,
+            now=now,
+            form=offer.token,
+        )
     body = flow_message(
         offer.body,
         cta=offer.cta,
-        token=offer.token,
+        token=token,
         flow=flow,
         screen=offer.screen,
         data=offer.data,
@@ -102,7 +114,7 @@ async def send_form(
         form_template_name(offer.service),
         offer.language,
         body_params=[offer.ticket or "-"],
-        token=offer.token,
+        token=token,
         data=offer.data or None,
     )
     return await delivery.deliver_form(

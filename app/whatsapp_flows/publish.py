@@ -58,13 +58,17 @@ async def publish_flows(
     languages: Sequence[str],
     *,
     today: date,
+    endpoint: bool = False,
 ) -> list[Outcome]:
-    """Publish every (service, language) Flow; one outcome each, in order."""
+    """Publish every (service, language) Flow; one outcome each, in order (`endpoint`: the
+    data endpoint is configured, so the Flows check the NIK inside the form)."""
     remote = await api.list_flows()
     outcomes = []
     for service in services:
         for language in languages:
-            outcomes.append(await _publish_one(api, registry, remote, service, language, today))
+            outcomes.append(
+                await _publish_one(api, registry, remote, service, language, today, endpoint)
+            )
     return outcomes
 
 
@@ -75,10 +79,11 @@ async def _publish_one(
     service: Service,
     language: str,
     today: date,
+    endpoint: bool,
 ) -> Outcome:
     code = service.code
     try:
-        flow = flow_for(service, language, today=today)
+        flow = flow_for(service, language, today=today, endpoint=endpoint)
     except FormError as exc:
         return Outcome(code, language, "failed", reasons=[p.reason for p in exc.problems])
     issues = validate_flow(flow)

@@ -32,8 +32,6 @@ ANSWERS = {
     "variant": "hilang",
     "nik": NIK,
     "nama": "Siti Aminah",
-    "tanggal_lahir": "1990-08-05",
-    "jenis_kelamin": "perempuan",
     "no_kk": KK,
     "alamat": "Jl. Melati 3 RT 01 RW 02, Sukamaju",
     "consent": True,
@@ -105,7 +103,7 @@ async def test_lost_ktp_by_form_in_four_resident_actions(loket: Loket, sessionma
             "data": {
                 "variant": "hilang",
                 **dict.fromkeys(
-                    ["nik", "nama", "tanggal_lahir", "jenis_kelamin", "no_kk", "status_kawin"],
+                    ["nik", "nama", "no_kk", "status_kawin"],
                     "",
                 ),
                 "data_berubah": "",
@@ -126,7 +124,9 @@ async def test_lost_ktp_by_form_in_four_resident_actions(loket: Loket, sessionma
     said = texts(replies)
     assert said.startswith(
         "Formulir Anda sudah kami terima. Foto dan dokumennya sedang kami periksa, "
-        "mohon tunggu sebentar.\n" + CHECKED + "\nMohon periksa data permohonan KTP-el berikut:"
+        "mohon tunggu sebentar.\n" + CHECKED + "\nDari NIK: tanggal lahir 5 Agustus 1990, jenis "
+        "kelamin perempuan. Bila keliru, bisa diubah di ringkasan nanti.\nMohon periksa data "
+        "permohonan KTP-el berikut:"
     )
     assert "📄 Kartu Keluarga: 1 foto ✅" in said and "• NIK: 3201••••••••0003" in said
 
@@ -180,7 +180,11 @@ async def test_an_invalid_answer_and_a_blurred_photo_are_asked_again_alone(
         "Silakan ketik NIK Anda (16 angka, ada di KK).",
     ]
     replies = await siti.text(NIK)
-    assert texts(replies).startswith("Silakan kirim foto Kartu Keluarga.")  # name, date... kept
+    assert texts(replies).splitlines()[:2] == [  # the NIK gives the date and sex: not asked
+        "Dari NIK: tanggal lahir 5 Agustus 1990, jenis kelamin perempuan. Bila keliru, bisa "
+        "diubah di ringkasan nanti.",
+        "Silakan kirim foto Kartu Keluarga. 📄",
+    ]
     replies = await siti.photo("chat-kk", sharp_photo(3))
     replies = await siti.tap(replies, "Sudah semua")
     assert texts(replies).startswith("Mohon periksa data permohonan KTP-el berikut:")

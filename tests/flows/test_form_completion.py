@@ -14,8 +14,6 @@ ANSWERS = {
     "variant": "hilang",
     "nik": "1303015708900001",
     "nama": "Siti Aminah",
-    "tanggal_lahir": "1990-08-17",
-    "jenis_kelamin": "perempuan",
     "no_kk": "7307012010150001",
     "alamat": "Dusun Mawar RT 02/RW 01, Desa Contoh",
     "consent": True,
@@ -72,10 +70,12 @@ def test_a_file_that_cannot_be_the_document_is_named_and_not_stored(make_engine)
 
     step = engine.handle(step.snapshot, DocumentChecked("surat_kehilangan", "doc-2", True), FORMS)
     [said] = [e.text for e in step.events if e.type == "send_text"]
-    assert said.splitlines()[1:5] == [
+    assert said.splitlines()[1:6] == [
         "Ada yang perlu diperbaiki:",
         "• Kartu Keluarga harus dikirim sebagai foto atau file PDF. Silakan kirim ulang.",
         "Mohon kirim ulang yang di atas di chat ini. Yang lain sudah lengkap.",
+        "Dari NIK: tanggal lahir 17 Agustus 1990, jenis kelamin perempuan. Bila keliru, bisa "
+        "diubah di ringkasan nanti.",
         "Silakan kirim foto Kartu Keluarga. 📄",
     ]
 
@@ -130,4 +130,29 @@ def test_a_form_submitted_while_an_officer_has_the_chat_is_kept_for_later(make_e
     assert [held["text"] for held in step.snapshot["held"]] == [
         "Formulir Anda sudah kami terima. Foto dan dokumennya sedang kami periksa, mohon "
         "tunggu sebentar."
+    ]
+
+
+def test_the_birth_date_and_sex_the_form_no_longer_asks_are_filled_from_the_nik(
+    make_engine,
+) -> None:
+    engine = make_engine()
+    snapshot, token = _offered(engine)
+    letter = [{"file_name": "s.pdf", "mime_type": "application/pdf", "sha256": None, "id": "m2"}]
+    kk = [{"file_name": "k.pdf", "mime_type": "application/pdf", "sha256": None, "id": "m1"}]
+    payload = ANSWERS | {"doc_kk": kk, "doc_surat_kehilangan": letter}
+    step = engine.handle(snapshot, FormSubmitted(payload=payload, flow_token=token), FORMS)
+    step = engine.handle(step.snapshot, DocumentChecked("kk", "doc-1", True), FORMS)
+    step = engine.handle(step.snapshot, DocumentChecked("surat_kehilangan", "doc-2", True), FORMS)
+    draft = step.snapshot["draft"]
+    assert {key: draft["fields"][key] for key in ("tanggal_lahir", "jenis_kelamin")} == {
+        "tanggal_lahir": "1990-08-17",
+        "jenis_kelamin": "perempuan",
+    }
+    assert draft["derived"] == {"tanggal_lahir": "1990-08-17", "jenis_kelamin": "perempuan"}
+    assert draft["warnings"] == {}
+    summary = [e.body for e in step.events if e.type == "send_buttons"][-1]
+    assert summary.splitlines()[6:8] == [
+        "• Tanggal lahir: 17 Agustus 1990 (dari NIK)",
+        "• Jenis kelamin: Perempuan (dari NIK)",
     ]

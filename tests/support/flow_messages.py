@@ -22,8 +22,6 @@ LOST_KTP_ANSWERS: dict[str, Any] = {
     "variant": "hilang",
     "nik": "3201014508900003",
     "nama": "Siti Aminah",
-    "tanggal_lahir": "1990-08-05",
-    "jenis_kelamin": "perempuan",
     "no_kk": "3201012208150007",
     "alamat": "Dusun Mawar RT 02/RW 01, Desa Sukamaju",
     "consent": True,

@@ -26,7 +26,7 @@ from app.flows.context import ResidentContext
 from app.flows.engine import Engine
 from app.flows.events import OfferForm
 from app.flows.forms import picker_key
-from app.flows.forms.keys import picker_pages
+from app.flows.forms.keys import form_fields, picker_pages
 from app.flows.inputs import FormSubmitted
 from tests.support.engine_data import GOLDEN_DIR
 from tests.support.golden import build_context, load
@@ -82,7 +82,7 @@ def _filled(
     if service.variants:
         payload["variant"] = shown.get("variant") or scenario.variant or service.variants[0].code
         result.entries += not shown.get("variant")
-    for spec in service.fields:
+    for _, spec in form_fields(service):  # what the NIK gives is not in the form
         kept = shown.get(spec.key)
         if kept not in (None, ""):
             payload[spec.key] = kept

@@ -125,6 +125,24 @@ async def _open(settings: Settings, cdn: FakeFlowsCdn) -> AsyncIterator[httpx.As
 async def endpoint(
     live_settings: Settings, key_pem: str, sessionmaker: Any
 ) -> AsyncIterator[Endpoint]:
+    async with _endpoint(live_settings, key_pem, sessionmaker) as opened:
+        yield opened
+
+
+@pytest.fixture
+async def regional_endpoint(
+    live_settings: Settings, key_pem: str, sessionmaker: Any
+) -> AsyncIterator[Endpoint]:
+    """The endpoint of an office in regency 7307 (LOKET_OFFICE_REGION)."""
+    regional = live_settings.model_copy(update={"office_region": "7307"})
+    async with _endpoint(regional, key_pem, sessionmaker) as opened:
+        yield opened
+
+
+@asynccontextmanager
+async def _endpoint(
+    live_settings: Settings, key_pem: str, sessionmaker: Any
+) -> AsyncIterator[Endpoint]:
     settings = live_settings.model_copy(update={"whatsapp_flows_private_key": SecretStr(key_pem)})
     store = store_from_settings(settings)
     async with sessionmaker() as session:
@@ -233,8 +251,6 @@ async def test_init_opens_the_entry_screen_prefilled_from_the_chat_and_the_locke
         "variant": "hilang",
         "nik": NIK,
         "nama": "Siti Aminah",
-        "tanggal_lahir": "",
-        "jenis_kelamin": "",
         "no_kk": "",
         "status_kawin": "",
         "data_berubah": "",
@@ -245,27 +261,61 @@ async def test_init_opens_the_entry_screen_prefilled_from_the_chat_and_the_locke
     }
 
 
-async def test_a_wrong_nik_keeps_the_resident_on_the_screen_with_the_chats_reason(
+async def test_a_wrong_nik_keeps_the_resident_on_the_screen_with_the_reason_on_the_field(
     endpoint: Endpoint,
 ) -> None:
-    payload = endpoint.data_exchange("DATA", {"nik": "9901014508900003", "nama": "Siti Aminah"})
+    payload = endpoint.data_exchange(
+        "DATA", {"nik": "9901014508900003", "nama": "Siti Aminah", "no_kk": "12345"}
+    )
     status, answer = await endpoint.exchange(payload)
     assert status == 200
-    assert answer["screen"] == "DATA"
-    assert answer["data"] == {
-        "error_message": "Mohon periksa lagi isian berikut:\nNIK: Dua angka pertama NIK (99) "
-        "bukan kode provinsi. Coba periksa lagi, ya."
+    assert answer == {
+        "version": "3.0",
+        "screen": "DATA",
+        "data": {
+            "errors": {"nik": "Kode provinsi tidak dikenal", "no_kk": "Harus 16 angka"},
+            "error_message": "Mohon periksa lagi isian berikut:\nNIK: Dua angka pertama NIK "
+            "(99) bukan kode provinsi. Coba periksa lagi, ya.\nNomor KK: Nomor KK yang Anda "
+            "kirim 5 angka. Nomor KK harus 16 angka, ada di bagian atas KK.",
+        },
     }
 
 
-async def test_a_good_nik_moves_on_to_the_next_screen(endpoint: Endpoint) -> None:
+async def test_a_good_nik_shows_the_birth_date_and_sex_it_encodes(endpoint: Endpoint) -> None:
     payload = endpoint.data_exchange(
         "DATA", {"nik": "3201 0145 0890 0003", "no_kk": "3201012208150007"}
     )
     assert await endpoint.exchange(payload) == (
         200,
-        {"version": "3.0", "screen": "DOC_KK", "data": {}},
+        {
+            "version": "3.0",
+            "screen": "NIK_CHECK",
+            "data": {
+                "tanggal_lahir": "5 Agustus 1990",
+                "jenis_kelamin": "Perempuan",
+                "other_region": False,
+                "region_note": "NIK ini terdaftar di luar wilayah kantor ini. Tidak apa-apa, "
+                "permohonan tetap kami terima; petugas akan memeriksa apakah bisa dilayani di "
+                "sini.",
+            },
+        },
     )
+
+
+async def test_a_nik_from_another_region_is_noted_not_refused(
+    regional_endpoint: Endpoint,
+) -> None:
+    endpoint = regional_endpoint
+    payload = endpoint.data_exchange("DATA", {"nik": NIK})
+    status, answer = await endpoint.exchange(payload)
+    assert (status, answer["screen"], answer["data"]["other_region"]) == (200, "NIK_CHECK", True)
+    payload["data"] = {"nik": "7307011708900001"}
+    status, answer = await endpoint.exchange(payload)
+    assert (answer["data"]["other_region"], answer["data"]["tanggal_lahir"]) == (
+        False,
+        "17 Agustus 1990",
+    )
+    assert answer["data"]["jenis_kelamin"] == "Laki-laki"
 
 
 async def test_back_returns_to_the_entry_screen_with_its_prefill(endpoint: Endpoint) -> None:

@@ -11,6 +11,7 @@ import pytest
 from app.whatsapp_flows.flow_tokens import (
     FlowToken,
     TokenRefused,
+    form_token_of,
     issue_token,
     read_token,
     token_key,
@@ -77,3 +78,24 @@ def test_a_token_signed_with_another_secret_is_refused() -> None:
 def test_anything_else_is_not_a_token(token: object) -> None:
     with pytest.raises(TokenRefused):
         read_token(KEY, token, now=NOW)
+
+
+def test_a_token_wraps_the_form_it_was_sent_with_and_stays_signed() -> None:
+    form = "0d4f5c3e2b1a49c8a7f6e5d4c3b2a190"
+    token = _token(form=form)
+    assert len(token) < 200
+    assert form_token_of(token) == form
+    assert read_token(KEY, token, now=NOW).resident_id == 42
+    body = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))
+    body["r"] = 43  # another resident with the same form: the signature no longer matches
+    forged = base64.urlsafe_b64encode(json.dumps(body).encode()).rstrip(b"=").decode()
+    with pytest.raises(TokenRefused):
+        read_token(KEY, f"v1.{forged}.{token.split('.')[2]}", now=NOW)
+    with pytest.raises(TokenRefused) as expired:
+        read_token(KEY, token, now=NOW + timedelta(hours=73))
+    assert expired.value.expired
+
+
+@pytest.mark.parametrize("token", [None, "a1b2c3", "v1.not-base64!.x", "v1.e30.x"])
+def test_a_token_that_wraps_nothing_is_its_own_form_token(token: str | None) -> None:
+    assert form_token_of(token) == token

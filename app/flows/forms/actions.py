@@ -13,9 +13,19 @@ Add = Callable[[str, str, str], None]  # (path, rule, message)
 ACTION_PROPS = ("on-click-action", "on-select-action", "on-unselect-action")
 
 
-def check_actions(screens: list[Any], index: dict[str, ScreenIndex], add: Add) -> None:
-    """Check every action of every screen, then that each screen is reachable from the first."""
+def check_actions(
+    screens: list[Any],
+    index: dict[str, ScreenIndex],
+    add: Add,
+    routing: dict[str, Any] | None = None,
+) -> dict[str, set[str]]:
+    """Check every action of every screen, then that each screen is reachable from the first.
+
+    A screen that calls the endpoint (`data_exchange`) reaches what `routing` (the Flow's
+    `routing_model`) says it may. Returns the `navigate` edges (screen -> targets).
+    """
     edges: dict[str, set[str]] = {}
+    exchanging: set[str] = set()
     for position, screen in enumerate(screens):
         if not isinstance(screen, dict) or not isinstance(screen.get("id"), str):
             continue
@@ -38,8 +48,15 @@ def check_actions(screens: list[Any], index: dict[str, ScreenIndex], add: Add) -
                 elif name == "complete":
                     _complete(action, path, here, terminal, index, add)
                 elif name == "data_exchange":
+                    exchanging.add(here)
                     _payload_pickers_top_level(action, path, here, index, add)
-    _reachable(screens, edges, add)
+    reached = {here: set(targets) for here, targets in edges.items()}
+    for here in exchanging:
+        found = (routing or {}).get(here)
+        targets = {t for t in found if isinstance(t, str)} if isinstance(found, list) else set()
+        reached.setdefault(here, set()).update(targets)
+    _reachable(screens, reached, add)
+    return edges
 
 
 def _navigate(

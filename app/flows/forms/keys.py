@@ -11,8 +11,11 @@ The completion payload (`response_json` of the `nfm_reply`) maps one-to-one to t
 | `consent` | true: the resident ticked the declaration |
 | `flow_token` | added by WhatsApp (sometimes missing: match on `context.id`) |
 
+Fields the catalog derives from a NIK (`derive`: the birth date and sex) are not in the form:
+the completion fills them from the NIK as the chat does (`form_fields`).
+
 The entry screen's data model (what the sender may pass in `flow_action_payload.data`) holds one
-string per field key and `variant`, in the same format as the payload, and one boolean
+string per form field key and `variant`, in the same format as the payload, and one boolean
 `held_<document key>` per reusable document: true when the locker already holds a copy.
 """
 
@@ -23,7 +26,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from app.flows.catalog.schema import DocumentSpec, Service
+from app.flows.catalog.schema import DocumentSpec, FieldSpec, Service
 
 VARIANT_KEY = "variant"
 CONSENT_KEY = "consent"
@@ -35,6 +38,16 @@ RESERVED_FIELD_KEYS = frozenset({VARIANT_KEY, CONSENT_KEY, FLOW_TOKEN_KEY})
 RESERVED_FIELD_PREFIXES = (DOCUMENT_PREFIX, HELD_PREFIX)
 
 _DIGITS = ("ZERO", "ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN", "EIGHT", "NINE")
+
+
+def is_derived(spec: FieldSpec) -> bool:
+    """True for a field filled from a NIK (`derive` with `nik_field`): the form does not ask it."""
+    return spec.derive is not None and spec.nik_field is not None
+
+
+def form_fields(service: Service) -> list[tuple[int, FieldSpec]]:
+    """The fields the form asks, with their index in the catalog (derived ones left out)."""
+    return [(index, spec) for index, spec in enumerate(service.fields) if not is_derived(spec)]
 
 
 def picker_pages(spec: DocumentSpec) -> int:
@@ -85,7 +98,7 @@ def payload_keys(service: Service) -> dict[str, PayloadKey]:
     keys: dict[str, PayloadKey] = {}
     if service.variants:
         keys[VARIANT_KEY] = PayloadKey("variant", VARIANT_KEY)
-    for spec in service.fields:
+    for _, spec in form_fields(service):
         keys[spec.key] = PayloadKey("field", spec.key)
     for document in service.documents:
         for page in range(1, picker_pages(document) + 1):
@@ -97,7 +110,7 @@ def payload_keys(service: Service) -> dict[str, PayloadKey]:
 def prefill_keys(service: Service) -> list[str]:
     """The keys of the entry screen's data model, in order."""
     keys = [VARIANT_KEY] if service.variants else []
-    keys += [spec.key for spec in service.fields]
+    keys += [spec.key for _, spec in form_fields(service)]
     keys += [held_key(spec.key) for spec in service.documents if spec.reusable]
     return keys
 
@@ -120,7 +133,7 @@ def prefill_data(
     data: dict[str, str | bool] = {}
     if service.variants:
         data[VARIANT_KEY] = variant or ""
-    for spec in service.fields:
+    for _, spec in form_fields(service):
         value = known.get(spec.key)
         data[spec.key] = "" if value is None else str(value)
     for document in service.documents:

@@ -64,7 +64,7 @@ def _answer_lines(service: Service, form: FormContext, screen: str) -> Iterator[
         label = form.texts("form.variant_label")
         cases = {v.code: [_line(label, v.title.get(language))] for v in service.variants}
         yield {"type": "Switch", "value": form.locate(keys.VARIANT_KEY, screen), "cases": cases}
-    for spec in service.fields:
+    for _, spec in keys.form_fields(service):
         line = _field_line(spec, form, screen)
         if spec.when is None:
             yield line

@@ -25,6 +25,7 @@ from app.flows.forms.bindings import (
     walk_components,
 )
 from app.flows.forms.components import check_component, too_long
+from app.flows.forms.routing_rules import check_routing
 
 SCREEN_ID = re.compile(r"^[A-Za-z_]+$")
 
@@ -70,7 +71,11 @@ class _Validator:
         for position, screen in enumerate(screens):
             if isinstance(screen, dict):
                 self._screen(screen, f"screens[{position}]", index)
-        check_actions(screens, index, self.add)
+        routing = flow.get("routing_model")
+        edges = check_actions(
+            screens, index, self.add, routing if isinstance(routing, dict) else None
+        )
+        check_routing(flow, screens, index, edges, self.add)
         if not any(item.terminal for item in index.values()):
             self.add("screens", "terminal", "no screen is terminal: the Flow can never complete")
         return self.issues

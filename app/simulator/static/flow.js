@@ -4,6 +4,9 @@
 // Switch, and the Footer's navigate / complete actions. Bindings: ${data.x}, ${form.x},
 // ${screen.ID.data.x}, ${screen.ID.form.x} and backticked expressions (reference §1.6, §2).
 // Completing posts the payload and the picked files; the server makes the nfm_reply of it.
+// data_exchange posts the payload to the simulator, which calls the real data endpoint encrypted
+// as WhatsApp does (app/simulator/flow_exchange.py); the answer is the next screen, or this one
+// again with its errors (a snackbar, and `error-message` bindings under the inputs).
 "use strict";
 window.LoketFlow = (() => {
   const R = window.LoketRender, {evaluate} = window.LoketFlowExpr;
@@ -97,7 +100,11 @@ window.LoketFlow = (() => {
       const text = (cls) => R.el("p", cls, R.escapeHtml(resolve(c.text, screenId) ?? ""));
       if (c.type === "TextHeading") return text("flow-heading");
       if (c.type === "TextSubheading") return text("flow-subheading");
-      if (c.type === "TextBody") return text("flow-text");
+      if (c.type === "TextBody") {
+        const node = text("flow-text");
+        if (String(c["font-weight"] || "").includes("bold")) node.style.fontWeight = "bold";
+        return node;
+      }
       if (c.type === "TextCaption") return text("flow-caption");
       if (c.type === "RichText") return R.el("p", "flow-text", R.escapeHtml([].concat(resolve(c.text, screenId)).join("\n")));
       if (c.type === "Image") { const img = R.el("img", "flow-image"); img.src = `data:image/png;base64,${resolve(c.src, screenId)}`; img.alt = c["alt-text"] || ""; return img; }
@@ -119,7 +126,10 @@ window.LoketFlow = (() => {
       field.dataset.type = c.type;
       if (!inputs.build(field, c, form, screenId)) { field.innerHTML = `<span class="meta">[${R.escapeHtml(c.type)}]</span>`; return field; }
       if (c["helper-text"]) field.appendChild(R.el("small", "flow-helper", R.escapeHtml(resolve(c["helper-text"], screenId))));
-      field.appendChild(R.el("small", "flow-invalid"));
+      const invalid = R.el("small", "flow-invalid");
+      const told = resolve(c["error-message"], screenId);  // the endpoint's reason, if any
+      if (typeof told === "string") invalid.textContent = told;
+      field.appendChild(invalid);
       return field;
     }
 
@@ -150,7 +160,38 @@ window.LoketFlow = (() => {
         $(".flow-body").scrollTop = 0;
         draw();
       } else if (action.name === "complete") await complete(payload);
-      else $(".flow-error").textContent = `Simulator belum bisa menjalankan aksi ${action.name}.`;  // data_exchange needs an endpoint
+      else if (action.name === "data_exchange") await exchange(screenId, payload);
+      else $(".flow-error").textContent = `Simulator belum bisa menjalankan aksi ${action.name}.`;
+    }
+
+    // The endpoint's answer: another screen (pushed with its data), this one again with its
+    // errors, SUCCESS (WhatsApp closes the form and sends the completion: not used by Loket's
+    // forms), or a refusal whose error_msg WhatsApp shows.
+    async function exchange(screenId, payload) {
+      const footer = $(".flow-footer");
+      footer.disabled = true;
+      const r = await fetch(`${api}/flows/${encodeURIComponent(item.wamid)}/exchange`, {
+        method: "POST", headers: {"content-type": "application/json"},
+        body: JSON.stringify({wa_id: phone.wa(), screen: screenId, data: payload}),
+      }).catch(() => null);
+      footer.disabled = false;
+      const reply = r && r.ok ? await r.json() : null;
+      const answer = reply ? reply.answer : null;
+      if (!reply || reply.status !== 200 || !answer || !answer.screen) {
+        $(".flow-error").textContent = (answer && answer.error_msg) || "Terjadi kesalahan. Coba lagi.";
+        return;
+      }
+      const data = answer.data || {};
+      if (answer.screen === screenId) {
+        state.data[screenId] = {...(state.data[screenId] || {}), ...data};
+        draw();
+        $(".flow-error").textContent = data.error_message || "";
+      } else if (state.screens.has(answer.screen)) {
+        state.data[answer.screen] = data;
+        state.stack.push(answer.screen);
+        $(".flow-body").scrollTop = 0;
+        draw();
+      } else $(".flow-error").textContent = `Layar ${answer.screen} tidak ada di formulir ini.`;
     }
 
     // Values left empty (a field an If hid, an optional picker left empty) are left out.

@@ -124,14 +124,16 @@ def test_phone_number_and_dates() -> None:
     assert (gt["pattern"], gt["helper-text"]) == ("^[0-9]+([.,][0-9]+)?$", "A number from 1 to 30")
     valid_until = component(flow, "DATA_B", "sipi_berlaku_sampai")
     assert (valid_until["min-date"], valid_until["max-date"]) == ("1900-01-01", "2056-12-31")
-    birth = component(
-        build_flow(shipped_catalog().get("ktp"), "id", today=TODAY), "DATA", "tanggal_lahir"
-    )
-    assert (birth["type"], birth["min-date"], birth["max-date"]) == (
-        "DatePicker",
-        "1900-01-01",
-        "2027-12-31",
-    )
+    assert valid_until["type"] == "DatePicker"
+
+
+def test_what_the_nik_gives_is_not_asked() -> None:
+    ktp = shipped_catalog().get("ktp")
+    flow = build_flow(ktp, "id", today=TODAY)
+    names = [item.get("name") for item in screen(flow, "DATA")["layout"]["children"]]
+    assert names == ["nik", "nama", "no_kk", None, None, "alamat", None]
+    assert "tanggal_lahir" not in payload_keys(ktp)
+    assert "jenis_kelamin" not in prefill_keys(ktp)
 
 
 def test_choices_are_radio_buttons_up_to_seven_and_a_dropdown_from_eight() -> None:
@@ -209,8 +211,6 @@ def test_the_completion_payload_holds_every_answer_and_file() -> None:
         "variant": "${screen.VARIANT.form.variant}",
         "nik": "${screen.DATA.form.nik}",
         "nama": "${screen.DATA.form.nama}",
-        "tanggal_lahir": "${screen.DATA.form.tanggal_lahir}",
-        "jenis_kelamin": "${screen.DATA.form.jenis_kelamin}",
         "no_kk": "${screen.DATA.form.no_kk}",
         "status_kawin": "${screen.DATA.form.status_kawin}",
         "data_berubah": "${screen.DATA.form.data_berubah}",
