@@ -6,7 +6,11 @@ resident, and carries its own expiry, so the endpoint needs no table to tell a l
 stale one:
 
     v1.<base64url JSON {"r": resident id, "s": service code, "l": language, "x": expiry (unix
-    seconds), "n": random nonce}>.<base64url HMAC-SHA256>
+    seconds), "n": random nonce, and for a renewal "j": the subject's key}>.<base64url HMAC-SHA256>
+
+A renewal token (the FLOW button of an expiry reminder, `app.memory.renewal_reminder`) also
+names the subject to renew (a boat, by its remembered key): its completion starts that renewal
+with nothing open in the chat (`app.conversations.renewal_forms`).
 
 The HMAC key is derived from LOKET_SECRET_KEY (the dashboard's signing key) with its own label,
 so a token can never pass as a session cookie or the other way round. About 140 characters:
@@ -50,6 +54,7 @@ class FlowToken:
     service: str
     language: str
     expires_at: datetime
+    subject: str | None = None  # a renewal's subject key (a boat), None for an ordinary form
 
 
 def token_key(secret: str) -> bytes:
@@ -77,15 +82,19 @@ def issue_token(
     language: str,
     now: datetime,
     lifetime: timedelta,
+    subject: str | None = None,
 ) -> str:
-    """A new token for a form sent to `resident_id` now, valid for `lifetime`."""
-    claims = {
+    """A new token for a form sent to `resident_id` now, valid for `lifetime`; `subject` names
+    the subject of a renewal form."""
+    claims: dict[str, object] = {
         "r": resident_id,
         "s": service,
         "l": language,
         "x": int((now + lifetime).timestamp()),
         "n": _b64(secrets.token_bytes(6)),
     }
+    if subject:
+        claims["j"] = subject
     body = _b64(json.dumps(claims, separators=(",", ":")).encode("utf-8"))
     return f"{_VERSION}.{body}.{_mac(key, body)}"
 
@@ -109,6 +118,7 @@ def read_token(key: bytes, token: object, *, now: datetime) -> FlowToken:
             service=str(claims["s"]),
             language="en" if claims.get("l") == "en" else "id",
             expires_at=datetime.fromtimestamp(int(claims["x"]), UTC),
+            subject=str(claims["j"]) if claims.get("j") else None,
         )
     except (binascii.Error, ValueError, KeyError, TypeError):
         raise TokenRefused("the flow token's claims cannot be read") from None
@@ -118,16 +128,25 @@ def read_token(key: bytes, token: object, *, now: datetime) -> FlowToken:
 
 
 def new_flow_token(
-    settings: Settings, *, resident_id: int, service: str, language: str, now: datetime
+    settings: Settings,
+    *,
+    resident_id: int,
+    service: str,
+    language: str,
+    now: datetime,
+    subject: str | None = None,
+    lifetime: timedelta | None = None,
 ) -> str:
-    """The token to send with a form, valid for LOKET_FLOW_TOKEN_HOURS."""
+    """The token to send with a form, valid for `lifetime` (LOKET_FLOW_TOKEN_HOURS unless
+    given); `subject` makes it a renewal token."""
     return issue_token(
         token_key(settings.session_secret()),
         resident_id=resident_id,
         service=service,
         language=language,
         now=now,
-        lifetime=timedelta(hours=settings.flow_token_hours),
+        lifetime=lifetime or timedelta(hours=settings.flow_token_hours),
+        subject=subject,
     )
 
 
