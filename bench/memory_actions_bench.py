@@ -35,6 +35,7 @@ CASES = (
     ("memory_second_request_kk", "KK request after a KTP-el, data kept", 7),
     ("service_sipi_perpanjangan", "SIPI renewal, locker reuse one by one", None),
     ("memory_sipi_one_message", "SIPI renewal by one message, boat kept", 5),
+    ("memory_sipi_photo_first", "  the same, the old SIPI's photo as the yes", 5),
     ("memory_renewal_form", "SIPI renewal by the reminder's form (Flow)", 3),
 )
 
