@@ -7,8 +7,8 @@ engine, with the fixed clock of the tests, and counts what the resident does: ev
 message, tap and photo (the locker's verdicts and the submission's answer are the system's, not
 the resident's). A submitted form counts twice: the tap that opens it and the tap that submits
 it (what is filled in inside it is one screen, not counted). Prints, per conversation, the
-actions and the target. The figures are also asserted by tests/flows/test_memory.py and, on a real database
-through signed webhooks, by tests/memory/.
+actions and the target. The figures are also asserted by tests/flows/test_memory.py and, on a
+real database through signed webhooks, by tests/memory/.
 """
 
 from __future__ import annotations
