@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.bot.messages import is_status_body
 from app.db import utcnow
 from app.inbox.models import InboundEvent
-from app.notifications.catalog import template_named
+from app.notifications.catalog import template_named, templates
 from app.outbox.models import OutboundMessage
 from app.simulator import repository
 from app.simulator.template_flows import flow_button
@@ -134,7 +134,8 @@ def template_view(body: dict[str, Any]) -> dict[str, Any]:
             params[kind] = values
         elif kind == "button" and component.get("sub_type") == "quick_reply":
             payloads.extend(values)
-    template = template_named(name)  # a form template's per-service copy has its base's words
+    # A form template's per-service copy (loket_formulir_ktp) has its base's words.
+    template = templates().get(name) or template_named(name)
     if template is None:
         return {
             "name": name,
