@@ -8,7 +8,7 @@ stale one:
     v1.<base64url JSON {"r": resident id, "s": service code, "l": language, "x": expiry (unix
     seconds), "n": random nonce, and for a renewal "j": the subject's key}>.<base64url HMAC-SHA256>
 
-A renewal token (the FLOW button of an expiry reminder, `app.memory.renewal_reminder`) also
+A renewal token (the FLOW button of an expiry reminder, `app.memory.renewal_form_reminder`) also
 names the subject to renew (a boat, by its remembered key): its completion starts that renewal
 with nothing open in the chat (`app.conversations.renewal_forms`).
 
