@@ -29,8 +29,8 @@ def opens(turn: Turn, item: FormSubmitted, token: str | None) -> bool:
     """Make the draft a reminder's renewal form belongs to; False when it cannot be taken now.
 
     Nothing is done when the form is already the draft's. A draft of the same service about
-    the same subject takes the form over; another unfinished request (or a correction) keeps
-    the chat's attention, and the resident is told to finish or cancel it first.
+    the same subject (or about none yet) takes the form over; another unfinished request (or a
+    correction) keeps the chat's attention, and the resident is told to finish or cancel it.
     """
     session, code = turn.session, item.renewal
     service = turn.catalog.services.get(code or "")
@@ -41,7 +41,9 @@ def opens(turn: Turn, item: FormSubmitted, token: str | None) -> bool:
         return True
     subject = _subject(turn, service, item.renewal_subject)
     if draft is not None and (
-        draft.ticket is not None or draft.service != service.code or draft.subject != subject
+        draft.ticket is not None
+        or draft.service != service.code
+        or draft.subject not in (None, subject)
     ):
         busy = turn.service(draft.service).names.get(turn.lang)
         turn.note(turn.t("form_reply.renewal_busy", service=busy))
@@ -49,6 +51,7 @@ def opens(turn: Turn, item: FormSubmitted, token: str | None) -> bool:
     if draft is None:
         draft = Draft(id=turn.setup.new_id(), service=service.code, subject=subject)
         session.draft = draft
+    draft.subject = subject  # a renewal begun in chat before its boat was named takes it now
     draft.form = FormState(token=token)
     return True
 

@@ -108,6 +108,18 @@ def test_the_renewal_begun_in_chat_takes_the_reminders_form(make_engine) -> None
     assert step.snapshot["draft"]["subject"] == "bintang laut"
 
 
+def test_a_renewal_begun_before_the_boat_was_named_takes_the_form(make_engine) -> None:
+    engine = make_engine()
+    step = engine.handle(None, TextInput("perpanjang sipi"), CONTEXT)
+    assert step.snapshot["awaiting"]["kind"] == "subject"
+    step = engine.handle(step.snapshot, _form(), CONTEXT)
+    assert step.snapshot["draft"]["subject"] == "bintang laut"
+    assert [e.requirement for e in step.events if e.type == "store_media"] == [
+        "sipi_lama",
+        "logbook",
+    ]
+
+
 def test_another_unfinished_request_keeps_the_chat(make_engine) -> None:
     engine = make_engine()
     step = engine.handle(None, TextInput("mau urus kk, kk saya hilang"), CONTEXT)
