@@ -175,3 +175,27 @@ async def test_the_expiry_reminder_goes_out_once_and_perpanjang_renews(
     lines = texts(replies).splitlines()
     assert lines[0] == "Baik, kami bantu permohonan Perpanjangan SIPI."
     assert lines[-7:] == OFFER
+
+
+async def test_the_old_sipis_photo_answers_the_offer_in_five_actions(
+    loket: Loket, sessionmaker
+) -> None:
+    """He sends only what changed: the old SIPI's photo stands for "Ya"."""
+    ramli = Resident(loket)
+    first = await first_renewal(ramli)
+    await move(loket, first, "rejected", note="Uji")
+    await loket.drain()
+    replies = await ramli.text("perpanjang sipi KM Harapan Baru")
+    assert texts(replies).splitlines()[-7:] == OFFER
+    replies = await ramli.photo("media-sipi-3", sharp_photo(32))
+    assert texts(replies).splitlines()[:2] == [
+        "Baik, data yang tersimpan kami pakai.",
+        "Kami terima 1 foto untuk SIPI lama. ✅",
+    ]
+    replies = await ramli.photo("media-logbook-3", sharp_photo(33))
+    replies = await ramli.tap(replies, "Sudah semua")
+    replies = await ramli.tap(replies, "Ya, kirim")
+    renewed = await filed(loket, _ticket(replies))  # 5 actions: message, 2 photos, 2 taps
+    assert sorted(renewed.documents) == sorted(
+        ["sipi_lama", *BOAT_PAPERS, "nib", "ktp_pemilik", "logbook"]
+    )
