@@ -12,9 +12,11 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
-from app.config import Settings
+from app.config import ConfigError, Settings
 from app.flows.inputs import FormSubmitted
 from app.whatsapp_flows.flow_tokens import TokenRefused, check_flow_token
+
+SIGNED_PREFIX = "v1."  # how a signed flow token begins (app.whatsapp_flows.flow_tokens)
 
 
 def with_renewal(
@@ -23,11 +25,11 @@ def with_renewal(
     """`item` naming the renewal its token stands for, when it is a renewal token for this
     resident; `item` unchanged otherwise."""
     for raw in (item.reply_token, item.flow_token):
-        if not raw:
-            continue
+        if not raw or not raw.startswith(SIGNED_PREFIX):
+            continue  # a chat form's token: the engine matches it against the draft
         try:
             token = check_flow_token(settings, raw, now=now)
-        except TokenRefused:
+        except (TokenRefused, ConfigError):
             continue
         if token.subject and token.resident_id == resident_id:
             return dataclasses.replace(item, renewal=token.service, renewal_subject=token.subject)
