@@ -72,9 +72,14 @@ def flow_template(
     token: str,
     data: dict[str, Any] | None = None,
     button_index: int = 0,
+    quick_reply_payloads: list[str] | None = None,
 ) -> dict[str, Any]:
-    """An approved template with a FLOW button, sent with the button's token and first data."""
-    body = template(name, language, body_params=body_params)
+    """An approved template with a FLOW button, sent with the button's token and first data.
+
+    Quick replies before it (`quick_reply_payloads`) take the first indexes; the FLOW button's
+    `button_index` is then their count."""
+    quick = quick_reply_payloads or []
+    body = template(name, language, body_params=body_params, quick_reply_payloads=quick)
     action: dict[str, Any] = {"flow_token": token}
     if data:
         action["flow_action_data"] = data

@@ -22,7 +22,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.bot.inbound import to_engine_input
 from app.config import Settings
-from app.conversations import albums, effects, form_replies, handoff, handoff_audit, replies
+from app.conversations import (
+    albums,
+    effects,
+    form_replies,
+    handoff,
+    handoff_audit,
+    renewal_forms,
+    replies,
+)
 from app.conversations.context import build_context
 from app.conversations.models import Conversation
 from app.db import utcnow
@@ -112,6 +120,9 @@ class ConversationService:
                 # A completed form is an answer even when it also re-opened the window.
                 form = await form_replies.with_reply_token(
                     session, resident_id=resident.id, message=message, item=item
+                )
+                form = renewal_forms.with_renewal(
+                    self.settings, resident_id=resident.id, item=form, now=self.clock()
                 )
                 await self.run_turn(session, resident, form, event_id=event.id)
                 return

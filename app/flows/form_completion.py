@@ -12,6 +12,7 @@ shows the summary to confirm, as in chat.
 
 from __future__ import annotations
 
+from app.flows import renewal_form
 from app.flows.answers import refusal
 from app.flows.catalog import DocumentSpec, Service
 from app.flows.events import StoreMedia
@@ -33,8 +34,10 @@ def on_submitted(turn: Turn, item: FormSubmitted) -> None:
     """Take in a completed form, or say why it cannot be taken."""
     session = turn.session
     session.reminded = False
-    tokens = {token for token in (item.reply_token, item.flow_token) if token}
-    token = next(iter(tokens)) if len(tokens) == 1 else None
+    token = renewal_form.token_of(item)
+    if item.renewal is not None and not renewal_form.opens(turn, item, token):
+        _refuse(turn, None)
+        return
     draft = session.draft
     form = draft.form if draft is not None else None
     if token is not None and token in session.forms_done:
@@ -201,10 +204,12 @@ def _conclude(turn: Turn) -> None:
     advance(turn)
 
 
-def _refuse(turn: Turn, key: str) -> None:
-    """A form that is not taken: one line, then the open question again (or the menu)."""
+def _refuse(turn: Turn, key: str | None) -> None:
+    """A form that is not taken: one line (already noted when `key` is None), then the open
+    question again (or the menu)."""
     session = turn.session
-    turn.note(turn.t(key))
+    if key is not None:
+        turn.note(turn.t(key))
     if session.awaiting is None or session.awaiting.kind == "submitting":
         if session.awaiting is None:
             turn.wait_for("resume" if session.draft is not None else "menu")

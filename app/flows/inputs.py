@@ -139,11 +139,17 @@ class FormSubmitted:
     `flow_token` is the token in the payload (WhatsApp sometimes leaves it out); `reply_token`
     is the token of our message the completion names in `context.id`, looked up by the caller.
     The engine matches either against the draft it offered the form for.
+
+    `renewal` and `renewal_subject` are set by the caller only for a form opened from an expiry
+    reminder whose signed token it verified for this resident: the service to renew and the
+    subject's key (a boat). Such a form starts that renewal when no draft is open for it.
     """
 
     payload: dict[str, Any] = field(default_factory=dict)
     flow_token: str | None = None
     reply_token: str | None = None
+    renewal: str | None = None
+    renewal_subject: str | None = None
     type: Literal["form_submitted"] = field(default="form_submitted", init=False)
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from app.flows import form_offer, recall
+from app.flows import form_offer, recall, recall_reading
 from app.flows.events import ForgetMemory, MemoryConsent, ReuseDocument
-from app.flows.inputs import ChoiceInput, ResidentInput, text_of
+from app.flows.inputs import ChoiceInput, MediaInput, ResidentInput, text_of
 from app.flows.progress import advance, start_service
 from app.flows.prompts import ask
 from app.flows.session import Draft
@@ -109,7 +109,15 @@ def on_recall(turn: Turn, item: ResidentInput) -> None:
         draft.recall_done = True
         advance(turn)
         return
-    if choice == "yes" or (choice is None and is_yes(text)):
+    if isinstance(item, MediaInput) and item.kind != "sticker":
+        # The old SIPI's photo instead of "Ya": what is kept is reused, the photo taken.
+        _reuse(turn, draft, recall.offer(turn, memory, draft))
+        draft.recall_done = True
+        turn.note(turn.t("memory.reused_by_file"))
+        if not recall_reading.file_for_first_document(turn, item):
+            advance(turn)
+        return
+    if choice == "yes" or (choice is None and recall_reading.says_reuse(text)):
         _reuse(turn, draft, recall.offer(turn, memory, draft))
     elif choice == "edit" or is_no(text) or set(normalize(text).split()) & EDIT_WORDS:
         form_offer.offer_to_change(turn, service, recall.offer(turn, memory, draft))

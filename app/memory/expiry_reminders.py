@@ -4,7 +4,8 @@ A remembered subject (a fisher's boat) carries the date its permit ends when Lok
 (the catalog's `memory.subject.expires`). From `REMIND_DAYS_BEFORE` days before that date, at
 the office's opening time or later, the job claims the subject, sends the reminder (free-form
 with a "Perpanjang" button inside Meta's window, the approved `loket_pengingat_perpanjang`
-template with the same quick reply outside it) and records `reminded_for` = that date, all in
+template with the same quick reply outside it; with the renewal form when the service's form
+can be sent, `renewal_form_reminder`) and records `reminded_for` = that date, all in
 the transaction that claimed it: once per permit, never twice. A permit already renewing (an
 open request of the service for the same subject) or already ended is marked without a message.
 The resident's "perpanjang" (typed, or the button) then starts the renewal with the subject's
@@ -27,6 +28,7 @@ from app.flows.recall import subject_key
 from app.flows.recall_reply import RENEW_CHOICE
 from app.memory import repository
 from app.memory.models import RememberedSubject
+from app.memory.renewal_form_reminder import send_renewal_form
 from app.notifications.catalog import text, texts
 from app.outbox import delivery
 from app.requests import repository as requests_repo
@@ -88,6 +90,19 @@ async def _remind(
         "subject": subject.label,
         "date": shipped_messages().date(language, expires_on),
     }
+    if await send_renewal_form(
+        session,
+        settings=settings,
+        resident=resident,
+        service=service,
+        subject=subject,
+        values=values,
+        now=now,
+        origin=ORIGIN,
+    ):
+        await session.flush()
+        log.info("expiry reminder sent with the renewal form", subject=subject.id)
+        return 1
     button = text("renew_button", language)
     body = messages.buttons(
         text("permit_expiring", language, **values), [messages.Button(RENEW_CHOICE, button)]

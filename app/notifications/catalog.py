@@ -60,13 +60,16 @@ class Template:
             # Meta wants a sample file's upload handle; `header_example` is its placeholder.
             example = {"header_handle": [text.get("header_example", "")]}
             components.insert(0, {"type": "HEADER", "format": "DOCUMENT", "example": example})
+        # One BUTTONS component holds every button, in the order the send's indexes count:
+        # the quick reply first, then the FLOW button.
+        buttons: list[dict[str, Any]] = []
         if self.quick_reply:
-            components.append(
-                {"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": text["button"]}]}
-            )
+            buttons.append({"type": "QUICK_REPLY", "text": text["button"]})
         if self.flow:
-            button = {"type": "FLOW", "text": text["button"], "flow_action": "navigate"}
-            components.append({"type": "BUTTONS", "buttons": [button]})
+            flow_text = text.get("flow_button", text["button"])
+            buttons.append({"type": "FLOW", "text": flow_text, "flow_action": "navigate"})
+        if buttons:
+            components.append({"type": "BUTTONS", "buttons": buttons})
         return {
             "name": self.name,
             "language": language,

@@ -20,9 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.bot.messages import is_status_body
 from app.db import utcnow
 from app.inbox.models import InboundEvent
-from app.notifications.catalog import templates
+from app.notifications.catalog import template_named, templates
 from app.outbox.models import OutboundMessage
 from app.simulator import repository
+from app.simulator.template_flows import flow_button
 
 # WhatsApp shows "typing…" for up to 25 s, or until the reply arrives.
 TYPING_SECONDS = 25
@@ -133,7 +134,8 @@ def template_view(body: dict[str, Any]) -> dict[str, Any]:
             params[kind] = values
         elif kind == "button" and component.get("sub_type") == "quick_reply":
             payloads.extend(values)
-    template = templates().get(name)
+    # A form template's per-service copy (loket_formulir_ktp) has its base's words.
+    template = templates().get(name) or template_named(name)
     if template is None:
         return {
             "name": name,
@@ -144,13 +146,16 @@ def template_view(body: dict[str, Any]) -> dict[str, Any]:
         }
     texts = template.languages.get(code) or template.languages.get("id") or {}
     button_title = str(texts.get("button") or "")
-    return {
+    view: dict[str, Any] = {
         "name": name,
         "header": _fill(texts.get("header"), params["header"]),
         "body": _fill(texts.get("body"), params["body"]),
         "footer": _fill(texts.get("footer"), []),
         "buttons": [{"title": button_title or p, "payload": p} for p in payloads],
     }
+    if flow_button(body) is not None:  # the FLOW button opens the form on the phone
+        view["flow"] = {"title": str(texts.get("flow_button") or button_title)}
+    return view
 
 
 def _fill(pattern: Any, values: list[str]) -> str | None:

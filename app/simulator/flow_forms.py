@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from app.flows.catalog import Catalog, Service
+from app.simulator.template_flows import template_flow_parameters
 from app.whatsapp_flows.forms import LANGUAGES, flow_for, form_services
 from app.whatsapp_flows.registry import FlowRegistry, flow_name
 
@@ -51,7 +52,11 @@ class OpenedFlow:
 
 
 def flow_parameters(body: dict[str, Any]) -> dict[str, Any]:
-    """`action.parameters` of an interactive flow message; FlowNotFound for any other body."""
+    """`action.parameters` of an interactive flow message (or what a FLOW-button template
+    stands for); FlowNotFound for any other body."""
+    from_template = template_flow_parameters(body)
+    if from_template is not None:
+        return from_template
     interactive = body.get("interactive") if body.get("type") == "interactive" else None
     if not isinstance(interactive, dict) or interactive.get("type") != "flow":
         raise FlowNotFound("not a flow message")

@@ -6,7 +6,11 @@ resident, and carries its own expiry, so the endpoint needs no table to tell a l
 stale one:
 
     v1.<base64url JSON {"r": resident id, "s": service code, "l": language, "x": expiry (unix
-    seconds), "n": random nonce}>.<base64url HMAC-SHA256>
+    seconds), "n": random nonce, and for a renewal "j": the subject's key}>.<base64url HMAC-SHA256>
+
+A renewal token (the FLOW button of an expiry reminder, `app.memory.renewal_form_reminder`) also
+names the subject to renew (a boat, by its remembered key): its completion starts that renewal
+with nothing open in the chat (`app.conversations.renewal_forms`).
 
 The HMAC key is derived from LOKET_SECRET_KEY (the dashboard's signing key) with its own label,
 so a token can never pass as a session cookie or the other way round. About 140 characters:
@@ -50,6 +54,7 @@ class FlowToken:
     service: str
     language: str
     expires_at: datetime
+    subject: str | None = None  # a renewal's subject key (a boat), None for an ordinary form
 
 
 def token_key(secret: str) -> bytes:
@@ -78,16 +83,20 @@ def issue_token(
     now: datetime,
     lifetime: timedelta,
     form: str | None = None,
+    subject: str | None = None,
 ) -> str:
     """A new token for a form sent to `resident_id` now, valid for `lifetime`; `form` is the
-    engine's token of the form offered (its nonce, read back by `form_token_of`)."""
-    claims = {
+    engine's token of the form offered (its nonce, read back by `form_token_of`); `subject`
+    names the subject of a renewal form."""
+    claims: dict[str, object] = {
         "r": resident_id,
         "s": service,
         "l": language,
         "x": int((now + lifetime).timestamp()),
         "n": form if form is not None else _b64(secrets.token_bytes(6)),
     }
+    if subject:
+        claims["j"] = subject
     body = _b64(json.dumps(claims, separators=(",", ":")).encode("utf-8"))
     return f"{_VERSION}.{body}.{_mac(key, body)}"
 
@@ -111,6 +120,7 @@ def read_token(key: bytes, token: object, *, now: datetime) -> FlowToken:
             service=str(claims["s"]),
             language="en" if claims.get("l") == "en" else "id",
             expires_at=datetime.fromtimestamp(int(claims["x"]), UTC),
+            subject=str(claims["j"]) if claims.get("j") else None,
         )
     except (binascii.Error, ValueError, KeyError, TypeError):
         raise TokenRefused("the flow token's claims cannot be read") from None
@@ -127,17 +137,21 @@ def new_flow_token(
     language: str,
     now: datetime,
     form: str | None = None,
+    subject: str | None = None,
+    lifetime: timedelta | None = None,
 ) -> str:
-    """The token to send with a form, valid for LOKET_FLOW_TOKEN_HOURS (`form`: the engine's
-    token of the form offered, which the completion is matched with)."""
+    """The token to send with a form, valid for `lifetime` (LOKET_FLOW_TOKEN_HOURS unless
+    given). `form`: the engine's token of the form offered, which the completion is matched
+    with; `subject` makes it a renewal token."""
     return issue_token(
         token_key(settings.session_secret()),
         resident_id=resident_id,
         service=service,
         language=language,
         now=now,
-        lifetime=timedelta(hours=settings.flow_token_hours),
+        lifetime=lifetime or timedelta(hours=settings.flow_token_hours),
         form=form,
+        subject=subject,
     )
 
 

@@ -34,7 +34,7 @@ async def renew_sipi(ramli: Resident, round_: int) -> str:
             replies = await ramli.tap(replies, "Pakai yang ada")
             continue
         replies = await ramli.photo(f"media-{key}-{round_}", sharp_photo(10 * round_ + index))
-        if key != "ktp_pemilik":  # one card: its photo goes straight on
+        if key not in ("sipi_lama", "ktp_pemilik"):  # one sheet, one card: they go straight on
             replies = await ramli.tap(replies, "Sudah semua")
     replies = await ramli.tap(replies, "Ya, kirim")
     return next(

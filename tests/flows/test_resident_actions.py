@@ -18,7 +18,7 @@ SHIPPED = {  # (messages, files, taps)
     "akta_kematian": (8, 5, 4),
     "kia": (4, 4, 4),
     "pindah": (6, 2, 6),
-    "sipi_perpanjangan": (8, 6, 8),
+    "sipi_perpanjangan": (8, 6, 7),
 }
 CODES = [scenario.service for scenario in SCENARIOS]
 

@@ -1,7 +1,8 @@
 """SIPI renewal by one message, and the expiry reminder, end to end (issue 13.8).
 
 Ramli renews the SIPI of KM Harapan Baru by chat once and agrees that Loket keeps the boat.
-The next time one message names the boat; he sends only the old SIPI and the logbook. The
+The next time one message names the boat; he sends only the old SIPI and the logbook (new for
+every renewal). The
 reminder goes out 30 days before the renewed permit ends (a template: Meta's window is closed),
 once; his "perpanjang" starts the renewal of that boat with its data offered.
 """
@@ -47,7 +48,7 @@ async def first_renewal(ramli: Resident) -> str:
     replies = await ramli.tap(replies, "Tidak")
     for index, key in enumerate(["sipi_lama", "bkp", "pas_kapal", "nib", "ktp_pemilik", "logbook"]):
         replies = await ramli.photo(f"media-{key}-1", sharp_photo(10 + index))
-        if key != "ktp_pemilik":  # one card: its photo goes straight on
+        if key not in ("sipi_lama", "ktp_pemilik"):  # one sheet, one card: they go straight on
             replies = await ramli.tap(replies, "Sudah semua")
     replies = await ramli.tap(replies, "Ya, kirim")
     ticket = _ticket(replies)
@@ -69,11 +70,10 @@ async def renew_by_one_message(ramli: Resident, first_text: str) -> tuple[str, i
     assert texts(replies).splitlines()[-7:] == OFFER
     replies = await ramli.tap(replies, "Ya")
     replies = await ramli.photo("media-sipi-2", sharp_photo(30))
-    replies = await ramli.tap(replies, "Sudah semua")
     replies = await ramli.photo("media-logbook-2", sharp_photo(31))
     replies = await ramli.tap(replies, "Sudah semua")
     replies = await ramli.tap(replies, "Ya, kirim")
-    return _ticket(replies), 7
+    return _ticket(replies), 6
 
 
 async def test_one_message_renews_the_remembered_boat(loket: Loket, sessionmaker) -> None:
@@ -96,7 +96,9 @@ async def test_one_message_renews_the_remembered_boat(loket: Loket, sessionmaker
     assert boat.expires_on == date(2027, 12, 31)  # the old SIPI's end + 12 months
 
     second, actions = await renew_by_one_message(ramli, "perpanjang sipi KM Harapan Baru")
-    assert actions == 7  # 5 once a one-page document moves on without "Sudah semua"
+    # The old SIPI (one sheet) moves on by itself; the logbook, new for every renewal, may
+    # have several pages and ends with "Sudah semua".
+    assert actions == 6
     two = await filed(loket, second)
     for key in BOAT_PAPERS:
         assert two.documents[key] == one.documents[key]
@@ -173,3 +175,27 @@ async def test_the_expiry_reminder_goes_out_once_and_perpanjang_renews(
     lines = texts(replies).splitlines()
     assert lines[0] == "Baik, kami bantu permohonan Perpanjangan SIPI."
     assert lines[-7:] == OFFER
+
+
+async def test_the_old_sipis_photo_answers_the_offer_in_five_actions(
+    loket: Loket, sessionmaker
+) -> None:
+    """He sends only what changed: the old SIPI's photo stands for "Ya"."""
+    ramli = Resident(loket)
+    first = await first_renewal(ramli)
+    await move(loket, first, "rejected", note="Uji")
+    await loket.drain()
+    replies = await ramli.text("perpanjang sipi KM Harapan Baru")
+    assert texts(replies).splitlines()[-7:] == OFFER
+    replies = await ramli.photo("media-sipi-3", sharp_photo(32))
+    assert texts(replies).splitlines()[:2] == [
+        "Baik, data yang tersimpan kami pakai.",
+        "Kami terima 1 foto untuk SIPI lama. ✅",
+    ]
+    replies = await ramli.photo("media-logbook-3", sharp_photo(33))
+    replies = await ramli.tap(replies, "Sudah semua")
+    replies = await ramli.tap(replies, "Ya, kirim")
+    renewed = await filed(loket, _ticket(replies))  # 5 actions: message, 2 photos, 2 taps
+    assert sorted(renewed.documents) == sorted(
+        ["sipi_lama", *BOAT_PAPERS, "nib", "ktp_pemilik", "logbook"]
+    )

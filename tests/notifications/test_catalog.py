@@ -67,3 +67,39 @@ def test_the_form_template_has_a_flow_button_and_per_service_copies() -> None:
     assert template_named("loket_formulir_ktp") is templates()["loket_formulir"]
     assert template_named("loket_pesan_menunggu") is templates()["loket_pesan_menunggu"]
     assert template_named("loket_unknown") is None
+
+
+def test_the_renewal_reminder_for_meta_has_the_quick_reply_then_the_flow_button() -> None:
+    from app.memory.renewal_form_reminder import renewal_template_for_meta
+
+    assert renewal_template_for_meta("sipi_perpanjangan", "id", "flow-sipi-id", "DATA_1") == {
+        "name": "loket_pengingat_perpanjang_formulir_sipi_perpanjangan",
+        "language": "id",
+        "category": "UTILITY",
+        "components": [
+            {
+                "type": "BODY",
+                "text": "Pengingat: {{1}} untuk {{2}} berakhir {{3}}. Ketuk Isi formulir: data "
+                "yang tersimpan sudah terisi, cukup tambahkan yang baru. Atau ketuk Perpanjang "
+                "untuk melanjutkan di chat.",
+                "example": {
+                    "body_text": [["Perpanjangan SIPI", "KM Bintang Laut", "31 Desember 2027"]]
+                },
+            },
+            {
+                "type": "BUTTONS",
+                "buttons": [
+                    {"type": "QUICK_REPLY", "text": "Perpanjang"},
+                    {
+                        "type": "FLOW",
+                        "text": "Isi formulir",
+                        "flow_action": "navigate",
+                        "flow_id": "flow-sipi-id",
+                        "navigate_screen": "DATA_1",
+                    },
+                ],
+            },
+        ],
+    }
+    name = "loket_pengingat_perpanjang_formulir_sipi_perpanjangan"
+    assert template_named(name) is templates()["loket_pengingat_perpanjang_formulir"]

@@ -41,6 +41,23 @@ def test_a_token_reads_back_what_it_was_issued_for() -> None:
     )
 
 
+def test_a_renewal_token_names_its_subject_and_outlives_the_reminders_month() -> None:
+    token = _token(subject="bintang laut", lifetime=timedelta(days=45))
+    assert len(token) < 200
+    assert read_token(KEY, token, now=NOW + timedelta(days=44)) == FlowToken(
+        42, "sipi_perpanjangan", "en", NOW + timedelta(days=45), subject="bintang laut"
+    )
+
+
+def test_a_renewal_subject_cannot_be_changed() -> None:
+    version, body, mac = _token(subject="bintang laut").split(".")
+    claims = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    claims["j"] = "cahaya timur"
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    with pytest.raises(TokenRefused, match="signature"):
+        read_token(KEY, f"{version}.{forged}.{mac}", now=NOW)
+
+
 def test_two_tokens_for_the_same_form_differ() -> None:
     assert _token() != _token()
 

@@ -134,6 +134,14 @@ window.LoketRender = (() => {
       if (t.footer) box.appendChild(el("div", "footer", escapeHtml(t.footer)));
       const tap = (button) => actions.tap({kind: "button", payload: button.payload, title: button.title}, item);
       if (t.buttons.length) extras.push(buttonRow(t.buttons, tap, "template-buttons"));
+      if (t.flow) {  // a FLOW button: opens the form the template carries
+        const open = el("button", "flow-open", ICON.form + " " + escapeHtml(t.flow.title));
+        open.type = "button";
+        open.addEventListener("click", () => actions.openFlow(item));
+        const row = el("div", "choices");
+        row.appendChild(open);
+        extras.push(row);
+      }
     } else if (body[body.type] && typeof body[body.type] === "object") {
       box.appendChild(attachment(api, body.type, body[body.type]));
       if (body[body.type].caption) box.appendChild(el("div", "caption", markup(body[body.type].caption)));
