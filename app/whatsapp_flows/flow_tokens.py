@@ -166,7 +166,9 @@ def form_token_of(token: str | None) -> str | None:
         claims = json.loads(_unb64(token.split(".")[1]))
     except (binascii.Error, ValueError):
         return token
-    nonce = claims.get("n") if isinstance(claims, dict) else None
+    if not isinstance(claims, dict) or claims.get("j"):
+        return token  # a renewal token wraps no engine token: it is read whole (renewal_forms)
+    nonce = claims.get("n")
     return nonce if isinstance(nonce, str) and nonce else token
 
 

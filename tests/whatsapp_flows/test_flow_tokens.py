@@ -116,3 +116,9 @@ def test_a_token_wraps_the_form_it_was_sent_with_and_stays_signed() -> None:
 @pytest.mark.parametrize("token", [None, "a1b2c3", "v1.not-base64!.x", "v1.e30.x"])
 def test_a_token_that_wraps_nothing_is_its_own_form_token(token: str | None) -> None:
     assert form_token_of(token) == token
+
+
+def test_a_renewal_token_is_read_whole_not_unwrapped() -> None:
+    token = _token(subject="km-bintang-laut")
+    assert form_token_of(token) == token
+    assert read_token(KEY, token, now=NOW).subject == "km-bintang-laut"
