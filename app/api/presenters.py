@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.api.schemas import (
+    CourierOut,
     DocumentOut,
     FieldOut,
     HistoryEntryOut,
@@ -23,7 +24,7 @@ from app.api.schemas import (
 )
 from app.flows.catalog import Service
 from app.locker import Document
-from app.requests.models import RequestDocument, RequestEvent
+from app.requests.models import Request, RequestDocument, RequestEvent
 from app.requests.queries import ListedRequest, RequestInFull, RequestPage
 
 
@@ -69,6 +70,12 @@ def _document(link: RequestDocument, document: Document | None) -> DocumentOut:
     )
 
 
+def _courier(request: Request) -> CourierOut | None:
+    if not (request.courier_name or request.courier_tracking):
+        return None
+    return CourierOut(name=request.courier_name, tracking=request.courier_tracking)
+
+
 def _summary_values(item: ListedRequest) -> dict[str, Any]:
     request, resident = item.request, item.resident
     return {
@@ -83,6 +90,7 @@ def _summary_values(item: ListedRequest) -> dict[str, Any]:
         "office": item.office,
         "channel": request.channel,
         "assigned_to": item.assignee,
+        "courier": _courier(request),
         "due_date": request.due_date,
         "submitted_at": request.submitted_at,
         "completed_at": request.completed_at,

@@ -36,6 +36,7 @@ from app.api.schemas import (
 from app.db import utcnow
 from app.deps import writes_on_get
 from app.requests import lifecycle, queries
+from app.requests.home_delivery import Courier
 from app.requests.service import TransitionNotAllowed
 
 
@@ -149,6 +150,7 @@ async def transition_request(
             pickup_place=body.pickup.place if body.pickup else None,
             pickup_hours=body.pickup.hours if body.pickup else None,
             code=body.code,
+            courier=Courier.of(body.courier.name, body.courier.tracking) if body.courier else None,
             now=utcnow(),
         )
     except (TransitionNotAllowed, lifecycle.PickupCodeMismatch) as exc:

@@ -83,6 +83,13 @@ class ResidentOut(_Out):
     name: str | None
 
 
+class CourierOut(_Out):
+    """Who delivers a request sent `out_for_delivery`: a name, a tracking number, or both."""
+
+    name: str | None
+    tracking: str | None
+
+
 class DocumentOut(_Out):
     """A file attached to the request; download it at `/api/v1/documents/{id}/content`."""
 
@@ -126,6 +133,9 @@ class RequestSummaryOut(_Out):
     office: str | None = Field(description="the code of the office handling the request")
     channel: str = Field(description="whatsapp, or counter for a request taken at an office")
     assigned_to: str | None = Field(description="the username of the operator holding it")
+    courier: CourierOut | None = Field(
+        None, description="who delivers it, once sent out for delivery; null otherwise"
+    )
     due_date: date | None
     submitted_at: datetime | None
     completed_at: datetime | None
@@ -165,10 +175,20 @@ class PickupIn(BaseModel):
     hours: Annotated[StorableText, Field(min_length=1, max_length=200)] | None = None
 
 
+class CourierIn(BaseModel):
+    """Who delivers (`out_for_delivery`): the courier's name, a tracking number, or both."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[StorableText, Field(max_length=200)] | None = None
+    tracking: Annotated[StorableText, Field(max_length=100)] | None = None
+
+
 class TransitionIn(BaseModel):
     """Move a request: `documents` (ids) and `fields` (keys) name what `needs_correction` asks
     for; `note` is sent to the resident with the status message (for `rejected` it is the reason,
-    and required); `code` is the resident's pickup code."""
+    and required); `code` is the resident's one-time code (pickup, or given to the courier);
+    `courier` names who delivers, required for `out_for_delivery`."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -180,6 +200,7 @@ class TransitionIn(BaseModel):
     )
     pickup: PickupIn | None = None
     code: Annotated[StorableText, Field(min_length=1, max_length=32)] | None = None
+    courier: CourierIn | None = None
 
 
 class MessageIn(BaseModel):

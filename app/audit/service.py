@@ -20,6 +20,7 @@ class AuditAction(enum.StrEnum):
     LOGIN_FAILED = "login_failed"
     LOGOUT = "logout"
     PICKUP_OVERRIDE = "pickup_override"
+    DELIVERY_OVERRIDE = "delivery_override"
     ASSIGNED = "assigned"
     FORWARDED = "forwarded"
     COUNTER_INTAKE = "counter_intake"

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
 
 from app.requests import lifecycle
+from app.requests.home_delivery import Courier
 from app.requests.models import Request
 from app.requests.service import TransitionNotAllowed
 from app.requests.status import RequestStatus
@@ -26,9 +27,22 @@ MISSING_INPUT = {
     S.NEEDS_CORRECTION: "err_correction",
     S.REJECTED: "err_reject_note",
     S.READY_FOR_PICKUP: "err_pickup_place",
+    S.OUT_FOR_DELIVERY: "err_courier_missing",
     S.COMPLETED: "err_code_missing",
 }
-LIMITS = {"note": 2000, "place": 500, "hours": 200, "code": 32}
+LIMITS = {
+    "note": 2000,
+    "place": 500,
+    "hours": 200,
+    "code": 32,
+    "courier_name": 200,
+    "courier_tracking": 100,
+}
+# Completing a delivered request: the code is the one the resident gave the courier.
+DELIVERY_CODE_ERRORS = {
+    "err_code_missing": "err_delivery_code_missing",
+    "err_code_wrong": "err_delivery_code_wrong",
+}
 
 Failure = tuple[str, int]
 
@@ -50,6 +64,7 @@ class TransitionForm:
     hours: str | None
     code: str | None
     override: bool
+    courier: Courier | None = None
     problem: str | None = None
 
     @classmethod
@@ -81,6 +96,7 @@ class TransitionForm:
             hours=texts["hours"],
             code=texts["code"],
             override=form.get("override") == "1",
+            courier=Courier.of(texts["courier_name"], texts["courier_tracking"]),
             problem=problem,
         )
 
@@ -94,6 +110,20 @@ async def run_transition(
     now: datetime,
 ) -> Failure | None:
     """Apply the form's move; None on success, else the message key and the page's status."""
+    failure = await _apply(session, runtime, request, actor, form, now)
+    if failure is not None and request.status == S.OUT_FOR_DELIVERY:
+        return (DELIVERY_CODE_ERRORS.get(failure[0], failure[0]), failure[1])
+    return failure
+
+
+async def _apply(
+    session: AsyncSession,
+    runtime: Runtime,
+    request: Request,
+    actor: str,
+    form: TransitionForm,
+    now: datetime,
+) -> Failure | None:
     if form.problem is not None or form.to is None:
         return (form.problem or "err_not_allowed", 409 if form.to is None else 422)
     if form.to not in OPERATOR_TARGETS:
@@ -115,6 +145,7 @@ async def run_transition(
             pickup_place=form.place,
             pickup_hours=form.hours,
             code=form.code,
+            courier=form.courier,
             now=now,
             override_code=override,
         )

@@ -37,6 +37,8 @@ REFERENCE_PREFIX = "issued:"
 DELIVERY_ACTOR = "system:whatsapp"
 # Meta may skip "delivered" and report "read" at once (reference §2): both mean it arrived.
 ARRIVED = frozenset({DeliveryStatus.DELIVERED, DeliveryStatus.READ, DeliveryStatus.PLAYED})
+# The statuses whose completion asks for the one-time handover code (pickup or courier).
+HANDOVERS = frozenset({RequestStatus.READY_FOR_PICKUP, RequestStatus.OUT_FOR_DELIVERY})
 
 
 def filename_for(request: Request) -> str:
@@ -133,8 +135,8 @@ async def complete_on_delivery(
         actor=DELIVERY_ACTOR,
         note=None,
         now=now,
-        # A pickup code guards a handover at the counter; the PDF reached the resident's own
-        # number, so no code is asked (the audit records the completion without one).
-        override_code=request.status == RequestStatus.READY_FOR_PICKUP,
+        # The one-time code guards a handover at the counter or the door; the PDF reached the
+        # resident's own number, so no code is asked (the audit records the completion without one).
+        override_code=request.status in HANDOVERS,
     )
     return True

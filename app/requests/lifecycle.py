@@ -15,9 +15,6 @@ note as soon as they answer. Notes for colleagues are internal notes (`app.reque
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -33,8 +30,16 @@ from app.inbox.internal import queue_input
 from app.notifications.catalog import text
 from app.offices.models import Office
 from app.outbox import delivery
-from app.requests import pickup_reminders, repository
+from app.requests import home_delivery, pickup_reminders, repository
 from app.requests import service as requests
+from app.requests.handover import (
+    OVERRIDDEN,
+    InvalidTransitionInput,
+    PickupCodeMismatch,
+    check_code,
+    is_pickup_code,
+    new_code,
+)
 from app.requests.models import Request, RequestEvent
 from app.requests.status import FINAL, RequestStatus
 from app.residents.models import Resident
@@ -43,28 +48,24 @@ S = RequestStatus
 DEFAULT_HOURS = "Senin–Jumat 08.00–15.00"
 
 
-class InvalidTransitionInput(ValueError):
-    """The move is allowed but the operator did not give what it needs (→ 422)."""
-
-
-class PickupCodeMismatch(Exception):
-    """The code the resident showed is not the one we sent (→ 409)."""
-
+# The handover code's errors and check live in `app.requests.handover`; callers find them here.
+__all__ = [
+    "DEFAULT_HOURS",
+    "InvalidTransitionInput",
+    "PickupCodeMismatch",
+    "WindowClosed",
+    "apply_transition",
+    "is_pickup_code",
+    "send_operator_reply",
+]
 
 # An operator's reply the window refuses (the outbox decides; callers catch it here).
 WindowClosed = delivery.WindowClosed
-
-
-def _code_hash(ticket: str, code: str) -> str:
-    return hashlib.sha256(f"{ticket}:{code}".encode()).hexdigest()
-
-
-def is_pickup_code(request: Request, candidate: str) -> bool:
-    """True when `candidate` is the request's current one-time pickup code (to hide it)."""
-    expected = request.pickup_code_hash
-    return bool(expected) and hmac.compare_digest(
-        expected or "", _code_hash(request.ticket, candidate)
-    )
+# A completion without the code, by how the handover was confirmed: the audit action it records.
+OVERRIDES = {
+    "pickup_code": AuditAction.PICKUP_OVERRIDE,
+    "delivery_code": AuditAction.DELIVERY_OVERRIDE,
+}
 
 
 async def apply_transition(
@@ -81,10 +82,15 @@ async def apply_transition(
     pickup_place: str | None = None,
     pickup_hours: str | None = None,
     code: str | None = None,
+    courier: home_delivery.Courier | None = None,
     now: datetime,
     override_code: bool = False,
 ) -> RequestEvent:
-    """Move `request` to `to` for an operator and tell the resident (through `app.outbox`)."""
+    """Move `request` to `to` for an operator and tell the resident (through `app.outbox`).
+
+    `courier` is who delivers (`out_for_delivery`); `code` is the one-time code that completes a
+    pickup or a delivery, unless `override_code` (audited) completes it without.
+    """
     error = requests.transition_error_for(request, to)
     if error is not None:
         raise requests.TransitionNotAllowed(error)
@@ -100,41 +106,34 @@ async def apply_transition(
         request.pickup_hours = pickup_hours or (office.hours if office else None) or DEFAULT_HOURS
         if not request.pickup_place:
             raise InvalidTransitionInput("say where to collect: `pickup.place`")
-        pickup_code = f"{secrets.randbelow(1_000_000):06d}"
-        request.pickup_code_hash = _code_hash(request.ticket, pickup_code)
+        pickup_code = new_code(request)
         data = {"place": request.pickup_place, "hours": request.pickup_hours}
+    elif to is S.OUT_FOR_DELIVERY:
+        pickup_code, data = home_delivery.send_out(request, courier)
     elif to is S.COMPLETED and request.status == S.READY_FOR_PICKUP:
-        data = {"pickup_code": _check_code(request, code, override_code)}
+        data = {"pickup_code": check_code(request, code, override_code, what="pickup")}
+    elif to is S.COMPLETED and request.status == S.OUT_FOR_DELIVERY:
+        data = home_delivery.confirm(request, code, override_code)
     event = await requests.transition(
         session, request, to, actor=actor, note=note, data=data, now=now
     )
-    if data.get("pickup_code") == "overridden":
-        record(
-            session,
-            actor=actor,
-            action=AuditAction.PICKUP_OVERRIDE,
-            target=request.ticket,
-            office_id=request.office_id,
-            detail={"note": note},
-            at=now,
-        )
+    for key, action in OVERRIDES.items():
+        if data.get(key) == OVERRIDDEN:
+            record(
+                session,
+                actor=actor,
+                action=action,
+                target=request.ticket,
+                office_id=request.office_id,
+                detail={"note": note},
+                at=now,
+            )
     # Entering `ready_for_pickup` schedules the uncollected-pickup reminder; leaving clears it.
     pickup_reminders.track(request, settings, now)
     await _tell_resident(session, catalog, settings, request, to, note, pickup_code, data, now)
     if to in FINAL:
         await locker.release_request(session, request.ticket, now)
     return event
-
-
-def _check_code(request: Request, code: str | None, override: bool) -> str:
-    if override:
-        return "overridden"  # the history records who completed without the code
-    if not code or not code.strip():
-        raise InvalidTransitionInput("completing a pickup needs the resident's pickup `code`")
-    expected = request.pickup_code_hash or ""
-    if not hmac.compare_digest(expected, _code_hash(request.ticket, code.strip())):
-        raise PickupCodeMismatch("wrong pickup code")
-    return "verified"
 
 
 async def _correction(
@@ -201,6 +200,8 @@ async def _tell_resident(
         }
         template = ("loket_siap_diambil", values)
     elif to is S.OUT_FOR_DELIVERY:
+        assert pickup_code is not None
+        values |= home_delivery.resident_values(request, service, language, pickup_code)
         template = ("loket_diantar", values)
     elif to is S.COMPLETED:
         template = ("loket_selesai", values)

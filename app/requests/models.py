@@ -44,6 +44,10 @@ class Request(Base):
     pickup_place: Mapped[str | None] = mapped_column(Text)
     pickup_hours: Mapped[str | None] = mapped_column(String(200))
     pickup_code_hash: Mapped[str | None] = mapped_column(String(64))
+    # Set on `out_for_delivery` (at least one of them): who carries the document to the resident.
+    # The one-time code is `pickup_code_hash` too; the resident gives it to the courier.
+    courier_name: Mapped[str | None] = mapped_column(String(200))
+    courier_tracking: Mapped[str | None] = mapped_column(String(100))
     # Uncollected pickups: how many reminders went out and when the next one is due.
     pickup_reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
     next_pickup_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)

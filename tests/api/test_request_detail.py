@@ -66,6 +66,7 @@ async def test_the_single_request_is_complete(api: Api, seeded: World) -> None:
         "office": "DESA-A1",
         "channel": "whatsapp",
         "assigned_to": None,
+        "courier": None,
         "due_date": "2026-12-04",
         "submitted_at": "2026-11-20T01:01:00Z",
         "completed_at": None,

@@ -32,6 +32,8 @@ async def _complete(loket: Loket, ticket: str) -> None:
             actor="operator:budi",
             note=None,
             now=datetime.now(UTC),
+            # Made `out_for_delivery` directly, the request never had a delivery code to give.
+            override_code=True,
         )
 
 

@@ -8,10 +8,13 @@ behind the "message waiting" invitation until the resident answers.
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 from sqlalchemy import select
 
 from app.outbox.models import OutboundMessage
+from app.requests.home_delivery import Courier
 from app.requests.status import RequestStatus as S
 from tests.support.lifecycle import OUTSIDE, move, sent
 from tests.support.loket import Loket
@@ -19,6 +22,9 @@ from tests.support.request_rows import create_request
 
 NOTE = "Mohon bawa materai 10.000."
 LINE = f"\nCatatan petugas: {NOTE}"
+COURIER = {"courier": Courier(name="Andi")}
+# A request made `out_for_delivery` here was never given a code: it completes by override.
+WITHOUT_CODE = {"override_code": True}
 
 # (from, to, extra arguments of the move, the resident's text without the note)
 MOVES = [
@@ -32,13 +38,14 @@ MOVES = [
     (
         S.PROCESSING,
         S.OUT_FOR_DELIVERY,
-        {},
-        "KTP-el Anda (permohonan {ticket}) sedang diantar ke alamat Anda.",
+        COURIER,
+        "KTP-el Anda (permohonan {ticket}) sedang diantar ke alamat Anda.\nKurir: Andi\n"
+        "Berikan kode penerimaan 123456 kepada kurir saat Anda menerimanya.",
     ),
     (
         S.OUT_FOR_DELIVERY,
         S.COMPLETED,
-        {},
+        WITHOUT_CODE,
         "Permohonan {ticket} (KTP-el) selesai. Terima kasih telah menggunakan layanan kami.",
     ),
 ]
@@ -46,8 +53,15 @@ MOVES = [
 
 @pytest.mark.parametrize(("start", "to", "extra", "message"), MOVES)
 async def test_the_note_ends_the_status_message(
-    loket: Loket, sessionmaker, start: S, to: S, extra: dict, message: str
+    loket: Loket,
+    sessionmaker,
+    monkeypatch: pytest.MonkeyPatch,
+    start: S,
+    to: S,
+    extra: dict,
+    message: str,
 ) -> None:
+    monkeypatch.setattr(secrets, "randbelow", lambda _: 123456)
     _, ticket = await create_request(sessionmaker, status=start.value)
     await move(loket, ticket, to, note=f"  {NOTE} ", **extra)
     await loket.drain()
@@ -112,7 +126,11 @@ async def test_outside_the_window_the_note_waits_behind_the_template(
     loket: Loket, sessionmaker, start: S, to: S, template: str
 ) -> None:
     _, ticket = await create_request(sessionmaker, status=start.value, last_inbound=OUTSIDE)
-    extra = {"pickup_place": "Kantor Camat"} if to is S.READY_FOR_PICKUP else {}
+    extra = {
+        S.READY_FOR_PICKUP: {"pickup_place": "Kantor Camat"},
+        S.OUT_FOR_DELIVERY: COURIER,
+        S.COMPLETED: WITHOUT_CODE,
+    }[to]
     await move(loket, ticket, to, note=NOTE, **extra)
     await loket.drain()
     assert [m["template"]["name"] for m in sent(loket)] == [template, "loket_pesan_menunggu"]
@@ -129,7 +147,7 @@ async def test_outside_the_window_a_move_without_a_note_is_the_template_alone(
     loket: Loket, sessionmaker
 ) -> None:
     _, ticket = await create_request(sessionmaker, status="processing", last_inbound=OUTSIDE)
-    await move(loket, ticket, S.OUT_FOR_DELIVERY)
+    await move(loket, ticket, S.OUT_FOR_DELIVERY, **COURIER)
     await loket.drain()
     assert [m["template"]["name"] for m in sent(loket)] == ["loket_diantar"]
 
@@ -141,7 +159,7 @@ async def test_when_meta_refuses_the_text_the_note_is_held_not_lost(
     text with the note waits for the resident instead of being cancelled."""
     loket.graph.fail_next(131047, times=1)
     _, ticket = await create_request(sessionmaker, status="processing")
-    await move(loket, ticket, S.OUT_FOR_DELIVERY, note=NOTE)
+    await move(loket, ticket, S.OUT_FOR_DELIVERY, note=NOTE, **COURIER)
     await loket.drain()
     assert [m["type"] for m in sent(loket)] == ["text", "template"]
     async with sessionmaker() as session:

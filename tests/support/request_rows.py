@@ -21,8 +21,11 @@ async def create_request(
     language: str = "id",
     service: str = "ktp",
     status: str = "submitted",
+    fields: dict[str, str] | None = None,
 ) -> tuple[int, str]:
-    """A resident who wrote `last_inbound` ago, with one request; returns (id, ticket)."""
+    """A resident who wrote `last_inbound` ago, with one request; returns (id, ticket).
+
+    `fields` adds answers to the NIK and name every request has."""
     now = datetime.now(UTC)
     async with unit_of_work(sm) as session:
         resident = Resident(
@@ -38,7 +41,7 @@ async def create_request(
             resident_id=resident.id,
             service_code=service,
             variant="hilang",
-            fields={"nik": "3201014508900003", "nama": "Siti Aminah"},
+            fields={"nik": "3201014508900003", "nama": "Siti Aminah", **(fields or {})},
             documents=[],
             language=language,
             office_level="district",
