@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
 
-from app.requests import lifecycle
+from app.requests import lifecycle, proxy
 from app.requests.models import Request
 from app.requests.service import TransitionNotAllowed
 from app.requests.status import RequestStatus
@@ -28,7 +28,7 @@ MISSING_INPUT = {
     S.READY_FOR_PICKUP: "err_pickup_place",
     S.COMPLETED: "err_code_missing",
 }
-LIMITS = {"note": 2000, "place": 500, "hours": 200, "code": 32}
+LIMITS = {"note": 2000, "place": 500, "hours": 200, "code": 32, "collected_by": 16}
 
 Failure = tuple[str, int]
 
@@ -50,6 +50,7 @@ class TransitionForm:
     hours: str | None
     code: str | None
     override: bool
+    collected_by: str | None = None  # "resident" or "proxy" (app/requests/proxy.py)
     problem: str | None = None
 
     @classmethod
@@ -81,6 +82,7 @@ class TransitionForm:
             hours=texts["hours"],
             code=texts["code"],
             override=form.get("override") == "1",
+            collected_by=texts["collected_by"],
             problem=problem,
         )
 
@@ -101,6 +103,8 @@ async def run_transition(
     override = form.override and form.to is S.COMPLETED
     if override and not form.note:
         return ("err_override_note", 422)
+    if form.to is S.COMPLETED and proxy.collected_by(request, form.collected_by) is None:
+        return ("err_collector", 422)
     try:
         await lifecycle.apply_transition(
             session,
@@ -117,6 +121,7 @@ async def run_transition(
             code=form.code,
             now=now,
             override_code=override,
+            collected_by=form.collected_by,
         )
     except TransitionNotAllowed:
         return ("err_not_allowed", 409)

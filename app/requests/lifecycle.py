@@ -33,7 +33,7 @@ from app.inbox.internal import queue_input
 from app.notifications.catalog import text
 from app.offices.models import Office
 from app.outbox import delivery
-from app.requests import pickup_reminders, repository
+from app.requests import pickup_qr, pickup_reminders, proxy, repository
 from app.requests import service as requests
 from app.requests.models import Request, RequestEvent
 from app.requests.status import FINAL, RequestStatus
@@ -83,8 +83,12 @@ async def apply_transition(
     code: str | None = None,
     now: datetime,
     override_code: bool = False,
+    collected_by: str | None = None,
 ) -> RequestEvent:
-    """Move `request` to `to` for an operator and tell the resident (through `app.outbox`)."""
+    """Move `request` to `to` for an operator and tell the resident (through `app.outbox`).
+
+    `collected_by` ("resident" or "proxy") records who collected a pickup (`app.requests.proxy`).
+    """
     error = requests.transition_error_for(request, to)
     if error is not None:
         raise requests.TransitionNotAllowed(error)
@@ -104,7 +108,11 @@ async def apply_transition(
         request.pickup_code_hash = _code_hash(request.ticket, pickup_code)
         data = {"place": request.pickup_place, "hours": request.pickup_hours}
     elif to is S.COMPLETED and request.status == S.READY_FOR_PICKUP:
-        data = {"pickup_code": _check_code(request, code, override_code)}
+        collector = proxy.collected_by(request, collected_by)
+        if collector is None:
+            raise InvalidTransitionInput("`collected_by`: `resident`, or `proxy` when one is named")
+        data = {"pickup_code": _check_code(request, code, override_code), "collected_by": collector}
+    was_ready = request.status == S.READY_FOR_PICKUP
     event = await requests.transition(
         session, request, to, actor=actor, note=note, data=data, now=now
     )
@@ -120,6 +128,8 @@ async def apply_transition(
         )
     # Entering `ready_for_pickup` schedules the uncollected-pickup reminder; leaving clears it.
     pickup_reminders.track(request, settings, now)
+    if was_ready:  # a QR image still waiting for the window shows a code no longer valid
+        await pickup_qr.withdraw(session, resident_id=request.resident_id, ticket=request.ticket)
     await _tell_resident(session, catalog, settings, request, to, note, pickup_code, data, now)
     if to in FINAL:
         await locker.release_request(session, request.ticket, now)
@@ -198,6 +208,7 @@ async def _tell_resident(
             "hours": request.pickup_hours or "",
             "code": pickup_code,
             "bring": text("bring", language, items=bring) if bring else "",
+            "proxy_line": proxy.line(request, language),
         }
         template = ("loket_siap_diambil", values)
     elif to is S.OUT_FOR_DELIVERY:
@@ -222,6 +233,11 @@ async def _tell_resident(
         template=template,
         keep_message=bool(note_line),
     )
+    if to is S.READY_FOR_PICKUP and pickup_code is not None:
+        await pickup_qr.send_qr(
+            session, settings=settings, resident=resident, ticket=request.ticket,
+            code=pickup_code, now=now,
+        )  # fmt: skip
     if to is S.COMPLETED:
         _queue_survey(session, request, resident, now)
 

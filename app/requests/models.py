@@ -44,6 +44,10 @@ class Request(Base):
     pickup_place: Mapped[str | None] = mapped_column(Text)
     pickup_hours: Mapped[str | None] = mapped_column(String(200))
     pickup_code_hash: Mapped[str | None] = mapped_column(String(64))
+    # The family member (same KK) the resident named in the chat to collect in their place;
+    # None = the resident collects it (migration 0017z, `app/requests/proxy.py`).
+    proxy_name: Mapped[str | None] = mapped_column(String(120))
+    proxy_nik: Mapped[str | None] = mapped_column(String(16))
     # Uncollected pickups: how many reminders went out and when the next one is due.
     pickup_reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
     next_pickup_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
@@ -87,6 +91,7 @@ EVENT_ASSIGNED = "assigned"
 EVENT_PRECHECK = "precheck"
 EVENT_FORWARDED = "forwarded"
 EVENT_PICKUP_REMINDER = "pickup_reminder"
+EVENT_PROXY = "proxy"  # the resident named (or took back) who collects; name in the note
 
 
 class RequestEvent(Base):
