@@ -62,12 +62,12 @@ def _family(words: list[str]) -> bool:
 
 def means_proxy(text: str) -> bool:
     """True when `text` says someone else will collect (or asks whether that is allowed)."""
+    if means_self(text):
+        return False
     words = tokens(text)
     found = set(words)
-    if found & SELF_WORDS:
-        return False
-    if found & PROXY_WORDS:
-        return not found & CALL_OFF_WORDS
+    if found & PROXY_WORDS:  # "boleh diwakilkan ga?": "ga" asks, it does not call off
+        return True
     return bool(found & TAKE_WORDS) and _family(words)
 
 

@@ -23,16 +23,14 @@ import re
 from datetime import datetime
 
 import segno
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.bot import messages
 from app.config import Settings
 from app.notifications.catalog import text
-from app.outbox import delivery
+from app.outbox import followups
 from app.outbox.attachments import Attachment, AttachmentGone
-from app.outbox.models import OutboundMessage, OutboxState
-from app.outbox.service import enqueue
+from app.outbox.delivery import Outcome
 from app.residents.models import Resident
 
 PAYLOAD_PREFIX = "LOKET1"
@@ -75,34 +73,23 @@ async def send_qr(
     ticket: str,
     code: str,
     now: datetime,
-) -> str:
+) -> Outcome:
     """Queue the QR image after the ready message: "sent" inside the window, "held" outside."""
     caption = text("pickup_qr_caption", resident.language, ticket=ticket)
     body = messages.image_pending(f"{REFERENCE_PREFIX}{payload(ticket, code)}", caption=caption)
-    opened = delivery.window_open(resident, now, settings)
-    await enqueue(
+    return await followups.follow(
         session,
+        settings=settings,
         resident=resident,
         bodies=[body],
         origin=origin_of(ticket),
         now=now,
-        state=OutboxState.PENDING if opened else OutboxState.HELD,
     )
-    return "sent" if opened else "held"
 
 
 async def withdraw(session: AsyncSession, *, resident_id: int, ticket: str) -> None:
     """The request left `ready_for_pickup`: a QR image not yet sent no longer goes."""
-    await session.execute(
-        update(OutboundMessage)
-        .where(
-            OutboundMessage.resident_id == resident_id,
-            OutboundMessage.origin == origin_of(ticket),
-            OutboundMessage.state.in_([OutboxState.HELD, OutboxState.PENDING]),
-        )
-        .values(state=OutboxState.CANCELLED)
-        .execution_options(synchronize_session=False)
-    )
+    await followups.withdraw(session, resident_id=resident_id, origin=origin_of(ticket))
 
 
 class PickupQrImages:
