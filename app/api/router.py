@@ -150,6 +150,7 @@ async def transition_request(
             pickup_hours=body.pickup.hours if body.pickup else None,
             code=body.code,
             now=utcnow(),
+            collected_by=body.collected_by,
         )
     except (TransitionNotAllowed, lifecycle.PickupCodeMismatch) as exc:
         conflict(str(exc))
