@@ -107,3 +107,17 @@ def test_the_payload_is_read_back_and_nothing_else_is() -> None:
 async def test_a_reference_that_is_not_a_payload_is_gone() -> None:
     with pytest.raises(AttachmentGone):
         await pickup_qr.PickupQrImages().read("pickup_qr:LOKET1:KK-1:12")
+
+
+async def test_the_held_image_goes_when_the_resident_writes(loket: Loket, sessionmaker) -> None:
+    from tests.support.resident import text_message
+
+    ticket = await _ready(loket, sessionmaker, last_inbound=OUTSIDE)
+    code = sent(loket)[0]["template"]["components"][0]["parameters"][3]["text"]
+    hello = text_message("wamid.HI1", "halo, sudah bisa diambil?", wa_id="6281200007777")
+    assert (await loket.post_webhook(hello)).status_code == 200
+    await loket.drain()
+    images = [m for m in sent(loket) if m.get("type") == "image"]
+    assert [m["image"]["id"] for m in images] == ["media.UPLOAD1"]
+    [upload] = loket.graph.uploads.values()
+    assert upload.content == pickup_qr.png(f"LOKET1:{ticket}:{code}")
