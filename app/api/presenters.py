@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.api.schemas import (
+    CollectorOut,
     CourierOut,
     DocumentOut,
     FieldOut,
@@ -24,6 +25,7 @@ from app.api.schemas import (
 )
 from app.flows.catalog import Service
 from app.locker import Document
+from app.requests.masking import mask_identity_number
 from app.requests.models import Request, RequestDocument, RequestEvent
 from app.requests.queries import ListedRequest, RequestInFull, RequestPage
 
@@ -99,9 +101,20 @@ def _summary_values(item: ListedRequest) -> dict[str, Any]:
     }
 
 
+def _collector(request: Request, *, masked: bool) -> CollectorOut | None:
+    if not request.proxy_name:
+        return None
+    nik = request.proxy_nik
+    return CollectorOut(
+        name=request.proxy_name, nik=mask_identity_number(nik) if nik and masked else nik
+    )
+
+
 def request_summary(item: ListedRequest) -> RequestSummaryOut:
     """A list item: every field of the request but its history, personal data masked."""
-    return RequestSummaryOut(**_summary_values(item))
+    return RequestSummaryOut(
+        **_summary_values(item), collector=_collector(item.request, masked=True)
+    )
 
 
 def request_page(page: RequestPage) -> RequestPageOut:
@@ -122,6 +135,7 @@ def request_detail(item: RequestInFull) -> RequestOut:
     """One request in full, with its history (internal notes included: this is for operators)."""
     return RequestOut(
         **_summary_values(item),
+        collector=_collector(item.request, masked=False),
         history=[
             HistoryEntryOut(
                 at=event.at,

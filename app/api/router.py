@@ -152,6 +152,7 @@ async def transition_request(
             code=body.code,
             courier=Courier.of(body.courier.name, body.courier.tracking) if body.courier else None,
             now=utcnow(),
+            collected_by=body.collected_by,
         )
     except (TransitionNotAllowed, lifecycle.PickupCodeMismatch) as exc:
         conflict(str(exc))

@@ -118,6 +118,13 @@ class HistoryEntryOut(_Out):
     )
 
 
+class CollectorOut(_Out):
+    """The family member (same KK) the resident named in the chat to collect the result."""
+
+    name: str
+    nik: str | None = Field(description="masked in lists, in full for one request")
+
+
 class RequestSummaryOut(_Out):
     """A request as listed: everything but the history. NIK and KK numbers are masked in lists,
     and so are the answers an NIK encodes (birth date, sex): `****-**-**` or `***`."""
@@ -141,6 +148,9 @@ class RequestSummaryOut(_Out):
     completed_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    collector: CollectorOut | None = Field(
+        None, description="who may collect instead of the resident; null: the resident"
+    )
 
 
 class IssuedOut(_Out):
@@ -201,6 +211,9 @@ class TransitionIn(BaseModel):
     pickup: PickupIn | None = None
     code: Annotated[StorableText, Field(min_length=1, max_length=32)] | None = None
     courier: CourierIn | None = None
+    collected_by: Literal["resident", "proxy"] | None = Field(
+        None, description="who collected a pickup: the resident, or the `collector` they named"
+    )
 
 
 class MessageIn(BaseModel):

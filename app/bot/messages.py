@@ -268,6 +268,15 @@ def document_pending(
     return body
 
 
+def image_pending(attachment: str, *, caption: str | None = None) -> dict[str, Any]:
+    """An image made or read by the outbox when it is sent (`ATTACHMENT_KEY`), such as the
+    pickup QR code."""
+    body = image(link="https://pending.invalid/", caption=caption)
+    del body["image"]["link"]
+    body[ATTACHMENT_KEY] = attachment
+    return body
+
+
 def read_receipt(message_id: str) -> dict[str, Any]:
     """Mark an inbound message (and the earlier ones of the thread) as read."""
     return {"messaging_product": "whatsapp", "status": "read", "message_id": message_id}

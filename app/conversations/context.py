@@ -39,6 +39,7 @@ async def build_context(
             office_name=offices[request.office_id].name if request.office_id in offices else None,
             pickup_place=request.pickup_place,
             pickup_hours=request.pickup_hours,
+            proxy_name=request.proxy_name,
         )
         for request in requests
     ]

@@ -15,6 +15,7 @@ from app.config import Settings
 from app.conversations import handoff
 from app.conversations.issued_resend import resend_issued
 from app.conversations.models import Conversation
+from app.conversations.pickup_proxy import apply_pickup_proxy
 from app.feedback import service as feedback
 from app.flows import events as ev
 from app.flows.catalog import Catalog
@@ -120,6 +121,14 @@ async def apply(session: AsyncSession, scope: TurnScope, events: list[ev.Event])
                 settings=scope.settings,
                 now=scope.now,
                 caused_by_event_id=scope.event_id,
+            )
+        elif isinstance(event, ev.PickupProxy):
+            await apply_pickup_proxy(
+                session,
+                resident=scope.resident,
+                event=event,
+                catalog=scope.catalog,
+                now=scope.now,
             )
         elif isinstance(event, ev.ComplaintFiled):
             await feedback.file_complaint(

@@ -249,6 +249,8 @@ async def _redact_request(
             fields={},
             warnings=[],
             pickup_place=None,
+            proxy_name=None,
+            proxy_nik=None,
             redacted_at=now,
             updated_at=request.updated_at,  # the request did not change for its figures
         )

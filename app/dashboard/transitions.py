@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData
 
-from app.requests import lifecycle
+from app.requests import lifecycle, proxy
 from app.requests.home_delivery import Courier
 from app.requests.models import Request
 from app.requests.service import TransitionNotAllowed
@@ -37,6 +37,7 @@ LIMITS = {
     "code": 32,
     "courier_name": 200,
     "courier_tracking": 100,
+    "collected_by": 16,
 }
 # Completing a delivered request: the code is the one the resident gave the courier.
 DELIVERY_CODE_ERRORS = {
@@ -65,6 +66,7 @@ class TransitionForm:
     code: str | None
     override: bool
     courier: Courier | None = None
+    collected_by: str | None = None  # "resident" or "proxy" (app/requests/proxy.py)
     problem: str | None = None
 
     @classmethod
@@ -97,6 +99,7 @@ class TransitionForm:
             code=texts["code"],
             override=form.get("override") == "1",
             courier=Courier.of(texts["courier_name"], texts["courier_tracking"]),
+            collected_by=texts["collected_by"],
             problem=problem,
         )
 
@@ -131,6 +134,8 @@ async def _apply(
     override = form.override and form.to is S.COMPLETED
     if override and not form.note:
         return ("err_override_note", 422)
+    if form.to is S.COMPLETED and proxy.collected_by(request, form.collected_by) is None:
+        return ("err_collector", 422)
     try:
         await lifecycle.apply_transition(
             session,
@@ -148,6 +153,7 @@ async def _apply(
             courier=form.courier,
             now=now,
             override_code=override,
+            collected_by=form.collected_by,
         )
     except TransitionNotAllowed:
         return ("err_not_allowed", 409)

@@ -55,7 +55,16 @@ def operator_moves(status: str) -> list[RequestStatus]:
 
 # History entries without a status change that the page labels (app/dashboard/texts/*.yaml).
 HISTORY_KINDS = frozenset(
-    f"history_{kind}" for kind in ("note", "assigned", "precheck", "forwarded", "pickup_reminder")
+    f"history_{kind}"
+    for kind in (
+        "note",
+        "assigned",
+        "precheck",
+        "forwarded",
+        "pickup_reminder",
+        "proxy",
+        "proxy_cleared",
+    )
 )
 
 

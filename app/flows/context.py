@@ -19,6 +19,7 @@ class RequestSummary:
     office_name: str | None = None
     pickup_place: str | None = None
     pickup_hours: str | None = None
+    proxy_name: str | None = None  # who the resident named to collect it, if anyone
 
 
 @dataclass(frozen=True)

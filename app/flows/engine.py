@@ -26,6 +26,7 @@ from app.flows import (
     information,
     operator_offer,
     person_request,
+    proxy_pickup,
     recall_reply,
     resend,
     survey,
@@ -81,6 +82,9 @@ HANDLERS: dict[str, Handler] = {
     "subject": recall_reply.on_subject,
     "recall": recall_reply.on_recall,
     "consent": lambda turn, item: recall_reply.on_consent(turn, item, _idle),
+    "proxy_name": proxy_pickup.on_name,
+    "proxy_nik": proxy_pickup.on_nik,
+    "proxy_confirm": proxy_pickup.on_confirm,
 }
 
 
@@ -214,6 +218,8 @@ def _resident(turn: Turn, item: ResidentInput) -> None:
             _idle(turn, item)
             return
     if recall_reply.intercept(turn, item):  # "hapus data saya", "perpanjang" after a reminder
+        return
+    if proxy_pickup.intercept(turn, item):  # "yang ambil nanti adik saya"
         return
     command = commands.command_in(item)
     if command is not None and survey.intercept(turn, command):

@@ -291,6 +291,17 @@ class ResendIssued(_Serialisable):
     type: Literal["resend_issued"] = field(default="resend_issued", init=False)
 
 
+@dataclass(frozen=True)
+class PickupProxy(_Serialisable):
+    """The resident names who collects request `ticket`: a family member on the same KK
+    (`name`, `nik`), or themselves again when both are None."""
+
+    ticket: str
+    name: str | None = None
+    nik: str | None = None
+    type: Literal["pickup_proxy"] = field(default="pickup_proxy", init=False)
+
+
 Event = (
     SendText
     | SendButtons
@@ -311,5 +322,6 @@ Event = (
     | Remember
     | ForgetMemory
     | ResendIssued
+    | PickupProxy
 )
 MessageEvent = SendText | SendButtons | SendList

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import NoReturn
 
-from app.flows import recall, survey
+from app.flows import proxy_pickup, recall, survey
 from app.flows.album_prompt import ask_confirmation
 from app.flows.catalog import DocumentSpec, FieldSpec
 from app.flows.context import RequestSummary
@@ -70,6 +70,8 @@ def ask(turn: Turn) -> None:
             ask_switch(turn)
         case "subject" | "recall" | "consent":
             recall.ask(turn)
+        case "proxy_name" | "proxy_nik" | "proxy_confirm":
+            proxy_pickup.ask(turn)
 
 
 def menu(turn: Turn, *, greet: bool = False) -> None:

@@ -37,6 +37,9 @@ AwaitKind = Literal[
     "subject",
     "recall",
     "consent",
+    "proxy_name",
+    "proxy_nik",
+    "proxy_confirm",
 ]
 
 
@@ -171,6 +174,15 @@ class Feedback(BaseModel):
     text: str | None = None
 
 
+class ProxyDraft(BaseModel):
+    """Someone the resident is naming to collect request `ticket` (app/flows/proxy_pickup.py)."""
+
+    ticket: str
+    service: str
+    name: str | None = None
+    nik: str | None = None
+
+
 class Session(BaseModel):
     """The whole snapshot."""
 
@@ -191,6 +203,7 @@ class Session(BaseModel):
     submitted: dict[str, Draft] = Field(default_factory=dict)
     feedback: Feedback | None = None
     forms_done: list[str] = Field(default_factory=list)  # tokens of forms already taken in
+    proxy: ProxyDraft | None = None  # a collector being named, until confirmed or dropped
 
     @classmethod
     def load(cls, snapshot: dict[str, Any] | None, language: str) -> Session:

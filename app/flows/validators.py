@@ -62,6 +62,16 @@ def validate(
             return _text(spec, text)
 
 
+def check_nik(text: str, today: date) -> Verdict:
+    """A NIK typed outside a catalog field (a collector's NIK): the same checks as a field."""
+    return _nik(text.strip(), today)
+
+
+def check_name(text: str) -> Verdict:
+    """A person's name typed outside a catalog field: the same checks as a name field."""
+    return _name(text.strip())
+
+
 def choice_options(spec: FieldSpec) -> list[Option]:
     """The choices of a choice field as options to match typed answers against."""
     return [

@@ -30,7 +30,7 @@ from app.inbox.internal import queue_input
 from app.notifications.catalog import text
 from app.offices.models import Office
 from app.outbox import delivery
-from app.requests import home_delivery, pickup_reminders, repository
+from app.requests import home_delivery, pickup_qr, pickup_reminders, proxy, repository
 from app.requests import service as requests
 from app.requests.handover import (
     OVERRIDDEN,
@@ -85,11 +85,13 @@ async def apply_transition(
     courier: home_delivery.Courier | None = None,
     now: datetime,
     override_code: bool = False,
+    collected_by: str | None = None,
 ) -> RequestEvent:
     """Move `request` to `to` for an operator and tell the resident (through `app.outbox`).
 
     `courier` is who delivers (`out_for_delivery`); `code` is the one-time code that completes a
-    pickup or a delivery, unless `override_code` (audited) completes it without.
+    pickup or a delivery, unless `override_code` (audited) completes it without. `collected_by`
+    ("resident" or "proxy") records who collected a pickup (`app.requests.proxy`).
     """
     error = requests.transition_error_for(request, to)
     if error is not None:
@@ -111,9 +113,14 @@ async def apply_transition(
     elif to is S.OUT_FOR_DELIVERY:
         pickup_code, data = home_delivery.send_out(request, courier)
     elif to is S.COMPLETED and request.status == S.READY_FOR_PICKUP:
-        data = {"pickup_code": check_code(request, code, override_code, what="pickup")}
+        collector = proxy.collected_by(request, collected_by)
+        if collector is None:
+            raise InvalidTransitionInput("`collected_by`: `resident`, or `proxy` when one is named")
+        checked = check_code(request, code, override_code, what="pickup")
+        data = {"pickup_code": checked, "collected_by": collector}
     elif to is S.COMPLETED and request.status == S.OUT_FOR_DELIVERY:
         data = home_delivery.confirm(request, code, override_code)
+    was_ready = request.status == S.READY_FOR_PICKUP
     event = await requests.transition(
         session, request, to, actor=actor, note=note, data=data, now=now
     )
@@ -130,6 +137,8 @@ async def apply_transition(
             )
     # Entering `ready_for_pickup` schedules the uncollected-pickup reminder; leaving clears it.
     pickup_reminders.track(request, settings, now)
+    if was_ready:  # a QR image still waiting for the window shows a code no longer valid
+        await pickup_qr.withdraw(session, resident_id=request.resident_id, ticket=request.ticket)
     await _tell_resident(session, catalog, settings, request, to, note, pickup_code, data, now)
     if to in FINAL:
         await locker.release_request(session, request.ticket, now)
@@ -197,6 +206,7 @@ async def _tell_resident(
             "hours": request.pickup_hours or "",
             "code": pickup_code,
             "bring": text("bring", language, items=bring) if bring else "",
+            "proxy_line": proxy.line(request, language),
         }
         template = ("loket_siap_diambil", values)
     elif to is S.OUT_FOR_DELIVERY:
@@ -223,6 +233,11 @@ async def _tell_resident(
         template=template,
         keep_message=bool(note_line),
     )
+    if to is S.READY_FOR_PICKUP and pickup_code is not None:
+        await pickup_qr.send_qr(
+            session, settings=settings, resident=resident, ticket=request.ticket,
+            code=pickup_code, now=now,
+        )  # fmt: skip
     if to is S.COMPLETED:
         _queue_survey(session, request, resident, now)
 

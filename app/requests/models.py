@@ -48,6 +48,10 @@ class Request(Base):
     # The one-time code is `pickup_code_hash` too; the resident gives it to the courier.
     courier_name: Mapped[str | None] = mapped_column(String(200))
     courier_tracking: Mapped[str | None] = mapped_column(String(100))
+    # The family member (same KK) the resident named in the chat to collect in their place;
+    # None = the resident collects it (migration 0017z, `app/requests/proxy.py`).
+    proxy_name: Mapped[str | None] = mapped_column(String(120))
+    proxy_nik: Mapped[str | None] = mapped_column(String(16))
     # Uncollected pickups: how many reminders went out and when the next one is due.
     pickup_reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
     next_pickup_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
@@ -91,6 +95,7 @@ EVENT_ASSIGNED = "assigned"
 EVENT_PRECHECK = "precheck"
 EVENT_FORWARDED = "forwarded"
 EVENT_PICKUP_REMINDER = "pickup_reminder"
+EVENT_PROXY = "proxy"  # the resident named (or took back) who collects; name in the note
 
 
 class RequestEvent(Base):

@@ -23,8 +23,11 @@ from app.inbox.processor import InboundProcessor
 from app.intake.worker import MediaWorker
 from app.locker import purge
 from app.memory.expiry_reminders import send_due_expiry_reminders
+from app.outbox.attachments import RoutedAttachments
 from app.outbox.sender import OutboxSender
+from app.requests import pickup_qr
 from app.requests.issued_files import IssuedAttachments
+from app.requests.issued_send import REFERENCE_PREFIX
 from app.requests.pickup_reminders import send_due_reminders
 from app.runtime import Runtime
 from app.workers.wakeups import INBOX_CHANNEL, OUTBOX_CHANNEL, Wakeups
@@ -50,7 +53,12 @@ class WorkerSet:
             runtime.sender,
             settings,
             worker_id=runtime.worker_id,
-            attachments=IssuedAttachments(runtime.sessionmaker, runtime.store),
+            attachments=RoutedAttachments(
+                {
+                    REFERENCE_PREFIX: IssuedAttachments(runtime.sessionmaker, runtime.store),
+                    pickup_qr.REFERENCE_PREFIX: pickup_qr.PickupQrImages(),
+                }
+            ),
         )
         self.inbound = InboundProcessor(
             runtime.sessionmaker,

@@ -72,6 +72,7 @@ async def test_the_single_request_is_complete(api: Api, seeded: World) -> None:
         "completed_at": None,
         "created_at": "2026-11-20T01:01:00Z",
         "updated_at": "2026-11-20T01:01:00Z",
+        "collector": None,
         "history": [
             {
                 "at": "2026-11-20T01:01:00Z",

@@ -125,7 +125,11 @@ async def test_ready_for_pickup_prefills_the_office_and_sends_a_code(
     )
     async with dash.sessionmaker() as session:
         rows = (await session.execute(select(OutboundMessage))).scalars().all()
-    assert [r.body["template"]["name"] for r in rows] == ["loket_siap_diambil"]
+    # Outside the window: the template, and the QR image held until the resident writes.
+    assert [(r.body.get("template", {}).get("name"), r.body["type"], r.state) for r in rows] == [
+        ("loket_siap_diambil", "template", "pending"),
+        (None, "image", "held"),
+    ]
 
 
 async def test_completing_a_pickup_checks_the_code(dash: Dashboard, world: World) -> None:
@@ -143,7 +147,7 @@ async def test_completing_a_pickup_checks_the_code(dash: Dashboard, world: World
     done = await _post(dash, token, to="completed", code=" 123456 ")
     assert done.status_code == 303
     assert (await _request(dash)).status == "completed"
-    assert (await _last_event(dash)).data == {"pickup_code": "verified"}
+    assert (await _last_event(dash)).data == {"pickup_code": "verified", "collected_by": "resident"}
 
 
 async def test_completing_without_the_code_needs_a_note_and_is_recorded(
@@ -161,7 +165,7 @@ async def test_completing_without_the_code_needs_a_note_and_is_recorded(
         "operator:desa_a1",
         "completed",
         "HP warga hilang",
-        {"pickup_code": "overridden"},
+        {"pickup_code": "overridden", "collected_by": "resident"},
     )
     async with dash.sessionmaker() as session:
         audit = (await session.execute(select(AuditEvent))).scalars().all()

@@ -112,7 +112,7 @@ def test_thanks_at_a_document_step_keeps_the_step(make_engine):
         (
             "nanti diambil di mana?",
             "Pengambilan KTP-el: Bawa KK asli dan KTP-el lama atau surat kehilangan asli. "
-            "Boleh diambil anggota keluarga dalam KK yang sama.",
+            "KTP-el diambil sendiri oleh pemiliknya.",
         ),
         (
             "harus datang langsung?",

@@ -49,7 +49,8 @@ async def test_ready_for_pickup_sends_place_hours_and_a_one_time_code(
 ) -> None:
     """Inside the window: free-form, with the code; completing needs exactly that code."""
     ticket = await _ready(loket, sessionmaker)
-    (message,) = sent(loket)
+    message, image = sent(loket)  # the QR image follows (tests/requests/test_pickup_qr.py)
+    assert image["type"] == "image"
     body = message["text"]["body"]
     assert body.startswith("KTP-el Anda siap diambil di Kantor Camat Contoh, Senin–Jumat")
     code = re.search(r"kode pengambilan (\d{6})", body)
@@ -90,13 +91,16 @@ async def test_meta_131047_falls_back_to_the_template(loket: Loket, sessionmaker
     """Our window clock said open, Meta said closed: the approved template goes instead."""
     loket.graph.fail_next(131047, times=1)
     await _ready(loket, sessionmaker)
-    first, second = sent(loket)
+    first, image, second = sent(loket)
     assert first["type"] == "text"
     assert second["type"] == "template"
     assert second["template"]["name"] == "loket_siap_diambil"
+    # The fake refuses once, so the QR image (queued right after the text) is taken; had Meta
+    # refused it too, it has no template of its own and would be given up.
+    assert image["type"] == "image"
     async with sessionmaker() as session:
         states = (await session.execute(select(OutboundMessage.state))).scalars().all()
-    assert sorted(states) == ["cancelled", "sent"]
+    assert sorted(states) == ["cancelled", "sent", "sent"]
 
 
 async def test_rejection_needs_a_reason_and_says_it(loket: Loket, sessionmaker) -> None:

@@ -83,7 +83,8 @@ async def test_the_note_of_a_pickup_follows_what_to_bring(loket: Loket, sessionm
     _, ticket = await create_request(sessionmaker, status="processing")
     await move(loket, ticket, S.READY_FOR_PICKUP, pickup_place="Kantor Camat", note=NOTE)
     await loket.drain()
-    (message,) = sent(loket)
+    message, image = sent(loket)  # the QR image follows (tests/requests/test_pickup_qr.py)
+    assert image["type"] == "image"
     body = message["text"]["body"]
     assert body.startswith("KTP-el Anda siap diambil di Kantor Camat, Senin–Jumat 08.00–15.00.")
     assert body.endswith(f"Nomor permohonan: {ticket}.\nBawa juga: {_bring()}{LINE}")

@@ -68,9 +68,14 @@ def serve(settings: Settings, port: int | None = None) -> Iterator[str]:
 
 
 @asynccontextmanager
-async def browser_context(chromium_path: str) -> AsyncIterator[tuple[object, list[str]]]:
+async def browser_context(
+    chromium_path: str,
+    extra_args: tuple[str, ...] = (),
+    viewport: tuple[int, int] = (480, 860),
+) -> AsyncIterator[tuple[object, list[str]]]:
     """A fresh Chromium context, and the errors its pages report: script errors and server
-    errors (a 4xx the page handles is behaviour)."""
+    errors (a 4xx the page handles is behaviour). `extra_args` go to Chromium (a fake camera's
+    video file)."""
     from playwright.async_api import async_playwright
 
     errors: list[str] = []
@@ -88,10 +93,11 @@ async def browser_context(chromium_path: str) -> AsyncIterator[tuple[object, lis
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
-            executable_path=chromium_path, args=CHROMIUM_FLAGS
+            executable_path=chromium_path, args=[*CHROMIUM_FLAGS, *extra_args]
         )
         try:
-            context = await browser.new_context(viewport={"width": 480, "height": 860})
+            size = {"width": viewport[0], "height": viewport[1]}
+            context = await browser.new_context(viewport=size)
             context.on("page", watch)
             yield context, errors
         finally:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 Validator = Literal["nik", "kk", "date", "phone", "name", "text", "choice", "number"]
@@ -162,6 +162,7 @@ class Service(_Strict):
     possible to generate its Flow form within Meta's limits, or the catalog does not load.
     `variant_by_age` names a date field (a birth date): the variant is then not asked first but
     picked by the age that date gives, from each variant's `ages`; asked only when none fits.
+    `pickup_proxy: true` lets the resident name a family member (same KK) to collect the result.
     """
 
     code: Key
@@ -174,6 +175,9 @@ class Service(_Strict):
     service_days: int = Field(ge=0, le=365)
     fee: Fee
     pickup: LocalText
+    # Whether someone else in the same KK may collect the result for the resident (named in
+    # the chat, `app/flows/proxy_pickup.py`); a KTP-el is collected by its holder in person.
+    pickup_proxy: StrictBool = False
     in_person: LocalText | None = None
     legal_basis: list[str] = Field(min_length=1)
     flow: bool = True
