@@ -161,7 +161,7 @@ def _reuse(turn: Turn) -> None:
     body = turn.t(
         "document.reuse_ask",
         label=spec.label.get(turn.lang),
-        date=turn.date_text(stored.accepted_at.date()),
+        date=turn.date_text(turn.local_date(stored.accepted_at)),
     )
     yes, no = turn.t("document.reuse_yes"), turn.t("document.reuse_no")
     turn.offer(body, [Option("yes", yes), Option("no", no)])

@@ -80,7 +80,7 @@ def _block(turn: Turn, request: RequestSummary) -> str:
         ticket=request.ticket,
         service=_name(turn, request.service_code),
         status=words,
-        date=turn.date_text(request.updated_at.date()),
+        date=turn.date_text(turn.local_date(request.updated_at)),
     )
     return f"{line}\n{_next(turn, request)}"
 

@@ -90,8 +90,12 @@ class Turn:
     @property
     def today(self) -> date:
         """Today's date where the office is."""
-        now = self.now.astimezone(self.setup.timezone) if self.setup.timezone else self.now
-        return now.date()
+        return self.local_date(self.now)
+
+    def local_date(self, moment: datetime) -> date:
+        """The date of `moment` where the office is (a UTC timestamp late in the day is the
+        next day in Indonesia)."""
+        return (moment.astimezone(self.setup.timezone) if self.setup.timezone else moment).date()
 
     @property
     def catalog(self) -> Catalog:

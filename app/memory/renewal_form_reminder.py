@@ -29,7 +29,6 @@ from app.memory import service as memory
 from app.memory.models import RememberedSubject
 from app.notifications.catalog import templates, text
 from app.outbox import delivery
-from app.outbox.service import enqueue
 from app.residents.models import Resident
 from app.whatsapp_flows.flow_tokens import new_flow_token
 from app.whatsapp_flows.offer import flow_to_open
@@ -81,11 +80,6 @@ async def send_renewal_form(
         button_index=FLOW_BUTTON_INDEX,
         quick_reply_payloads=[RENEW_CHOICE],
     )
-    if not delivery.window_open(resident, now, settings):
-        await enqueue(
-            session, resident=resident, bodies=[template], origin=f"template:{origin}", now=now
-        )
-        return True
     body = flow_message(
         text("permit_expiring_form", language, **values),
         cta=text("renew_form_button", language),
@@ -94,14 +88,14 @@ async def send_renewal_form(
         screen=entry_screen(service),
         data=data,
     )
-    await enqueue(
+    await delivery.deliver_form(
         session,
+        settings=settings,
         resident=resident,
-        bodies=[body],
-        kind="flow",
-        origin=origin,
+        body=body,
+        template=template,
         now=now,
-        fallback=template,
+        origin=origin,
     )
     return True
 

@@ -132,6 +132,7 @@ async def deliver_form(
     template: dict[str, Any],
     now: datetime,
     caused_by_event_id: int | None = None,
+    origin: str | None = None,
 ) -> Outcome:
     """Send a Flow form: the `flow` message inside the window, its FLOW-button template outside.
 
@@ -139,6 +140,7 @@ async def deliver_form(
     template is also the invitation for what the same turn holds (the correction's words, the
     first chat question): it counts as the "message waiting" template, so no second one is
     sent, and the held messages go out as soon as the resident answers (the completion too).
+    A form sent by a job rather than a turn (a renewal reminder) names its own `origin`.
     """
     if window_open(resident, now, settings):
         for row in await enqueue(
@@ -146,7 +148,7 @@ async def deliver_form(
             resident=resident,
             bodies=[body],
             kind="flow",
-            origin=ORIGIN_CONVERSATION,
+            origin=origin or ORIGIN_CONVERSATION,
             caused_by_event_id=caused_by_event_id,
             now=now,
         ):
@@ -157,7 +159,7 @@ async def deliver_form(
         session,
         resident=resident,
         bodies=[template],
-        origin=ORIGIN_WAITING,
+        origin=f"template:{origin}" if origin else ORIGIN_WAITING,
         caused_by_event_id=caused_by_event_id,
         now=now,
     )

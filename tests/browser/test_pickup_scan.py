@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.db import unit_of_work
 from app.requests import pickup_qr
-from app.requests.lifecycle import _code_hash
+from app.requests.handover import _code_hash
 from app.requests.models import Request, RequestEvent
 from tests.support.browser import browser_context, screenshot_path
 from tests.support.factories import PASSWORD, build_world, seed_requests

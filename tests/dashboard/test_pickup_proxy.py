@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from app.db import unit_of_work
-from app.requests.lifecycle import _code_hash
+from app.requests.handover import _code_hash
 from app.requests.models import Request, RequestEvent
 from tests.support.clients import Dashboard
 from tests.support.factories import World, seed_requests

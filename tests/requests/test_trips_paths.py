@@ -33,7 +33,7 @@ async def test_the_lifecycle_and_the_delivered_pdf_write_what_the_figures_count(
     assert (await load(sm, digital)).status == S.COMPLETED
     # By chat, delivered home: no trip. Collected with the pickup code's override: one trip.
     _, home = await create_request(sm, wa_id="6281200007778", status="out_for_delivery")
-    await move(loket, home, S.COMPLETED)
+    await move(loket, home, S.COMPLETED, override_code=True)
     _, pickup = await create_request(sm, wa_id="6281200007779", status="ready_for_pickup")
     await move(loket, pickup, S.COMPLETED, override_code=True)
     # Taken down at the counter (as app.counter marks it), then collected: two trips.
