@@ -188,13 +188,3 @@ async def test_operator_reply_inside_outside_and_held(loket: Loket, sessionmaker
     assert [m["text"]["body"] for m in released] == [
         f"Pesan dari petugas ({ticket}):\nFoto KK kurang jelas"
     ]
-
-
-async def test_an_operator_cannot_complete_a_digital_request_from_processing(
-    loket: Loket, sessionmaker
-) -> None:
-    """Only the delivery report of the issued PDF completes it from processing (issued_send)."""
-    _, ticket = await create_request(sessionmaker, status="processing", delivery="digital")
-    with pytest.raises(TransitionNotAllowed, match="cannot move to completed"):
-        await move(loket, ticket, S.COMPLETED)
-    assert (await load(sessionmaker, ticket)).status == S.PROCESSING
