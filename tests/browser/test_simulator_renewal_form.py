@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from app.bot.flow_messages import flow_template
-from tests.flows.test_renewal_form import PREFILL
 from tests.support.browser import screenshot_path
 from tests.support.flow_messages import send_flow
 from tests.support.phone import SimPhone
+from tests.support.renewal_prefill import PREFILL
 
 pytestmark = pytest.mark.browser
 

@@ -10,24 +10,10 @@ from app.flows.inputs import ChoiceInput, DocumentChecked, FormSubmitted, TextIn
 from app.flows.renewal_form import prefill
 from tests.support.engine_data import GOLDEN_DIR, START
 from tests.support.golden import build_context, load
+from tests.support.renewal_prefill import PREFILL
 
 CONTEXT = build_context(load(GOLDEN_DIR / "memory_sipi_one_message.yaml")["context"])
 SIPI = shipped_catalog().services["sipi_perpanjangan"]
-PREFILL = {
-    "nik": "7307011203850002",
-    "nama": "Andi Baso",
-    "no_hp": "081234567890",
-    "nama_kapal": "KM Bintang Laut",
-    "gt": "12",
-    "alat_tangkap": "pancing_ulur",
-    "no_sipi_lama": "",
-    "sipi_berlaku_sampai": "2026-12-31",
-    "ada_perubahan": "tidak",
-    "held_bkp": True,
-    "held_pas_kapal": True,
-    "held_nib": True,
-    "held_ktp_pemilik": True,
-}
 
 
 def _file(media_id: str) -> list[dict[str, Any]]:

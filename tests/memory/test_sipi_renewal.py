@@ -21,8 +21,8 @@ from app.outbox.models import OutboundMessage
 from tests.support.loket import Loket
 from tests.support.operator import filed, move
 from tests.support.resident import Resident, sharp_photo, texts
+from tests.support.sipi_renewal import BOAT_PAPERS, first_renewal, ticket_of
 
-BOAT_PAPERS = ["bkp", "pas_kapal"]
 # What the fisher reads after one message naming the boat, or after "perpanjang".
 OFFER = [
     "Kami masih menyimpan data Anda:",
@@ -36,34 +36,6 @@ OFFER = [
 ]
 
 
-async def first_renewal(ramli: Resident) -> str:
-    """The first renewal, every question asked; he agrees that the data is kept."""
-    for message in ["perpanjang sipi", "3201014508900003", "Daeng Ramli", "081234567890"]:
-        await ramli.text(message)
-    await ramli.text("KM Harapan Baru")
-    replies = await ramli.text("12")
-    replies = await ramli.tap(replies, "Jaring insang")
-    await ramli.text("SIPI/1/2025")
-    replies = await ramli.text("31-12-2026")
-    replies = await ramli.tap(replies, "Tidak")
-    for index, key in enumerate(["sipi_lama", "bkp", "pas_kapal", "nib", "ktp_pemilik", "logbook"]):
-        replies = await ramli.photo(f"media-{key}-1", sharp_photo(10 + index))
-        if key not in ("sipi_lama", "ktp_pemilik"):  # one sheet, one card: they go straight on
-            replies = await ramli.tap(replies, "Sudah semua")
-    replies = await ramli.tap(replies, "Ya, kirim")
-    ticket = _ticket(replies)
-    replies = await ramli.tap(replies, "Ya, simpan")
-    return ticket
-
-
-def _ticket(replies: list[dict]) -> str:
-    return next(
-        line.split(": ")[1]
-        for line in texts(replies).splitlines()
-        if line.startswith("Nomor permohonan: ")
-    )
-
-
 async def renew_by_one_message(ramli: Resident, first_text: str) -> tuple[str, int]:
     """The renewal with the boat remembered: (ticket, the resident's actions)."""
     replies = await ramli.text(first_text)
@@ -73,7 +45,7 @@ async def renew_by_one_message(ramli: Resident, first_text: str) -> tuple[str, i
     replies = await ramli.photo("media-logbook-2", sharp_photo(31))
     replies = await ramli.tap(replies, "Sudah semua")
     replies = await ramli.tap(replies, "Ya, kirim")
-    return _ticket(replies), 6
+    return ticket_of(replies), 6
 
 
 async def test_one_message_renews_the_remembered_boat(loket: Loket, sessionmaker) -> None:
@@ -195,7 +167,7 @@ async def test_the_old_sipis_photo_answers_the_offer_in_five_actions(
     replies = await ramli.photo("media-logbook-3", sharp_photo(33))
     replies = await ramli.tap(replies, "Sudah semua")
     replies = await ramli.tap(replies, "Ya, kirim")
-    renewed = await filed(loket, _ticket(replies))  # 5 actions: message, 2 photos, 2 taps
+    renewed = await filed(loket, ticket_of(replies))  # 5 actions: message, 2 photos, 2 taps
     assert sorted(renewed.documents) == sorted(
         ["sipi_lama", *BOAT_PAPERS, "nib", "ktp_pemilik", "logbook"]
     )

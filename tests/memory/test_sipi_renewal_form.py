@@ -17,11 +17,11 @@ from app.memory.expiry_reminders import send_due_expiry_reminders
 from app.outbox.models import OutboundMessage
 from app.whatsapp_flows.flow_tokens import check_flow_token
 from app.whatsapp_flows.registry import FlowRegistry, PublishedFlow
-from tests.memory.test_sipi_renewal import BOAT_PAPERS, first_renewal
 from tests.support.form_reply import completion, picked_file
 from tests.support.loket import Loket
 from tests.support.operator import filed, move
 from tests.support.resident import Resident, sharp_photo, texts
+from tests.support.sipi_renewal import BOAT_PAPERS, first_renewal
 
 MONTH_BEFORE = datetime(2027, 12, 1, 2, 0, tzinfo=UTC)  # 09.00 WIB, 30 days before the end
 # The form opens with what "Pakai data ini?" would offer: his data, the boat and its papers.

@@ -228,10 +228,15 @@ async def test_no_operator_view_shows_the_pickup_code(dash: Dashboard, world: Wo
         )
 
     lines = await _chat_lines(dash, SIPI)
-    assert lines[-2] == (
+    assert lines[-3] == (
         "Perpanjangan SIPI Anda siap diambil di Kantor DESA-B1, Senin–Jumat 08.00–15.00. "
         "Tunjukkan kode pengambilan •••••• kepada petugas. Nomor permohonan: SIPI-261120-0001."
         "\nBawa juga: Bawa SIPI lama asli dan KTP-el pemilik kapal."
+    )
+    # The QR image that follows names the ticket, never the code it encodes.
+    assert lines[-2] == (
+        f"[foto] Kode pengambilan {SIPI}. Tunjukkan kode QR ini kepada petugas untuk dipindai, "
+        "atau sebutkan kodenya."
     )
     assert lines[-1] == "kode saya •••••• ya pak"
     for url in (f"/dashboard/requests/{SIPI}", "/dashboard/handoffs"):
