@@ -114,6 +114,28 @@ def test_check_reports_file_line_and_reason(case: str, expected: CatalogError):
     assert str(raised.value) == str(expected)
 
 
+@pytest.mark.parametrize(
+    ("delivery", "line", "reason"),
+    [
+        ("  ways: [pickup, digital, pickup]\n", 20, "`delivery.ways` lists a way twice"),
+        (
+            "  ways: [pickup, digital]\n  home_fee: {id: Ongkos kurir, en: Courier fee}\n",
+            20,
+            "`delivery.home_fee` needs `home` in `delivery.ways`",
+        ),
+        (
+            "  ways: [pickup, drone]\n",
+            21,
+            "delivery.ways.1: Input should be 'pickup', 'digital' or 'home'",
+        ),
+    ],
+)
+def test_delivery_ways_are_checked(tmp_path: Path, delivery: str, line: int, reason: str):
+    valid = (BROKEN / "valid" / "surat.yaml").read_text("utf-8")
+    (tmp_path / "surat.yaml").write_text(f"{valid}delivery:\n{delivery}", "utf-8")
+    assert check_catalog(tmp_path) == [CatalogError("surat.yaml", line, reason)]
+
+
 def test_valid_sample_has_no_errors():
     assert check_catalog(BROKEN / "valid") == []
 

@@ -190,6 +190,8 @@ def _reason(detail: ErrorDetails) -> str:
     if kind == "literal_error" and key == "validator":
         expected = ", ".join(VALIDATORS)
         return f"unknown validator '{detail['input']}'; use one of: {expected}"
+    if kind == "value_error":  # a rule of the schema itself: its message says it all
+        return str(detail["msg"]).removeprefix("Value error, ")
     where = ".".join(str(part) for part in loc)
     return f"{where}: {detail['msg']}"
 

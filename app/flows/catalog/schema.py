@@ -16,6 +16,8 @@ Validator = Literal["nik", "kk", "date", "phone", "name", "text", "choice", "num
 DocumentKind = Literal["image", "pdf"]
 OfficeLevel = Literal["village", "district", "regency"]
 VALIDATORS: tuple[str, ...] = ("nik", "kk", "date", "phone", "name", "text", "choice", "number")
+# How a resident may receive the result: the PDF in this chat, at the office, or brought home.
+DeliveryWay = Literal["pickup", "digital", "home"]
 # What a NIK encodes and a field may take from it instead of asking (app/flows/derived.py).
 Derivation = Literal["nik_birth_date", "nik_sex"]
 
@@ -155,6 +157,24 @@ class Fee(_Strict):
     note: LocalText
 
 
+class Delivery(_Strict):
+    """The ways a service's result may reach the resident, the first being the usual one.
+
+    A paper printed on plain A4 with an electronic signature (KK, certificates, letters) may go
+    `digital`; a card (KTP-el, KIA) is physical: `pickup` or `home`. `home_fee` is the note the
+    resident reads before choosing home delivery (who pays the courier).
+    """
+
+    ways: list[DeliveryWay] = Field(min_length=1, max_length=3)
+    home_fee: LocalText | None = None
+
+    def model_post_init(self, _context: object) -> None:
+        if len(set(self.ways)) != len(self.ways):
+            raise ValueError("`delivery.ways` lists a way twice")
+        if self.home_fee is not None and "home" not in self.ways:
+            raise ValueError("`delivery.home_fee` needs `home` in `delivery.ways`")
+
+
 class Service(_Strict):
     """One service of the catalog.
 
@@ -163,6 +183,7 @@ class Service(_Strict):
     `variant_by_age` names a date field (a birth date): the variant is then not asked first but
     picked by the age that date gives, from each variant's `ages`; asked only when none fits.
     `pickup_proxy: true` lets the resident name a family member (same KK) to collect the result.
+    `delivery` lists how the result may reach the resident (asked at the summary when several).
     """
 
     code: Key
@@ -178,6 +199,7 @@ class Service(_Strict):
     # Whether someone else in the same KK may collect the result for the resident (named in
     # the chat, `app/flows/proxy_pickup.py`); a KTP-el is collected by its holder in person.
     pickup_proxy: StrictBool = False
+    delivery: Delivery = Delivery(ways=["pickup"])
     in_person: LocalText | None = None
     legal_basis: list[str] = Field(min_length=1)
     flow: bool = True
