@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from app.flows import delivery_address, delivery_choice
 from app.flows.catalog import FieldSpec
 from app.flows.inputs import (
     ChoiceInput,
@@ -183,15 +184,20 @@ def on_confirm(turn: Turn, item: ResidentInput) -> None:
     text = text_of(item)
     kind: str | None
     target: str | None = None
-    if isinstance(item, ChoiceInput) and item.id in {"yes", "edit"}:
-        kind = item.id
+    if isinstance(item, ChoiceInput) and (item.id in {"yes", "edit"} or item.id.startswith("yes:")):
+        kind = "edit" if item.id == "edit" else "yes"
     elif text is None:
         unsupported(turn, item)
         return
     else:
         kind, target = _summary_reply(turn, text)
     if kind == "yes":
-        submit(turn)
+        choice = item.id if isinstance(item, ChoiceInput) else None
+        refused = delivery_choice.choose(turn, choice, text)
+        if refused is not None:
+            reask(turn, refused)
+        elif not delivery_address.ask_for_draft(turn):  # home, and no address yet: ask it
+            submit(turn)
     elif kind == "edit" and target is not None:
         open_edit(turn, target)
     elif kind == "edit":
@@ -204,7 +210,7 @@ def on_confirm(turn: Turn, item: ResidentInput) -> None:
         ask(turn)
     elif kind in {"complete", "asked", "wait"}:
         leads = {"complete": "confirm.complete", "asked": "not_answer.question"}
-        line = f"{turn.t(leads.get(kind, 'confirm.take_time'))} {turn.t('confirm.short')}"
+        line = f"{turn.t(leads.get(kind, 'confirm.take_time'))} {delivery_choice.short(turn)}"
         reask(turn, line)
     else:
         courtesy = non_answer(text or "")
@@ -215,12 +221,21 @@ def on_confirm(turn: Turn, item: ResidentInput) -> None:
 def _summary_reply(turn: Turn, text: str) -> tuple[str | None, str | None]:
     options = [
         Option("yes", (turn.t("confirm.accept"), "kirim", "send")),
+        *(
+            Option(option.id, (option.title,))
+            for option in delivery_choice.confirm_options(turn)
+            if option.id.startswith("yes:")
+        ),
         Option("edit", (turn.t("confirm.edit"), "ubah", "edit", "ganti", "change")),
     ]
     reply = read_summary_reply(text, turn.service(), turn.draft())
     if reply.kind is not None:
         return reply.kind, reply.target
     found = pick_option(text, options)  # a button title typed out
+    if (found is not None and found.id.startswith("yes:")) or (
+        found is None and delivery_choice.way_named(text) in delivery_choice.ways_of(turn.service())
+    ):
+        return "yes", None  # "Ya, antar ke rumah" typed out, or just "diantar aja"
     return (found.id if found else None), None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from app.flows import delivery_choice
 from app.flows.answers import not_answer_line
 from app.flows.courtesy import courtesy_key, writes_english
 from app.flows.inputs import ResidentInput, TextInput, text_of
@@ -105,7 +106,7 @@ def _answered(turn: Turn, line: str, joiner: str = "\n") -> None:
         label = spec_doc.label.get(turn.lang) if spec_doc is not None else ""
         reask(turn, f"{line}{joiner}{turn.t('document.ask', label=label)}")
     elif awaiting.kind == "confirm":
-        reask(turn, f"{line}{joiner}{turn.t('confirm.short')}")
+        reask(turn, f"{line}{joiner}{delivery_choice.short(turn)}")
     elif awaiting.kind == "variant":
         reask(turn, f"{line}{joiner}{turn.t('not_answer.pick')}")
     else:

@@ -20,6 +20,7 @@ class RequestSummary:
     pickup_place: str | None = None
     pickup_hours: str | None = None
     proxy_name: str | None = None  # who the resident named to collect it, if anyone
+    delivery: str = "pickup"  # how it reaches the resident: pickup, digital or home
 
 
 @dataclass(frozen=True)

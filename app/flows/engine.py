@@ -19,6 +19,8 @@ from app.flows import (
     album,
     answers,
     commands,
+    delivery_address,
+    delivery_change,
     documents,
     form_completion,
     handoff_timeout,
@@ -85,6 +87,7 @@ HANDLERS: dict[str, Handler] = {
     "proxy_name": proxy_pickup.on_name,
     "proxy_nik": proxy_pickup.on_nik,
     "proxy_confirm": proxy_pickup.on_confirm,
+    "delivery_address": delivery_address.on_address,
 }
 
 
@@ -234,6 +237,8 @@ def _resident(turn: Turn, item: ResidentInput) -> None:
     if isinstance(item, MediaInput) and documents.straggler(turn, item):
         return
     if resend.intercept(turn, item):  # "kirim ulang dokumen KK saya"
+        return
+    if delivery_change.intercept(turn, item):  # "diantar ke rumah aja" before processing
         return
     if withdrawal.intercept(turn, item) or person_request.intercept(turn, item):
         return

@@ -182,6 +182,8 @@ class SubmitRequest(_Serialisable):
     ticket: str | None = None
     warnings: dict[str, list[str]] = field(default_factory=dict)
     draft_id: str = ""
+    delivery: str = "pickup"  # how the result reaches the resident (catalog `delivery.ways`)
+    delivery_address: str | None = None  # where to, for home delivery without an address answer
     type: Literal["submit_request"] = field(default="submit_request", init=False)
 
 
@@ -302,6 +304,17 @@ class PickupProxy(_Serialisable):
     type: Literal["pickup_proxy"] = field(default="pickup_proxy", init=False)
 
 
+@dataclass(frozen=True)
+class ChangeDelivery(_Serialisable):
+    """The resident changes how request `ticket` reaches them (`way`: pickup, digital, home)
+    before the office starts processing it (`app/flows/delivery_choice.py`)."""
+
+    ticket: str
+    way: str
+    address: str | None = None  # where to deliver, when the request holds no address
+    type: Literal["change_delivery"] = field(default="change_delivery", init=False)
+
+
 Event = (
     SendText
     | SendButtons
@@ -323,5 +336,6 @@ Event = (
     | ForgetMemory
     | ResendIssued
     | PickupProxy
+    | ChangeDelivery
 )
 MessageEvent = SendText | SendButtons | SendList

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.flows import delivery_choice
 from app.flows.catalog import Service
 from app.flows.prompts import ask
 from app.flows.turn import Option, Turn
@@ -53,4 +54,7 @@ def requirements_text(turn: Turn, service: Service) -> str:
     if service.in_person is not None:
         lines.append(service.in_person.get(lang))
     lines.append(turn.t("requirements.pickup", pickup=service.pickup.get(lang)))
+    ways = delivery_choice.ways_line(turn, service)
+    if ways:
+        lines.append(ways)
     return "\n".join(lines)

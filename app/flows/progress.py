@@ -149,6 +149,8 @@ def submit(turn: Turn) -> None:
             ticket=draft.ticket,
             warnings=warnings,
             draft_id=draft.id,
+            delivery=draft.delivery or service.delivery.ways[0],
+            delivery_address=draft.delivery_address if draft.delivery == "home" else None,
         )
     )
     turn.wait_for("submitting")

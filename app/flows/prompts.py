@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import NoReturn
 
-from app.flows import proxy_pickup, recall, survey
+from app.flows import delivery_choice, proxy_pickup, recall, survey
 from app.flows.album_prompt import ask_confirmation
 from app.flows.catalog import DocumentSpec, FieldSpec
 from app.flows.context import RequestSummary
@@ -72,6 +72,25 @@ def ask(turn: Turn) -> None:
             recall.ask(turn)
         case "proxy_name" | "proxy_nik" | "proxy_confirm":
             proxy_pickup.ask(turn)
+        case "delivery_address":
+            _delivery_address(turn)
+
+
+def _delivery_address(turn: Turn) -> None:
+    """Where to deliver: for the draft at its summary, or for a submitted request (its ticket)."""
+    awaiting, draft = turn.session.awaiting, turn.session.draft
+    ticket = awaiting.key if awaiting else None
+    if ticket is None:
+        code = draft.service if draft else None
+    else:
+        code = next(
+            (r.service_code for r in turn.context.open_requests if r.ticket == ticket), None
+        )
+    service = turn.catalog.services.get(code) if code else None
+    name = service.names.get(turn.lang) if service else ""
+    if ticket is not None:
+        name = turn.t("delivery.numbered", service=name, ticket=ticket)
+    turn.send_text(turn.t("delivery.address_ask", service=name))
 
 
 def menu(turn: Turn, *, greet: bool = False) -> None:
@@ -168,8 +187,7 @@ def _reuse(turn: Turn) -> None:
 
 
 def _confirm(turn: Turn) -> None:
-    yes, edit = turn.t("confirm.accept"), turn.t("confirm.edit")
-    turn.offer(summary(turn), [Option("yes", yes), Option("edit", edit)])
+    turn.offer(summary(turn), delivery_choice.confirm_options(turn))
 
 
 def summary(turn: Turn) -> str:
@@ -190,7 +208,7 @@ def summary(turn: Turn) -> str:
             lines.append(f"📄 {doc.label.get(turn.lang)}: {_document_status(turn, doc, draft)}")
     if any(code.endswith("_mismatch") for codes in draft.warnings.values() for code in codes):
         lines.append(turn.t("confirm.warning"))  # a NIK from another region was told already
-    lines.append(turn.t("confirm.question"))
+    lines.append(delivery_choice.question(turn))
     return "\n".join(lines)
 
 

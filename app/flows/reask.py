@@ -7,6 +7,7 @@ it, carrying the same prompt id as before so the buttons already on screen stay 
 
 from __future__ import annotations
 
+from app.flows import delivery_choice
 from app.flows.prompts import ask
 from app.flows.turn import Option, Turn
 
@@ -36,7 +37,7 @@ def open_options(turn: Turn) -> list[Option] | None:
             for variant in turn.service().variants
         ]
     if awaiting.kind == "confirm":
-        return [Option("yes", turn.t("confirm.accept")), Option("edit", turn.t("confirm.edit"))]
+        return delivery_choice.confirm_options(turn)
     return None
 
 

@@ -40,6 +40,7 @@ AwaitKind = Literal[
     "proxy_name",
     "proxy_nik",
     "proxy_confirm",
+    "delivery_address",
 ]
 
 
@@ -163,6 +164,9 @@ class Draft(BaseModel):
     form: FormState | None = None
     recall_done: bool = False  # the reuse of remembered data was offered (or not possible)
     subject: str | None = None  # the remembered subject (key) this draft is about
+    delivery: str | None = None  # the way chosen at the summary (delivery_choice.py)
+    delivery_default: bool = False  # taken as the usual way: the acceptance says how to change
+    delivery_address: str | None = None  # asked for home delivery when no answer is an address
 
 
 class Feedback(BaseModel):

@@ -9,6 +9,7 @@ None, and the message is handled as before.
 
 from __future__ import annotations
 
+from app.flows import delivery_choice
 from app.flows.catalog import Service
 from app.flows.context import OfficeInfo
 from app.flows.office_days import asked_date, day_line, next_weekday
@@ -35,9 +36,11 @@ def answer(turn: Turn, topic: str | None, text: str, service: str | None) -> str
     if topic == "pickup":
         if found is None:
             return turn.t("aside.pickup_general")
-        return turn.t(
+        told = turn.t(
             "aside.pickup", service=found.names.get(turn.lang), pickup=found.pickup.get(turn.lang)
         )
+        ways = delivery_choice.ways_line(turn, found)
+        return f"{told}\n{ways}" if ways else told
     if found is None:
         return None
     if topic == "fees":

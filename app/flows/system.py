@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.flows import form_offer, recall_reply
+from app.flows import delivery_choice, form_offer, recall_reply
 from app.flows.events import (
     Button,
     ConversationExpired,
@@ -53,7 +53,14 @@ def on_submission_accepted(turn: Turn, accepted: SubmissionAccepted) -> None:
         session.draft = None
         session.awaiting = None
     key = "submit.corrected" if corrected else "submit.accepted"
-    turn.say(key, ticket=accepted.ticket, date=turn.date_text(accepted.due_date))
+    told = turn.t(key, ticket=accepted.ticket, date=turn.date_text(accepted.due_date))
+    if draft is not None and draft.delivery_default and draft.delivery and not corrected:
+        # A typed yes took the usual way: say which, and that the others are open.
+        draft.delivery_default = False
+        service = turn.catalog.services.get(draft.service)
+        if service is not None:
+            told = f"{told}\n{delivery_choice.accepted_line(turn, service, draft.delivery)}"
+    turn.send_text(told)
     if not corrected and recall_reply.after_submission(turn, accepted.ticket):
         return
     if session.draft is None and session.parked is not None:

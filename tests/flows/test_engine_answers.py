@@ -106,7 +106,7 @@ def test_summary_edit_changes_one_field_and_returns_to_the_summary(make_engine):
     chat.photo("m2")
     chat.send(_checked("surat_kehilangan", "doc-2"))
     chat.tap("done")
-    assert chat.choices() == ["yes", "edit"]
+    assert chat.choices() == ["yes:pickup", "yes:home", "edit"]
     chat.tap("edit", "Ubah data")
     assert chat.texts() == ["Bagian mana yang ingin diubah?"]
     assert "fld:nama" in chat.choices() and "doc:kk" in chat.choices()
@@ -154,10 +154,11 @@ def test_summary_edit_of_a_document_asks_for_it_again(make_engine):
     chat.photo("m3")
     chat.send(_checked("kk", "doc-3"))
     chat.tap("done")
-    assert chat.choices() == ["yes", "edit"]
-    chat.tap("yes")
+    assert chat.choices() == ["yes:pickup", "yes:home", "edit"]
+    chat.tap("yes:home", "Ya, antar ke rumah")
     [submit] = chat.of_type(SubmitRequest)
     assert submit.documents == {"kk": ["doc-3"], "surat_kehilangan": ["doc-2"]}
+    assert submit.delivery == "home"
 
 
 def test_changing_the_variant_asks_only_what_the_new_variant_needs(make_engine):

@@ -112,7 +112,8 @@ def test_thanks_at_a_document_step_keeps_the_step(make_engine):
         (
             "nanti diambil di mana?",
             "Pengambilan KTP-el: Bawa KK asli dan KTP-el lama atau surat kehilangan asli. "
-            "KTP-el diambil sendiri oleh pemiliknya.",
+            "KTP-el diambil sendiri oleh pemiliknya.\n"
+            "Cara menerima hasilnya: ambil di kantor atau antar ke rumah.",
         ),
         (
             "harus datang langsung?",
@@ -223,9 +224,9 @@ def test_a_side_question_at_the_summary_gets_the_short_line_not_the_whole_summar
     chat.send("bayar berapa?")
     assert chat.texts() == [
         "Layanan ini gratis (UU 24/2013 Pasal 79A).\n"
-        "Bila sudah benar, ketuk *Ya, kirim*; bila ada yang salah, ketuk *Ubah data*."
+        "Bila sudah benar, pilih cara menerima hasilnya; bila ada yang salah, pilih *Ubah data*."
     ]
-    assert (chat.choices(), chat.prompts()) == (["yes", "edit"], [prompt])
+    assert (chat.choices(), chat.prompts()) == (["yes:pickup", "yes:home", "edit"], [prompt])
     chat.send("iya sudah benar semua, terima kasih")
     assert chat.awaiting["kind"] == "submitting"
 

@@ -14,7 +14,7 @@ FROM_NIK = (
     "Dari NIK: tanggal lahir 17 Agustus 1990, jenis kelamin perempuan. Bila keliru, bisa diubah "
     "di ringkasan nanti."
 )
-SHORT = "Bila sudah benar, ketuk *Ya, kirim*; bila ada yang salah, ketuk *Ubah data*."
+SHORT = "Bila sudah benar, pilih cara menerima hasilnya; bila ada yang salah, pilih *Ubah data*."
 
 
 def at_name(chat: Chat) -> None:
@@ -167,10 +167,10 @@ def test_is_that_all_at_the_summary_is_answered_without_the_summary_again(make_e
         [message] = chat.events[:-1]
         assert isinstance(message, SendButtons)
         assert message.body == f"Datanya sudah lengkap, tidak ada yang perlu ditambah. {SHORT}"
-        assert [b.id for b in message.buttons] == ["yes", "edit"]
+        assert [b.id for b in message.buttons] == ["yes:pickup", "yes:home", "edit"]
         assert message.prompt == asked
     assert chat.snapshot["tries"] == 0
-    chat.tap("yes", "Ya, kirim", asked)
+    chat.tap("yes:pickup", "Ya, ambil di kantor", asked)
     assert len(chat.of_type(SubmitRequest)) == 1
 
 

@@ -31,7 +31,12 @@ def test_every_service_by_form_takes_four_actions(scenario, make_engine) -> None
     done = walk_by_form(make_engine(catalog), catalog, scenario, today=TODAY)
     assert done.submitted is not None and done.submitted.service == scenario.service
     assert (done.messages, done.taps, done.files, done.entries) == SHIPPED[scenario.service]
-    assert done.transcript == [f"type {scenario.opening!r}", "open form", "submit form", "tap yes"]
+    assert done.transcript == [
+        f"type {scenario.opening!r}",
+        "open form",
+        "submit form",
+        "tap yes:pickup",  # the yes that also chooses how the result comes
+    ]
     assert done.actions == 4
 
 
@@ -59,7 +64,7 @@ def test_a_renewal_by_form_with_the_boat_remembered_takes_four_actions(make_engi
         "type 'perpanjang sipi KM Bintang Laut'",
         "open form",
         "submit form",
-        "tap yes",
+        "tap yes:pickup",
     ]
     assert (done.actions, done.entries) == (4, 3)
     assert done.prefilled == [

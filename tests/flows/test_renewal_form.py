@@ -67,13 +67,19 @@ def test_the_completion_starts_the_renewal_and_asks_to_confirm(make_engine) -> N
     ]
     step = engine.handle(step.snapshot, DocumentChecked("sipi_lama", "doc-1", True), CONTEXT)
     step = engine.handle(step.snapshot, DocumentChecked("logbook", "doc-2", True), CONTEXT)
-    [summary] = [e for e in step.events if e.type == "send_buttons"]
+    [summary] = [e for e in step.events if e.type == "send_list"]
     assert summary.body.splitlines()[:2] == [
         "Foto dan dokumen dari formulir Anda sudah kami periksa.",
         "Mohon periksa data permohonan Perpanjangan SIPI berikut:",
     ]
-    assert [b.title for b in summary.buttons] == ["Ya, kirim", "Ubah data"]
-    step = engine.handle(step.snapshot, ChoiceInput("yes", "Ya, kirim"), CONTEXT)
+    # Three ways to receive the permit and "Ubah data": four answers, so a list.
+    assert [row.title for row in summary.rows] == [
+        "Ya, ambil di kantor",
+        "Ya, kirim lewat WA",
+        "Ya, antar ke rumah",
+        "Ubah data",
+    ]
+    step = engine.handle(step.snapshot, ChoiceInput("yes:digital", "Ya, kirim lewat WA"), CONTEXT)
     [submitted] = [e for e in step.events if e.type == "submit_request"]
     assert submitted.documents == {
         "sipi_lama": ["doc-1"],
@@ -84,6 +90,7 @@ def test_the_completion_starts_the_renewal_and_asks_to_confirm(make_engine) -> N
         "logbook": ["doc-2"],
     }
     assert submitted.fields["nama_kapal"] == "KM Bintang Laut"
+    assert submitted.delivery == "digital"
 
 
 def test_the_renewal_begun_in_chat_takes_the_reminders_form(make_engine) -> None:

@@ -48,7 +48,7 @@ def test_a_lost_ktp_takes_nine_actions_when_the_nik_gives_birth_date_and_sex(mak
         "photo 1",
         "tap done",  # the KK may come in two photos
         "photo 2",  # the police letter is one sheet: no "Sudah semua"
-        "tap yes",
+        "tap yes:pickup",  # the yes that also chooses how the result comes
     ]
     assert done.actions == 9  # issue 13: <= 9 by chat; issue 12: <= 10
     assert done.submitted is not None

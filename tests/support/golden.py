@@ -40,6 +40,7 @@ def build_context(data: dict[str, Any] | None) -> ResidentContext:
             due_date=date.fromisoformat(item["due_date"]) if item.get("due_date") else None,
             pickup_place=item.get("pickup_place"),
             pickup_hours=item.get("pickup_hours"),
+            delivery=item.get("delivery", "pickup"),
         )
         for item in data.get("open_requests", [])
     ]

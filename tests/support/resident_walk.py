@@ -128,7 +128,10 @@ def finish(resident: Resident, service: Service, scenario: Scenario, *, today: d
             else:
                 files += 1
                 resident.send_file(files)
-        elif kind in ("confirm", "recall"):  # the summary; the data remembered from before
+        elif kind == "confirm":  # the summary: yes, with the usual way to receive the result
+            ways = service.delivery.ways
+            resident.tap(f"yes:{ways[0]}" if len(ways) > 1 else "yes", prompt)
+        elif kind == "recall":  # the data remembered from before
             resident.tap("yes", prompt)
         elif kind == "submitting":
             resident.accept_submission(today)
