@@ -91,6 +91,7 @@ def _summary_values(item: ListedRequest) -> dict[str, Any]:
         "documents": [_document(link, document) for link, document in item.documents],
         "office": item.office,
         "channel": request.channel,
+        "delivery": request.delivery,
         "assigned_to": item.assignee,
         "courier": _courier(request),
         "due_date": request.due_date,

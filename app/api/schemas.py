@@ -114,7 +114,7 @@ class HistoryEntryOut(_Out):
     kind: str | None = Field(
         None,
         description="for entries without a status change: message, note, assigned, precheck, "
-        "forwarded or pickup_reminder",
+        "forwarded, pickup_reminder, proxy or delivery (the resident changed how it reaches them)",
     )
 
 
@@ -139,6 +139,10 @@ class RequestSummaryOut(_Out):
     documents: list[DocumentOut]
     office: str | None = Field(description="the code of the office handling the request")
     channel: str = Field(description="whatsapp, or counter for a request taken at an office")
+    delivery: Literal["pickup", "digital", "home"] = Field(
+        description="how the result reaches the resident: collected at the office, the issued "
+        "PDF sent in the chat, or brought home by a courier (the resident's choice)"
+    )
     assigned_to: str | None = Field(description="the username of the operator holding it")
     courier: CourierOut | None = Field(
         None, description="who delivers it, once sent out for delivery; null otherwise"

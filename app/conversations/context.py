@@ -40,6 +40,7 @@ async def build_context(
             pickup_place=request.pickup_place,
             pickup_hours=request.pickup_hours,
             proxy_name=request.proxy_name,
+            delivery=request.delivery,
         )
         for request in requests
     ]

@@ -23,6 +23,7 @@ from app.flows.inputs import Input, SubmissionAccepted
 from app.intake import service as intake
 from app.memory import service as memory
 from app.outbox import delivery
+from app.requests import delivery_way
 from app.requests import repository as requests_repo
 from app.requests import service as requests
 from app.requests.calendar import promised_date
@@ -122,6 +123,17 @@ async def apply(session: AsyncSession, scope: TurnScope, events: list[ev.Event])
                 now=scope.now,
                 caused_by_event_id=scope.event_id,
             )
+        elif isinstance(event, ev.ChangeDelivery):
+            await delivery_way.change_delivery(
+                session,
+                catalog=scope.catalog,
+                resident_id=scope.resident.id,
+                ticket=event.ticket,
+                way=event.way,
+                address=event.address,
+                actor="resident",
+                now=scope.now,
+            )
         elif isinstance(event, ev.PickupProxy):
             await apply_pickup_proxy(
                 session,
@@ -220,7 +232,7 @@ async def _submit(
         resident_id=scope.resident.id,
         service_code=service.code,
         variant=event.variant,
-        fields=event.fields,
+        fields=_with_address(event),
         documents=documents,
         language=event.language,
         office_level=service.office_level,
@@ -229,9 +241,17 @@ async def _submit(
         now=scope.now,
         local_today=today,
         warnings=warnings,
+        delivery=event.delivery,
     )
     await intake.bind_to_request(session, documents=documents, ticket=request.ticket)
     return SubmissionAccepted(ticket=request.ticket, due_date=due)
+
+
+def _with_address(event: ev.SubmitRequest) -> dict[str, Any]:
+    """The answers, with where to deliver when the resident gave it for home delivery."""
+    if event.delivery_address:
+        return {**event.fields, delivery_way.ADDRESS_KEY: event.delivery_address}
+    return dict(event.fields)
 
 
 async def _cancel(session: AsyncSession, scope: TurnScope, event: ev.CancelRequest) -> None:

@@ -43,14 +43,18 @@ def is_overdue(item: Request, today: date) -> bool:
     return item.due_date is not None and item.due_date < today and not final
 
 
-def operator_moves(status: str) -> list[RequestStatus]:
+def operator_moves(status: str, *, digital: bool = False) -> list[RequestStatus]:
     """The statuses an operator may move a request in `status` to, in display order."""
     try:
         current = RequestStatus(status)
     except ValueError:
         return []
-    allowed = allowed_moves(current)
+    allowed = allowed_moves(current, digital=digital)
     return [s for s in ACTION_ORDER if s in allowed]
+
+
+def _moves(request: Request) -> list[RequestStatus]:
+    return operator_moves(request.status, digital=request.delivery == "digital")
 
 
 # History entries without a status change that the page labels (app/dashboard/texts/*.yaml).
@@ -64,6 +68,9 @@ HISTORY_KINDS = frozenset(
         "pickup_reminder",
         "proxy",
         "proxy_cleared",
+        "delivery_pickup",
+        "delivery_digital",
+        "delivery_home",
     )
 )
 
@@ -128,7 +135,7 @@ async def request_page(
         "chat": await request_chat(session, request, resident),
         "handles": handles,
         "history_kinds": HISTORY_KINDS,
-        "moves": [m.value for m in operator_moves(request.status)] if handles else [],
+        "moves": [m.value for m in _moves(request)] if handles else [],
         "assignee": next((o for o in team if o.id == request.assigned_operator_id), None),
         "team": team,
         "office": office,

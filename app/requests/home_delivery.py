@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from app.flows.catalog import Service
 from app.notifications.catalog import text
 from app.requests import handover
-from app.requests.models import Request
+from app.requests.models import DELIVERY_ADDRESS_KEY, Request
 
 NAME_MAX = 200
 TRACKING_MAX = 100
@@ -61,9 +61,10 @@ def confirm(request: Request, code: str | None, override: bool) -> dict[str, obj
 def delivery_address(request: Request, service: Service | None) -> str | None:
     """The address the request gave (the answer the service keeps as the person's address)."""
     person = service.memory.person if service and service.memory else {}
-    for key, attribute in person.items():
+    keys = [key for key, attribute in person.items() if attribute == "address"]
+    for key in [DELIVERY_ADDRESS_KEY, *keys]:  # the one given for the delivery first
         answer = (request.fields or {}).get(key)
-        if attribute == "address" and isinstance(answer, str) and answer.strip():
+        if isinstance(answer, str) and answer.strip():
             return re.sub(r"\s+", " ", answer).strip()  # one line: templates take no newlines
     return None
 

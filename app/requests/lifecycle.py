@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import locker
@@ -40,6 +41,7 @@ from app.requests.handover import (
     is_pickup_code,
     new_code,
 )
+from app.requests.issued_models import IssuedDocument
 from app.requests.models import Request, RequestEvent
 from app.requests.status import FINAL, RequestStatus
 from app.residents.models import Resident
@@ -120,6 +122,16 @@ async def apply_transition(
         data = {"pickup_code": checked, "collected_by": collector}
     elif to is S.COMPLETED and request.status == S.OUT_FOR_DELIVERY:
         data = home_delivery.confirm(request, code, override_code)
+    elif to is S.COMPLETED and request.status == S.PROCESSING:
+        # A digital request completes when its issued PDF reached the resident's chat.
+        if (
+            await session.scalar(
+                select(IssuedDocument.id).where(IssuedDocument.request_id == request.id)
+            )
+            is None
+        ):
+            raise InvalidTransitionInput("upload the issued PDF first: it is sent to the resident")
+        data = {"delivery": "digital"}
     was_ready = request.status == S.READY_FOR_PICKUP
     event = await requests.transition(
         session, request, to, actor=actor, note=note, data=data, now=now

@@ -44,6 +44,9 @@ class Request(Base):
     pickup_place: Mapped[str | None] = mapped_column(Text)
     pickup_hours: Mapped[str | None] = mapped_column(String(200))
     pickup_code_hash: Mapped[str | None] = mapped_column(String(64))
+    # How the result reaches the resident: "pickup", "digital" (the signed PDF in the chat) or
+    # "home" (a courier); chosen at the summary, changeable until processing starts.
+    delivery: Mapped[str] = mapped_column(String(16), default="pickup", server_default="pickup")
     # Set on `out_for_delivery` (at least one of them): who carries the document to the resident.
     # The one-time code is `pickup_code_hash` too; the resident gives it to the courier.
     courier_name: Mapped[str | None] = mapped_column(String(200))
@@ -96,6 +99,9 @@ EVENT_PRECHECK = "precheck"
 EVENT_FORWARDED = "forwarded"
 EVENT_PICKUP_REMINDER = "pickup_reminder"
 EVENT_PROXY = "proxy"  # the resident named (or took back) who collects; name in the note
+EVENT_DELIVERY = "delivery"  # the resident changed how the result reaches them
+# The answer holding where to deliver, for a service whose answers give no address.
+DELIVERY_ADDRESS_KEY = "alamat_antar"
 
 
 class RequestEvent(Base):

@@ -61,6 +61,7 @@ async def submit(
     channel: str = "whatsapp",
     origin_office_id: int | None = None,
     actor: str = "resident",
+    delivery: str = "pickup",
 ) -> Request:
     """Create a submitted request with its documents and a first history entry.
 
@@ -84,6 +85,7 @@ async def submit(
         status=RequestStatus.SUBMITTED.value,
         channel=channel,
         fields=dict(fields),
+        delivery=delivery,
         warnings=list(warnings),
         language=language,
         submitted_at=now,
@@ -165,7 +167,9 @@ async def resubmit(
 
 def transition_error_for(request: Request, target: RequestStatus) -> str | None:
     """Why `request` cannot move to `target` now, or None when it can."""
-    return transition_error(RequestStatus(request.status), target)
+    return transition_error(
+        RequestStatus(request.status), target, digital=request.delivery == "digital"
+    )
 
 
 async def transition(
@@ -181,7 +185,7 @@ async def transition(
     """Move `request` to `target` if the status machine allows it, recording who, when and why."""
     now = now or utcnow()
     current = RequestStatus(request.status)
-    error = transition_error(current, target)
+    error = transition_error(current, target, digital=request.delivery == "digital")
     if error is not None:
         raise TransitionNotAllowed(error)
     request.status = target.value

@@ -37,9 +37,12 @@ _FORWARD: dict[RequestStatus, frozenset[RequestStatus]] = {
 _CANCELLABLE = frozenset({S.COLLECTING, S.SUBMITTED, S.IN_REVIEW, S.NEEDS_CORRECTION})
 
 
-def allowed_moves(current: RequestStatus) -> frozenset[RequestStatus]:
-    """Every status `current` may move to."""
+def allowed_moves(current: RequestStatus, *, digital: bool = False) -> frozenset[RequestStatus]:
+    """Every status `current` may move to; a `digital` request (its PDF goes to the chat)
+    completes straight from processing, with no pickup or delivery in between."""
     moves = set(_FORWARD.get(current, frozenset()))
+    if digital and current is S.PROCESSING:
+        moves.add(S.COMPLETED)
     if current not in FINAL:
         moves.add(S.REJECTED)
     if current in _CANCELLABLE:
@@ -47,13 +50,15 @@ def allowed_moves(current: RequestStatus) -> frozenset[RequestStatus]:
     return frozenset(moves)
 
 
-def transition_error(current: RequestStatus, target: RequestStatus) -> str | None:
+def transition_error(
+    current: RequestStatus, target: RequestStatus, *, digital: bool = False
+) -> str | None:
     """None when the move is allowed, else why not (shown to operators and API clients)."""
-    if target in allowed_moves(current):
+    if target in allowed_moves(current, digital=digital):
         return None
     if current in FINAL:
         return f"the request is already {current.value}; it cannot move to {target.value}"
     if target is S.CANCELLED:
         return f"a request in {current.value} can no longer be cancelled"
-    allowed = ", ".join(sorted(m.value for m in allowed_moves(current)))
+    allowed = ", ".join(sorted(m.value for m in allowed_moves(current, digital=digital)))
     return f"a request in {current.value} cannot move to {target.value} (allowed: {allowed})"

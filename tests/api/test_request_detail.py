@@ -65,6 +65,7 @@ async def test_the_single_request_is_complete(api: Api, seeded: World) -> None:
         ],
         "office": "DESA-A1",
         "channel": "whatsapp",
+        "delivery": "pickup",
         "assigned_to": None,
         "courier": None,
         "due_date": "2026-12-04",

@@ -104,7 +104,7 @@ async def test_an_album_goes_to_the_requirements_in_order(loket: Loket, sessionm
     )
     replies = await siti.tap(replies, "Ya, benar")
     assert texts(replies).startswith("Baik, sudah kami catat. ✅\nMohon periksa data permohonan")
-    await siti.tap(replies, "Ya, kirim")
+    await siti.tap(replies, "Ya, ambil di kantor")
     async with sessionmaker() as session:
         request = (await session.execute(select(Request))).scalar_one()
         links = (await session.execute(select(RequestDocument))).scalars().all()

@@ -131,7 +131,7 @@ async def test_lost_ktp_by_form_in_four_resident_actions(loket: Loket, sessionma
     assert "📄 Kartu Keluarga: 1 foto ✅" in said and "• NIK: 3201••••••••0003" in said
 
     actions.append("confirm")
-    replies = await siti.tap(replies, "Ya, kirim")
+    replies = await siti.tap(replies, "Ya, ambil di kantor")
 
     assert actions == ["pick service", "open form", "submit", "confirm"]
     async with sessionmaker() as session:

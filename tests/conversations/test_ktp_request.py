@@ -36,7 +36,7 @@ async def test_ktp_hilang_from_first_message_to_ticket(loket: Loket, sessionmake
     # The summary stays in the chat: identity numbers show only their ends.
     assert "• NIK: 3201••••••••0003\n" in summary and "3201014508900003" not in summary
     assert "• Nomor KK: 3201••••••••0007\n" in summary and "3201012208150007" not in summary
-    replies = await siti.tap(replies, "Ya, kirim")
+    replies = await siti.tap(replies, "Ya, ambil di kantor")
 
     async with sessionmaker() as session:
         request = (await session.execute(select(Request))).scalar_one()

@@ -54,7 +54,7 @@ async def _file_ktp(siti: Resident, answers: dict[str, str], name: str, photo: i
     replies = await siti.tap(replies, "Sudah semua")
     # The police letter is one sheet: its photo goes straight on to the summary.
     replies = await siti.photo(f"media-hilang-{photo}", sharp_photo(photo + 1))
-    replies = await siti.tap(replies, "Ya, kirim")
+    replies = await siti.tap(replies, "Ya, ambil di kantor")
     return texts(replies)
 
 

@@ -36,7 +36,7 @@ async def renew_sipi(ramli: Resident, round_: int) -> str:
         replies = await ramli.photo(f"media-{key}-{round_}", sharp_photo(10 * round_ + index))
         if key not in ("sipi_lama", "ktp_pemilik"):  # one sheet, one card: they go straight on
             replies = await ramli.tap(replies, "Sudah semua")
-    replies = await ramli.tap(replies, "Ya, kirim")
+    replies = await ramli.tap(replies, "Ya, ambil di kantor")
     return next(
         line.split(": ")[1]
         for line in texts(replies).splitlines()

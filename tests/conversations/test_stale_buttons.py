@@ -118,14 +118,14 @@ async def test_an_old_sudah_semua_tapped_at_the_summary_does_not_submit(
     assert texts(replies) == f"{STALE}\n{summary}"
     assert await requests_count(sessionmaker) == 0
     # The summary, shown again, is the same question: both of its messages answer it.
-    confirm, again = await interactive_rows(sessionmaker, "Ya, kirim")
+    confirm, again = await interactive_rows(sessionmaker, "Ya, ambil di kantor")
     assert (kk_done.prompt, confirm.prompt, again.prompt) == ("5", "7", "7")  # 6: the letter
-    replies = await siti.tap_on(confirm, "Ya, kirim")
+    replies = await siti.tap_on(confirm, "Ya, ambil di kantor")
     assert "Nomor permohonan" in texts(replies)
     assert await requests_count(sessionmaker) == 1
     # Tapping the other one after the request went in submits nothing twice.
     # The question open now is whether Loket may keep the data (issue 13.6): asked again.
-    replies = await siti.tap_on(again, "Ya, kirim")
+    replies = await siti.tap_on(again, "Ya, ambil di kantor")
     assert texts(replies).startswith(f"{STALE}\nBoleh kami simpan data Anda")
     assert await requests_count(sessionmaker) == 1
 

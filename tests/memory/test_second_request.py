@@ -27,7 +27,7 @@ async def ktp_lost(siti: Resident) -> list[dict]:
     replies = await siti.photo("media-kk-1", sharp_photo(1))
     await siti.tap(replies, "Sudah semua")
     replies = await siti.photo("media-hilang-1", sharp_photo(2))  # one sheet: on to the summary
-    return await siti.tap(replies, "Ya, kirim")
+    return await siti.tap(replies, "Ya, ambil di kantor")
 
 
 async def test_a_second_request_reuses_what_the_resident_agreed_to_keep(
@@ -64,7 +64,7 @@ async def test_a_second_request_reuses_what_the_resident_agreed_to_keep(
     replies = await siti.text("Nur Aisyah")
     replies = await siti.photo("media-akta-1", sharp_photo(3))
     replies = await siti.tap(replies, "Sudah semua")
-    replies = await siti.tap(replies, "Ya, kirim")
+    replies = await siti.tap(replies, "Ya, ambil di kantor")
     sent += 6
     assert "Nomor permohonan: KK-" in texts(replies)
     assert "Boleh kami simpan" not in texts(replies)  # asked once only

@@ -44,7 +44,7 @@ async def renew_by_one_message(ramli: Resident, first_text: str) -> tuple[str, i
     replies = await ramli.photo("media-sipi-2", sharp_photo(30))
     replies = await ramli.photo("media-logbook-2", sharp_photo(31))
     replies = await ramli.tap(replies, "Sudah semua")
-    replies = await ramli.tap(replies, "Ya, kirim")
+    replies = await ramli.tap(replies, "Ya, ambil di kantor")
     return ticket_of(replies), 6
 
 
@@ -166,7 +166,7 @@ async def test_the_old_sipis_photo_answers_the_offer_in_five_actions(
     ]
     replies = await ramli.photo("media-logbook-3", sharp_photo(33))
     replies = await ramli.tap(replies, "Sudah semua")
-    replies = await ramli.tap(replies, "Ya, kirim")
+    replies = await ramli.tap(replies, "Ya, ambil di kantor")
     renewed = await filed(loket, ticket_of(replies))  # 5 actions: message, 2 photos, 2 taps
     assert sorted(renewed.documents) == sorted(
         ["sipi_lama", *BOAT_PAPERS, "nib", "ktp_pemilik", "logbook"]

@@ -138,17 +138,19 @@ async def test_the_reminders_form_renews_in_three_actions(loket: Loket, sessionm
         "Foto dan dokumen dari formulir Anda sudah kami periksa.",
         "Mohon periksa data permohonan Perpanjangan SIPI berikut:",
     ]
-    assert lines[-7:] == [
+    assert lines[-8:] == [
         "📄 SIPI lama: 1 foto ✅",
         "📄 Buku Kapal Perikanan: dokumen tersimpan ✅",
         "📄 Pas kecil/pas besar: dokumen tersimpan ✅",
         "📄 NIB atau SIUP: dokumen tersimpan ✅",
         "📄 KTP-el pemilik: dokumen tersimpan ✅",
         "📄 Logbook penangkapan: 1 foto ✅",
-        "Sudah benar?",
+        "Sudah benar? Bila ya, pilih cara menerima hasilnya: ambil di kantor, kirim lewat "
+        "WhatsApp (PDF bertanda tangan elektronik) atau antar ke rumah.",
+        "Ongkos antar dibayar pemohon kepada kurir, sesuai tarif setempat.",
     ]
-    actions.append("confirm")
-    replies = await ramli.tap(replies, "Ya, kirim")
+    actions.append("confirm")  # the yes that also says how the permit comes: by WhatsApp
+    replies = await ramli.tap(replies, "Ya, kirim lewat WA")
     ticket = next(
         line.split(": ")[1]
         for line in texts(replies).splitlines()
@@ -156,6 +158,7 @@ async def test_the_reminders_form_renews_in_three_actions(loket: Loket, sessionm
     )
     assert actions == ["tap the reminder's form button", "submit the form", "confirm"]
     renewed = await filed(loket, ticket)
+    assert renewed.delivery == "digital"
     assert renewed.fields["nama_kapal"] == "KM Harapan Baru"
     assert renewed.fields["no_sipi_lama"] == "SIPI/73/2026"
     assert sorted(renewed.documents) == sorted(

@@ -9,6 +9,7 @@ from app.db import unit_of_work
 from app.locker import DocumentAccess
 from app.outbox.models import OutboundMessage
 from app.requests.issued_models import IssuedDocument
+from app.requests.models import RequestEvent
 from app.requests.status import RequestStatus as S
 from tests.support.files import pdf
 from tests.support.issued_chat import issue, status_webhook
@@ -132,10 +133,38 @@ async def test_read_without_delivered_completes_too(loket: Loket, sessionmaker) 
     assert (await load(sessionmaker, ticket)).status == S.COMPLETED
 
 
-async def test_delivered_while_processing_leaves_the_request_to_the_office(
+async def test_a_digital_request_completes_from_processing_when_the_pdf_arrives(
     loket: Loket, sessionmaker
 ) -> None:
-    """The status machine has no `processing -> completed`: the request stays as it is."""
+    """The resident chose the PDF in the chat: its arrival is the handover, zero trips."""
+    _, ticket = await create_request(
+        sessionmaker, service="kk", status="processing", delivery="digital"
+    )
+    await issue(loket, ticket, pdf(1))
+    await loket.drain()
+    await loket.post_webhook(status_webhook("wamid.FAKE1", "delivered"))
+    await loket.drain()
+    request = await load(sessionmaker, ticket)
+    assert request.status == S.COMPLETED
+    async with sessionmaker() as session:
+        [event] = (
+            await session.execute(
+                select(RequestEvent).where(
+                    RequestEvent.request_id == request.id, RequestEvent.to_status == "completed"
+                )
+            )
+        ).scalars()
+    assert (event.from_status, event.actor, event.data) == (
+        "processing",
+        "system:whatsapp",
+        {"delivery": "digital"},
+    )
+
+
+async def test_delivered_while_processing_leaves_a_pickup_request_to_the_office(
+    loket: Loket, sessionmaker
+) -> None:
+    """A pickup request has no `processing -> completed`: the request stays as it is."""
     _, ticket = await create_request(sessionmaker, service="kk", status="processing")
     await issue(loket, ticket, pdf(1))
     await loket.drain()

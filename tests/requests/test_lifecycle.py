@@ -188,3 +188,19 @@ async def test_operator_reply_inside_outside_and_held(loket: Loket, sessionmaker
     assert [m["text"]["body"] for m in released] == [
         f"Pesan dari petugas ({ticket}):\nFoto KK kurang jelas"
     ]
+
+
+async def test_a_digital_request_completes_from_processing_only_once_issued(
+    loket: Loket, sessionmaker
+) -> None:
+    """Without the issued PDF there is nothing to hand over: the operator is told to upload it."""
+    _, ticket = await create_request(sessionmaker, status="processing", delivery="digital")
+    with pytest.raises(lifecycle.InvalidTransitionInput, match="upload the issued PDF first"):
+        await move(loket, ticket, S.COMPLETED)
+    assert (await load(sessionmaker, ticket)).status == S.PROCESSING
+
+
+async def test_a_pickup_request_cannot_complete_from_processing(loket: Loket, sessionmaker) -> None:
+    _, ticket = await create_request(sessionmaker, status="processing")
+    with pytest.raises(TransitionNotAllowed, match="cannot move to completed"):
+        await move(loket, ticket, S.COMPLETED)

@@ -57,6 +57,7 @@ class Filed:
     reused: dict[int, bool]  # document id → attached as reused from the locker
     history: list[tuple[str, str | None, str | None]]  # (actor, to_status, note)
     last_data: dict[str, Any]  # what the last status change recorded beside its note
+    delivery: str = "pickup"  # how the result reaches the resident
 
 
 async def filed(loket: Loket, ticket: str) -> Filed:
@@ -91,7 +92,14 @@ async def filed(loket: Loket, ticket: str) -> Filed:
         history = [(e.actor, e.to_status, e.note) for e in events]
         last_data = dict(events[-1].data or {})
         return Filed(
-            ticket, request.status, dict(request.fields), documents, reused, history, last_data
+            ticket,
+            request.status,
+            dict(request.fields),
+            documents,
+            reused,
+            history,
+            last_data,
+            request.delivery,
         )
 
 

@@ -22,10 +22,12 @@ async def create_request(
     service: str = "ktp",
     status: str = "submitted",
     fields: dict[str, str] | None = None,
+    delivery: str = "pickup",
 ) -> tuple[int, str]:
     """A resident who wrote `last_inbound` ago, with one request; returns (id, ticket).
 
-    `fields` adds answers to the NIK and name every request has."""
+    `fields` adds answers to the NIK and name every request has; `delivery` is the way the
+    resident chose to receive the result."""
     now = datetime.now(UTC)
     async with unit_of_work(sm) as session:
         resident = Resident(
@@ -49,6 +51,7 @@ async def create_request(
             due_date=date(2026, 12, 11),
             now=now,
             local_today=date(2026, 11, 22),
+            delivery=delivery,
         )
         request.status = status
         return request.id, request.ticket
