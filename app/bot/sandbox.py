@@ -97,6 +97,20 @@ class SandboxSink:
             self.uploads.popitem(last=False)
         return media_id
 
+    def uploaded(self, media_id: str) -> tuple[str, bytes] | None:
+        """A file uploaded to send (filename, bytes), as Meta's media URL would serve it."""
+        return self.uploads.get(media_id)
+
+    def sent_media_id(self, address: str, wamid: str) -> str | None:
+        """The media id that message `wamid` to `address` carried (an uploaded file), if any."""
+        for record in self.records(address):
+            if record.wamid == wamid:
+                kind = record.body.get("type")
+                media = record.body.get(kind) if isinstance(kind, str) else None
+                found = media.get("id") if isinstance(media, dict) else None
+                return str(found) if found else None
+        return None
+
     async def send(self, body: dict[str, Any]) -> SendResult:
         """Record `body` as Meta would accept it; a message without recipient fails like Meta."""
         if messages.is_status_body(body):

@@ -51,3 +51,16 @@ async def report_arrivals(runtime: Runtime, sink: SandboxSink, screen: Chat) -> 
             await runtime.ingest.submit(parse_updates(body, phone_number_id=None))
             reported += 1
     return reported
+
+
+def link_sent_files(sink: SandboxSink, screen: Chat) -> None:
+    """Give the files Loket uploaded to send (an issued PDF) their media id on the screen, so
+    the phone opens them as WhatsApp would download them; the outbox row only names the file."""
+    for item in screen.items:
+        wamid, message = item.get("wamid"), item["message"]
+        kind = message.get("type")
+        media = message.get(kind) if item["from"] == "bot" and wamid else None
+        if isinstance(media, dict) and kind in REPORTED_TYPES and not media.get("id"):
+            media_id = sink.sent_media_id(screen.wa_id, str(wamid))
+            if media_id is not None:
+                message[kind] = {**media, "id": media_id}

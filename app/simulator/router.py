@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from app.bot.sandbox_media import WANT_VOICE, MediaRefused
 from app.simulator import flow_exchange, flow_routes, payloads, repository
 from app.simulator.chat import Chat, load_chat
-from app.simulator.delivery import deliver, report_arrivals, sandbox_parts
+from app.simulator.delivery import deliver, link_sent_files, report_arrivals, sandbox_parts
 
 router = APIRouter(prefix="/simulator", include_in_schema=False)
 router.include_router(flow_routes.router)
@@ -180,20 +180,33 @@ async def send_media(
     return JSONResponse({"wamids": await deliver(runtime, sink, body)})
 
 
+_MEDIA_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "Cache-Control": "private, max-age=3600",
+}
+
+
 @router.get("/api/media/{media_id}", name="simulator_media")
 async def media_file(request: Request, media_id: str) -> Response:
     """A file from the sandbox media store: the resident's own photo, or an attachment."""
-    _, _, media = sandbox_parts(request)
+    _, sink, media = sandbox_parts(request)
     found = await run_in_threadpool(media.find, media_id)
+    sent = sink.uploaded(media_id) if found is None else None
+    if sent is not None:  # a file Loket sent: an issued PDF, downloaded as the phone would
+        filename, content = sent
+        return Response(
+            content,
+            media_type="application/pdf"
+            if filename.endswith(".pdf")
+            else "application/octet-stream",
+            headers={**_MEDIA_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'},
+        )
     if found is None:
         raise HTTPException(404, "media not found or expired")
     stored, path = found
     inline = stored.mime_type.startswith(INLINE_TYPES)
-    headers = {
-        "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": "default-src 'none'; sandbox",
-        "Cache-Control": "private, max-age=3600",
-    }
+    headers = dict(_MEDIA_HEADERS)
     return FileResponse(
         path,
         media_type=stored.mime_type if inline else "application/octet-stream",
@@ -220,6 +233,7 @@ async def chat(
             async with runtime.sessionmaker() as session:
                 screen = await load_chat(session, wa_id)
             await report_arrivals(runtime, sink, screen)
+            link_sent_files(sink, screen)
             remaining = deadline - time.monotonic()
             if screen.version != since or remaining <= 0 or await request.is_disconnected():
                 return screen.as_json()

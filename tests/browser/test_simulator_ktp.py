@@ -9,9 +9,8 @@ import re
 import pytest
 
 from app.config import Settings
-from app.db import unit_of_work, utcnow
-from app.operators.demo import seed_demo
 from tests.support.browser import screenshot_path
+from tests.support.office_page import demo_password, move, sign_in
 from tests.support.phone import SimPhone, jpeg
 from tests.support.photos import photo_jpeg
 
@@ -20,14 +19,6 @@ pytestmark = pytest.mark.browser
 WA_ID = "6281299990101"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
-
-
-async def _demo_password(settings: Settings, sessionmaker, username: str) -> str:
-    async with unit_of_work(sessionmaker) as session:
-        demo = await seed_demo(session, secret=settings.session_secret(), now=utcnow())
-    password = next(c.password for c in demo.credentials if c.username == username)
-    assert password is not None
-    return password
 
 
 async def ask_for_a_ktp(phone: SimPhone) -> None:
@@ -50,23 +41,10 @@ async def ask_for_a_ktp(phone: SimPhone) -> None:
     await phone.said("Silakan kirim foto Kartu Keluarga.", after=after)
 
 
-async def _sign_in(office, base: str, username: str, password: str) -> None:
-    await office.goto(f"{base}/dashboard/login")
-    await office.fill("#username", username)
-    await office.fill("#password", password)
-    await office.click("#login-form button[type=submit]")
-    await office.locator("#nav-queue").wait_for(timeout=10_000)
-
-
-async def _move(office, target: str) -> None:
-    await office.click(f"#action-{target} button[type=submit]")
-    await office.locator(".notice").wait_for(timeout=10_000)
-
-
 async def test_a_newcomer_asks_for_a_ktp_and_the_office_completes_it(
     page, live_server: str, settings: Settings, sessionmaker
 ) -> None:
-    password = await _demo_password(settings, sessionmaker, "kecamatan")
+    password = await demo_password(settings, sessionmaker, "kecamatan")
     await page.set_viewport_size(PHONE)
     phone = SimPhone(page, live_server, WA_ID)
     await phone.open("Siti Aminah")
@@ -87,7 +65,7 @@ async def test_a_newcomer_asks_for_a_ktp_and_the_office_completes_it(
     assert (await page.locator(".msg.me .caption").all_inner_texts()) == ["KK depan dan belakang"]
     await page.screenshot(path=screenshot_path("simulator-ktp-photos-phone"))
 
-    after = await phone.tap("Ya, kirim")
+    after = await phone.tap("Ya, ambil di kantor")
     confirmation = await phone.said("Nomor permohonan:", after=after)
     found = re.search(r"Nomor permohonan: (KTP-\d{6}-\d{4})", confirmation)
     assert found is not None, confirmation
@@ -97,15 +75,15 @@ async def test_a_newcomer_asks_for_a_ktp_and_the_office_completes_it(
     # The district office: the request, its two photos, and the moves to "ready for pickup".
     office = await page.context.new_page()
     await office.set_viewport_size(DESKTOP)
-    await _sign_in(office, live_server, "kecamatan", password)
+    await sign_in(office, live_server, "kecamatan", password)
     await office.goto(f"{live_server}/dashboard/requests/{ticket}")
     assert await office.locator("#ticket").inner_text() == ticket
     images = office.locator("img.doc-image")
     assert await images.count() == 2
-    await _move(office, "in_review")
-    await _move(office, "processing")
+    await move(office, "in_review")
+    await move(office, "processing")
     after = await phone.bot_count()
-    await _move(office, "ready_for_pickup")
+    await move(office, "ready_for_pickup")
 
     ready = await phone.said("Tunjukkan kode pengambilan", after=after)
     code = re.search(r"kode pengambilan (\S+) kepada petugas", ready)
@@ -114,7 +92,7 @@ async def test_a_newcomer_asks_for_a_ktp_and_the_office_completes_it(
 
     await office.fill("#pickup-code", code.group(1))
     after = await phone.bot_count()
-    await _move(office, "completed")
+    await move(office, "completed")
     assert await office.locator("#status").inner_text() == "Selesai"
     steps = await office.locator("#history li").evaluate_all(
         "items => items.map(item => item.dataset.to)"

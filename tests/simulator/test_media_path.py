@@ -47,7 +47,7 @@ async def test_an_album_of_two_photos_completes_a_ktp_request(simulator: Simulat
     assert answer.status_code == 200, answer.text
     wamids = answer.json()["wamids"]
     assert (await phone.bot_texts())[-2] == "Kami terima 2 foto untuk Kartu Keluarga. ✅"
-    await phone.tap("Ya, kirim")
+    await phone.tap("Ya, ambil di kantor")
 
     async with simulator.sessionmaker() as session:
         events = (
