@@ -43,7 +43,7 @@ async def apply_ktp_hilang(siti: Resident, *, first: bool = True) -> str:
         replies = await siti.tap(replies, "Pakai yang ada")
     # The police letter is one sheet: its photo goes straight on to the summary.
     replies = await siti.photo(f"media-hilang-{int(first)}", sharp_photo(2 + int(first)))
-    replies = await siti.tap(replies, "Ya, kirim")
+    replies = await siti.tap(replies, "Ya, ambil di kantor")
     ticket = next(
         line.split(": ")[1]
         for line in texts(replies).splitlines()

@@ -23,7 +23,7 @@ async def first_renewal(ramli: Resident) -> str:
         replies = await ramli.photo(f"media-{key}-1", sharp_photo(10 + index))
         if key not in ("sipi_lama", "ktp_pemilik"):  # one sheet, one card: they go straight on
             replies = await ramli.tap(replies, "Sudah semua")
-    replies = await ramli.tap(replies, "Ya, kirim")
+    replies = await ramli.tap(replies, "Ya, ambil di kantor")
     ticket = ticket_of(replies)
     replies = await ramli.tap(replies, "Ya, simpan")
     return ticket
