@@ -158,8 +158,10 @@ class Settings(BaseSettings):
     webhook_inflight_bytes: int = Field(
         16 * 1024 * 1024, ge=1024, alias="LOKET_WEBHOOK_INFLIGHT_BYTES"
     )
-    # Issued documents (app/requests/issued.py). The verification page's address, as printed in
-    # the QR code on a signed PDF: `<this>/v/<code>`.
+    # This server's public address. Issued documents (app/requests/issued.py): the verification
+    # page, as printed in the QR code on a signed PDF, is `<this>/v/<code>`. With the Flows data
+    # endpoint configured, `loket flows publish` gives Meta `<this>/webhooks/whatsapp/flows`
+    # (https only).
     public_base_url: str = Field("http://localhost:8000", alias="LOKET_PUBLIC_BASE_URL")
     # Refuse an uploaded issued PDF that carries no valid signature (when Loket does not sign it).
     issued_require_signature: bool = Field(False, alias="LOKET_ISSUED_REQUIRE_SIGNATURE")

@@ -33,10 +33,11 @@ from app.flow_endpoint import data_endpoint
 from app.flow_endpoint.data_endpoint import EndpointParts
 from app.observability import FLOWS_ENDPOINT_REQUESTS, FLOWS_ENDPOINT_SECONDS
 from app.whatsapp_flows.endpoint_crypto import DecryptionFailed, decrypt_request
+from app.whatsapp_flows.forms import ENDPOINT_PATH
 
 log = structlog.get_logger(__name__)
 
-FLOWS_PATH = "/webhooks/whatsapp/flows"
+FLOWS_PATH = ENDPOINT_PATH  # the address `loket flows publish` gives Meta as `endpoint_uri`
 # Meta caps a Flow's data channel at 1 MB; base64 and the envelope add about a third.
 MAX_BODY_BYTES = 2 * 1024 * 1024
 NOT_CONFIGURED = (

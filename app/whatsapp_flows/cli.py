@@ -19,6 +19,7 @@ from app.whatsapp_flows.forms import (
     LANGUAGES,
     UnknownForm,
     endpoint_configured,
+    endpoint_uri,
     flow_for,
     form_services,
 )
@@ -96,7 +97,7 @@ def cmd_publish(args: argparse.Namespace) -> None:
                 services,
                 languages,
                 today=today,
-                endpoint=endpoint_configured(settings),
+                endpoint_uri=endpoint_uri(settings),
             )
         for outcome in outcomes:
             print("\n".join(outcome.lines()), flush=True)

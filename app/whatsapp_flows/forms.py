@@ -14,6 +14,9 @@ from app.flows.forms.limits import MAX_FILE_SIZE_KB
 from app.locker import DocumentRequirement, LockerPolicy
 
 LANGUAGES = ("id", "en")
+# Where `app.flow_endpoint` serves the data endpoint; defined here, where the Flows are built
+# and published, because this package never imports that one (it imports this).
+ENDPOINT_PATH = "/webhooks/whatsapp/flows"
 
 
 class UnknownForm(LookupError):
@@ -49,6 +52,15 @@ def endpoint_configured(settings: Settings) -> bool:
     """True when the data endpoint can answer (its private key is set): forms then check the
     NIK inside the form (`app.flows.forms.identity_check`)."""
     return settings.whatsapp_flows_private_key is not None
+
+
+def endpoint_uri(settings: Settings) -> str | None:
+    """The data endpoint's public address, the Flows' `endpoint_uri` (None: no endpoint is
+    configured). Built from `LOKET_PUBLIC_BASE_URL`; whether Meta accepts it is checked by
+    `loket flows publish`."""
+    if not endpoint_configured(settings):
+        return None
+    return settings.public_base_url.rstrip("/") + ENDPOINT_PATH
 
 
 def flow_for(

@@ -1,4 +1,5 @@
-"""A thin client of Meta's Flows API (reference §7): list, create, upload Flow JSON, publish.
+"""A thin client of Meta's Flows API (reference §7): list, create, update metadata, upload Flow
+JSON, publish.
 
 Like `app.bot.client.GraphClient` it takes a shared `httpx.AsyncClient` (tests inject the fake
 Graph API's transport), sends the Bearer token on every call and turns Meta's error answers into
@@ -58,13 +59,25 @@ class FlowsApi:
             url = paging.get("next") if isinstance(paging, dict) else None
         return found
 
-    async def create(self, name: str) -> str:
-        """Create an empty draft Flow called `name`; its id."""
-        body = {"name": name, "categories": list(CATEGORIES)}
+    async def create(self, name: str, *, endpoint_uri: str | None = None) -> str:
+        """Create an empty draft Flow called `name` (with the data endpoint's address when the
+        Flow uses one); its id."""
+        body: dict[str, Any] = {"name": name, "categories": list(CATEGORIES)}
+        if endpoint_uri is not None:
+            body["endpoint_uri"] = endpoint_uri
         answer = await self._json("POST", f"{self._root}/{self._waba}/flows", json=body)
         if not answer.get("id"):
             raise GraphError(code=None, message=f"creating {name}: answer without an id")
         return str(answer["id"])
+
+    async def set_endpoint(self, flow_id: str, endpoint_uri: str) -> None:
+        """Point the Flow at the data endpoint (`POST /{FLOW_ID}`, its metadata): Meta refuses
+        to publish a Flow with `data_api_version` whose `endpoint_uri` is not set."""
+        answer = await self._json(
+            "POST", f"{self._root}/{flow_id}", json={"endpoint_uri": endpoint_uri}
+        )
+        if answer.get("success") is not True:
+            raise GraphError(code=None, message=f"setting the endpoint of {flow_id}: {answer}")
 
     async def upload(self, flow_id: str, flow_json: str) -> list[dict[str, Any]]:
         """Upload the Flow JSON as the draft's asset; Meta's `validation_errors` (empty: valid)."""

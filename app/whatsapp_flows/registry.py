@@ -7,7 +7,11 @@ it a sender can still name the Flow (`flow_name`, Cloud API only): names are
 `flow_name(code, language)`.
 
     {"ktp": {"id": {"flow_id": "1234", "name": "loket_ktp_id", "sha256": "…",
-                    "published_at": "2026-11-22T01:00:00+00:00"}}}
+                    "published_at": "2026-11-22T01:00:00+00:00",
+                    "endpoint_uri": "https://loket.example/webhooks/whatsapp/flows"}}}
+
+`endpoint_uri` is null for a Flow published without the data endpoint (and absent from records
+written before it was kept).
 """
 
 from __future__ import annotations
@@ -34,12 +38,14 @@ class RegistryError(ValueError):
 
 @dataclass(frozen=True)
 class PublishedFlow:
-    """One published Flow: its id and name at Meta, and the SHA-256 of the JSON published."""
+    """One published Flow: its id and name at Meta, the SHA-256 of the JSON published, and the
+    data endpoint it was pointed at (None: none)."""
 
     flow_id: str
     name: str
     sha256: str
     published_at: str
+    endpoint_uri: str | None = None
 
 
 class FlowRegistry:

@@ -23,7 +23,7 @@ Flow messages are checked as Meta checks them (`tests/fakes/graph_flow_messages.
 interactive `flow` gets error 100, and a template named in `flow_templates` sent without its FLOW
 button component gets 131009.
 
-The Flows API (list, create, upload Flow JSON, publish) lives in `fake.flows`
+The Flows API (list, create, update metadata, upload Flow JSON, publish) lives in `fake.flows`
 (`tests/fakes/graph_flows.py`); its multipart uploads are recorded parsed in `form`.
 
 Usage: `fake = FakeGraphAPI.for_settings(live_settings)`; `httpx.AsyncClient(transport=
@@ -55,6 +55,7 @@ Route = Literal[
     "media_upload",
     "flows_list",
     "flows_create",
+    "flow_update",
     "flow_assets",
     "flow_publish",
 ]

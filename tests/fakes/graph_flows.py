@@ -2,11 +2,18 @@
 
 - `GET /{version}/{waba_id}/flows` lists the account's Flows, `page_size` per page with
   `paging.next` (Meta's cursor pagination);
-- `POST /{version}/{waba_id}/flows` (JSON `{name, categories}`) creates a DRAFT; names are unique;
+- `POST /{version}/{waba_id}/flows` (JSON `{name, categories, endpoint_uri?}`) creates a DRAFT;
+  names are unique;
+- `POST /{version}/{flow_id}` (JSON `{name?, categories?, endpoint_uri?, application_id?}`)
+  updates the Flow's metadata and answers `{"success": true}`;
 - `POST /{version}/{flow_id}/assets` takes the multipart upload (`file` as application/json,
   `name=flow.json`, `asset_type=FLOW_JSON`): an edit of a published Flow makes it a DRAFT again
   and the answer carries the `validation_errors` queued with `refuse_next_upload`;
-- `POST /{version}/{flow_id}/publish` publishes a draft without validation errors (139002 else).
+- `POST /{version}/{flow_id}/publish` publishes a draft without validation errors whose JSON,
+  if it has a `data_api_version`, has an `endpoint_uri` to call (139002 else, as Meta).
+
+An `endpoint_uri` that is not an https URL gets error 100, as Meta answers an invalid one. Each
+Flow keeps the `endpoint_uri` it was given and, in `metadata_updates`, every update's body.
 
 The multipart body is parsed into `RecordedRequest.form`: `{field: str}` for plain fields and
 `{field: (filename, content_type, bytes)}` for files, so tests assert the exact upload.
@@ -22,16 +29,20 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
 DEFAULT_WABA_ID = "102290129340398"
-FLOW_ROUTES = frozenset({"flows_list", "flows_create", "flow_assets", "flow_publish"})
+FLOW_ROUTES = frozenset(
+    {"flows_list", "flows_create", "flow_update", "flow_assets", "flow_publish"}
+)
+METADATA_FIELDS = frozenset({"name", "categories", "endpoint_uri", "application_id"})
 
 
 @dataclass
 class FakeFlow:
-    """A Flow the fake knows: its name, categories, status and last uploaded JSON."""
+    """A Flow the fake knows: its name, categories, endpoint, status and last uploaded JSON."""
 
     id: str
     name: str
@@ -41,6 +52,8 @@ class FakeFlow:
     validation_errors: list[dict[str, Any]] = field(default_factory=list)
     uploads: int = 0
     publications: int = 0
+    endpoint_uri: str | None = None
+    metadata_updates: list[dict[str, Any]] = field(default_factory=list)
 
 
 class FakeFlows:
@@ -62,10 +75,16 @@ class FakeFlows:
         self._refusals: list[list[dict[str, Any]]] = []
 
     def add(
-        self, name: str, *, status: str = "PUBLISHED", flow_json: str | None = None
+        self,
+        name: str,
+        *,
+        status: str = "PUBLISHED",
+        flow_json: str | None = None,
+        endpoint_uri: str | None = None,
     ) -> FakeFlow:
         """A Flow that already exists in the account."""
         flow = FakeFlow(str(next(self._ids)), name, ["OTHER"], status, flow_json)
+        flow.endpoint_uri = endpoint_uri
         self.flows[flow.id] = flow
         return flow
 
@@ -84,6 +103,8 @@ class FakeFlows:
         parts = path.removeprefix(prefix).split("/")
         if len(parts) == 2 and parts[1] == "flows":
             return "flows_list" if method == "GET" else "flows_create"
+        if len(parts) == 1 and parts[0] and method == "POST":
+            return "flow_update"
         if len(parts) == 2 and parts[1] in ("assets", "publish") and method == "POST":
             return "flow_assets" if parts[1] == "assets" else "flow_publish"
         return None
@@ -101,6 +122,8 @@ class FakeFlows:
         flow = self.flows.get(owner)
         if flow is None:
             return self._error(100, f"Unsupported post request. Object '{owner}' does not exist")
+        if route == "flow_update":
+            return self._update(flow, request)
         if route == "flow_assets":
             return self._upload(flow, form or {})
         return self._publish(flow)
@@ -127,9 +150,32 @@ class FakeFlows:
             return self._error(100, "(#100) The parameters name and categories are required.")
         if any(flow.name == name for flow in self.flows.values()):
             return self._error(100, "(#100) Flow name is not unique")
+        endpoint_uri = body.get("endpoint_uri")
+        if endpoint_uri is not None and not _https_url(endpoint_uri):
+            return self._error(100, f"(#100) Invalid endpoint URI: {endpoint_uri}")
         flow = FakeFlow(str(next(self._ids)), name, list(categories))
+        flow.endpoint_uri = endpoint_uri
         self.flows[flow.id] = flow
         return httpx.Response(200, json={"id": flow.id, "success": True, "validation_errors": []})
+
+    def _update(self, flow: FakeFlow, request: httpx.Request) -> httpx.Response:
+        try:
+            body = json.loads(request.content or b"{}")
+        except ValueError:
+            body = None
+        if not isinstance(body, dict) or not body:
+            return self._error(100, "(#100) No metadata to update")
+        unknown = sorted(set(body) - METADATA_FIELDS)
+        if unknown:
+            return self._error(100, f"(#100) Param {unknown[0]} is not a Flow metadata field")
+        endpoint_uri = body.get("endpoint_uri")
+        if "endpoint_uri" in body and not _https_url(endpoint_uri):
+            return self._error(100, f"(#100) Invalid endpoint URI: {endpoint_uri}")
+        flow.metadata_updates.append(body)
+        flow.name = body.get("name", flow.name)
+        flow.categories = body.get("categories", flow.categories)
+        flow.endpoint_uri = body.get("endpoint_uri", flow.endpoint_uri)
+        return httpx.Response(200, json={"success": True})
 
     def _upload(self, flow: FakeFlow, form: dict[str, Any]) -> httpx.Response:
         upload = form.get("file")
@@ -152,9 +198,23 @@ class FakeFlows:
     def _publish(self, flow: FakeFlow) -> httpx.Response:
         if flow.flow_json is None or flow.validation_errors:
             return self._error(139002, "(#139002) Publishing failed: the Flow JSON has errors")
+        if "data_api_version" in json.loads(flow.flow_json) and flow.endpoint_uri is None:
+            return self._error(
+                139002,
+                "(#139002) Publishing failed: the Flow uses a data endpoint "
+                "(data_api_version) but its endpoint_uri is not set",
+            )
         flow.status = "PUBLISHED"
         flow.publications += 1
         return httpx.Response(200, json={"success": True})
+
+
+def _https_url(value: object) -> bool:
+    """Whether Meta would take this as an `endpoint_uri`."""
+    if not isinstance(value, str):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme == "https" and bool(parts.hostname)
 
 
 def parse_multipart(request: httpx.Request) -> dict[str, Any]:

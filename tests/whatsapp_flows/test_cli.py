@@ -16,6 +16,7 @@ from tests.fakes.graph import FakeGraphAPI
 from tests.support.cli import loket
 from tests.support.engine_data import DATA_DIR
 from tests.support.environment import LIVE_SECRET_KEY
+from tests.support.flow_vectors import PYWA_PASSPHRASE, PYWA_PRIVATE_KEY
 from tests.support.flows_publishing import WABA_ID
 
 LIVE = {
@@ -139,6 +140,39 @@ def test_publish_with_a_refused_flow_exits_1(
         "  FLOW_JSON_ERROR: Bad.",
     ]
     assert captured.err.splitlines() == ["loket: 1 Flow(s) not published: kia id"]
+
+
+def test_publish_with_the_data_endpoint_gives_meta_its_https_address(
+    fake_meta: FakeGraphAPI, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("WHATSAPP_FLOWS_PRIVATE_KEY", PYWA_PRIVATE_KEY)
+    monkeypatch.setenv("WHATSAPP_FLOWS_PRIVATE_KEY_PASSPHRASE", PYWA_PASSPHRASE)
+    monkeypatch.setenv("LOKET_PUBLIC_BASE_URL", "https://loket.example.go.id")
+    assert main(["flows", "publish", "kia", "--lang", "id"]) == 0
+    flow = fake_meta.flows.by_name("loket_kia_id")
+    assert capsys.readouterr().out.splitlines() == [
+        f"kia id: created loket_kia_id (flow {flow.id})"
+    ]
+    assert flow.endpoint_uri == "https://loket.example.go.id/webhooks/whatsapp/flows"
+    assert flow.flow_json is not None and '"data_api_version": "3.0"' in flow.flow_json
+
+
+def test_publish_with_the_data_endpoint_on_the_default_http_base_url_exits_1(
+    fake_meta: FakeGraphAPI, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("WHATSAPP_FLOWS_PRIVATE_KEY", PYWA_PRIVATE_KEY)
+    monkeypatch.setenv("WHATSAPP_FLOWS_PRIVATE_KEY_PASSPHRASE", PYWA_PASSPHRASE)
+    monkeypatch.delenv("LOKET_PUBLIC_BASE_URL", raising=False)
+    assert main(["flows", "publish", "kia", "--lang", "id"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [
+        "kia id: failed loket_kia_id",
+        "  the data endpoint http://localhost:8000/webhooks/whatsapp/flows is not an https URL, "
+        "and Meta only calls https endpoints: set LOKET_PUBLIC_BASE_URL to this server's public "
+        "https address",
+    ]
+    assert captured.err.splitlines() == ["loket: 1 Flow(s) not published: kia id"]
+    assert fake_meta.requests == []
 
 
 @pytest.mark.parametrize("command", [["flows"], ["flows", "export"], ["flows", "publish"]])
