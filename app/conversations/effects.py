@@ -64,6 +64,7 @@ async def apply(session: AsyncSession, scope: TurnScope, events: list[ev.Event])
             await form_offer.send_form(
                 session,
                 settings=scope.settings,
+                catalog=scope.catalog,
                 resident=scope.resident,
                 offer=event,
                 now=scope.now,

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.bot.flow_messages import flow_message, flow_template
 from app.config import Settings
 from app.flows.catalog import Service
-from app.flows.forms import entry_screen
+from app.flows.forms import entry_screen, opening_data
 from app.flows.recall_reply import RENEW_CHOICE
 from app.flows.renewal_form import prefill
 from app.intake import service as intake
@@ -31,6 +31,7 @@ from app.notifications.catalog import templates, text
 from app.outbox import delivery
 from app.residents.models import Resident
 from app.whatsapp_flows.flow_tokens import new_flow_token
+from app.whatsapp_flows.forms import endpoint_configured
 from app.whatsapp_flows.offer import flow_to_open
 
 TEMPLATE = "loket_pengingat_perpanjang_formulir"
@@ -61,7 +62,11 @@ async def send_renewal_form(
         return False
     locker = await intake.reusable_documents(session, resident_id=resident.id, now=now)
     kept = await memory.remembered(session, resident.id, now=now, stored=locker)
-    data = prefill(service, kept, locker, subject.subject_key, now=now)
+    data = opening_data(
+        service,
+        prefill(service, kept, locker, subject.subject_key, now=now),
+        endpoint=endpoint_configured(settings),
+    )
     token = new_flow_token(
         settings,
         resident_id=resident.id,

@@ -26,6 +26,7 @@ from app.bot.flow_messages import flow_message, flow_reference, flow_template
 from app.config import Settings
 from app.flows.catalog import Catalog
 from app.flows.events import OfferForm
+from app.flows.forms import opening_data
 from app.notifications.catalog import templates
 from app.outbox import delivery
 from app.residents.models import Resident
@@ -81,6 +82,7 @@ async def send_form(
     session: AsyncSession,
     *,
     settings: Settings,
+    catalog: Catalog,
     resident: Resident,
     offer: OfferForm,
     now: datetime,
@@ -93,7 +95,10 @@ async def send_form(
         log.warning("form offered but no Flow to send", service=offer.service)
         return None
     token = offer.token
-    if endpoint_configured(settings):  # the endpoint needs a signed token wrapping the form's
+    endpoint = endpoint_configured(settings)
+    service = catalog.services.get(offer.service)
+    data = opening_data(service, offer.data, endpoint=endpoint) if service else offer.data
+    if endpoint:  # the endpoint needs a signed token wrapping the form's
         token = new_flow_token(
             settings,
             resident_id=resident.id,
@@ -108,14 +113,14 @@ async def send_form(
         token=token,
         flow=flow,
         screen=offer.screen,
-        data=offer.data,
+        data=data,
     )
     template = flow_template(
         form_template_name(offer.service),
         offer.language,
         body_params=[offer.ticket or "-"],
         token=token,
-        data=offer.data or None,
+        data=data or None,
     )
     return await delivery.deliver_form(
         session,

@@ -10,6 +10,8 @@ Pure like the rest of `app.flows`: no HTTP, no database. What other parts use:
 - `entry_screen(service)`: the first screen, for `flow_action_payload.screen`.
 - `prefill_keys(service)` / `prefill_data(service, answers, variant=, held=)`: the entry
   screen's data model and the `flow_action_payload.data` that opens the form pre-filled.
+- `opening_data(service, prefill, endpoint=)`: that data as sent, with the NIK screen's empty
+  `errors` when an endpoint Flow opens on it.
 - `payload_keys(service)` / `split_payload(service, payload)`: the completion payload's keys and
   the payload mapped back onto fields, variant and documents.
 - `picker_key(document_key, page)`, `held_key(document_key)`: the names used for documents.
@@ -34,6 +36,7 @@ from app.flows.forms.keys import (
 )
 from app.flows.forms.limits import FLOW_JSON_VERSION
 from app.flows.forms.model import FormError, FormLimits, FormProblem
+from app.flows.forms.opening import opening_data
 from app.flows.forms.validator import FlowIssue, validate_flow
 
 LANGUAGES = ("id", "en")
@@ -51,6 +54,7 @@ __all__ = [
     "entry_screen",
     "form_problems",
     "held_key",
+    "opening_data",
     "payload_keys",
     "picker_key",
     "prefill_data",
