@@ -53,6 +53,23 @@ def operator_moves(status: str, *, digital: bool = False) -> list[RequestStatus]
     return [s for s in ACTION_ORDER if s in allowed]
 
 
+def _place(office: Office | None) -> str:
+    return (office.address or office.name) if office else ""
+
+
+async def _pickup_places(
+    session: AsyncSession, request: Request, office: Office | None
+) -> list[str]:
+    """Where the result may be collected: the handling office, or the village that pre-checked
+    it (nearer the resident), offered on the "ready for pickup" form."""
+    village = (
+        await offices.get(session, request.precheck_office_id)
+        if request.precheck_office_id
+        else None
+    )
+    return [place for place in dict.fromkeys((_place(office), _place(village))) if place]
+
+
 def _moves(request: Request) -> list[RequestStatus]:
     return operator_moves(request.status, digital=request.delivery == "digital")
 
@@ -139,7 +156,8 @@ async def request_page(
         "assignee": next((o for o in team if o.id == request.assigned_operator_id), None),
         "team": team,
         "office": office,
-        "default_place": (office.address or office.name) if office else "",
+        "default_place": _place(office),
+        "pickup_places": await _pickup_places(session, request, office),
         "default_hours": (office.hours or "") if office else "",
         "window_open": window_open(resident, now, runtime.settings),
         "tz": runtime.settings.tz,  # times are shown in the office's timezone

@@ -304,3 +304,23 @@ async def test_the_api_refuses_moves_and_messages_from_the_pre_checking_village(
         f"{url}/transitions", json={"to": "in_review"}, headers=world.auth("kec_a")
     )
     assert district.status_code == 200
+
+
+async def test_the_ready_form_offers_the_pre_checking_village_as_the_pickup_place(
+    dash: Dashboard, world: World
+) -> None:
+    """The village that pre-checked it is nearer the resident: offered beside the district."""
+    await _seed(dash, world)
+    async with unit_of_work(dash.sessionmaker) as session:
+        request = (
+            await session.execute(select(Request).where(Request.ticket == TICKET))
+        ).scalar_one()
+        request.status = "processing"
+    await dash.sign_in("kec_a")
+    page = (await dash.client.get(PAGE)).text
+    datalist = re.search(r'<datalist id="pickup-places">(.*?)</datalist>', page, re.S)
+    assert datalist is not None
+    assert re.findall(r'<option value="([^"]*)">', datalist.group(1)) == [
+        "Kantor KEC-A",
+        "Kantor DESA-A1",
+    ]
