@@ -118,6 +118,12 @@ async def test_a_lost_kk_reaches_the_resident_signed_in_the_chat(
     )
     assert steps[-2:] == ["processing", "completed"]
     await office.screenshot(path=screenshot_path("zero-trips-dashboard-completed"), full_page=True)
+    # The figures page counts it among the requests completed with no trip to an office.
+    await office.goto(f"{live_server}/dashboard/figures")
+    kk_row = office.locator('#fig-trips-service tr[data-key="kk"] td')
+    cells = await kk_row.all_inner_texts()
+    assert cells[0] == "1" and cells[1].startswith("100"), cells
+    await office.locator("#figures-trips").screenshot(path=screenshot_path("zero-trips-figures"))
 
     # What the resident holds: the signed file, byte for byte the one the office issued.
     held = await (await page.request.get(await card.evaluate("a => a.href"))).body()
