@@ -27,6 +27,7 @@ from app.requests import delivery_way
 from app.requests import repository as requests_repo
 from app.requests import service as requests
 from app.requests.calendar import promised_date
+from app.requests.models import DELIVERY_ADDRESS_KEY
 from app.requests.status import RequestStatus
 from app.residents.models import Resident
 from app.whatsapp_flows import offer as form_offer
@@ -251,7 +252,7 @@ async def _submit(
 def _with_address(event: ev.SubmitRequest) -> dict[str, Any]:
     """The answers, with where to deliver when the resident gave it for home delivery."""
     if event.delivery_address:
-        return {**event.fields, delivery_way.ADDRESS_KEY: event.delivery_address}
+        return {**event.fields, DELIVERY_ADDRESS_KEY: event.delivery_address}
     return dict(event.fields)
 
 

@@ -20,8 +20,6 @@ from app.requests.status import RequestStatus
 
 log = structlog.get_logger(__name__)
 S = RequestStatus
-WAYS = ("pickup", "digital", "home")
-ADDRESS_KEY = DELIVERY_ADDRESS_KEY
 # Before processing the office has not committed to a way of handing the result over.
 CHANGEABLE = frozenset({S.SUBMITTED, S.IN_REVIEW, S.NEEDS_CORRECTION})
 
@@ -73,7 +71,7 @@ async def change_delivery(
     )
     request.delivery = way
     if address:
-        request.fields = {**(request.fields or {}), ADDRESS_KEY: address}
+        request.fields = {**(request.fields or {}), DELIVERY_ADDRESS_KEY: address}
     request.updated_at = now
     await session.flush()
     return True
