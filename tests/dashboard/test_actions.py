@@ -114,7 +114,7 @@ async def test_ready_for_pickup_prefills_the_office_and_sends_a_code(
     await _at(dash, world, "processing")
     token = await dash.sign_in("desa_a1")
     page = await dash.client.get(f"/dashboard/requests/{TICKET}")
-    assert '<input name="place" value="Kantor DESA-A1"' in page.text
+    assert '<input name="place" id="pickup-place" value="Kantor DESA-A1"' in page.text
     done = await _post(dash, token, to="ready_for_pickup", place="Balai Desa", hours="Senin 08.00")
     assert done.status_code == 303
     request = await _request(dash)
