@@ -62,9 +62,9 @@ async def ask_for_a_lost_kk(phone: SimPhone) -> str:
     letter = upload("surat-kehilangan.pdf", pdf(1), "application/pdf")
     after = await phone.attach("document", [letter])
     await phone.said("Silakan kirim foto KTP-el", after=after)
-    # A person takes a moment to pick the next photo; media within 5 s of the last one are read
-    # as one album (app/conversations/albums.py), and this one is a new document.
-    await phone.page.wait_for_timeout(5_500)
+    # A person takes a moment to pick the next photo; two seconds after the letter it answers
+    # the new question and is no album (app/conversations/albums.py).
+    await phone.page.wait_for_timeout(2_000)
     after = await phone.attach("photo", [jpeg("ktp.jpg", photo_jpeg(3))])
     summary = await phone.said("pilih cara menerima hasilnya", after=after)
     assert "kirim lewat WhatsApp (PDF bertanda tangan elektronik)" in summary
