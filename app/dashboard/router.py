@@ -62,6 +62,7 @@ DONE_NOTICES = {
     "forwarded": "precheck_done_forwarded",
     "counter": "counter_done",
     "issued": "issued_done",
+    "delivery": "done_delivery",
 }
 _INLINE_TYPES = frozenset({"image/jpeg", "image/png", "application/pdf"})
 
@@ -188,6 +189,8 @@ def _forms_on(context: dict[str, Any]) -> set[str]:
     forms = {f"action-{move}" for move in context["moves"]}
     if context["handles"]:
         forms |= {"reply-form", "note-form", "assign-form", "issued-form"}
+    if context.get("delivery_form"):
+        forms.add("delivery-form")
     if context.get("precheck", {}).get("editable"):
         forms |= {"precheck-form", "precheck-forward"}
     return forms

@@ -17,7 +17,7 @@ from app.offices import repository as offices
 from app.offices.models import Office
 from app.operators.service import Scope, in_scope
 from app.outbox.delivery import window_open
-from app.requests import listing, queries, work
+from app.requests import delivery_way, listing, queries, work
 from app.requests import repository as requests_repo
 from app.requests.models import Request
 from app.requests.status import FINAL, RequestStatus, allowed_moves
@@ -158,6 +158,10 @@ async def request_page(
         "office": office,
         "default_place": _place(office),
         "pickup_places": await _pickup_places(session, request, office),
+        # The resident's way may still change, and the service has more than one.
+        "delivery_form": handles
+        and RequestStatus(request.status) in delivery_way.CHANGEABLE
+        and len(delivery_way.offered(runtime.catalog, request.service_code)) > 1,
         "default_hours": (office.hours or "") if office else "",
         "window_open": window_open(resident, now, runtime.settings),
         "tz": runtime.settings.tz,  # times are shown in the office's timezone

@@ -1,4 +1,4 @@
-"""Working a request in the office: internal notes and who holds it.
+"""Working a request in the office: internal notes, who holds it, and how it reaches the resident.
 
 Only the handling office writes these; a village that only pre-checks a request has its own
 notes on the pre-check form.
@@ -9,12 +9,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.dashboard.deps import DbDep, FormRefused, client_ip
+from app.dashboard.deps import DbDep, FormRefused, RuntimeDep, client_ip
 from app.dashboard.router import HandledDep
 from app.db import utcnow
 from app.operators import repository as operators_repo
 from app.operators.models import Operator
-from app.requests import work
+from app.requests import delivery_way, work
 
 router = APIRouter()
 
@@ -53,3 +53,23 @@ async def assign(request: Request, posted: HandledDep, db: DbDep) -> Response:
     except work.WorkRefused as exc:
         raise FormRefused(exc.key, form="assign-form") from None
     return posted.done("assigned")
+
+
+@router.post("/requests/{ticket}/delivery")
+async def change_delivery(posted: HandledDep, db: DbDep, runtime: RuntimeDep) -> Response:
+    """How the result reaches the resident, changed for them before processing (they asked at
+    the counter or by phone); the resident is told on WhatsApp."""
+    try:
+        await delivery_way.operator_change(
+            db,
+            catalog=runtime.catalog,
+            settings=runtime.settings,
+            request=posted.row,
+            way=str(posted.form.get("delivery") or ""),
+            address=str(posted.form.get("address") or ""),
+            actor=posted.viewer.actor,
+            now=utcnow(),
+        )
+    except delivery_way.DeliveryRefused as exc:
+        raise FormRefused(exc.key, form="delivery-form") from None
+    return posted.done("delivery")

@@ -13,15 +13,29 @@ from datetime import datetime
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.bot import messages
+from app.config import Settings
 from app.flows.catalog import Catalog
-from app.requests import repository
+from app.notifications.catalog import text
+from app.outbox import delivery
+from app.requests import home_delivery, repository
 from app.requests.models import DELIVERY_ADDRESS_KEY, EVENT_DELIVERY, Request, RequestEvent
 from app.requests.status import RequestStatus
+from app.residents.models import Resident
 
 log = structlog.get_logger(__name__)
 S = RequestStatus
+WAYS = ("pickup", "digital", "home")
 # Before processing the office has not committed to a way of handing the result over.
 CHANGEABLE = frozenset({S.SUBMITTED, S.IN_REVIEW, S.NEEDS_CORRECTION})
+
+
+class DeliveryRefused(Exception):
+    """An operator's change that cannot be made; `key` names the form error shown beside it."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
 
 
 def offered(catalog: Catalog, service_code: str) -> tuple[str, ...]:
@@ -51,8 +65,8 @@ async def change_delivery(
     now: datetime,
     address: str | None = None,
 ) -> bool:
-    """Deliver request `ticket` of the resident `way` from now on (to `address`, for a home
-    delivery of a request without one); True when it changed."""
+    """The resident's change: deliver request `ticket` `way` from now on (to `address`, for a
+    home delivery of a request without one); True when it changed."""
     request = await repository.get_by_ticket(session, ticket)
     if request is None or request.resident_id != resident_id or request.delivery == way:
         return False
@@ -61,6 +75,68 @@ async def change_delivery(
         # The engine checked against the status it was shown; an operator moved it since.
         log.warning("delivery change refused", ticket=ticket, reason=error)
         return False
+    await _apply(session, request, way, address, actor=actor, now=now)
+    return True
+
+
+async def operator_change(
+    session: AsyncSession,
+    *,
+    catalog: Catalog,
+    settings: Settings,
+    request: Request,
+    way: str,
+    address: str | None,
+    actor: str,
+    now: datetime,
+) -> None:
+    """An operator changes the way for the resident (who asked at the counter or by phone), and
+    the resident is told. Raises `DeliveryRefused` with the reason key of a form error."""
+    address = " ".join((address or "").split())[:300] or None
+    if way not in WAYS:
+        raise DeliveryRefused("err_delivery_way")
+    if change_error(catalog, request, way) is not None:
+        changeable = RequestStatus(request.status) in CHANGEABLE
+        raise DeliveryRefused("err_delivery_offered" if changeable else "err_delivery_late")
+    service = catalog.services.get(request.service_code)
+    needs_address = way == "home" and home_delivery.delivery_address(request, service) is None
+    if needs_address and address is None:
+        raise DeliveryRefused("err_delivery_address")
+    if request.delivery == way and address is None:
+        return
+    await _apply(session, request, way, address if way == "home" else None, actor=actor, now=now)
+    resident = await session.get(Resident, request.resident_id)
+    if resident is None:
+        return
+    language = resident.language
+    shown = home_delivery.delivery_address(request, service) or ""
+    told = text(
+        "delivery_changed",
+        language,
+        service=service.names.get(language) if service else request.service_code,
+        ticket=request.ticket,
+        way=text(f"delivery_way_{way}", language, address=shown),
+    )
+    await delivery.deliver(
+        session,
+        settings=settings,
+        resident=resident,
+        bodies=messages.text(told),
+        ticket=request.ticket,
+        now=now,
+        origin="delivery_changed",
+    )
+
+
+async def _apply(
+    session: AsyncSession,
+    request: Request,
+    way: str,
+    address: str | None,
+    *,
+    actor: str,
+    now: datetime,
+) -> None:
     session.add(
         RequestEvent(
             request_id=request.id,
@@ -74,4 +150,3 @@ async def change_delivery(
         request.fields = {**(request.fields or {}), DELIVERY_ADDRESS_KEY: address}
     request.updated_at = now
     await session.flush()
-    return True
