@@ -68,7 +68,7 @@ async def test_the_single_request_is_complete(api: Api, seeded: World) -> None:
         "delivery": "pickup",
         "assigned_to": None,
         "courier": None,
-        "due_date": "2026-12-04",
+        "due_date": "2029-12-03",
         "submitted_at": "2026-11-20T01:01:00Z",
         "completed_at": None,
         "created_at": "2026-11-20T01:01:00Z",

@@ -157,7 +157,7 @@ async def test_the_request_page_and_the_queue_read_as_words(dash: Dashboard, wor
     assert row is not None
     assert _text(row.group(1)) == (
         f"{TICKET} Perpanjangan SIPI Daeng Rahman Profil WhatsApp: Daeng 🐟 6289900000031 "
-        "3201********0003 Diajukan 4 Desember 2026 Nur Aini"
+        "3201********0003 Diajukan 3 Desember 2029 Nur Aini"
     )
 
 

@@ -32,6 +32,7 @@ from app.requests.models import Request, RequestDocument, RequestEvent
 from app.residents.models import Resident
 
 START = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
+DUE_AFTER = timedelta(days=14 + 365 * 3)
 OFFICES = [
     ("KAB", "regency", None),
     ("KEC-A", "district", "KAB"),
@@ -147,7 +148,9 @@ async def add_request(
         warnings=[],
         language="id",
         submitted_at=at if status != "collecting" else None,
-        due_date=(at + timedelta(days=14)).date(),
+        # Due long after START: a test run on a later day must not find the world overdue
+        # (the queue's "overdue" is against today); tests of overdue set a past date.
+        due_date=(at + DUE_AFTER).date(),
         created_at=at,
         updated_at=at,
     )
