@@ -69,7 +69,11 @@ async def _seed(settings: Settings, sessionmaker: async_sessionmaker[AsyncSessio
 async def _pickup_code(sessionmaker: async_sessionmaker[AsyncSession]) -> str:
     """The one-time code the ready-for-pickup template carried (4th body parameter)."""
     async with sessionmaker() as session:
-        rows = (await session.execute(select(OutboundMessage))).scalars().all()
+        rows = (
+            (await session.execute(select(OutboundMessage).order_by(OutboundMessage.id)))
+            .scalars()
+            .all()
+        )
     for row in rows:
         template = row.body.get("template") or {}
         if template.get("name") == "loket_siap_diambil":

@@ -38,7 +38,11 @@ async def _seed(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
 async def _delivery_code(sessionmaker: async_sessionmaker[AsyncSession]) -> str:
     """The one-time code the resident was sent (the template's last parameter, or the text)."""
     async with sessionmaker() as session:
-        rows = (await session.execute(select(OutboundMessage))).scalars().all()
+        rows = (
+            (await session.execute(select(OutboundMessage).order_by(OutboundMessage.id)))
+            .scalars()
+            .all()
+        )
     for row in rows:
         template = row.body.get("template") or {}
         if template.get("name") == "loket_diantar":

@@ -124,7 +124,11 @@ async def test_ready_for_pickup_prefills_the_office_and_sends_a_code(
         "Senin 08.00",
     )
     async with dash.sessionmaker() as session:
-        rows = (await session.execute(select(OutboundMessage))).scalars().all()
+        rows = (
+            (await session.execute(select(OutboundMessage).order_by(OutboundMessage.id)))
+            .scalars()
+            .all()
+        )
     # Outside the window: the template, and the QR image held until the resident writes.
     assert [(r.body.get("template", {}).get("name"), r.body["type"], r.state) for r in rows] == [
         ("loket_siap_diambil", "template", "pending"),
@@ -215,7 +219,11 @@ async def test_every_action_form_says_its_note_is_sent_to_the_resident(
     answer = await _post(dash, token, to="processing", note="Tunggu SMS dari kami.")
     assert answer.status_code == 303
     async with dash.sessionmaker() as session:
-        bodies = (await session.execute(select(OutboundMessage.body))).scalars().all()
+        bodies = (
+            (await session.execute(select(OutboundMessage.body).order_by(OutboundMessage.id)))
+            .scalars()
+            .all()
+        )
     assert [b["text"]["body"] for b in bodies if b.get("type") == "text"] == [
         f"Berkas permohonan {TICKET} (KTP-el) sudah lengkap dan sedang diproses. ✅\n"
         "Catatan petugas: Tunggu SMS dari kami."

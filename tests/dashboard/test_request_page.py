@@ -164,7 +164,11 @@ async def test_a_reply_inside_the_window_is_sent(dash: Dashboard, world: World) 
     assert location == f"/dashboard/requests/{TICKET}?done=sent"
     assert "Balasan terkirim." in (await dash.client.get(location)).text
     async with dash.sessionmaker() as session:
-        rows = (await session.execute(select(OutboundMessage))).scalars().all()
+        rows = (
+            (await session.execute(select(OutboundMessage).order_by(OutboundMessage.id)))
+            .scalars()
+            .all()
+        )
     assert [(r.state, r.origin) for r in rows] == [("pending", "operator_reply")]
     assert "Berkas Anda lengkap." in rows[0].body["text"]["body"]
 

@@ -164,5 +164,9 @@ async def test_when_meta_refuses_the_text_the_note_is_held_not_lost(
     await loket.drain()
     assert [m["type"] for m in sent(loket)] == ["text", "template"]
     async with sessionmaker() as session:
-        rows = (await session.execute(select(OutboundMessage))).scalars().all()
+        rows = (
+            (await session.execute(select(OutboundMessage).order_by(OutboundMessage.id)))
+            .scalars()
+            .all()
+        )
     assert sorted((r.state, r.kind) for r in rows) == [("held", "text"), ("sent", "template")]
