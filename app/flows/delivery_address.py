@@ -31,7 +31,7 @@ _PLACE_WORDS = word_set(
 )
 # A question about what delivery costs ("ongkirnya berapa?").
 _COST = word_set("ongkir ongkos biaya bayar tarif harga berapa cost fee price pay")
-# Shorter than "Dusun Mawar RT 2" cannot be found by a courier.
+# Shorter than "Dusun Mawar" (11 characters) is too little for a courier to find a house.
 MIN_LENGTH = 10
 MAX_LENGTH = 300
 
