@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 import md_tables  # noqa: E402  (bench/md_tables.py)
 
 from app.flows.catalog import load_catalog  # noqa: E402  (after the path is set)
+from app.flows.documents import PAGE_PAUSE  # noqa: E402
 from app.flows.engine import Engine  # noqa: E402
 from tests.support.engine_data import START  # noqa: E402
 from tests.support.resident_walk import (  # noqa: E402
@@ -39,12 +40,29 @@ END = "<!-- resident-actions:end -->"
 ZONE = ZoneInfo("Asia/Jakarta")
 
 
-def table(walks: dict[str, Walk]) -> str:
-    """The Markdown table of the walks, one row per service."""
+def table(walks: dict[str, Walk], waiting: dict[str, Walk]) -> str:
+    """The Markdown table of the walks, one row per service; the last column is the same
+    resident who lets "Ada foto lain?" pass in silence instead of tapping "Sudah semua"."""
     openings = {scenario.service: scenario.opening for scenario in SCENARIOS}
-    header = ("service", "first message", "messages", "files", "taps", "**actions**")
+    header = (
+        "service",
+        "first message",
+        "messages",
+        "files",
+        "taps",
+        "**actions**",
+        "waiting instead of Sudah semua",
+    )
     rows = [
-        (f"`{code}`", openings[code], w.messages, w.files, w.taps, f"**{w.actions}**")
+        (
+            f"`{code}`",
+            openings[code],
+            w.messages,
+            w.files,
+            w.taps,
+            f"**{w.actions}**",
+            f"**{waiting[code].actions}** ({waiting[code].waits} × 1 min)",
+        )
         for code, w in walks.items()
     ]
     return md_tables.table(header, rows, left=2)
@@ -61,14 +79,21 @@ def main() -> int:
         print(f"no scenario for: {', '.join(missing)}", file=sys.stderr)
         return 1
 
+    now = [START]
+
     def engine() -> Engine:
         counter = itertools.count(1)
+        now[0] = START
         return Engine(
-            catalog, clock=lambda: START, new_id=lambda: f"id-{next(counter)}", timezone=ZONE
+            catalog, clock=lambda: now[0], new_id=lambda: f"id-{next(counter)}", timezone=ZONE
         )
 
-    walks = walk_all(catalog, engine, today=START.astimezone(ZONE).date())
-    text = table(walks)
+    def pause() -> None:
+        now[0] += PAGE_PAUSE
+
+    today = START.astimezone(ZONE).date()
+    walks = walk_all(catalog, engine, today=today)
+    text = table(walks, walk_all(catalog, engine, today=today, pause=pause))
     print(text)
     if not args.no_write and args.catalog is None:
         md_tables.replace_section(README, BEGIN, END, text)

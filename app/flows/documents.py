@@ -4,10 +4,13 @@ Every accepted media item becomes a `StoreMedia`; the resident hears back once t
 answered for all items in flight, so an album of 2 photos gets one "Kami terima 2 foto ..."
 instead of two messages. A document is complete at its maximum count, or when the resident
 says "selesai" / "udah itu aja" / taps "Sudah semua" after the minimum (or answers "Ada foto
-lain?" with a no).
+lain?" with a no), or when a minute passes after "Ada foto lain?" with no further file: a
+resident who has no more pages need not say so (`PAGE_PAUSE`).
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from app.flows import album
 from app.flows.answers import fail, unsupported
@@ -18,9 +21,13 @@ from app.flows.inputs import ChoiceInput, DocumentChecked, MediaInput, ResidentI
 from app.flows.locker_reuse import reusable_document
 from app.flows.progress import advance
 from app.flows.prompts import ask, raise_missing
-from app.flows.session import DocProgress, Received
+from app.flows.session import DocProgress, Received, Session
 from app.flows.textmatch import is_done, is_no, is_skip, is_yes, tokens
 from app.flows.turn import Option, Turn
+
+# How long "Ada foto lain?" waits for another page before the next question comes by itself.
+# Long enough to photograph a further page; a file sent meanwhile restarts it.
+PAGE_PAUSE = timedelta(minutes=1)
 
 
 def _current(turn: Turn) -> tuple[DocumentSpec, DocProgress]:
@@ -44,6 +51,9 @@ def on_document(turn: Turn, item: ResidentInput) -> None:
     tapped_done = isinstance(item, ChoiceInput) and item.id == "done"
     if tapped_done or (text and (is_done(text) or _no_more(turn, spec, text))):
         _finish(turn, spec, progress)
+    elif text is not None and _more_coming(turn, spec, text):
+        progress.more_offered = False  # no pause: the usual reminder comes if nothing does
+        turn.say("document.waiting", label=spec.label.get(turn.lang))
     elif spec.min == 0 and text is not None and is_skip(text):
         _complete(turn, spec, progress)
     elif text is not None:
@@ -62,6 +72,44 @@ def _no_more(turn: Turn, spec: DocumentSpec, text: str) -> bool:
     words = tokens(text)
     enough = turn.draft().pages.get(spec.key, 0) >= max(spec.min, 1)
     return enough and is_no(text) and words[0] not in _NOT_YET_WORDS
+
+
+# How sure the classifier must be that a reply says "not yet" (as in not_yet.py).
+_SURE_NOT_YET = 0.6
+# Words that answer "Ada foto lain?" with "yes, wait": "sebentar, halaman 2 lagi saya foto".
+_MORE_WORDS = frozenset(
+    {"sebentar", "bentar", "tunggu", "sek", "sik", "masih", "lagi", "ada", "wait", "more"}
+)
+
+
+def _more_coming(turn: Turn, spec: DocumentSpec, text: str) -> bool:
+    """A yes to "Ada foto lain?" (or "wait, one more") once enough files are in."""
+    if turn.draft().pages.get(spec.key, 0) < max(spec.min, 1):
+        return False
+    if is_yes(text) or set(tokens(text)) & _MORE_WORDS:
+        return True
+    understood = turn.setup.classifier.understand(text)
+    return understood.act == "not_yet" and understood.confidence >= _SURE_NOT_YET
+
+
+def late_page(turn: Turn, item: MediaInput) -> bool:
+    """True (and handled) when a file comes at the summary and the document completed last
+    can take more pages: it is one more page of that document ("ada satu lagi"), checked, and
+    the summary follows again."""
+    session, draft = turn.session, turn.session.draft
+    awaiting = session.awaiting
+    if draft is None or awaiting is None or awaiting.kind != "confirm" or item.kind == "sticker":
+        return False
+    if draft.correction is not None or draft.last_group_key is None:
+        return False
+    spec = turn.service().document(draft.last_group_key)
+    if spec is None or spec.key in draft.reused or draft.pages.get(spec.key, 0) >= spec.max:
+        return False
+    draft.done_documents = [key for key in draft.done_documents if key != spec.key]
+    draft.doc = DocProgress(key=spec.key)
+    turn.wait_for("document", spec.key)
+    receive(turn, spec, draft.doc, item)
+    return True
 
 
 def receive(turn: Turn, spec: DocumentSpec, progress: DocProgress, item: MediaInput) -> None:
@@ -198,6 +246,7 @@ def _tell(turn: Turn, spec: DocumentSpec, progress: DocProgress) -> None:
     elif count >= spec.min:
         body = f"{received}\n{turn.t('document.more', label=label)}"
         turn.offer(body, [Option("done", turn.t("document.done_button"))])
+        progress.more_offered = True
     else:
         turn.send_text(f"{received}\n{turn.t('document.need_more', count=spec.min - count)}")
 
@@ -212,6 +261,27 @@ def _finish(turn: Turn, spec: DocumentSpec, progress: DocProgress) -> None:
     else:
         needed = spec.min - count if spec.min > count else 1
         turn.say("document.need_more", count=needed)
+
+
+def pausing(session: Session) -> bool:
+    """True while "Ada foto lain?" waits with every file checked: the engine then asks for a
+    `TimeoutInput` after `PAGE_PAUSE` instead of after the usual reminder delay."""
+    awaiting, draft = session.awaiting, session.draft
+    if awaiting is None or awaiting.kind != "document" or draft is None or draft.doc is None:
+        return False
+    return draft.doc.more_offered and draft.doc.pending == 0 and draft.doc.key == awaiting.key
+
+
+def move_on_after_pause(turn: Turn) -> bool:
+    """True (and handled) when the pause after "Ada foto lain?" ended with no further file:
+    the document is complete and the next question (or the summary) follows."""
+    if not pausing(turn.session):
+        return False
+    spec, progress = _current(turn)
+    if turn.draft().pages.get(spec.key, 0) < max(spec.min, 1):
+        return False
+    _complete(turn, spec, progress)
+    return True
 
 
 def _complete(turn: Turn, spec: DocumentSpec, progress: DocProgress) -> None:

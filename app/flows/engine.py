@@ -176,6 +176,8 @@ class Engine:
             and session.awaiting.kind != "submitting"
         )
         delay = self.expire_after if session.reminded else self.reminder_after
+        if documents.pausing(session):  # "Ada foto lain?": no answer is an answer
+            delay = documents.PAGE_PAUSE
         session.deadline = turn.now + delay if waiting else None
         if session.handoff:
             session.deadline = session.handoff_until
@@ -234,7 +236,9 @@ def _resident(turn: Turn, item: ResidentInput) -> None:
         turn.wait_for("resume")  # the conversation expired earlier; the draft was kept
         ask(turn)
         return
-    if isinstance(item, MediaInput) and documents.straggler(turn, item):
+    if isinstance(item, MediaInput) and (
+        documents.straggler(turn, item) or documents.late_page(turn, item)
+    ):
         return
     if resend.intercept(turn, item):  # "kirim ulang dokumen KK saya"
         return

@@ -72,6 +72,7 @@ class DocProgress(BaseModel):
     discard: int = 0  # files withdrawn ("salah kirim") before their check came back
     duplicates: int = 0  # checked files that were a copy of one already received
     fresh: int = 0  # files counted since the resident last heard about this document
+    more_offered: bool = False  # "Ada foto lain?" was asked: a pause with no file moves on
 
 
 class Received(BaseModel):

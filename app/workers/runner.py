@@ -35,7 +35,9 @@ from app.workers.wakeups import INBOX_CHANNEL, OUTBOX_CHANNEL, Wakeups
 log = structlog.get_logger(__name__)
 
 STOP_GRACE_SECONDS = 7.0
-REMINDER_SCAN_SECONDS = 30.0
+# Deadlines are as short as a minute ("Ada foto lain?" moves on after one): scan often enough
+# that the next question comes within seconds of it. One indexed query per scan.
+REMINDER_SCAN_SECONDS = 10.0
 # Pickup reminders fall due at the office's opening time; a minute late is on time enough.
 PICKUP_SCAN_SECONDS = 60.0
 MIGRATION_POLL_SECONDS = 2.0

@@ -125,7 +125,7 @@ def test_bot_only_acknowledges_during_a_hand_off_until_it_ends(make_engine):
     chat.send(OperatorEvent("handoff_ended"))
     assert chat.texts() == [
         "Kami terima 1 foto untuk Kartu Keluarga. ✅\nAda foto lain untuk Kartu Keluarga? "
-        "Kirim sekarang, atau ketuk *Sudah semua*.",
+        "Kirim sekarang. Bila tidak ada, ketuk *Sudah semua* atau tunggu 1 menit.",
         "Petugas sudah selesai membantu. Ketik *menu* bila ada yang lain.",
         "Silakan kirim foto Kartu Keluarga. 📄\n"
         "Boleh foto atau file PDF. Pastikan dokumen asli, jelas, dan terlihat utuh.",

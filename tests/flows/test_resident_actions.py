@@ -20,6 +20,16 @@ SHIPPED = {  # (messages, files, taps)
     "pindah": (6, 2, 6),
     "sipi_perpanjangan": (8, 6, 7),
 }
+# The same residents letting "Ada foto lain?" pass in silence: (actions, minutes waited).
+WAITING = {
+    "ktp": (8, 1),
+    "kk": (7, 0),
+    "akta_kelahiran": (16, 3),
+    "akta_kematian": (15, 2),
+    "kia": (9, 3),
+    "pindah": (12, 2),
+    "sipi_perpanjangan": (17, 4),
+}
 CODES = [scenario.service for scenario in SCENARIOS]
 
 
@@ -34,6 +44,23 @@ def test_actions_with_the_shipped_catalog(scenario, make_engine) -> None:
     done = walk(make_engine(catalog), catalog, scenario, today=TODAY)
     assert done.submitted is not None and done.submitted.service == scenario.service
     assert (done.messages, done.files, done.taps) == SHIPPED[scenario.service]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=CODES)
+def test_actions_when_the_resident_waits_instead_of_sudah_semua(
+    scenario, make_engine, clock
+) -> None:
+    catalog = shipped_catalog()
+    done = walk(
+        make_engine(catalog),
+        catalog,
+        scenario,
+        today=TODAY,
+        pause=lambda: clock.advance(minutes=1),
+    )
+    assert done.submitted is not None and done.submitted.service == scenario.service
+    assert "tap done" not in done.transcript
+    assert (done.actions, done.waits) == WAITING[scenario.service]
 
 
 def test_a_lost_ktp_takes_nine_actions_when_the_nik_gives_birth_date_and_sex(make_engine) -> None:

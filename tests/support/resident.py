@@ -6,10 +6,15 @@ import io
 import itertools
 import random
 import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PIL import Image, ImageDraw
+from sqlalchemy import select
 
+from app.conversations.models import Conversation
+from app.conversations.reminders import queue_timeouts
+from app.db import unit_of_work
 from tests.support.loket import Loket
 
 NUMBER = "106540352242922"
@@ -132,6 +137,22 @@ class Resident:
         chosen = next(o for o in options if o["title"] == title)
         kind = "button_reply" if interactive["type"] == "button" else "list_reply"
         return await self.send({"type": "interactive", "interactive": {"type": kind, kind: chosen}})
+
+    async def stay_silent(self) -> list[dict[str, Any]]:
+        """Say nothing until the conversation's deadline ("Ada foto lain?": a minute) passes.
+
+        The deadline is moved into the past (row and snapshot) instead of waiting for it; the
+        reminder scan then queues the timeout, as it would once the time had come."""
+        sessionmaker = self.loket.runtime.sessionmaker
+        passed = datetime.now(UTC) - timedelta(seconds=1)
+        async with unit_of_work(sessionmaker) as session:
+            conversation = (await session.execute(select(Conversation))).scalar_one()
+            assert conversation.wait_expires_at is not None, "the bot is not waiting"
+            conversation.wait_expires_at = passed
+            conversation.snapshot = {**conversation.snapshot, "deadline": passed.isoformat()}
+        assert await queue_timeouts(sessionmaker, datetime.now(UTC)) == 1
+        await self.loket.drain()
+        return self.unread()
 
     async def photo(self, media_id: str, content: bytes) -> list[dict[str, Any]]:
         self.loket.graph.add_media(media_id, content, mime_type="image/jpeg", sha256_as="base64")

@@ -3,7 +3,8 @@
 The resident answers every question right the first time, the way people do in a chat: the
 first message names the service in their own words ("ktp saya hilang"), choices are tapped,
 data is typed, each document is one photo (more only when the service needs more), "Sudah
-semua" is tapped when the bot asks for it, and the summary is confirmed with a tap. The walk
+semua" is tapped when the bot asks for it (or, given `pause`, the resident says nothing and the
+bot moves on a minute later), and the summary is confirmed with a tap. The walk
 goes through the real `Engine.handle`, as the golden tests do: snapshots pass through JSON, and
 the locker's and the request store's answers (`DocumentChecked`, `SubmissionAccepted`) are fed
 back as the caller would. Those are not the resident's doing and are not counted.
@@ -30,6 +31,7 @@ from app.flows.inputs import (
     MediaInput,
     SubmissionAccepted,
     TextInput,
+    TimeoutInput,
 )
 
 MAX_ACTIONS = 60  # a walk that needs more has lost its way: an error, not a figure
@@ -83,6 +85,7 @@ class Walk:
     messages: int = 0
     files: int = 0
     taps: int = 0
+    waits: int = 0  # "Ada foto lain?" left unanswered until the bot moved on
     ticket: str | None = None
     submitted: SubmitRequest | None = None
     transcript: list[str] = field(default_factory=list)
@@ -97,11 +100,19 @@ class WalkError(RuntimeError):
     """The resident could not go on: the engine asked something the walk cannot answer."""
 
 
-def walk(engine: Engine, catalog: Catalog, scenario: Scenario, *, today: date) -> Walk:
-    """Walk `scenario` from its opening message to a submitted request."""
+def walk(
+    engine: Engine,
+    catalog: Catalog,
+    scenario: Scenario,
+    *,
+    today: date,
+    pause: Callable[[], None] | None = None,
+) -> Walk:
+    """Walk `scenario` from its opening message to a submitted request. With `pause` (which
+    moves the engine's clock on by a minute), the resident waits instead of "Sudah semua"."""
     service = catalog.services[scenario.service]
     result = Walk(service=service.code)
-    resident = Resident(engine, result)
+    resident = Resident(engine, result, pause=pause)
     resident.type(scenario.opening)
     return finish(resident, service, scenario, today=today)
 
@@ -123,7 +134,9 @@ def finish(resident: Resident, service: Service, scenario: Scenario, *, today: d
         elif kind == "document":
             document = service.document(str(key))
             sent = resident.pages_of(str(key))
-            if document is not None and sent >= max(document.min, 1):
+            if document is not None and sent >= max(document.min, 1) and resident.pause:
+                resident.wait()
+            elif document is not None and sent >= max(document.min, 1):
                 resident.tap("done", prompt)
             else:
                 files += 1
@@ -178,9 +191,14 @@ class Resident:
     remembered); the form offers the engine made are kept in `offers`, the latest last."""
 
     def __init__(
-        self, engine: Engine, result: Walk, context: ResidentContext | None = None
+        self,
+        engine: Engine,
+        result: Walk,
+        context: ResidentContext | None = None,
+        pause: Callable[[], None] | None = None,
     ) -> None:
         self.engine = engine
+        self.pause = pause
         self.result = result
         self.snapshot: dict[str, Any] | None = None
         self.pages: dict[str, int] = {}
@@ -196,6 +214,14 @@ class Resident:
         self.result.taps += 1
         self.result.transcript.append(f"tap {choice}")
         self.send(ChoiceInput(choice, prompt=prompt))
+
+    def wait(self) -> None:
+        """Say nothing to "Ada foto lain?": a minute later the caller's timeout comes."""
+        assert self.pause is not None
+        self.result.waits += 1
+        self.result.transcript.append("wait")
+        self.pause()
+        self.send(TimeoutInput())
 
     def send_file(self, number: int) -> None:
         self.result.files += 1
@@ -234,11 +260,15 @@ class Resident:
 
 
 def walk_all(
-    catalog: Catalog, make_engine: Callable[[], Engine], *, today: date
+    catalog: Catalog,
+    make_engine: Callable[[], Engine],
+    *,
+    today: date,
+    pause: Callable[[], None] | None = None,
 ) -> dict[str, Walk]:
     """Every scenario's walk, keyed by service code, each on a fresh engine."""
     return {
-        scenario.service: walk(make_engine(), catalog, scenario, today=today)
+        scenario.service: walk(make_engine(), catalog, scenario, today=today, pause=pause)
         for scenario in SCENARIOS
         if scenario.service in catalog.services
     }
