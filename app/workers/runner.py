@@ -151,7 +151,8 @@ class WorkerSet:
     async def _reminders(self) -> None:
         while not self._stop.is_set():
             try:
-                if await queue_timeouts(self.runtime.sessionmaker, utcnow()):
+                runtime = self.runtime
+                if await queue_timeouts(runtime.sessionmaker, utcnow(), runtime.read_sessionmaker):
                     self.inbound.notify()
             except Exception:
                 log.exception("reminder scan failed")
