@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT))
 import md_tables  # noqa: E402  (bench/md_tables.py)
 
 from app.flows.catalog import load_catalog  # noqa: E402  (after the path is set)
-from app.flows.documents import PAGE_PAUSE  # noqa: E402
 from app.flows.engine import Engine  # noqa: E402
+from app.flows.page_pause import PAGE_PAUSE  # noqa: E402
 from tests.support.engine_data import START  # noqa: E402
 from tests.support.resident_walk import (  # noqa: E402
     SCENARIOS,

@@ -4,13 +4,11 @@ Every accepted media item becomes a `StoreMedia`; the resident hears back once t
 answered for all items in flight, so an album of 2 photos gets one "Kami terima 2 foto ..."
 instead of two messages. A document is complete at its maximum count, or when the resident
 says "selesai" / "udah itu aja" / taps "Sudah semua" after the minimum (or answers "Ada foto
-lain?" with a no), or when a minute passes after "Ada foto lain?" with no further file: a
-resident who has no more pages need not say so (`PAGE_PAUSE`).
+lain?" with a no), or when a minute passes after "Ada foto lain?" with no further file
+(page_pause.py).
 """
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from app.flows import album
 from app.flows.answers import fail, unsupported
@@ -21,16 +19,13 @@ from app.flows.inputs import ChoiceInput, DocumentChecked, MediaInput, ResidentI
 from app.flows.locker_reuse import reusable_document
 from app.flows.progress import advance
 from app.flows.prompts import ask, raise_missing
-from app.flows.session import DocProgress, Received, Session
+from app.flows.session import DocProgress, Received
 from app.flows.textmatch import is_done, is_no, is_skip, is_yes, tokens
 from app.flows.turn import Option, Turn
 
-# How long "Ada foto lain?" waits for another page before the next question comes by itself.
-# Long enough to photograph a further page; a file sent meanwhile restarts it.
-PAGE_PAUSE = timedelta(minutes=1)
 
-
-def _current(turn: Turn) -> tuple[DocumentSpec, DocProgress]:
+def current(turn: Turn) -> tuple[DocumentSpec, DocProgress]:
+    """The document asked now and its progress (a fresh one when it is a new document)."""
     draft = turn.draft()
     awaiting = turn.session.awaiting
     spec = turn.service().document(awaiting.key or "") if awaiting else None
@@ -43,7 +38,7 @@ def _current(turn: Turn) -> tuple[DocumentSpec, DocProgress]:
 
 def on_document(turn: Turn, item: ResidentInput) -> None:
     """A message while the engine waits for a document."""
-    spec, progress = _current(turn)
+    spec, progress = current(turn)
     if isinstance(item, MediaInput) and item.kind != "sticker":
         receive(turn, spec, progress, item)
         return
@@ -55,7 +50,7 @@ def on_document(turn: Turn, item: ResidentInput) -> None:
         progress.more_offered = False  # no pause: the usual reminder comes if nothing does
         turn.say("document.waiting", label=spec.label.get(turn.lang))
     elif spec.min == 0 and text is not None and is_skip(text):
-        _complete(turn, spec, progress)
+        complete(turn, spec, progress)
     elif text is not None:
         label = spec.label.get(turn.lang)
         fail(turn, turn.t("document.expected", label=label))
@@ -90,26 +85,6 @@ def _more_coming(turn: Turn, spec: DocumentSpec, text: str) -> bool:
         return True
     understood = turn.setup.classifier.understand(text)
     return understood.act == "not_yet" and understood.confidence >= _SURE_NOT_YET
-
-
-def late_page(turn: Turn, item: MediaInput) -> bool:
-    """True (and handled) when a file comes at the summary and the document completed last
-    can take more pages: it is one more page of that document ("ada satu lagi"), checked, and
-    the summary follows again."""
-    session, draft = turn.session, turn.session.draft
-    awaiting = session.awaiting
-    if draft is None or awaiting is None or awaiting.kind != "confirm" or item.kind == "sticker":
-        return False
-    if draft.correction is not None or draft.last_group_key is None:
-        return False
-    spec = turn.service().document(draft.last_group_key)
-    if spec is None or spec.key in draft.reused or draft.pages.get(spec.key, 0) >= spec.max:
-        return False
-    draft.done_documents = [key for key in draft.done_documents if key != spec.key]
-    draft.doc = DocProgress(key=spec.key)
-    turn.wait_for("document", spec.key)
-    receive(turn, spec, draft.doc, item)
-    return True
 
 
 def receive(turn: Turn, spec: DocumentSpec, progress: DocProgress, item: MediaInput) -> None:
@@ -242,7 +217,7 @@ def _tell(turn: Turn, spec: DocumentSpec, progress: DocProgress) -> None:
     received = turn.t("document.received", count=count, unit=unit, label=label)
     if count >= spec.max or (progress.done_requested and count >= spec.min):
         turn.send_text(received)
-        _complete(turn, spec, progress)
+        complete(turn, spec, progress)
     elif count >= spec.min:
         body = f"{received}\n{turn.t('document.more', label=label)}"
         turn.offer(body, [Option("done", turn.t("document.done_button"))])
@@ -257,34 +232,14 @@ def _finish(turn: Turn, spec: DocumentSpec, progress: DocProgress) -> None:
         progress.done_requested = True
         turn.say("document.checking")
     elif count >= max(spec.min, 1) or spec.min == 0:
-        _complete(turn, spec, progress)
+        complete(turn, spec, progress)
     else:
         needed = spec.min - count if spec.min > count else 1
         turn.say("document.need_more", count=needed)
 
 
-def pausing(session: Session) -> bool:
-    """True while "Ada foto lain?" waits with every file checked: the engine then asks for a
-    `TimeoutInput` after `PAGE_PAUSE` instead of after the usual reminder delay."""
-    awaiting, draft = session.awaiting, session.draft
-    if awaiting is None or awaiting.kind != "document" or draft is None or draft.doc is None:
-        return False
-    return draft.doc.more_offered and draft.doc.pending == 0 and draft.doc.key == awaiting.key
-
-
-def move_on_after_pause(turn: Turn) -> bool:
-    """True (and handled) when the pause after "Ada foto lain?" ended with no further file:
-    the document is complete and the next question (or the summary) follows."""
-    if not pausing(turn.session):
-        return False
-    spec, progress = _current(turn)
-    if turn.draft().pages.get(spec.key, 0) < max(spec.min, 1):
-        return False
-    _complete(turn, spec, progress)
-    return True
-
-
-def _complete(turn: Turn, spec: DocumentSpec, progress: DocProgress) -> None:
+def complete(turn: Turn, spec: DocumentSpec, progress: DocProgress) -> None:
+    """`spec` has all its files: remember the album it came in and ask the next question."""
     draft = turn.draft()
     if spec.key not in draft.done_documents:
         draft.done_documents.append(spec.key)

@@ -27,6 +27,7 @@ from app.flows import (
     handoff_wait,
     information,
     operator_offer,
+    page_pause,
     person_request,
     proxy_pickup,
     recall_reply,
@@ -176,8 +177,8 @@ class Engine:
             and session.awaiting.kind != "submitting"
         )
         delay = self.expire_after if session.reminded else self.reminder_after
-        if documents.pausing(session):  # "Ada foto lain?": no answer is an answer
-            delay = documents.PAGE_PAUSE
+        if page_pause.pausing(session):  # "Ada foto lain?": no answer is an answer
+            delay = page_pause.PAGE_PAUSE
         session.deadline = turn.now + delay if waiting else None
         if session.handoff:
             session.deadline = session.handoff_until
@@ -237,7 +238,7 @@ def _resident(turn: Turn, item: ResidentInput) -> None:
         ask(turn)
         return
     if isinstance(item, MediaInput) and (
-        documents.straggler(turn, item) or documents.late_page(turn, item)
+        documents.straggler(turn, item) or page_pause.late_page(turn, item)
     ):
         return
     if resend.intercept(turn, item):  # "kirim ulang dokumen KK saya"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.flows import delivery_choice, documents, form_offer, recall_reply
+from app.flows import delivery_choice, form_offer, page_pause, recall_reply
 from app.flows.events import (
     Button,
     ConversationExpired,
@@ -26,7 +26,7 @@ def on_timeout(turn: Turn) -> None:
     session = turn.session
     if session.handoff or session.deadline is None or turn.now < session.deadline:
         return  # stale: the resident answered after the caller scheduled this timeout
-    if documents.move_on_after_pause(turn):  # no further page after "Ada foto lain?"
+    if page_pause.move_on_after_pause(turn):  # no further page after "Ada foto lain?"
         return
     if not session.reminded:
         session.reminded = True
