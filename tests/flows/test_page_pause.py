@@ -13,8 +13,8 @@ from datetime import timedelta
 from app.flows.context import ResidentContext
 from app.flows.events import StoreMedia, WaitUntil
 from app.flows.inputs import DocumentChecked, TimeoutInput
-from tests.flows.conftest import START
 from tests.support.chat import Chat, ktp_until_documents
+from tests.support.engine_data import START
 
 
 def _first_kk_page(chat: Chat) -> None:
