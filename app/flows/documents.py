@@ -219,9 +219,12 @@ def _tell(turn: Turn, spec: DocumentSpec, progress: DocProgress) -> None:
         turn.send_text(received)
         complete(turn, spec, progress)
     elif count >= spec.min:
-        body = f"{received}\n{turn.t('document.more', label=label)}"
-        turn.offer(body, [Option("done", turn.t("document.done_button"))])
-        progress.more_offered = True
+        # In a correction the document's end sends the correction to the office: only an
+        # explicit "Sudah semua" does that, never a pause.
+        paused = draft.correction is None
+        more = turn.t("document.more" if paused else "document.more_or_done", label=label)
+        turn.offer(f"{received}\n{more}", [Option("done", turn.t("document.done_button"))])
+        progress.more_offered = paused
     else:
         turn.send_text(f"{received}\n{turn.t('document.need_more', count=spec.min - count)}")
 

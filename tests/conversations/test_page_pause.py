@@ -13,7 +13,9 @@ from sqlalchemy import select
 
 from app.conversations.models import Conversation
 from app.conversations.reminders import queue_timeouts
+from tests.support.corrections import apply_ktp_hilang, assert_corrected
 from tests.support.loket import Loket
+from tests.support.operator import filed, move
 from tests.support.resident import Resident, sharp_photo, texts
 
 
@@ -42,3 +44,27 @@ async def test_silence_after_the_first_kk_page_asks_the_police_letter(
         "Silakan kirim foto Surat kehilangan dari polisi. 📄\n"
         "Boleh foto atau file PDF. Pastikan dokumen asli, jelas, dan terlihat utuh."
     )
+
+
+async def test_a_correction_waits_for_sudah_semua_and_is_never_sent_by_a_pause(
+    loket: Loket,
+) -> None:
+    """The end of a corrected document sends the correction to the office: silence after its
+    first page brings a reminder, not a submission."""
+    siti = Resident(loket)
+    ticket = await apply_ktp_hilang(siti)
+    (old_kk,) = (await filed(loket, ticket)).documents["kk"]
+    await move(loket, ticket, "in_review")
+    await move(loket, ticket, "needs_correction", note="Mohon diperbaiki.", documents=[old_kk])
+    await loket.drain()
+    siti.unread()
+    replies = await siti.photo("media-kk-2", sharp_photo(11))
+    assert texts(replies) == (
+        "Kami terima 1 foto untuk Kartu Keluarga. ✅\nAda foto lain untuk Kartu Keluarga? "
+        "Kirim sekarang, atau ketuk *Sudah semua*."
+    )
+    offer = replies
+    reminded = await siti.stay_silent()  # the usual reminder, hours later in real life
+    assert texts(reminded).startswith("Bapak/Ibu masih di sana? Kami menunggu jawaban Anda.")
+    assert (await filed(loket, ticket)).status == "needs_correction"
+    assert_corrected(await siti.tap(offer, "Sudah semua"), ticket)
