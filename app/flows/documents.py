@@ -17,11 +17,12 @@ from app.flows.events import ReuseDocument, StoreMedia
 from app.flows.files import copy_of, media_kind, remember, thing_key
 from app.flows.inputs import ChoiceInput, DocumentChecked, MediaInput, ResidentInput, text_of
 from app.flows.locker_reuse import reusable_document
+from app.flows.more_pages import offer_more, received_line
 from app.flows.progress import advance
 from app.flows.prompts import ask, raise_missing
 from app.flows.session import DocProgress, Received
 from app.flows.textmatch import is_done, is_no, is_skip, is_yes, tokens
-from app.flows.turn import Option, Turn
+from app.flows.turn import Turn
 
 
 def current(turn: Turn) -> tuple[DocumentSpec, DocProgress]:
@@ -204,7 +205,6 @@ def on_checked(turn: Turn, checked: DocumentChecked) -> None:
 def _tell(turn: Turn, spec: DocumentSpec, progress: DocProgress) -> None:
     """What the resident hears once every file in flight is checked."""
     draft = turn.draft()
-    label = spec.label.get(turn.lang)
     copies, fresh = progress.duplicates, progress.fresh
     progress.duplicates = progress.fresh = 0
     if copies and not fresh:
@@ -213,18 +213,12 @@ def _tell(turn: Turn, spec: DocumentSpec, progress: DocProgress) -> None:
     if copies:
         turn.note(turn.t("document.copies_ignored"))
     count = draft.pages.get(spec.key, 0)
-    unit = turn.t("document.photos" if draft.images_only.get(spec.key, True) else "document.pages")
-    received = turn.t("document.received", count=count, unit=unit, label=label)
+    received = received_line(turn, spec)
     if count >= spec.max or (progress.done_requested and count >= spec.min):
         turn.send_text(received)
         complete(turn, spec, progress)
     elif count >= spec.min:
-        # In a correction the document's end sends the correction to the office: only an
-        # explicit "Sudah semua" does that, never a pause.
-        paused = draft.correction is None
-        more = turn.t("document.more" if paused else "document.more_or_done", label=label)
-        turn.offer(f"{received}\n{more}", [Option("done", turn.t("document.done_button"))])
-        progress.more_offered = paused
+        offer_more(turn, spec, progress)
     else:
         turn.send_text(f"{received}\n{turn.t('document.need_more', count=spec.min - count)}")
 

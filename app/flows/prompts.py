@@ -11,6 +11,7 @@ from app.flows.catalog import DocumentSpec, FieldSpec
 from app.flows.context import RequestSummary
 from app.flows.identity import mask_number
 from app.flows.locker_reuse import reusable_document
+from app.flows.more_pages import offer_more, open_for_more
 from app.flows.reach import condition_holds
 from app.flows.session import Draft
 from app.flows.switch_prompt import ask_switch
@@ -153,6 +154,10 @@ def _field(turn: Turn, spec: FieldSpec | None) -> None:
 def _document(turn: Turn, spec: DocumentSpec | None) -> None:
     if spec is None:
         raise_missing(turn)
+        return
+    progress = open_for_more(turn, spec)
+    if progress is not None:  # pages are in: not "send the KK" again, but "any other page?"
+        offer_more(turn, spec, progress)
         return
     label = spec.label.get(turn.lang)
     lines = [spec.prompt.get(turn.lang) if spec.prompt else turn.t("document.ask", label=label)]

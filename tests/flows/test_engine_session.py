@@ -127,8 +127,9 @@ def test_bot_only_acknowledges_during_a_hand_off_until_it_ends(make_engine):
         "Kami terima 1 foto untuk Kartu Keluarga. ✅\nAda foto lain untuk Kartu Keluarga? "
         "Kirim sekarang. Bila tidak ada, ketuk *Sudah semua* atau tunggu 1 menit.",
         "Petugas sudah selesai membantu. Ketik *menu* bila ada yang lain.",
-        "Silakan kirim foto Kartu Keluarga. 📄\n"
-        "Boleh foto atau file PDF. Pastikan dokumen asli, jelas, dan terlihat utuh.",
+        # The open question again: the KK has a page, so "any other?", not "send the KK".
+        "Kami terima 1 foto untuk Kartu Keluarga. ✅\nAda foto lain untuk Kartu Keluarga? "
+        "Kirim sekarang. Bila tidak ada, ketuk *Sudah semua* atau tunggu 1 menit.",
     ]
     assert chat.snapshot["held"] == []
 

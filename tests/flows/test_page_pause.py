@@ -116,3 +116,20 @@ def test_an_english_writer_is_answered_in_english(make_engine):
     chat.send(DocumentChecked("kk", "doc-1", accepted=True))
     chat.send("wait, one more page")
     assert chat.texts() == ["All right, we will wait for the next photo of Family card (KK)."]
+
+
+def test_the_reminder_asks_for_another_page_not_for_the_document_again(make_engine, clock):
+    chat = Chat(make_engine())
+    _first_kk_page(chat)
+    chat.send("sebentar, halaman 2 lagi difoto")  # waits as long as any question: no pause
+    clock.advance(hours=2)
+    chat.send(TimeoutInput())
+    assert chat.texts() == [
+        "Bapak/Ibu masih di sana? Kami menunggu jawaban Anda.",
+        "Kami terima 1 foto untuk Kartu Keluarga. ✅\nAda foto lain untuk Kartu Keluarga? "
+        "Kirim sekarang. Bila tidak ada, ketuk *Sudah semua* atau tunggu 1 menit.",
+    ]
+    assert chat.of_type(WaitUntil) == [WaitUntil(START + timedelta(hours=2, minutes=1))]
+    clock.advance(minutes=1)
+    chat.send(TimeoutInput())  # the question said so: a minute later it moves on
+    assert chat.awaiting["key"] == "surat_kehilangan"
