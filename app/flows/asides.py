@@ -14,6 +14,7 @@ from app.flows import delivery_choice
 from app.flows.answers import not_answer_line
 from app.flows.courtesy import courtesy_key, writes_english
 from app.flows.inputs import ResidentInput, TextInput, text_of
+from app.flows.more_pages import offer_more, open_for_more
 from app.flows.nonanswers import COURTESY, non_answer
 from app.flows.prompts import ask
 from app.flows.reask import reask
@@ -103,6 +104,10 @@ def _answered(turn: Turn, line: str, joiner: str = "\n") -> None:
         reask(turn, f"{line}{joiner}{not_answer_line(turn, None, spec)}")
     elif awaiting.kind == "document":
         spec_doc = turn.service().document(awaiting.key or "")
+        progress = open_for_more(turn, spec_doc) if spec_doc is not None else None
+        if spec_doc is not None and progress is not None:  # a page is in: "any other?"
+            offer_more(turn, spec_doc, progress, lead=line)
+            return
         label = spec_doc.label.get(turn.lang) if spec_doc is not None else ""
         reask(turn, f"{line}{joiner}{turn.t('document.ask', label=label)}")
     elif awaiting.kind == "confirm":

@@ -17,7 +17,7 @@ from app.flows.events import ReuseDocument, StoreMedia
 from app.flows.files import copy_of, media_kind, remember, thing_key
 from app.flows.inputs import ChoiceInput, DocumentChecked, MediaInput, ResidentInput, text_of
 from app.flows.locker_reuse import reusable_document
-from app.flows.more_pages import offer_more, received_line
+from app.flows.more_pages import offer_more, open_for_more, received_line
 from app.flows.progress import advance
 from app.flows.prompts import ask, raise_missing
 from app.flows.session import DocProgress, Received
@@ -52,6 +52,8 @@ def on_document(turn: Turn, item: ResidentInput) -> None:
         turn.say("document.waiting", label=spec.label.get(turn.lang))
     elif spec.min == 0 and text is not None and is_skip(text):
         complete(turn, spec, progress)
+    elif text is not None and open_for_more(turn, spec) is not None:
+        offer_more(turn, spec, progress)  # a page is in: the open question is "any other?"
     elif text is not None:
         label = spec.label.get(turn.lang)
         fail(turn, turn.t("document.expected", label=label))
@@ -74,14 +76,15 @@ def _no_more(turn: Turn, spec: DocumentSpec, text: str) -> bool:
 _SURE_NOT_YET = 0.6
 # Words that answer "Ada foto lain?" with "yes, wait": "sebentar, halaman 2 lagi saya foto".
 _MORE_WORDS = frozenset(
-    {"sebentar", "bentar", "tunggu", "sek", "sik", "masih", "lagi", "ada", "wait", "more"}
+    {"sebentar", "bentar", "bntar", "tunggu", "tggu", "sek", "sik", "masih", "lagi", "ada"}
+    | {"wait", "more"}
 )
 
 
 def _more_coming(turn: Turn, spec: DocumentSpec, text: str) -> bool:
     """A yes to "Ada foto lain?" (or "wait, one more") once enough files are in."""
-    if turn.draft().pages.get(spec.key, 0) < max(spec.min, 1):
-        return False
+    if turn.draft().pages.get(spec.key, 0) < max(spec.min, 1) or "?" in text:
+        return False  # "masih ada yang kurang?" is a question, not "wait"
     if is_yes(text) or set(tokens(text)) & _MORE_WORDS:
         return True
     understood = turn.setup.classifier.understand(text)

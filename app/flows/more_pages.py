@@ -21,12 +21,13 @@ def received_line(turn: Turn, spec: DocumentSpec) -> str:
     return turn.t("document.received", count=count, unit=unit, label=spec.label.get(turn.lang))
 
 
-def offer_more(turn: Turn, spec: DocumentSpec, progress: DocProgress) -> None:
-    """Ask "Ada foto lain?" with the "Sudah semua" button, and arm the pause when it applies."""
+def offer_more(turn: Turn, spec: DocumentSpec, progress: DocProgress, lead: str = "") -> None:
+    """Ask "Ada foto lain?" with the "Sudah semua" button, and arm the pause when it applies;
+    `lead` (an answer to a side question) comes first in the same message."""
     paused = turn.draft().correction is None
     label = spec.label.get(turn.lang)
     more = turn.t("document.more" if paused else "document.more_or_done", label=label)
-    body = f"{received_line(turn, spec)}\n{more}"
+    body = "\n".join(part for part in (lead, received_line(turn, spec), more) if part)
     turn.offer(body, [Option("done", turn.t("document.done_button"))])
     progress.more_offered = paused
 

@@ -76,6 +76,28 @@ def test_saying_more_is_coming_waits_without_the_pause(make_engine, clock):
         assert chat.awaiting["key"] == "kk"
 
 
+def test_a_question_with_ada_in_it_is_not_taken_as_wait(make_engine, clock):
+    chat = Chat(make_engine())
+    _first_kk_page(chat)
+    chat.send("apakah masih ada yang kurang?")
+    assert chat.texts() == [  # the open question again, not "kirim foto KK" as if none came
+        "Kami terima 1 foto untuk Kartu Keluarga. ✅\nAda foto lain untuk Kartu Keluarga? "
+        "Kirim sekarang. Bila tidak ada, ketuk *Sudah semua* atau tunggu 1 menit."
+    ]
+    assert chat.of_type(WaitUntil) == [WaitUntil(START + timedelta(minutes=1))]  # still pausing
+
+
+def test_a_side_question_is_answered_with_the_open_question_in_one_message(make_engine):
+    chat = Chat(make_engine())
+    _first_kk_page(chat)
+    chat.send("berapa lama jadinya?")
+    assert chat.texts() == [
+        "KTP-el: perkiraan selesai 14 hari kerja.\nKami terima 1 foto untuk Kartu Keluarga. ✅\n"
+        "Ada foto lain untuk Kartu Keluarga? Kirim sekarang. Bila tidak ada, ketuk *Sudah semua* "
+        "atau tunggu 1 menit."
+    ]
+
+
 def test_no_more_in_words_still_moves_on_at_once(make_engine):
     chat = Chat(make_engine())
     _first_kk_page(chat)
