@@ -18,6 +18,7 @@ from app.flows.files import copy_of, media_kind, remember, thing_key
 from app.flows.inputs import ChoiceInput, DocumentChecked, MediaInput, ResidentInput, text_of
 from app.flows.locker_reuse import reusable_document
 from app.flows.more_pages import offer_more, open_for_more, received_line
+from app.flows.not_yet import says_not_yet
 from app.flows.progress import advance
 from app.flows.prompts import ask, raise_missing
 from app.flows.session import DocProgress, Received
@@ -72,12 +73,22 @@ def _no_more(turn: Turn, spec: DocumentSpec, text: str) -> bool:
     return enough and is_no(text) and words[0] not in _NOT_YET_WORDS
 
 
-# How sure the classifier must be that a reply says "not yet" (as in not_yet.py).
-_SURE_NOT_YET = 0.6
 # Words that answer "Ada foto lain?" with "yes, wait": "sebentar, halaman 2 lagi saya foto".
 _MORE_WORDS = frozenset(
-    {"sebentar", "bentar", "bntar", "tunggu", "tggu", "sek", "sik", "masih", "lagi", "ada"}
-    | {"wait", "more"}
+    [
+        "sebentar",
+        "bentar",
+        "bntar",
+        "tunggu",
+        "tggu",
+        "sek",
+        "sik",
+        "masih",
+        "lagi",
+        "ada",
+        "wait",
+        "more",
+    ]
 )
 
 
@@ -87,8 +98,7 @@ def _more_coming(turn: Turn, spec: DocumentSpec, text: str) -> bool:
         return False  # "masih ada yang kurang?" is a question, not "wait"
     if is_yes(text) or set(tokens(text)) & _MORE_WORDS:
         return True
-    understood = turn.setup.classifier.understand(text)
-    return understood.act == "not_yet" and understood.confidence >= _SURE_NOT_YET
+    return says_not_yet(turn, text)
 
 
 def receive(turn: Turn, spec: DocumentSpec, progress: DocProgress, item: MediaInput) -> None:

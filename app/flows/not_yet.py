@@ -33,8 +33,7 @@ def intercept(turn: Turn, item: ResidentInput) -> bool:
     if normalize(item.text) in _GO_ON:
         ask(turn)
         return True
-    understood = turn.setup.classifier.understand(item.text)
-    if understood.act != "not_yet" or understood.confidence < _SURE:
+    if not says_not_yet(turn, item.text):
         return False
     session.tries = 0
     text = turn.t("not_yet.kept", label=spec.label.get(turn.lang))
@@ -42,3 +41,9 @@ def intercept(turn: Turn, item: ResidentInput) -> bool:
         text += "\n" + spec.where.get(turn.lang)
     turn.send_text(text)
     return True
+
+
+def says_not_yet(turn: Turn, text: str) -> bool:
+    """True when the classifier is sure that `text` means "not yet" / "wait"."""
+    understood = turn.setup.classifier.understand(text)
+    return understood.act == "not_yet" and understood.confidence >= _SURE
