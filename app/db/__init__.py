@@ -28,6 +28,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+from app.db import sqlite_driver
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -115,6 +117,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """Create an async engine for `url`, tuned for the dialect."""
     if url.startswith("sqlite"):
         _prepare_sqlite_path(url)
+        kwargs.setdefault("async_creator", sqlite_driver.connector(url))
         engine = create_async_engine(url, **kwargs)
         _configure_sqlite(engine)
         return engine
