@@ -3,8 +3,9 @@
 How order is kept across several workers: a worker first leases residents (a short transaction
 writes `Resident.outbox_lease_owner/until`; PostgreSQL picks the candidates `FOR UPDATE SKIP
 LOCKED`), then sends that resident's pending messages strictly by id. Only the oldest pending
-message may go; if it waits for a retry, the later ones wait too. Each result is written in its
-own short transaction, and no transaction is open during an HTTP call.
+message may go; if it waits for a retry, the later ones wait too. Each result is written in a
+short transaction that also picks the resident's next message, and no transaction is open
+during an HTTP call.
 
 At-least-once: if a worker dies after Meta accepted a message but before the result was written,
 the row is still pending; when the lease expires another worker takes the resident over and sends
@@ -25,13 +26,13 @@ from typing import Any, cast
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.bot.errors import GraphError, GraphNetworkError
+from app.bot.errors import GraphError
 from app.bot.messages import address_body, is_status_body
 from app.bot.sender import MessageSender, SendResult
 from app.config import Settings
 from app.db import unit_of_work, utcnow
 from app.observability import OUTBOX_DEPTH, SEND_OUTCOMES
-from app.outbox import delivery, repository, retry
+from app.outbox import failed_send, repository
 from app.outbox.attachments import (
     AttachmentGone,
     AttachmentSource,
@@ -39,12 +40,11 @@ from app.outbox.attachments import (
     attach,
     attachment_of,
 )
-from app.outbox.models import OutboundMessage, OutboxState
+from app.outbox.models import OutboxState
 from app.outbox.rate import SendRate
 
 log = structlog.get_logger(__name__)
 
-MAX_ERROR_TEXT = 2000
 # The depth gauge counts the whole outbox: at most this often from the loop, not after every
 # wake-up (with LISTEN/NOTIFY a busy worker wakes many times a second).
 GAUGE_EVERY_SECONDS = 5.0
@@ -163,51 +163,68 @@ class OutboxSender:
         """
         attempts = 0
         try:
-            while (attempt := await self._next_attempt(resident_id)) is not None:
+            attempt = await self._next_attempt(resident_id)
+            while attempt is not None:
                 outcome = await self._send(attempt)
                 attempts += 1
-                if not await self._record(attempt, outcome):
-                    break
-            async with unit_of_work(self._sessionmaker) as session:
-                await repository.release_lease(
-                    session, resident_id=resident_id, worker_id=self._worker_id
-                )
+                attempt = await self._next_attempt(resident_id, done=(attempt, outcome))
         except Exception:
             # Keep the lease: its expiry is the back-off, so a resident whose result cannot be
             # written is not claimed and re-sent again and again within one `run_once`.
             log.exception("outbox failed for a resident; retrying later", resident_id=resident_id)
         return attempts
 
-    async def _next_attempt(self, resident_id: int) -> _Attempt | None:
-        """Renew the lease and pick the resident's oldest pending message, if it is due now."""
-        while True:
-            now = self._clock()
-            async with unit_of_work(self._sessionmaker) as session:
-                resident = await repository.renew_lease(
-                    session,
-                    resident_id=resident_id,
-                    worker_id=self._worker_id,
-                    lease_until=now + self._lease,
-                )
-                if resident is None:
-                    return None  # the lease expired and another worker took the resident
-                if resident.outbox_not_before is not None and resident.outbox_not_before > now:
-                    return None
-                if await repository.active_halt(session, now) is not None:
-                    return None
-                message = await repository.first_pending(session, resident_id)
-                if message is None or message.next_attempt_at > now:
-                    return None
+    async def _next_attempt(
+        self, resident_id: int, *, done: tuple[_Attempt, SendResult | GraphError] | None = None
+    ) -> _Attempt | None:
+        """One short transaction: write the outcome of the attempt just `done`, then renew the
+        lease and pick the resident's next message if it may go now; with none, release the
+        lease. One transaction per message sent, not one to pick it and one to record it."""
+        now = self._clock()
+        async with unit_of_work(self._sessionmaker) as session:
+            if done is not None and not await self._record(session, *done, now=now):
+                attempt = None
+            else:
                 try:
-                    body = address_body(message.body, resident)
-                except ValueError as exc:  # nobody to send to: cannot get better by waiting
-                    message.state = OutboxState.GIVEN_UP
-                    message.last_error = str(exc)
-                    self._count("given_up", "no_address")
-                    continue
-                return _Attempt(
-                    message.id, resident_id, body, message.attempts, is_status_body(body)
+                    async with session.begin_nested():  # a failure here must not undo the record
+                        attempt = await self._pick(session, resident_id, now)
+                except Exception:
+                    log.exception("outbox could not pick the next message", resident_id=resident_id)
+                    return None  # the lease stays: its expiry is the back-off
+            if attempt is None:
+                await repository.release_lease(
+                    session, resident_id=resident_id, worker_id=self._worker_id
                 )
+            return attempt
+
+    async def _pick(
+        self, session: AsyncSession, resident_id: int, now: datetime
+    ) -> _Attempt | None:
+        """Renew the lease and take the resident's oldest pending message, if it is due now."""
+        while True:
+            resident = await repository.renew_lease(
+                session,
+                resident_id=resident_id,
+                worker_id=self._worker_id,
+                lease_until=now + self._lease,
+            )
+            if resident is None:
+                return None  # the lease expired and another worker took the resident
+            if resident.outbox_not_before is not None and resident.outbox_not_before > now:
+                return None
+            if await repository.active_halt(session, now) is not None:
+                return None
+            message = await repository.first_pending(session, resident_id)
+            if message is None or message.next_attempt_at > now:
+                return None
+            try:
+                body = address_body(message.body, resident)
+            except ValueError as exc:  # nobody to send to: cannot get better by waiting
+                message.state = OutboxState.GIVEN_UP
+                message.last_error = str(exc)
+                self._count("given_up", "no_address")
+                continue
+            return _Attempt(message.id, resident_id, body, message.attempts, is_status_body(body))
 
     async def _send(self, attempt: _Attempt) -> SendResult | GraphError:
         structlog.contextvars.bind_contextvars(
@@ -238,73 +255,38 @@ class OutboxSender:
         except AttachmentGone as exc:
             raise GraphError(code=100, message=f"attachment gone: {exc}") from exc
 
-    async def _record(self, attempt: _Attempt, outcome: SendResult | GraphError) -> bool:
-        """Write the result; True when the resident's next message may be sent right away."""
-        now = self._clock()
-        async with unit_of_work(self._sessionmaker) as session:
-            message = await repository.get_message(session, attempt.message_id, for_update=True)
-            if message is None or message.state != OutboxState.PENDING:
-                return False  # deleted or changed by hand meanwhile; look again next round
-            if isinstance(outcome, SendResult):
-                message.state = OutboxState.SENT
-                message.wamid = outcome.wamid
-                message.sent_at = now
-                message.attempts = attempt.attempts_before + 1
-                self._count("sent", None)
-                log.info("outbox message sent", message_id=message.id, wamid=outcome.wamid)
-                return True
-            return await self._record_failure(session, attempt, message, outcome, now)
-
-    async def _record_failure(
+    async def _record(
         self,
         session: AsyncSession,
         attempt: _Attempt,
-        message: OutboundMessage,
-        error: GraphError,
+        outcome: SendResult | GraphError,
+        *,
         now: datetime,
     ) -> bool:
-        attempts = attempt.attempts_before + 1
-        decision = retry.decide(
-            error, attempts, now, self._settings, self._rng, best_effort=attempt.best_effort
+        """Write the result; True when the resident's next message may be sent right away."""
+        message = await repository.get_message(session, attempt.message_id, for_update=True)
+        if message is None or message.state != OutboxState.PENDING:
+            return False  # deleted or changed by hand meanwhile; look again next round
+        if isinstance(outcome, SendResult):
+            message.state = OutboxState.SENT
+            message.wamid = outcome.wamid
+            message.sent_at = now
+            message.attempts = attempt.attempts_before + 1
+            self._count("sent", None)
+            log.info("outbox message sent", message_id=message.id, wamid=outcome.wamid)
+            return True
+        outcome_name, go_on = await failed_send.record(
+            session,
+            message,
+            outcome,
+            attempts_before=attempt.attempts_before,
+            best_effort=attempt.best_effort,
+            now=now,
+            settings=self._settings,
+            rng=self._rng,
         )
-        message.last_error_code = error.code
-        message.last_error = f"{decision.reason}: {error.describe()}"[:MAX_ERROR_TEXT]
-        code = _code_label(error)
-        if isinstance(decision, retry.GiveUp) and delivery.window_refusal(message, error.code):
-            # Meta says the 24-hour window closed: delivery sends the approved template instead.
-            message.attempts = attempts
-            self._count(await delivery.refused_for_window(session, message, now), code)
-            return True
-        if isinstance(decision, retry.GiveUp):
-            message.state = OutboxState.GIVEN_UP
-            message.attempts = attempts
-            self._count("given_up", code)
-            log.warning("outbox message given up", message_id=message.id, error=message.last_error)
-            return True
-        if isinstance(decision, retry.Retry):
-            message.next_attempt_at = decision.at
-            message.attempts = attempts
-            self._count("retry", code)
-            return False
-        message.next_attempt_at = decision.until
-        if isinstance(decision, retry.HaltAuth):
-            # Not the message's fault, so its attempts stay as they were: it must not be given up.
-            await repository.set_halt(
-                session, scope="auth", until=decision.until, reason=message.last_error, now=now
-            )
-            self._count("halted", code)
-            log.critical("WhatsApp access token refused; sending halted", until=decision.until)
-            return False
-        message.attempts = attempts
-        if isinstance(decision, retry.ThrottleNumber):
-            await repository.set_halt(
-                session, scope="throttle", until=decision.until, reason=message.last_error, now=now
-            )
-        else:
-            await repository.set_not_before(session, attempt.resident_id, decision.until)
-        self._count("throttled", code)
-        log.warning("Meta throttled sending", message_id=message.id, until=decision.until)
-        return False
+        self._count(outcome_name, failed_send.code_label(outcome))
+        return go_on
 
     def _count(self, outcome: str, code: str | None) -> None:
         SEND_OUTCOMES.labels(outcome=outcome, code=code or "").inc()
@@ -315,11 +297,3 @@ class OutboxSender:
             counts = await repository.count_by_state(session, states)
         for state, count in counts.items():
             OUTBOX_DEPTH.labels(state=state).set(count)
-
-
-def _code_label(error: GraphError) -> str:
-    if error.code is not None:
-        return str(error.code)
-    if isinstance(error, GraphNetworkError):
-        return "network"
-    return f"http_{error.http_status}" if error.http_status is not None else "unexpected"
