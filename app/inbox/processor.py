@@ -119,16 +119,18 @@ class InboundProcessor:
         """Process everything pending now; return how many events were handled."""
         total = 0
         while True:
-            handled = await self._process_some_residents()
-            if handled == 0:
-                break
+            handled, more = await self._process_some_residents()
             total += handled
+            if handled == 0 or not more:
+                break
         if total and self._on_processed is not None:
             self._on_processed()
         return total
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
+            # Cleared before looking, so a notify() arriving while we work is not lost.
+            self._wake.clear()
             try:
                 await self.run_once()
                 if time.monotonic() >= self._gauge_due:
@@ -136,7 +138,6 @@ class InboundProcessor:
                     await self._update_gauge()
             except Exception:  # keep the worker alive; the event stays pending and is retried
                 log.exception("inbound processing failed")
-            self._wake.clear()
             waiter = asyncio.create_task(self._wake.wait())
             stopper = asyncio.create_task(stop.wait())
             await asyncio.wait(
@@ -145,21 +146,25 @@ class InboundProcessor:
             waiter.cancel()
             stopper.cancel()
 
-    async def _process_some_residents(self) -> int:
-        """One transaction: the pending events of up to `RESIDENTS_PER_TRANSACTION` residents."""
+    async def _process_some_residents(self) -> tuple[int, bool]:
+        """One transaction: the pending events of up to `RESIDENTS_PER_TRANSACTION` residents.
+        How many events were handled, and whether other residents may still be waiting."""
         handled = 0
+        cut_short = False  # a resident had more events than one batch takes
         async with unit_of_work(self._sessionmaker) as session:
             visited: set[int] = set()
             while len(visited) < RESIDENTS_PER_TRANSACTION:
                 first = await _claim_oldest(session, visited)
                 if first is None:
-                    break
+                    return handled, cut_short
                 visited.add(first.resident_id)
-                for event in await _pending_of(session, first.resident_id):
+                events = await _pending_of(session, first.resident_id)
+                cut_short = cut_short or len(events) == BATCH_PER_RESIDENT
+                for event in events:
                     if not await self._handle(session, event):
                         break  # keep the resident's order: later events wait for this one
                     handled += 1
-        return handled
+        return handled, True
 
     async def _handle(self, session: AsyncSession, event: InboundEvent) -> bool:
         """Run the handler in a savepoint; False when the event must be retried later."""

@@ -164,3 +164,41 @@ async def test_two_workers_never_share_a_resident(sessionmaker, monkeypatch) -> 
     assert overlaps == []
     assert all(order == list(range(6)) for order in seen.values())
     assert await _pending(sessionmaker) == 0
+
+
+async def test_one_transaction_takes_several_residents_and_skips_one_that_waits(
+    sessionmaker,
+) -> None:
+    """Up to RESIDENTS_PER_TRANSACTION residents share a commit; a resident whose event failed
+    is tried once per transaction, not again and again, and does not hold the others up."""
+    residents = await _seed(sessionmaker, residents=10, per_resident=1)
+    failing = residents[0]
+    commits: list[set[int]] = []
+    current: set[int] = set()
+
+    async def handler(session: AsyncSession, event: InboundEvent) -> None:
+        if event.resident_id == failing:
+            raise ValueError("not now")
+        current.add(event.resident_id)
+
+    processor = InboundProcessor(sessionmaker, handler)
+    real = processor._process_some_residents
+
+    async def counted() -> tuple[int, bool]:
+        result = await real()
+        commits.append(set(current))
+        current.clear()
+        return result
+
+    processor._process_some_residents = counted  # type: ignore[method-assign]
+    assert await processor.run_once() == 9
+
+    # The failing resident came first in both transactions; seven others shared the first.
+    assert [len(done) for done in commits] == [7, 2]
+    assert sorted(set().union(*commits)) == residents[1:]
+    async with sessionmaker() as session:
+        event = await session.scalar(
+            select(InboundEvent).where(InboundEvent.resident_id == failing)
+        )
+    assert event is not None
+    assert (event.attempts, event.processed_at) == (2, None)
