@@ -58,6 +58,12 @@ class Outcome:
 async def apply(session: AsyncSession, scope: TurnScope, events: list[ev.Event]) -> Outcome:
     """Carry out `events` in order; nothing here talks to the network."""
     outcome = Outcome()
+    # The deadline first too: the first outbox row's flush then writes the conversation row
+    # once, not once for the snapshot and again for the deadline. Set again in its place below,
+    # it changes nothing unless an event before it did.
+    for event in events:
+        if isinstance(event, ev.WaitUntil):
+            _wait_until(scope.conversation, event)
     for event in _form_first_when_closed(scope, events):
         if isinstance(event, ev.SendText | ev.SendButtons | ev.SendList):
             await _send(session, scope, event)
@@ -97,9 +103,7 @@ async def apply(session: AsyncSession, scope: TurnScope, events: list[ev.Event])
         elif isinstance(event, ev.LanguageChanged):
             scope.resident.language = event.language
         elif isinstance(event, ev.WaitUntil):
-            scope.conversation.wait_expires_at = event.deadline
-            if scope.conversation.status != "handoff":
-                scope.conversation.status = "waiting" if event.deadline else "idle"
+            _wait_until(scope.conversation, event)  # again in order: after an expiry, say
         elif isinstance(event, ev.ConversationExpired):
             scope.conversation.status = "expired"
             scope.conversation.wait_expires_at = None
@@ -153,6 +157,12 @@ async def apply(session: AsyncSession, scope: TurnScope, events: list[ev.Event])
                 now=scope.now,
             )
     return outcome
+
+
+def _wait_until(conversation: Conversation, event: ev.WaitUntil) -> None:
+    conversation.wait_expires_at = event.deadline
+    if conversation.status != "handoff":
+        conversation.status = "waiting" if event.deadline else "idle"
 
 
 def _form_first_when_closed(scope: TurnScope, events: list[ev.Event]) -> list[ev.Event]:

@@ -156,7 +156,9 @@ class ConversationService:
             context = replace(context, forms=forms)
             before, current = conversation.snapshot or {}, pending.pop(0)
             step = self.engine.handle(before or None, current, context)
+            # Every field of the row set before the effects' first flush: one UPDATE per turn.
             conversation.snapshot = step.snapshot
+            conversation.updated_at = now
             await handoff_audit.record_ending(
                 session, conversation, before=before, after=step.snapshot, item=current, now=now
             )
@@ -177,7 +179,6 @@ class ConversationService:
         if pending:
             log.error("turn produced too many follow-ups", left=len(pending))
         handoff.settle(conversation)  # an ended hand-off goes back to idle/waiting
-        conversation.updated_at = now
 
 
 async def _conversation_of(session: AsyncSession, resident_id: int) -> Conversation:

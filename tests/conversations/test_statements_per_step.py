@@ -50,15 +50,17 @@ async def test_statements_of_one_conversation_step(loket: Loket) -> None:
     counted = await _count_one_step(loket, "wamid.step.2", "mau buat KTP")
     print(f"statements per conversation step: {sum(counted.values())} {dict(counted)}")
     # SQLite opens each transaction with an explicit BEGIN IMMEDIATE; asyncpg's BEGIN is implicit.
-    expected = STEP_STATEMENTS | ({"BEGIN": 2} if _backend() == "sqlite" else {})
+    expected = STEP_STATEMENTS | ({"BEGIN": 1} if _backend() == "sqlite" else {})
     assert dict(counted) == expected
-    assert sum(counted.values()) == (20 if _backend() == "sqlite" else 18)
+    assert sum(counted.values()) == (18 if _backend() == "sqlite" else 17)
 
 
 # Measured, then pinned (bench/RESULTS.md, "Workers and scale-out"). Two UPDATEs per reply that
 # set its fallback after the INSERT are gone (21 -> 19 statements on SQLite, 19 -> 17 on
 # PostgreSQL); reading what the resident let us remember (memory across requests) added one
-# (20 and 18). The last `SELECT inbound_event` is the worker's next claim finding nothing.
+# (20 and 18). The worker's next claim, finding nothing, now runs in the step's transaction
+# instead of a transaction of its own (one BEGIN less), and the conversation row is written once
+# per turn (18 and 17).
 STEP_STATEMENTS: dict[str, int] = {
     "SELECT inbound_event": 3,  # claim the oldest event, lock the resident's pending ones, next
     "SAVEPOINT": 1,
@@ -70,7 +72,7 @@ STEP_STATEMENTS: dict[str, int] = {
     "SELECT office": 1,
     "SELECT document": 1,
     "SELECT resident_memory": 1,  # consent and what may be reused (app/memory)
-    "UPDATE conversation": 2,  # the snapshot, then status and wait expiry (a second flush)
+    "UPDATE conversation": 1,  # snapshot, status and wait expiry together
     "RELEASE": 1,
     "UPDATE inbound_event": 1,  # processed_at
 }
