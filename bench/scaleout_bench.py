@@ -48,10 +48,47 @@ class Figure:
     steps: int
     seconds: float
     set_aside: int
+    worker_cpu: float = 0.0  # CPU seconds the worker processes used during the run
+    database_cpu: float = 0.0  # and PostgreSQL's processes (0 on SQLite: it is in the worker)
 
     @property
     def per_second(self) -> float:
         return self.steps / self.seconds
+
+    @property
+    def cores_busy(self) -> float:
+        """Cores the workers and the database kept busy, on average, during the run."""
+        return (self.worker_cpu + self.database_cpu) / self.seconds
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """CPU time (user + system) of each live process in `pids`, from /proc (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found: dict[int, float] = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        found[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return found
+
+
+def postgres_pids() -> list[int]:
+    """The PostgreSQL server's processes on this machine (its backends come and go)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def _used(before: dict[int, float], after: dict[int, float]) -> float:
+    return sum(spent - before.get(pid, 0.0) for pid, spent in after.items())
 
 
 def sync_url(url: str) -> str:
@@ -128,6 +165,9 @@ def run_setup(name: str, url: str, workers: int, residents: int, each: int, fold
                 raise SystemExit(f"{name}: workers did not start; see {folder}")
             time.sleep(0.1)
         time.sleep(1.0)  # let the first empty looks and the LISTEN connection settle
+        worker_pids = [p.pid for p in procs]
+        database = name == "postgresql"
+        cpu_before = cpu_seconds(worker_pids), cpu_seconds(postgres_pids() if database else [])
         started = time.monotonic()
         steps = seed(engine, residents, each, name)
         while (left := pending(engine))[0]:
@@ -135,7 +175,9 @@ def run_setup(name: str, url: str, workers: int, residents: int, each: int, fold
                 raise SystemExit(f"{name}: {left[0]} messages still pending; see {folder}")
             time.sleep(0.05)
         seconds = time.monotonic() - started
-        return Figure(name, workers, steps, seconds, left[1])
+        worker_cpu = _used(cpu_before[0], cpu_seconds(worker_pids))
+        database_cpu = _used(cpu_before[1], cpu_seconds(postgres_pids() if database else []))
+        return Figure(name, workers, steps, seconds, left[1], worker_cpu, database_cpu)
     finally:
         engine.dispose()
         for proc in procs:
@@ -209,12 +251,16 @@ def main() -> int:
             figures.append(run_setup("sqlite", url, 1, args.residents, args.each, folder))
             print(f"  sqlite x1: {figures[-1].per_second:.1f} steps/s")
     print()
-    print("| setup | worker processes | messages | seconds | steps/s | set aside |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print(
+        "| setup | worker processes | messages | seconds | steps/s | set aside "
+        "| worker CPU s | database CPU s | cores busy |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for f in figures:
         print(
             f"| {f.setup} | {f.workers} | {f.steps} | {f.seconds:.1f} | {f.per_second:.1f} "
-            f"| {f.set_aside} |"
+            f"| {f.set_aside} | {f.worker_cpu:.1f} | {f.database_cpu:.1f} "
+            f"| {f.cores_busy:.2f} of {os.cpu_count()} |"
         )
     pg = {f.workers: f for f in figures if f.setup == "postgresql"}
     if 1 in pg and 2 in pg:

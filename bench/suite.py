@@ -161,8 +161,12 @@ def steps(args: argparse.Namespace) -> list[tuple[str, float, str, bool]]:
             finally:
                 scaleout_bench.drop_database(args.postgres, name)
     for key, figure in figures.items():
-        print(f"steps {key}: {figure.steps} in {figure.seconds:.1f} s = {figure.per_second:.1f}/s")
+        print(
+            f"steps {key}: {figure.steps} in {figure.seconds:.1f} s = {figure.per_second:.1f}/s, "
+            f"{figure.cores_busy:.2f} cores busy"
+        )
     one, two = figures[1].per_second, figures[2].per_second
+    cores = os.cpu_count() or 1
     return [
         (
             "conversation steps/s, SQLite, one process",
@@ -175,6 +179,13 @@ def steps(args: argparse.Namespace) -> list[tuple[str, float, str, bool]]:
             two / one,
             ">= 1.7",
             two / one >= 1.7,
+        ),
+        (
+            f"PostgreSQL, 2 workers: cores busy (workers and PostgreSQL) of {cores}; "
+            f"1 worker: {figures[1].cores_busy:.2f}",
+            figures[2].cores_busy,
+            "-",
+            True,
         ),
     ]
 
