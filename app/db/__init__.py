@@ -103,7 +103,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
             conn.exec_driver_sql("PRAGMA query_only=ON")
             conn.exec_driver_sql("BEGIN")
         else:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.exec_driver_sql(sqlite_driver.BEGIN_WRITE)  # waits for the write gate
 
     @event.listens_for(engine.sync_engine, "commit")
     @event.listens_for(engine.sync_engine, "rollback")

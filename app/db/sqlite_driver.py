@@ -10,13 +10,18 @@ rows, close — in one call on the connection's thread, so a statement costs one
 A result larger than `PREFETCH_ROWS` keeps its cursor open on the thread and is read in chunks
 of that size, so a streamed export does not load every row at once.
 
+A write transaction (`BEGIN IMMEDIATE`) first waits for its turn at the process's write gate
+(app/db/write_gate.py) and hands the turn on when it commits or rolls back.
+
 `connect_args(url)` and `connector(...)` plug it into `create_async_engine(async_creator=...)`;
 the dialect, its types and its pool are SQLAlchemy's own.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import weakref
 from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -24,8 +29,12 @@ from typing import Any
 import aiosqlite
 from sqlalchemy.engine import make_url
 
+from app.db.write_gate import WriteGate
+
 # Rows read together with the statement; a larger result is read on in chunks of this size.
 PREFETCH_ROWS = 1000
+# How app.db opens a transaction that may write; it takes the process's write gate first.
+BEGIN_WRITE = "BEGIN IMMEDIATE"
 
 
 class OneHopCursor:
@@ -48,6 +57,9 @@ class OneHopCursor:
 
     async def execute(self, sql: str, parameters: Sequence[Any] = ()) -> OneHopCursor:
         await self.close()
+        if sql == BEGIN_WRITE:
+            await self._connection.begin_write()
+            return self
         await self._connection.on_thread(self._run, sql, parameters, many=False)
         return self
 
@@ -130,10 +142,50 @@ class _CursorContext:
 
 
 class OneHopConnection(aiosqlite.Connection):
-    """aiosqlite's connection whose cursors cost one hop per statement."""
+    """aiosqlite's connection whose cursors cost one hop per statement, and whose write
+    transactions take turns through the process's `WriteGate` for the database."""
+
+    def __init__(self, connector: Callable[[], sqlite3.Connection], gates: _Gates) -> None:
+        super().__init__(connector, 64)
+        self._gates = gates
+        self._gate: WriteGate | None = None  # while this connection has a write transaction
 
     def cursor(self) -> Any:  # aiosqlite's is an awaitable context manager too
         return _CursorContext(self)
+
+    async def begin_write(self) -> None:
+        """`BEGIN IMMEDIATE`, once this connection's turn has come."""
+        gate = self._gates.of_running_loop()
+        if await gate.acquire(self):
+            self._gate = gate
+        try:
+            await self.on_thread(lambda: self._conn.execute(BEGIN_WRITE).close())
+        except BaseException:
+            self._end_write()
+            raise
+
+    def _end_write(self) -> None:
+        gate, self._gate = self._gate, None
+        if gate is not None:
+            gate.release(self)
+
+    async def commit(self) -> None:
+        try:
+            await super().commit()
+        finally:
+            self._end_write()
+
+    async def rollback(self) -> None:
+        try:
+            await super().rollback()
+        finally:
+            self._end_write()
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            self._end_write()
 
     async def on_thread(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run `fn` on this connection's thread (aiosqlite's own queue) and return its result."""
@@ -147,13 +199,27 @@ def connect_args(url: str) -> tuple[list[Any], dict[str, Any]]:
     return list(args), dict(kwargs)
 
 
+class _Gates:
+    """One `WriteGate` per event loop for one engine's connections (tests may run several)."""
+
+    def __init__(self) -> None:
+        self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, WriteGate] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def of_running_loop(self) -> WriteGate:
+        return self._by_loop.setdefault(asyncio.get_running_loop(), WriteGate())
+
+
 def connector(url: str) -> Callable[[], OneHopConnection]:
-    """`async_creator` for `create_async_engine`: a new one-hop connection to `url`."""
+    """`async_creator` for `create_async_engine`: a new one-hop connection to `url`; the
+    connections of one engine share its write gates."""
     args, kwargs = connect_args(url)
     database = args[0]
+    gates = _Gates()
 
     def create() -> OneHopConnection:
-        connection = OneHopConnection(lambda: sqlite3.connect(database, **kwargs), 64)
+        connection = OneHopConnection(lambda: sqlite3.connect(database, **kwargs), gates)
         connection._thread.daemon = True  # as SQLAlchemy does for aiosqlite's own connect
         return connection
 

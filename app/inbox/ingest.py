@@ -22,6 +22,7 @@ import structlog
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.db.write_gate import urgent_writes
 from app.inbox.repository import StorableUpdate, StoreOutcome, store_updates
 from app.observability import INGEST_BATCH_SIZE, WEBHOOK_STAGE_SECONDS
 from app.residents.repository import ResidentConflictError
@@ -151,11 +152,13 @@ class IngestBatcher:
         for submission in batch:
             _STAGE_QUEUE.observe(now - submission.enqueued_at)
         try:
-            async with self._sessionmaker() as session:
-                async with session.begin():
-                    outcome = await store_updates(session, updates)
-                    committing = loop.time()
-                _STAGE_COMMIT.observe(loop.time() - committing)
+            # Meta waits for these: ahead of the workers for SQLite's one writer.
+            with urgent_writes():
+                async with self._sessionmaker() as session:
+                    async with session.begin():
+                        outcome = await store_updates(session, updates)
+                        committing = loop.time()
+                    _STAGE_COMMIT.observe(loop.time() - committing)
         except Exception as exc:
             if len(batch) > 1 and _refused_by_database(exc):
                 log.warning("inbox batch failed; storing its deliveries one by one", exc_info=exc)
