@@ -156,8 +156,8 @@ class OneHopConnection(aiosqlite.Connection):
     async def begin_write(self) -> None:
         """`BEGIN IMMEDIATE`, once this connection's turn has come."""
         gate = self._gates.of_running_loop()
-        if await gate.acquire(self):
-            self._gate = gate
+        await gate.acquire(self)
+        self._gate = gate
         try:
             await self.on_thread(lambda: self._conn.execute(BEGIN_WRITE).close())
         except BaseException:
@@ -186,6 +186,10 @@ class OneHopConnection(aiosqlite.Connection):
             await super().close()
         finally:
             self._end_write()
+
+    def stop(self) -> asyncio.Future[Any] | None:  # SQLAlchemy's terminate path
+        self._end_write()
+        return super().stop()
 
     async def on_thread(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run `fn` on this connection's thread (aiosqlite's own queue) and return its result."""

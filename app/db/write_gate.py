@@ -9,8 +9,8 @@ here: the lock passes from one to the next the moment a transaction ends, in arr
 the webhook's writes (`urgent_writes()`) ahead of the workers', since Meta waits for their 200.
 
 Between processes (a `loket worker` beside `loket serve` on one SQLite file) SQLite's own
-locking still applies. A gate that is not handed over within `WAIT_SECONDS` (the database's
-busy timeout) is skipped with a warning, so a bug can cost speed but never stop every writer.
+locking still applies. A turn not handed over within `WAIT_SECONDS` (the database's busy
+timeout) is taken with a warning, so a lost hand-over can cost speed but never stop writers.
 """
 
 from __future__ import annotations
@@ -53,11 +53,16 @@ class WriteGate:
     def holder(self) -> object | None:
         return self._holder
 
-    async def acquire(self, holder: object, *, wait: float = WAIT_SECONDS) -> bool:
-        """Wait for the turn of `holder` (a connection); False when `wait` ran out first."""
+    async def acquire(self, holder: object, *, wait: float = WAIT_SECONDS) -> None:
+        """Wait for the turn of `holder` (a connection).
+
+        After `wait` seconds the turn is taken anyway: the gate only spares SQLite's sleeping
+        retries, SQLite's lock still keeps writers apart, and a holder that never handed the
+        turn on (a connection lost without its rollback) must not hold up every writer after it.
+        """
         if self._holder is None and not self._urgent and not self._normal:
             self._holder = holder
-            return True
+            return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         queue = self._urgent if _urgent.get() else self._normal
         entry = (holder, future)
@@ -67,16 +72,17 @@ class WriteGate:
                 await future
         except BaseException as exc:
             if future.done() and not future.cancelled():
-                self.release(holder)  # the turn came just as we gave up: pass it on
-            else:
-                future.cancel()
-                with contextlib.suppress(ValueError):
-                    queue.remove(entry)
-            if isinstance(exc, TimeoutError):
-                log.warning("sqlite write gate not handed over in time; using sqlite's lock")
-                return False
-            raise
-        return True
+                if isinstance(exc, TimeoutError):
+                    return  # the turn came just as the wait ran out
+                self.release(holder)  # it came just as we were cancelled: pass it on
+                raise
+            future.cancel()
+            with contextlib.suppress(ValueError):
+                queue.remove(entry)
+            if not isinstance(exc, TimeoutError):
+                raise
+            log.warning("sqlite write gate not handed over in time; taking the turn")
+            self._holder = holder
 
     def release(self, holder: object) -> None:
         """End the turn of `holder`, if it has it, and hand it to the next writer waiting."""
