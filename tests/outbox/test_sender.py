@@ -11,7 +11,7 @@ from app.bot import messages
 from app.bot.sender import SendResult
 from app.db import unit_of_work
 from app.observability import REGISTRY
-from app.outbox import service
+from app.outbox import repository, service
 from app.outbox.models import OutboxState
 from app.outbox.retry import AUTH_HALT
 from tests.support.outbox import (
@@ -407,3 +407,34 @@ async def test_unexpected_sender_exception_is_retried(sessionmaker, make_worker)
     stored = await row(sessionmaker, message_id)
     assert (stored.state, stored.attempts) == ("pending", 1)
     assert "RuntimeError: bug in a sender" in (stored.last_error or "")
+
+
+async def test_a_failure_picking_the_next_message_keeps_what_was_sent(
+    sessionmaker, fake_graph, make_worker, monkeypatch: pytest.MonkeyPatch
+):
+    """The result of a send and the pick of the next message share a transaction; a failure in
+    the pick must not undo the result, or the message would go out twice."""
+    siti = await create_resident(sessionmaker, wa_id="6289900000001")
+    ids = await enqueue_texts(sessionmaker, siti, ["Halo Siti", "Silakan kirim foto KTP Anda."])
+    real_first_pending = repository.first_pending
+    calls = 0
+
+    async def failing_second_time(session: Any, resident_id: int) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise RuntimeError("the database went away")
+        return await real_first_pending(session, resident_id)
+
+    monkeypatch.setattr(repository, "first_pending", failing_second_time)
+
+    assert await make_worker().run_once() == 1
+
+    rows = await outbox_rows(sessionmaker)
+    assert [(r.id, r.state, r.attempts) for r in rows] == [
+        (ids[0], "sent", 1),
+        (ids[1], "pending", 0),
+    ]
+    assert len(fake_graph.sent_bodies) == 1
+    reloaded = await load_resident(sessionmaker, siti.id)
+    assert reloaded.outbox_lease_owner == "worker-a"  # kept: its expiry is the back-off
