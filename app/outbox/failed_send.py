@@ -17,11 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.bot.errors import GraphError, GraphNetworkError
 from app.config import Settings
 from app.outbox import delivery, repository, retry
-from app.outbox.models import OutboundMessage, OutboxState
+from app.outbox.models import MAX_ERROR_TEXT, OutboundMessage, OutboxState
 
 log = structlog.get_logger(__name__)
-
-MAX_ERROR_TEXT = 2000
 
 
 async def record(

@@ -46,6 +46,10 @@ _RANK = {
 }
 
 
+# Longest error text kept on a row (`last_error`): Meta's details can run long.
+MAX_ERROR_TEXT = 2000
+
+
 class OutboundMessage(Base):
     """One call to Meta's `/messages` endpoint: a message, a read receipt or a typing indicator.
 

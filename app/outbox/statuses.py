@@ -16,11 +16,9 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.outbox import repository
-from app.outbox.models import DeliveryStatus
+from app.outbox.models import MAX_ERROR_TEXT, DeliveryStatus
 
 log = structlog.get_logger(__name__)
-
-MAX_ERROR_TEXT = 2000
 
 
 async def apply_status(
