@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 import httpx
 import structlog
 from fastapi import FastAPI
+from starlette.types import Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app import health
@@ -23,6 +24,25 @@ from app.verification import router as verification
 from app.workers.runner import WorkerSet
 
 log = structlog.get_logger(__name__)
+
+
+class LoketApp(FastAPI):
+    """FastAPI with Meta's webhook POST answered ahead of the middleware stack.
+
+    The webhook is the one path that takes Meta's whole message rate, and a bare ASGI handler
+    answers it for a fraction of what Starlette's layers cost (`webhook.serve_delivery`). Every
+    other request, the webhook's GET handshake included, goes through FastAPI as usual."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] == "POST"
+            and scope["path"] == scope.get("root_path", "") + webhook.WEBHOOK_PATH
+        ):
+            scope["app"] = self
+            await webhook.serve_delivery(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
 
 def create_app(
@@ -58,7 +78,7 @@ def create_app(
             log.info("loket stopped")
 
     docs = settings.api_docs_enabled  # LOKET_API_DOCS: off by default in live mode
-    app = FastAPI(
+    app = LoketApp(
         title="Loket",
         summary="WhatsApp service counter for Indonesian local government",
         version="0.1.0",

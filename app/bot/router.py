@@ -21,6 +21,7 @@ from typing import Annotated, Any, Protocol
 import structlog
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
+from starlette.types import Receive, Scope, Send
 
 from app.bot.body_budget import BodyBudget, Reservation
 from app.bot.payloads import ParsedWebhook, parse_webhook
@@ -96,12 +97,24 @@ async def verify_subscription(request: Request, parts: Parts) -> Response:
     return PlainTextResponse(challenge, headers={"X-Content-Type-Options": "nosniff"})
 
 
-async def receive_updates(request: Request) -> Response:
-    """Store every update of a signed delivery, then acknowledge it.
+async def serve_delivery(scope: Scope, receive: Receive, send: Send) -> None:
+    """The POST as a bare ASGI application, which `LoketApp` calls before its middleware stack.
 
-    A plain Starlette route (registered below), not a FastAPI one: Meta posts here up to 80 times
-    a second per number, and FastAPI's dependency solving and parameter parsing cost more per
-    request than the signature check. Nothing here needs them."""
+    Meta posts here up to 80 times a second per number (1,000 at the top tier), and Starlette's
+    middleware, routing and FastAPI's telemetry cost more per request than storing the delivery
+    (measured in bench/RESULTS.md). Nothing here needs them: the body is read by hand, the answer
+    is always one of ours, and an exception becomes the 500 that makes Meta deliver again.
+    `scope["app"]` must be the application whose `state.runtime` serves the webhook."""
+    try:
+        response = await receive_updates(Request(scope, receive))
+    except Exception as exc:
+        log.error("webhook failed", exc_info=exc)
+        response = _refuse(500, "error", "temporarily unable to store updates; please retry")
+    await response(scope, receive, send)
+
+
+async def receive_updates(request: Request) -> Response:
+    """Store every update of a signed delivery, then acknowledge it."""
     parts: WebhookParts = request.app.state.runtime
     settings = parts.settings
     declared = _declared_length(request, settings.webhook_max_body_bytes)
@@ -128,9 +141,6 @@ async def receive_updates(request: Request) -> Response:
         return await _store(parts, body)
     finally:
         reservation.release()
-
-
-router.add_route(WEBHOOK_PATH, receive_updates, methods=["POST"], include_in_schema=False)
 
 
 async def _store(parts: WebhookParts, body: bytes) -> Response:

@@ -393,6 +393,22 @@ async def test_a_database_failure_is_500_and_stores_nothing(
     assert (await _post(live, _text_body("wamid.fail"))).json()["stored"] == 1  # Meta's retry
 
 
+async def test_a_bug_while_handling_is_our_500_not_a_traceback(
+    live: Any, sessionmaker: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise KeyError("a bug in the parser")
+
+    monkeypatch.setattr("app.bot.router.parse_webhook", broken)
+    response = await _post(live, _text_body("wamid.bug"))
+    assert (response.status_code, response.json()) == (
+        500,
+        {"status": "error", "reason": "temporarily unable to store updates; please retry"},
+    )
+    async with sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(InboundEvent)) == 0
+
+
 _scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12)
 _values = _scalars | st.sampled_from(["\x00", "\ud800", "6" * 40, "wamid.fuzz", "", " "])
 _json = st.recursive(
