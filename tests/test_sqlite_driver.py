@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -49,13 +50,46 @@ async def test_a_statement_is_one_hop_and_so_is_its_commit(
     engine: AsyncEngine, hops: list[str]
 ) -> None:
     async with engine.connect() as conn:
-        await conn.execute(text("SELECT 1"))  # the first use: BEGIN IMMEDIATE
-        hops.clear()
+        # BEGIN IMMEDIATE rides with the first statement; the pool's reset after the commit
+        # finds no transaction open and costs nothing.
         await conn.execute(text("INSERT INTO item (name) VALUES ('a')"))
         found = (await conn.execute(text("SELECT id, name FROM item"))).all()
         await conn.commit()
-        assert hops == ["_run", "_run", "commit"]
+    assert hops == ["_run", "_run", "commit"]
     assert [tuple(row) for row in found] == [(1, "a")]
+
+
+async def test_a_read_only_session_costs_its_statements_and_its_end(
+    engine: AsyncEngine, hops: list[str]
+) -> None:
+    async with create_read_sessionmaker(engine)() as session:
+        assert (await session.execute(text("SELECT count(*) FROM item"))).scalar_one() == 0
+    # BEGIN and query_only=ON ride with the SELECT, query_only=OFF with the rollback.
+    assert hops == ["_run", "rollback"]
+    async with engine.begin() as conn:  # the connection takes writes again
+        await conn.execute(text("INSERT INTO item (name) VALUES ('after')"))
+
+
+async def test_a_deferred_begin_that_fails_fails_its_statement_and_frees_the_gate(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    async with engine.connect() as conn:
+        await conn.execute(text("PRAGMA busy_timeout=50"))
+        await conn.commit()
+        other = sqlite3.connect(tmp_path / "driver.db", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        with pytest.raises(OperationalError, match="locked"):
+            await conn.execute(text("INSERT INTO item (name) VALUES ('blocked')"))
+        await conn.rollback()
+        other.execute("ROLLBACK")
+        other.close()
+        await conn.execute(text("INSERT INTO item (name) VALUES ('later')"))
+        await conn.commit()
+    async with engine.connect() as conn:  # the gate was handed on: a second writer gets in
+        await conn.execute(text("INSERT INTO item (name) VALUES ('next')"))
+        await conn.commit()
+        names = (await conn.execute(text("SELECT name FROM item ORDER BY id"))).scalars().all()
+    assert names == ["later", "next"]
 
 
 async def test_a_result_larger_than_a_chunk_comes_whole_and_in_order(engine: AsyncEngine) -> None:

@@ -13,6 +13,13 @@ of that size, so a streamed export does not load every row at once.
 A write transaction (`BEGIN IMMEDIATE`) first waits for its turn at the process's write gate
 (app/db/write_gate.py) and hands the turn on when it commits or rolls back.
 
+The statements that only open or set up a transaction (`DEFERRED`: `BEGIN`, `BEGIN IMMEDIATE`,
+the read-only pragma) cost no hop of their own: they run on the thread just before the next
+call, in the same hand-off. A commit or rollback with no transaction open (the pool's reset of a
+connection whose transaction has committed) costs none at all. So a transaction of n statements
+is n + 1 hand-offs, its commit included; an error in a deferred statement is raised by the call
+it rode with.
+
 `connect_args(url)` and `connector(...)` plug it into `create_async_engine(async_creator=...)`;
 the dialect, its types and its pool are SQLAlchemy's own.
 """
@@ -35,6 +42,8 @@ from app.db.write_gate import WriteGate
 PREFETCH_ROWS = 1000
 # How app.db opens a transaction that may write; it takes the process's write gate first.
 BEGIN_WRITE = "BEGIN IMMEDIATE"
+# Statements without a result that only open or set up a transaction: sent with the next call.
+DEFERRED = frozenset({"BEGIN", BEGIN_WRITE, "PRAGMA query_only=ON", "PRAGMA query_only=OFF"})
 
 
 class OneHopCursor:
@@ -57,8 +66,12 @@ class OneHopCursor:
 
     async def execute(self, sql: str, parameters: Sequence[Any] = ()) -> OneHopCursor:
         await self.close()
+        self.description, self.rowcount = None, -1
         if sql == BEGIN_WRITE:
             await self._connection.begin_write()
+            return self
+        if sql in DEFERRED and not parameters:
+            self._connection.defer(sql)
             return self
         await self._connection.on_thread(self._run, sql, parameters, many=False)
         return self
@@ -149,6 +162,8 @@ class OneHopConnection(aiosqlite.Connection):
         super().__init__(connector, 64)
         self._gates = gates
         self._gate: WriteGate | None = None  # while this connection has a write transaction
+        self._deferred: deque[str] = deque()  # run on the thread before the next call
+        self._in_transaction = False  # as SQLite said after the last call
 
     def cursor(self) -> Any:  # aiosqlite's is an awaitable context manager too
         return _CursorContext(self)
@@ -158,30 +173,52 @@ class OneHopConnection(aiosqlite.Connection):
         gate = self._gates.of_running_loop()
         await gate.acquire(self)
         self._gate = gate
+        self.defer(BEGIN_WRITE)
+
+    def defer(self, sql: str) -> None:
+        """Run `sql` (one of `DEFERRED`) on the thread before the next call, in its hop."""
+        self._deferred.append(sql)
+
+    async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        # Every hop aiosqlite makes (statements, commit, rollback, close) passes here.
+        return await super()._execute(self._after_deferred, fn, args, kwargs)  # type: ignore[no-untyped-call]
+
+    def _after_deferred(self, fn: Callable[..., Any], args: Any, kwargs: Any) -> Any:
+        """On the connection's thread: what was deferred, then `fn`."""
         try:
-            await self.on_thread(lambda: self._conn.execute(BEGIN_WRITE).close())
-        except BaseException:
-            self._end_write()
-            raise
+            while self._deferred:
+                self._conn.execute(self._deferred.popleft()).close()
+            return fn(*args, **kwargs)
+        finally:
+            try:
+                self._in_transaction = self._conn.in_transaction
+            except sqlite3.ProgrammingError:  # `fn` closed the connection
+                self._in_transaction = False
 
     def _end_write(self) -> None:
         gate, self._gate = self._gate, None
         if gate is not None:
             gate.release(self)
 
+    def _has_work(self) -> bool:
+        return self._in_transaction or bool(self._deferred)
+
     async def commit(self) -> None:
         try:
-            await super().commit()
+            if self._has_work():
+                await super().commit()
         finally:
             self._end_write()
 
     async def rollback(self) -> None:
         try:
-            await super().rollback()
+            if self._has_work():
+                await super().rollback()
         finally:
             self._end_write()
 
     async def close(self) -> None:
+        self._deferred.clear()  # SQLite rolls back whatever is open
         try:
             await super().close()
         finally:
@@ -193,7 +230,7 @@ class OneHopConnection(aiosqlite.Connection):
 
     async def on_thread(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run `fn` on this connection's thread (aiosqlite's own queue) and return its result."""
-        return await self._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
+        return await self._execute(fn, *args, **kwargs)
 
 
 def connect_args(url: str) -> tuple[list[Any], dict[str, Any]]:
