@@ -117,6 +117,8 @@ class Settings(BaseSettings):
     # Group commit: the webhook waits at most this long for other deliveries to share one fsync.
     ingest_batch_wait_ms: float = Field(2.0, ge=0, alias="LOKET_INGEST_BATCH_WAIT_MS")
     ingest_batch_max: int = Field(256, ge=1, alias="LOKET_INGEST_BATCH_MAX")
+    # PostgreSQL only (SQLite has one writer): group commits one process has in flight at once.
+    ingest_batches_in_flight: int = Field(2, ge=1, le=16, alias="LOKET_INGEST_BATCHES_IN_FLIGHT")
     worker_poll_seconds: float = Field(0.5, gt=0, alias="LOKET_WORKER_POLL_SECONDS")
     worker_lease_seconds: float = Field(60.0, gt=0, alias="LOKET_WORKER_LEASE_SECONDS")
     # PostgreSQL: workers LISTEN for NOTIFY of new inbox/outbox rows and wake at once; the poll

@@ -106,6 +106,9 @@ def build_runtime(
             sessionmaker,
             max_wait_ms=settings.ingest_batch_wait_ms,
             max_batch=settings.ingest_batch_max,
+            max_in_flight=(
+                settings.ingest_batches_in_flight if engine.dialect.name == "postgresql" else 1
+            ),
         ),
         worker_id=worker_id or f"{socket.gethostname()}:{os.getpid()}",
         webhook_budget=BodyBudget(

@@ -5,6 +5,10 @@ are durable. Committing each delivery on its own costs one fsync per delivery, w
 SQLite deployment at a few hundred deliveries a second. The batcher instead collects the updates
 of every delivery that arrives within `max_wait_ms` of the first one (or until `max_batch`
 updates are waiting), writes them all in one transaction, and only then resolves every waiter.
+On PostgreSQL several such transactions may be in flight at once (`max_in_flight`): a batch
+spends most of its time waiting for round trips, and the next one need not wait for it, as it
+would not if it had reached another `serve` process. SQLite has one writer, so one batch at a
+time, in arrival order.
 If the database refuses that transaction, its deliveries are written again one transaction each,
 so one delivery it cannot take does not fail its neighbours (and a deadlock gets a second chance).
 A delivery whose own transaction fails, or any delivery when the database cannot be reached, gets
@@ -67,10 +71,14 @@ class IngestBatcher:
         *,
         max_wait_ms: float = 2.0,
         max_batch: int = 256,
+        max_in_flight: int = 1,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._max_wait = max(0.0, max_wait_ms) / 1000.0
         self._max_batch = max(1, max_batch)
+        self._max_in_flight = max(1, max_in_flight)
+        self._writing: set[asyncio.Task[None]] = set()
+        self._written = asyncio.Event()  # a batch finished: a slot may be free
         self._queue: deque[_Submission] = deque()
         self._queued_updates = 0
         self._wake = asyncio.Event()
@@ -112,6 +120,8 @@ class IngestBatcher:
         self._wake.set()
         if self._task is not None:
             await self._task
+        while self._writing:
+            await asyncio.wait(self._writing)
         self._fail(list(self._queue), IngestClosedError("the inbox was shut down"))
         self._queue.clear()
 
@@ -122,6 +132,9 @@ class IngestBatcher:
                 self._wake.clear()
                 await self._wake.wait()
                 continue
+            while len(self._writing) >= self._max_in_flight:
+                self._written.clear()
+                await self._written.wait()
             # Wait for company, at most max_wait after the oldest submission arrived.
             deadline = self._queue[0].enqueued_at + self._max_wait
             while self._queued_updates < self._max_batch and not self._closed:
@@ -133,7 +146,13 @@ class IngestBatcher:
                     await asyncio.wait_for(self._wake.wait(), remaining)
                 except TimeoutError:
                     break
-            await self._write(self._take())
+            task = loop.create_task(self._write(self._take()), name="inbox-ingest-batch")
+            self._writing.add(task)
+            task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._writing.discard(task)
+        self._written.set()
 
     def _take(self) -> list[_Submission]:
         """Whole submissions up to `max_batch` updates (at least one, however large)."""

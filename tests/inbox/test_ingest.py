@@ -287,6 +287,31 @@ async def test_a_delivery_the_database_refuses_does_not_fail_its_neighbours(
         assert list(keys) == ["m:fine1", "m:fine2"]
 
 
+async def test_batches_in_flight_overlap_up_to_the_limit(
+    sessionmaker: Maker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = asyncio.Event()
+    writing: list[str] = []
+
+    async def store_when_released(session: AsyncSession, updates: Any) -> Any:
+        writing.append(updates[0].dedup_key)
+        await release.wait()
+        return await store_updates(session, updates)
+
+    monkeypatch.setattr("app.inbox.ingest.store_updates", store_when_released)
+    batcher = IngestBatcher(sessionmaker, max_wait_ms=0, max_batch=1, max_in_flight=2)
+    futures = [batcher.enqueue([message(f"p{i}")]) for i in range(3)]
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert writing == ["m:p0", "m:p1"]  # the third waits for a free slot
+    release.set()
+    outcomes = await asyncio.gather(*futures)
+    assert [o.stored for o in outcomes] == [1, 1, 1]
+    assert (writing, batcher.transactions) == (["m:p0", "m:p1", "m:p2"], 3)
+    await batcher.aclose()
+    assert await _count(sessionmaker, InboundEvent) == 3
+
+
 async def test_listeners_hear_about_new_rows_only(sessionmaker: Maker) -> None:
     batcher = IngestBatcher(sessionmaker, max_wait_ms=0)
     calls: list[str] = []
