@@ -47,7 +47,7 @@ async def build_context(
     office = None
     if settings is not None:
         newest = next((r.office_id for r in requests if r.office_id in offices), None)
-        row = offices[newest] if newest is not None else await _root_office(session)
+        row = offices[newest] if newest is not None else await requests_repo.root_office(session)
         office = office_info(row, settings, now)
     locker = await intake.reusable_documents(session, resident_id=resident.id, now=now)
     return ResidentContext(
@@ -98,8 +98,3 @@ async def _offices(session: AsyncSession, ids: set[int]) -> dict[int, Office]:
         return {}
     rows = await session.execute(select(Office).where(Office.id.in_(ids)))
     return {office.id: office for office in rows.scalars()}
-
-
-async def _root_office(session: AsyncSession) -> Office | None:
-    stmt = select(Office).where(Office.parent_id.is_(None)).order_by(Office.id).limit(1)
-    return (await session.execute(stmt)).scalar_one_or_none()

@@ -9,6 +9,7 @@ twice.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.bot.inbound import to_engine_input
@@ -182,13 +183,19 @@ class ConversationService:
 
 
 async def _conversation_of(session: AsyncSession, resident_id: int) -> Conversation:
-    stmt = select(Conversation).where(Conversation.resident_id == resident_id)
-    conversation = (await session.execute(stmt)).scalar_one_or_none()
+    stmt = _conversation_statement()
+    conversation = (await session.execute(stmt, {"resident_id": resident_id})).scalar_one_or_none()
     if conversation is None:
         conversation = Conversation(resident_id=resident_id, snapshot={}, status="idle")
         session.add(conversation)
         await session.flush()
     return conversation
+
+
+@functools.cache
+def _conversation_statement() -> Select[Conversation]:
+    """Built once (it runs on every step), executed with parameters."""
+    return select(Conversation).where(Conversation.resident_id == bindparam("resident_id"))
 
 
 async def _awaits_answer(session: AsyncSession, resident_id: int) -> bool:

@@ -19,12 +19,13 @@ the failed one rolled back, committed with the mark.
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 import structlog
-from sqlalchemy import and_, func, select
+from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
@@ -53,6 +54,20 @@ async def _claim_oldest(session: AsyncSession, visited: set[int]) -> InboundEven
     """Lock the oldest pending event of some resident no other worker is handling, leaving out
     the residents this transaction has `visited` (one whose event must wait for a retry stays
     pending, and must not be taken again at once)."""
+    stmt = _claim_statement(is_postgres(session))
+    return (await session.execute(stmt, {"visited": sorted(visited)})).scalar_one_or_none()
+
+
+async def _pending_of(session: AsyncSession, resident_id: int) -> list[InboundEvent]:
+    stmt = _pending_statement(is_postgres(session))
+    return list((await session.execute(stmt, {"resident_id": resident_id})).scalars())
+
+
+# Built once per dialect and executed with parameters: building a statement costs more Python
+# than running a cached one (`bench/RESULTS.md`, "Workers and scale-out"), and these run on
+# every step.
+@functools.cache
+def _claim_statement(postgres: bool) -> Select[InboundEvent]:
     older = aliased(InboundEvent)
     oldest_of_resident = ~(
         select(older.id)
@@ -68,25 +83,25 @@ async def _claim_oldest(session: AsyncSession, visited: set[int]) -> InboundEven
     stmt = (
         select(InboundEvent)
         .where(InboundEvent.processed_at.is_(None), oldest_of_resident)
-        .where(InboundEvent.resident_id.not_in(visited))
+        .where(InboundEvent.resident_id.not_in(bindparam("visited", expanding=True)))
         .order_by(InboundEvent.id)
         .limit(1)
     )
-    if is_postgres(session):
-        stmt = stmt.with_for_update(skip_locked=True)
-    return (await session.execute(stmt)).scalar_one_or_none()
+    return stmt.with_for_update(skip_locked=True) if postgres else stmt
 
 
-async def _pending_of(session: AsyncSession, resident_id: int) -> list[InboundEvent]:
+@functools.cache
+def _pending_statement(postgres: bool) -> Select[InboundEvent]:
     stmt = (
         select(InboundEvent)
-        .where(InboundEvent.resident_id == resident_id, InboundEvent.processed_at.is_(None))
+        .where(
+            InboundEvent.resident_id == bindparam("resident_id"),
+            InboundEvent.processed_at.is_(None),
+        )
         .order_by(InboundEvent.id)
         .limit(BATCH_PER_RESIDENT)
     )
-    if is_postgres(session):
-        stmt = stmt.with_for_update()
-    return list((await session.execute(stmt)).scalars())
+    return stmt.with_for_update() if postgres else stmt
 
 
 class InboundProcessor:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, or_, select, update
+from sqlalchemy import Select, and_, bindparam, delete, exists, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -95,17 +96,23 @@ async def accesses(session: AsyncSession, document_id: int) -> Sequence[Document
 
 async def locker_of(session: AsyncSession, resident_id: int, now: datetime) -> Sequence[Document]:
     """A resident's accepted, unexpired, unpurged documents, by kind and newest first."""
-    result = await session.execute(
+    result = await session.execute(_locker_of(), {"resident_id": resident_id, "now": now})
+    return result.scalars().all()
+
+
+@functools.cache
+def _locker_of() -> Select[Document]:
+    """Built once (it runs on every conversation step), executed with parameters."""
+    return (
         select(Document)
         .where(
-            Document.resident_id == resident_id,
+            Document.resident_id == bindparam("resident_id"),
             Document.status == DocumentStatus.ACCEPTED,
             Document.purged_at.is_(None),
-            or_(Document.expires_at.is_(None), Document.expires_at > now),
+            or_(Document.expires_at.is_(None), Document.expires_at > bindparam("now")),
         )
         .order_by(Document.kind, Document.checked_at.desc(), Document.id.desc())
     )
-    return result.scalars().all()
 
 
 def _purgeable(now: datetime, retention_cutoff: datetime) -> Any:

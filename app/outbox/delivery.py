@@ -9,13 +9,15 @@ resident writes again. Every outbox row written outside `app.outbox` is written 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
 import structlog
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import ReturningUpdate
 
 from app.bot import messages
 from app.config import Settings
@@ -207,17 +209,23 @@ class Released:
 
 async def release_held(session: AsyncSession, *, resident_id: int, now: datetime) -> Released:
     """The resident wrote: send what was held for them, in the order it was written."""
-    result = await session.execute(
-        update(OutboundMessage)
-        .where(
-            OutboundMessage.resident_id == resident_id,
-            OutboundMessage.state == OutboxState.HELD,
-        )
-        .values(state=OutboxState.PENDING, next_attempt_at=now)
-        .returning(OutboundMessage.origin)
-    )
+    result = await session.execute(_release_held(), {"rid": resident_id, "due": now})
     origins = list(result.scalars())
     return Released(len(origins), ORIGIN_CONVERSATION in origins)
+
+
+@functools.cache
+def _release_held() -> ReturningUpdate[str | None]:
+    """Built once (it runs for every message a resident sends), executed with parameters."""
+    return (
+        update(OutboundMessage)
+        .where(
+            OutboundMessage.resident_id == bindparam("rid"),
+            OutboundMessage.state == OutboxState.HELD,
+        )
+        .values(state=OutboxState.PENDING, next_attempt_at=bindparam("due"))
+        .returning(OutboundMessage.origin)
+    )
 
 
 async def mark_read(

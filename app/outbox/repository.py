@@ -6,10 +6,11 @@ clock, so the worker's injected clock decides what is due, in tests and in produ
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import Select, bindparam, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,10 +23,8 @@ from app.residents.models import Resident
 async def get_message(
     session: AsyncSession, message_id: int, *, for_update: bool = False
 ) -> OutboundMessage | None:
-    stmt = select(OutboundMessage).where(OutboundMessage.id == message_id)
-    if for_update and is_postgres(session):
-        stmt = stmt.with_for_update()
-    return (await session.execute(stmt)).scalar_one_or_none()
+    stmt = _message_by_id(for_update and is_postgres(session))
+    return (await session.execute(stmt, {"message_id": message_id})).scalar_one_or_none()
 
 
 async def find_by_wamid(
@@ -131,10 +130,8 @@ async def renew_lease(
     session: AsyncSession, *, resident_id: int, worker_id: str, lease_until: datetime
 ) -> Resident | None:
     """Extend this worker's lease on a resident; None when another worker holds it now."""
-    stmt = select(Resident).where(Resident.id == resident_id)
-    if is_postgres(session):
-        stmt = stmt.with_for_update()
-    resident = (await session.execute(stmt)).scalar_one_or_none()
+    stmt = _resident_locked(is_postgres(session))
+    resident = (await session.execute(stmt, {"resident_id": resident_id})).scalar_one_or_none()
     if resident is None or resident.outbox_lease_owner != worker_id:
         return None
     resident.outbox_lease_until = lease_until
@@ -168,22 +165,13 @@ async def set_not_before(session: AsyncSession, resident_id: int, until: datetim
 
 async def first_pending(session: AsyncSession, resident_id: int) -> OutboundMessage | None:
     """The resident's oldest pending message: the only one that may be sent next."""
-    stmt = (
-        select(OutboundMessage)
-        .where(
-            OutboundMessage.resident_id == resident_id,
-            OutboundMessage.state == OutboxState.PENDING,
-        )
-        .order_by(OutboundMessage.id)
-        .limit(1)
-    )
-    return (await session.execute(stmt)).scalar_one_or_none()
+    stmt = _first_pending()
+    return (await session.execute(stmt, {"resident_id": resident_id})).scalar_one_or_none()
 
 
 async def active_halt(session: AsyncSession, now: datetime) -> SendHalt | None:
     """The number-wide pause in force at `now`, the one lasting longest, if any."""
-    stmt = select(SendHalt).where(SendHalt.until > now).order_by(SendHalt.until.desc()).limit(1)
-    return (await session.execute(stmt)).scalar_one_or_none()
+    return (await session.execute(_active_halt(), {"now": now})).scalar_one_or_none()
 
 
 async def set_halt(
@@ -213,3 +201,41 @@ async def waiting_invitation_since(
     if since is not None:
         condition.append(OutboundMessage.created_at > since)
     return bool(await session.scalar(select(exists().where(*condition))))
+
+
+# The sender's statements for every message, built once (per dialect where the lock differs) and
+# executed with parameters: building one costs more Python than running it from SQLAlchemy's
+# cache (bench/RESULTS.md).
+@functools.cache
+def _message_by_id(locked: bool) -> Select[OutboundMessage]:
+    stmt = select(OutboundMessage).where(OutboundMessage.id == bindparam("message_id"))
+    return stmt.with_for_update() if locked else stmt
+
+
+@functools.cache
+def _resident_locked(postgres: bool) -> Select[Resident]:
+    stmt = select(Resident).where(Resident.id == bindparam("resident_id"))
+    return stmt.with_for_update() if postgres else stmt
+
+
+@functools.cache
+def _first_pending() -> Select[OutboundMessage]:
+    return (
+        select(OutboundMessage)
+        .where(
+            OutboundMessage.resident_id == bindparam("resident_id"),
+            OutboundMessage.state == OutboxState.PENDING,
+        )
+        .order_by(OutboundMessage.id)
+        .limit(1)
+    )
+
+
+@functools.cache
+def _active_halt() -> Select[SendHalt]:
+    return (
+        select(SendHalt)
+        .where(SendHalt.until > bindparam("now"))
+        .order_by(SendHalt.until.desc())
+        .limit(1)
+    )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,15 +33,8 @@ async def get_by_ticket(session: AsyncSession, ticket: str) -> Request | None:
 
 async def open_of_resident(session: AsyncSession, resident_id: int) -> Sequence[Request]:
     """The resident's requests that are not finished yet, newest first."""
-    stmt = (
-        select(Request)
-        .where(
-            Request.resident_id == resident_id,
-            Request.status.in_([s.value for s in OPEN if s is not RequestStatus.COLLECTING]),
-        )
-        .order_by(Request.id.desc())
-    )
-    return (await session.execute(stmt)).scalars().all()
+    result = await session.execute(_open_of_resident(), {"resident_id": resident_id})
+    return result.scalars().all()
 
 
 async def documents_of(session: AsyncSession, request_id: int) -> Sequence[RequestDocument]:
@@ -68,8 +62,29 @@ async def office_for_level(session: AsyncSession, level: str) -> Office | None:
     )
     if len(at_level) == 1:
         return at_level[0]
-    stmt = select(Office).where(Office.parent_id.is_(None)).order_by(Office.id).limit(1)
-    return (await session.execute(stmt)).scalar_one_or_none()
+    return await root_office(session)
+
+
+async def root_office(session: AsyncSession) -> Office | None:
+    """The office at the top of the tree (the regency's or city's own), if any."""
+    return (await session.execute(_root_office())).scalar_one_or_none()
+
+
+# Statements of every conversation step, built once and executed with parameters: building one
+# costs more Python than running it from SQLAlchemy's cache (bench/RESULTS.md).
+@functools.cache
+def _open_of_resident() -> Select[Request]:
+    open_statuses = [s.value for s in OPEN if s is not RequestStatus.COLLECTING]
+    return (
+        select(Request)
+        .where(Request.resident_id == bindparam("resident_id"), Request.status.in_(open_statuses))
+        .order_by(Request.id.desc())
+    )
+
+
+@functools.cache
+def _root_office() -> Select[Office]:
+    return select(Office).where(Office.parent_id.is_(None)).order_by(Office.id).limit(1)
 
 
 async def offices_by_id(session: AsyncSession) -> dict[int, Office]:
