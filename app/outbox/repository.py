@@ -14,6 +14,7 @@ from sqlalchemy import Select, bindparam, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import ReturningUpdate, Update
 
 from app.db import is_postgres
 from app.outbox.models import ORIGIN_WAITING, OutboundMessage, OutboxState, SendHalt
@@ -129,13 +130,20 @@ async def claim_residents(
 async def renew_lease(
     session: AsyncSession, *, resident_id: int, worker_id: str, lease_until: datetime
 ) -> Resident | None:
-    """Extend this worker's lease on a resident; None when another worker holds it now."""
-    stmt = _resident_locked(is_postgres(session))
-    resident = (await session.execute(stmt, {"resident_id": resident_id})).scalar_one_or_none()
-    if resident is None or resident.outbox_lease_owner != worker_id:
-        return None
-    resident.outbox_lease_until = lease_until
-    return resident
+    """Extend this worker's lease on a resident, in one statement; None when another worker
+    holds it now."""
+    params = {"rid": resident_id, "owner": worker_id, "until": lease_until}
+    return (await session.execute(_renew_lease(), params)).scalar_one_or_none()
+
+
+async def mark_sent(
+    session: AsyncSession, message_id: int, *, wamid: str | None, now: datetime, attempts: int
+) -> bool:
+    """Record that Meta accepted a pending message, in one statement; False when the message is
+    no longer pending (cancelled or changed by hand while it was being sent)."""
+    params = {"mid": message_id, "new_wamid": wamid, "sent_now": now, "tries": attempts}
+    result = await session.execute(_mark_sent(), params)
+    return int(getattr(result, "rowcount", 0) or 0) == 1
 
 
 async def release_lease(session: AsyncSession, *, resident_id: int, worker_id: str) -> None:
@@ -213,9 +221,28 @@ def _message_by_id(locked: bool) -> Select[OutboundMessage]:
 
 
 @functools.cache
-def _resident_locked(postgres: bool) -> Select[Resident]:
-    stmt = select(Resident).where(Resident.id == bindparam("resident_id"))
-    return stmt.with_for_update() if postgres else stmt
+def _renew_lease() -> ReturningUpdate[Resident]:
+    return (
+        update(Resident)
+        .where(Resident.id == bindparam("rid"), Resident.outbox_lease_owner == bindparam("owner"))
+        .values(outbox_lease_until=bindparam("until"))
+        .returning(Resident)
+    )
+
+
+@functools.cache
+def _mark_sent() -> Update:
+    return (
+        update(OutboundMessage)
+        .where(OutboundMessage.id == bindparam("mid"), OutboundMessage.state == OutboxState.PENDING)
+        .values(
+            state=OutboxState.SENT,
+            wamid=bindparam("new_wamid"),
+            sent_at=bindparam("sent_now"),
+            attempts=bindparam("tries"),
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 @functools.cache

@@ -264,17 +264,22 @@ class OutboxSender:
         now: datetime,
     ) -> bool:
         """Write the result; True when the resident's next message may be sent right away."""
+        if isinstance(outcome, SendResult):  # the common case, in one statement
+            sent = await repository.mark_sent(
+                session,
+                attempt.message_id,
+                wamid=outcome.wamid,
+                now=now,
+                attempts=attempt.attempts_before + 1,
+            )
+            if not sent:
+                return False  # deleted or changed by hand meanwhile; look again next round
+            self._count("sent", None)
+            log.info("outbox message sent", message_id=attempt.message_id, wamid=outcome.wamid)
+            return True
         message = await repository.get_message(session, attempt.message_id, for_update=True)
         if message is None or message.state != OutboxState.PENDING:
-            return False  # deleted or changed by hand meanwhile; look again next round
-        if isinstance(outcome, SendResult):
-            message.state = OutboxState.SENT
-            message.wamid = outcome.wamid
-            message.sent_at = now
-            message.attempts = attempt.attempts_before + 1
-            self._count("sent", None)
-            log.info("outbox message sent", message_id=message.id, wamid=outcome.wamid)
-            return True
+            return False
         outcome_name, go_on = await failed_send.record(
             session,
             message,

@@ -438,3 +438,30 @@ async def test_a_failure_picking_the_next_message_keeps_what_was_sent(
     assert len(fake_graph.sent_bodies) == 1
     reloaded = await load_resident(sessionmaker, siti.id)
     assert reloaded.outbox_lease_owner == "worker-a"  # kept: its expiry is the back-off
+
+
+async def test_a_message_cancelled_while_it_was_sent_stays_cancelled(
+    sessionmaker, fake_graph, make_worker
+):
+    """An operator cancels the message while its request is in flight: Meta's answer must not
+    turn it into 'sent'; the resident's next message still goes."""
+    siti = await create_resident(sessionmaker, wa_id="6289900000001")
+    ids = await enqueue_texts(sessionmaker, siti, ["Halo Siti", "Silakan kirim foto KTP Anda."])
+
+    class CancelledMeanwhile:
+        async def send(self, body: dict[str, Any]) -> SendResult:
+            if body["text"]["body"] == "Halo Siti":
+                async with unit_of_work(sessionmaker) as session:
+                    message = await repository.get_message(session, ids[0])
+                    assert message is not None
+                    message.state = OutboxState.CANCELLED
+            return SendResult(wamid=f"wamid.{body['text']['body'][:4]}")
+
+    assert await make_worker(sender=CancelledMeanwhile()).run_once() == 2
+    rows = await outbox_rows(sessionmaker)
+    assert [(r.id, r.state, r.wamid, r.attempts) for r in rows] == [
+        (ids[0], "cancelled", None, 0),
+        (ids[1], "sent", "wamid.Sila", 1),
+    ]
+    reloaded = await load_resident(sessionmaker, siti.id)
+    assert reloaded.outbox_lease_owner is None
