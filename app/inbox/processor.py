@@ -64,7 +64,7 @@ async def _pending_of(session: AsyncSession, resident_id: int) -> list[InboundEv
 
 
 # Built once per dialect and executed with parameters: building a statement costs more Python
-# than running a cached one (`bench/RESULTS.md`, "Workers and scale-out"), and these run on
+# than running a cached one (bench/RESULTS.md, "5 December 2026, morning"), and these run on
 # every step.
 @functools.cache
 def _claim_statement(postgres: bool) -> Select[InboundEvent]:
