@@ -169,7 +169,8 @@ class OneHopConnection(aiosqlite.Connection):
         return _CursorContext(self)
 
     async def begin_write(self) -> None:
-        """`BEGIN IMMEDIATE`, once this connection's turn has come."""
+        """Wait for this connection's turn at the write gate; `BEGIN IMMEDIATE` then rides with
+        the next call."""
         gate = self._gates.of_running_loop()
         await gate.acquire(self)
         self._gate = gate
