@@ -109,7 +109,7 @@ async def serve_delivery(scope: Scope, receive: Receive, send: Send) -> None:
         response = await receive_updates(Request(scope, receive))
     except Exception as exc:
         log.error("webhook failed", exc_info=exc)
-        response = _refuse(500, "error", "temporarily unable to store updates; please retry")
+        response = _not_stored()
     await response(scope, receive, send)
 
 
@@ -160,7 +160,7 @@ async def _store(parts: WebhookParts, body: bytes) -> Response:
         except Exception as exc:
             # Meta re-delivers anything not answered 200, so nothing is lost by refusing now.
             log.error("webhook not stored", updates=len(parsed.updates), exc_info=exc)
-            return _refuse(500, "error", "temporarily unable to store updates; please retry")
+            return _not_stored()
         _count(parsed, outcome)
         log.info(
             "webhook stored",
@@ -229,6 +229,11 @@ async def _read_body(
         if not reservation.grow_to(len(received)):
             return _busy()
     return bytes(received)
+
+
+def _not_stored() -> Response:
+    """The 500 Meta answers by delivering again: nothing is lost by refusing."""
+    return _refuse(500, "error", "temporarily unable to store updates; please retry")
 
 
 def _busy() -> Response:

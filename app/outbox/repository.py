@@ -143,7 +143,7 @@ async def mark_sent(
     no longer pending (cancelled or changed by hand while it was being sent)."""
     params = {"mid": message_id, "new_wamid": wamid, "sent_now": now, "tries": attempts}
     result = await session.execute(_mark_sent(), params)
-    return int(getattr(result, "rowcount", 0) or 0) == 1
+    return _rowcount(result) == 1
 
 
 async def release_lease(session: AsyncSession, *, resident_id: int, worker_id: str) -> None:
@@ -161,7 +161,7 @@ async def release_all(session: AsyncSession, *, worker_id: str) -> int:
         .where(Resident.outbox_lease_owner == worker_id)
         .values(outbox_lease_owner=None, outbox_lease_until=None)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return _rowcount(result)
 
 
 async def set_not_before(session: AsyncSession, resident_id: int, until: datetime) -> None:
@@ -209,6 +209,10 @@ async def waiting_invitation_since(
     if since is not None:
         condition.append(OutboundMessage.created_at > since)
     return bool(await session.scalar(select(exists().where(*condition))))
+
+
+def _rowcount(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 # The sender's statements for every message, built once (per dialect where the lock differs) and
